@@ -1,0 +1,52 @@
+# FiveClear: `make run` to try it, `make test` to check it.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install run test test-fast lint format migrations messages bench clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.lock
+	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: install Python 3.11"; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	touch $@
+
+run: install
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py seed_demo --if-empty
+	@echo ""
+	@echo "FiveClear: http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
+	@echo "Demo logins, password fiveclear-demo: admin, lanhdao, truongphong, canbo"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install
+	$(PY) -m pytest
+
+test-fast: install
+	$(PY) -m pytest -m "not e2e" -x
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+messages: install
+	$(PY) manage.py makemessages -l vi -l en --no-obsolete --ignore=.venv --ignore=bench
+	$(PY) manage.py makemessages -d djangojs -l vi -l en --no-obsolete --ignore=.venv --ignore=staticfiles --ignore=static/vendor
+	$(PY) manage.py compilemessages --ignore=.venv
+
+# Regenerate the lock after changing dependencies in pyproject.toml.
+lock:
+	$(PY) -m pip install --quiet uv
+	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes --no-header -o requirements.lock
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

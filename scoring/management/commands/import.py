@@ -1,0 +1,45 @@
+"""`manage.py import KIND [YYYY-MM] FILE`: the command-line side of every import (DESIGN §8)."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from units.services import cadres_import, units_import
+from units.tabular import ImportFailed
+
+# kind -> (importer taking data=bytes, whether it takes a period month first)
+IMPORTERS = {
+    "units": (units_import, False),
+    "cadres": (cadres_import, False),
+}
+
+
+class Command(BaseCommand):
+    help = "Import a CSV (UTF-8) or .xlsx file, all or nothing: " + ", ".join(IMPORTERS)
+
+    def add_arguments(self, parser):
+        parser.add_argument("kind", choices=sorted(IMPORTERS))
+        parser.add_argument("rest", nargs="+", metavar="[YYYY-MM] FILE")
+
+    def handle(self, *args, kind, rest, **options):
+        importer, needs_month = IMPORTERS[kind]
+        expected = 2 if needs_month else 1
+        if len(rest) != expected:
+            usage = f"import {kind} YYYY-MM FILE" if needs_month else f"import {kind} FILE"
+            raise CommandError(f"usage: manage.py {usage}")
+        path = Path(rest[-1])
+        if not path.is_file():
+            raise CommandError(f"{path}: no such file")
+        kwargs = {"data": path.read_bytes()}
+        if needs_month:
+            kwargs["month"] = rest[0]
+        try:
+            counts = importer(**kwargs)
+        except ImportFailed as failure:
+            for error in failure.errors:
+                self.stderr.write(f"{path.name}: {error}")
+            raise CommandError(
+                f"{len(failure.errors)} error(s) in {path.name}: nothing was imported."
+            ) from None
+        summary = ", ".join(f"{value} {key}" for key, value in counts.items())
+        self.stdout.write(self.style.SUCCESS(f"{path.name}: {summary}."))

@@ -1,0 +1,6 @@
+// FiveClear page behaviour. No inline scripts: every page's JS lives in static files.
+document.addEventListener("DOMContentLoaded", () => {
+  for (const select of document.querySelectorAll("select[data-autosubmit]")) {
+    select.addEventListener("change", () => select.form.submit());
+  }
+});

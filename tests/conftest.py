@@ -1,0 +1,45 @@
+from types import SimpleNamespace
+
+import pytest
+
+from tests.factories import UnitFactory, UserFactory, member
+
+
+@pytest.fixture
+def org(db):
+    """A small organisation: city HN > wards W1, W2; W1 > departments A, B.
+
+    People: head and staff of A, head of B, a leader of W1, a leader of W2 and a superuser.
+    """
+    city = UnitFactory(code="HN", name="Thành phố", kind="city")
+    w1 = UnitFactory(code="W1", name="Phường Một", kind="ward", parent=city)
+    w2 = UnitFactory(code="W2", name="Phường Hai", kind="ward", parent=city)
+    a = UnitFactory(code="W1-A", name="Phòng A", parent=w1)
+    b = UnitFactory(code="W1-B", name="Phòng B", parent=w1)
+    return SimpleNamespace(
+        city=city,
+        w1=w1,
+        w2=w2,
+        a=a,
+        b=b,
+        head_a=member(a, role="head", code="HA", job_group="leader"),
+        staff_a=member(a, code="SA"),
+        staff_a2=member(a, code="SA2"),
+        head_b=member(b, role="head", code="HB", job_group="leader"),
+        staff_b=member(b, code="SB"),
+        leader_w1=member(w1, role="leader", code="LW1", job_group="leader"),
+        leader_w2=member(w2, role="leader", code="LW2", job_group="leader"),
+        admin=UserFactory(username="root", is_superuser=True, is_staff=True),
+    )
+
+
+@pytest.fixture
+def login(client):
+    """Log the client in as a cadre or a user; returns the client."""
+
+    def _login(who):
+        user = getattr(who, "user", who)
+        client.force_login(user)
+        return client
+
+    return _login

@@ -1,0 +1,68 @@
+"""Browser tests in the machine's own Chromium (no download); skipped where it is missing."""
+
+import os
+import shutil
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop vs Django's checks
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+HAVE_CHROMIUM = os.path.exists(CHROMIUM)
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "tests/e2e/" in str(item.fspath).replace(os.sep, "/"):
+            item.add_marker(pytest.mark.e2e)
+            if not HAVE_CHROMIUM:
+                item.add_marker(
+                    pytest.mark.skip(
+                        reason=f"Chromium not found at {CHROMIUM}: browser tests skipped"
+                    )
+                )
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": ARGS}
+
+
+@pytest.fixture
+def console_errors(page):
+    """Collects console errors and page errors; tests assert it stays empty."""
+    errors = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    return errors
+
+
+@pytest.fixture
+def demo(transactional_db):
+    """The demo ward of `seed_demo`, for browser tests that log in as the demo accounts."""
+    from scoring.demo import build_demo
+
+    return build_demo(cadres=60)
+
+
+@pytest.fixture
+def log_in(page, live_server):
+    def _log_in(username, password="fiveclear-demo"):
+        page.goto(f"{live_server.url}/login/")
+        page.get_by_label("Tên đăng nhập").fill(username)
+        page.get_by_label("Mật khẩu").fill(password)
+        page.get_by_role("button", name="Đăng nhập").click()
+        page.wait_for_url(f"{live_server.url}/")
+        return page
+
+    return _log_in

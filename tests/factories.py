@@ -1,0 +1,61 @@
+"""factory_boy factories for every model, in one place."""
+
+import factory
+from django.contrib.auth import get_user_model
+
+from units.models import Cadre, Membership, Role, Unit
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.django.Password("pw-fiveclear-1")
+
+
+class UnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Unit
+
+    code = factory.Sequence(lambda n: f"U{n:04d}")
+    name = factory.Sequence(lambda n: f"Phòng số {n}")
+    kind = "department"
+    parent = None
+
+
+class CadreFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Cadre
+
+    code = factory.Sequence(lambda n: f"CB{n:05d}")
+    full_name = factory.Sequence(lambda n: f"Nguyễn Văn {n}")
+    user = factory.SubFactory(UserFactory, username=factory.SelfAttribute("..code"))
+    job_group = "specialist"
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    cadre = factory.SubFactory(CadreFactory)
+    unit = factory.SubFactory(UnitFactory)
+
+
+class RoleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Role
+
+    cadre = factory.SubFactory(CadreFactory)
+    unit = factory.SubFactory(UnitFactory)
+    role = "head"
+
+
+def member(unit, *, role=None, job_group="specialist", **cadre_fields):
+    """A cadre who belongs to `unit` (and holds `role` over it, if given)."""
+    cadre = CadreFactory(job_group=job_group, **cadre_fields)
+    MembershipFactory(cadre=cadre, unit=unit)
+    if role:
+        RoleFactory(cadre=cadre, unit=unit, role=role)
+    return cadre

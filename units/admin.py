@@ -1,0 +1,52 @@
+from django.contrib import admin
+
+from units.models import Cadre, Membership, Role, Unit
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["unit"]
+
+
+class RoleInline(admin.TabularInline):
+    model = Role
+    extra = 0
+    autocomplete_fields = ["unit"]
+
+
+@admin.register(Unit)
+class UnitAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "kind", "parent", "depth", "active_from", "active_to"]
+    list_filter = ["kind", "depth"]
+    search_fields = ["code", "name"]
+    autocomplete_fields = ["parent"]
+    readonly_fields = ["path", "depth"]
+    list_select_related = ["parent"]
+
+
+@admin.register(Cadre)
+class CadreAdmin(admin.ModelAdmin):
+    list_display = ["code", "full_name", "job_group", "category", "email", "is_active"]
+    list_filter = ["category", "job_group", "is_active"]
+    search_fields = ["code", "full_name", "email"]
+    raw_id_fields = ["user"]
+    inlines = [MembershipInline, RoleInline]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["cadre", "unit", "valid_from", "valid_to"]
+    list_filter = ["unit__kind", "valid_to"]
+    search_fields = ["cadre__code", "cadre__full_name", "unit__code", "unit__name"]
+    autocomplete_fields = ["cadre", "unit"]
+    list_select_related = ["cadre", "unit"]
+
+
+@admin.register(Role)
+class RoleAdmin(admin.ModelAdmin):
+    list_display = ["cadre", "role", "unit", "valid_from", "valid_to"]
+    list_filter = ["role", "unit__kind"]
+    search_fields = ["cadre__code", "cadre__full_name", "unit__code", "unit__name"]
+    autocomplete_fields = ["cadre", "unit"]
+    list_select_related = ["cadre", "unit"]

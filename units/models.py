@@ -1,0 +1,232 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import F, Q, Value
+from django.db.models.functions import Concat, Substr
+from django.utils.translation import gettext_lazy as _
+
+PATH_SEPARATOR = "/"
+
+code_validator = RegexValidator(
+    r"^[A-Za-z0-9][A-Za-z0-9._-]*$",
+    _("Use letters, digits, dot, dash or underscore, starting with a letter or digit."),
+)
+
+
+def valid_on_q(on, prefix=""):
+    """Rows whose [valid_from, valid_to] date range contains `on` (open ends allowed)."""
+    return (Q(**{f"{prefix}valid_from__isnull": True}) | Q(**{f"{prefix}valid_from__lte": on})) & (
+        Q(**{f"{prefix}valid_to__isnull": True}) | Q(**{f"{prefix}valid_to__gte": on})
+    )
+
+
+class UnitQuerySet(models.QuerySet):
+    def subtree_of(self, *paths):
+        """Units at or below any of the given materialized paths."""
+        if not paths:
+            return self.none()
+        condition = Q()
+        for path in paths:
+            condition |= Q(path__startswith=path)
+        return self.filter(condition)
+
+
+class Unit(models.Model):
+    """A node of the organisation tree (city, ward, department, office, team, ...).
+
+    The tree keeps a materialized path of codes ("/HN/W1/W1-VP/") so that a subtree is one
+    indexed prefix query; codes are stable identifiers, so paths can be computed before insert
+    (bulk imports) and stay readable in the database.
+    """
+
+    code = models.CharField(_("code"), max_length=32, unique=True, validators=[code_validator])
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=32, help_text=_("city, ward, department, ..."))
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    path = models.CharField(_("path"), max_length=1000, editable=False)
+    depth = models.PositiveSmallIntegerField(_("depth"), editable=False, default=0)
+    active_from = models.DateField(_("active from"), null=True, blank=True)
+    active_to = models.DateField(_("active to"), null=True, blank=True)
+
+    objects = UnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        ordering = ["code"]
+        indexes = [
+            models.Index(fields=["path"], name="unit_path_idx", opclasses=["varchar_pattern_ops"]),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.code})"
+
+    def save(self, *args, **kwargs):
+        old_path = self.path
+        self.path, self.depth = self.compute_path()
+        super().save(*args, **kwargs)
+        if old_path and old_path != self.path:
+            self._move_descendants(old_path)
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("units:detail", args=[self.code])
+
+    def compute_path(self):
+        if self.parent_id is None:
+            return f"{PATH_SEPARATOR}{self.code}{PATH_SEPARATOR}", 0
+        parent = self.parent
+        return f"{parent.path}{self.code}{PATH_SEPARATOR}", parent.depth + 1
+
+    def clean(self):
+        super().clean()
+        under_itself = self.parent_id == self.pk or (
+            self.path and self.parent.path.startswith(self.path)
+        )
+        if self.parent_id and self.pk and under_itself:
+            raise ValidationError({"parent": _("A unit cannot be placed under itself.")})
+
+    def _move_descendants(self, old_path):
+        depth_delta = self.path.count(PATH_SEPARATOR) - old_path.count(PATH_SEPARATOR)
+        Unit.objects.filter(path__startswith=old_path).exclude(pk=self.pk).update(
+            path=Concat(Value(self.path), Substr("path", len(old_path) + 1)),
+            depth=F("depth") + depth_delta,
+        )
+
+    def ancestor_paths(self):
+        """Paths of this unit and every ancestor, nearest last."""
+        parts = self.path.strip(PATH_SEPARATOR).split(PATH_SEPARATOR)
+        return [
+            PATH_SEPARATOR + PATH_SEPARATOR.join(parts[: i + 1]) + PATH_SEPARATOR
+            for i in range(len(parts))
+        ]
+
+    def is_within(self, path):
+        return self.path.startswith(path)
+
+
+class Category(models.TextChoices):
+    CADRE = "cadre", _("Cadre")
+    CIVIL_SERVANT = "civil_servant", _("Civil servant")
+    PUBLIC_EMPLOYEE = "public_employee", _("Public employee")
+    WORKER = "worker", _("Worker")
+
+
+class Cadre(models.Model):
+    """A scored person: cán bộ, công chức, viên chức or người lao động."""
+
+    code = models.CharField(_("code"), max_length=32, unique=True, validators=[code_validator])
+    full_name = models.CharField(_("full name"), max_length=200)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("login account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="cadre",
+    )
+    job_group = models.CharField(_("job group"), max_length=64)
+    category = models.CharField(
+        _("category"), max_length=20, choices=Category.choices, default=Category.CIVIL_SERVANT
+    )
+    email = models.EmailField(_("email"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("cadre")
+        verbose_name_plural = _("cadres")
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.full_name} ({self.code})"
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("units:cadre", args=[self.code])
+
+
+class DatedQuerySet(models.QuerySet):
+    def valid_on(self, on):
+        return self.filter(valid_on_q(on))
+
+
+class Membership(models.Model):
+    """A cadre's unit over time; the unit in month M is the one valid on M's last day."""
+
+    cadre = models.ForeignKey(
+        Cadre, verbose_name=_("cadre"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="memberships"
+    )
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+
+    objects = DatedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["cadre", "valid_from"]
+        indexes = [models.Index(fields=["unit", "valid_to"], name="membership_unit_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_to__gte=F("valid_from")),
+                name="membership_dates_ordered",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.cadre.code} @ {self.unit.code}"
+
+
+class RoleKind(models.TextChoices):
+    HEAD = "head", _("Head")
+    DEPUTY = "deputy", _("Deputy head")
+    LEADER = "leader", _("Leader")
+    ADMIN = "admin", _("Administrator")
+
+
+class Role(models.Model):
+    """Authority over a unit's whole subtree for a date range."""
+
+    cadre = models.ForeignKey(
+        Cadre, verbose_name=_("cadre"), on_delete=models.CASCADE, related_name="roles"
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="roles"
+    )
+    role = models.CharField(_("role"), max_length=10, choices=RoleKind.choices)
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+
+    objects = DatedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+        ordering = ["unit", "role", "cadre"]
+        indexes = [models.Index(fields=["unit", "role"], name="role_unit_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_to__gte=F("valid_from")),
+                name="role_dates_ordered",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.cadre.code}: {self.get_role_display()} {self.unit.code}"

@@ -1,0 +1,246 @@
+"""Writes of the organisation: imports of units and cadres, accounts and password links."""
+
+import datetime as dt
+from collections import defaultdict
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
+
+from units.models import Cadre, Membership, Role, RoleKind, Unit, code_validator
+from units.tabular import ImportFailed, RowChecker, read_table
+
+UNIT_COLUMNS = ["code", "name", "kind", "parent_code"]
+CADRE_COLUMNS = ["code", "full_name", "unit_code", "job_group", "role", "email"]
+CADRE_ROLES = ["staff", "deputy", "head"]
+
+
+def _check_code(check, column):
+    value = check.text(column, max_length=32)
+    if value is None:
+        return None
+    try:
+        code_validator(value)
+    except ValidationError:
+        check.fail(column, _("“%(value)s” is not a valid code.") % {"value": value})
+        return None
+    return value
+
+
+def _duplicate(check, seen, code, column="code"):
+    if code in seen:
+        check.fail(
+            column,
+            _("“%(code)s” already appears in row %(row)s.") % {"code": code, "row": seen[code]},
+        )
+        return True
+    seen[code] = check.row.number
+    return False
+
+
+@transaction.atomic
+def units_import(*, data: bytes) -> dict:
+    """Create or update units from a table; all or nothing. Returns counts."""
+    rows = read_table(data, UNIT_COLUMNS)
+    errors = []
+    parsed, seen = [], {}
+    for row in rows:
+        check = RowChecker(errors, row)
+        code = _check_code(check, "code")
+        name = check.text("name", max_length=200)
+        kind = check.text("kind", max_length=32)
+        parent = row["parent_code"] or None
+        if code and _duplicate(check, seen, code):
+            code = None
+        if code and parent == code:
+            check.fail("parent_code", _("A unit cannot be its own parent."))
+        parsed.append((row, code, name, kind, parent))
+    in_file = {code: (name, kind, parent) for _row, code, name, kind, parent in parsed if code}
+    wanted = set(in_file) | {p for *_, p in parsed if p}
+    existing = {u.code: u for u in Unit.objects.filter(code__in=wanted)}
+    for row, _code, _name, _kind, parent in parsed:
+        if parent and parent not in in_file and parent not in existing:
+            RowChecker(errors, row).fail(
+                "parent_code", _("Unknown unit “%(code)s”.") % {"code": parent}
+            )
+    if not errors:
+        _check_unit_cycles(errors, parsed, in_file, existing)
+    if errors:
+        raise ImportFailed(errors)
+
+    created = updated = 0
+    done: dict[str, Unit] = {}
+
+    def place(code):
+        nonlocal created, updated
+        if code in done:
+            return done[code]
+        name, kind, parent_code = in_file[code]
+        parent = None
+        if parent_code:
+            parent = place(parent_code) if parent_code in in_file else existing[parent_code]
+        unit = existing.get(code) or Unit(code=code)
+        changed = unit.pk is None or (unit.name, unit.kind, unit.parent_id) != (
+            name,
+            kind,
+            parent.pk if parent else None,
+        )
+        unit.name, unit.kind, unit.parent = name, kind, parent
+        if changed:
+            created += unit.pk is None
+            updated += unit.pk is not None
+            unit.save()
+        done[code] = unit
+        return unit
+
+    for code in in_file:
+        place(code)
+    return {"created": created, "updated": updated, "unchanged": len(in_file) - created - updated}
+
+
+def _check_unit_cycles(errors, parsed, in_file, existing):
+    def parent_of(code):
+        if code in in_file:
+            return in_file[code][2]
+        unit = existing.get(code)
+        if unit is None or unit.parent_id is None:
+            return None
+        return unit.path.strip("/").split("/")[-2]
+
+    for row, code, *_rest in parsed:
+        if not code:
+            continue
+        seen, current = {code}, parent_of(code)
+        while current:
+            if current in seen:
+                RowChecker(errors, row).fail(
+                    "parent_code", _("The parent chain loops back to “%(code)s”.") % {"code": code}
+                )
+                break
+            seen.add(current)
+            current = parent_of(current) if (current in in_file or current in existing) else None
+
+
+@transaction.atomic
+def cadres_import(*, data: bytes, on: dt.date | None = None) -> dict:
+    """Create or update cadres with their account, unit and head/deputy role; all or nothing.
+
+    A cadre whose unit or role changes gets the old one closed the day before `on` (today) and
+    the new one opened on `on`, so earlier months keep the unit they had.
+    """
+    on = on or timezone.localdate()
+    rows = read_table(data, CADRE_COLUMNS)
+    errors, parsed, seen = [], [], {}
+    unit_codes = {row["unit_code"] for row in rows if row["unit_code"]}
+    units = {u.code: u for u in Unit.objects.filter(code__in=unit_codes)}
+    for row in rows:
+        check = RowChecker(errors, row)
+        code = _check_code(check, "code")
+        full_name = check.text("full_name", max_length=200)
+        unit_code = check.text("unit_code")
+        if unit_code and unit_code not in units:
+            check.fail("unit_code", _("Unknown unit “%(code)s”.") % {"code": unit_code})
+        job_group = check.text("job_group", max_length=64)
+        role = check.choice("role", CADRE_ROLES)
+        email = check.text("email", required=False, max_length=254)
+        if email:
+            try:
+                validate_email(email)
+            except ValidationError:
+                check.fail("email", _("“%(value)s” is not an email address.") % {"value": email})
+        if code and _duplicate(check, seen, code):
+            code = None
+        parsed.append((code, full_name, units.get(unit_code), job_group, role, email))
+    if errors:
+        raise ImportFailed(errors)
+
+    codes = [p[0] for p in parsed]
+    cadres = {c.code: c for c in Cadre.objects.filter(code__in=codes).select_related("user")}
+    known = set(cadres)  # a change for a known cadre starts on `on`; a new one has no start
+    users = {u.username: u for u in get_user_model().objects.filter(username__in=codes)}
+    memberships = defaultdict(list)
+    for m in Membership.objects.valid_on(on).filter(cadre__code__in=codes).select_related("unit"):
+        memberships[m.cadre_id].append(m)
+    acting = defaultdict(list)
+    for r in Role.objects.valid_on(on).filter(
+        cadre__code__in=codes, role__in=[RoleKind.HEAD, RoleKind.DEPUTY]
+    ):
+        acting[r.cadre_id].append(r)
+
+    created = updated = 0
+    new_users, new_cadres = [], []
+    User = get_user_model()
+    for code, full_name, _unit, job_group, _role, email in parsed:
+        cadre = cadres.get(code)
+        if cadre is None:
+            user = users.get(code)
+            if user is None:
+                user = User(username=code, email=email or "")
+                user.set_unusable_password()
+                new_users.append(user)
+            cadre = Cadre(code=code, full_name=full_name, job_group=job_group, email=email or "")
+            cadre._account = user
+            new_cadres.append(cadre)
+            cadres[code] = cadre
+            created += 1
+        elif (cadre.full_name, cadre.job_group, cadre.email) != (full_name, job_group, email or ""):
+            cadre.full_name, cadre.job_group, cadre.email = full_name, job_group, email or ""
+            cadre.save(update_fields=["full_name", "job_group", "email"])
+            updated += 1
+    User.objects.bulk_create(new_users)
+    for cadre in new_cadres:
+        cadre.user = cadre._account
+    Cadre.objects.bulk_create(new_cadres)
+
+    new_memberships, new_roles = [], []
+    for code, _name, unit, _group, role, _email in parsed:
+        cadre = cadres[code]
+        start = on if code in known else None
+        current = memberships.get(cadre.pk, [])
+        if not any(m.unit_id == unit.pk for m in current):
+            _close(current, on)
+            new_memberships.append(Membership(cadre=cadre, unit=unit, valid_from=start))
+        roles = acting.get(cadre.pk, [])
+        keep = [r for r in roles if r.unit_id == unit.pk and r.role == role]
+        _close([r for r in roles if r not in keep], on)
+        if role != "staff" and not keep:
+            new_roles.append(Role(cadre=cadre, unit=unit, role=role, valid_from=start))
+    Membership.objects.bulk_create(new_memberships)
+    Role.objects.bulk_create(new_roles)
+    return {"created": created, "updated": updated, "unchanged": len(parsed) - created - updated}
+
+
+def _close(dated_rows, on):
+    """End rows on the day before `on`; a row that only started on `on` is removed."""
+    for row in dated_rows:
+        if row.valid_from is not None and row.valid_from >= on:
+            row.delete()
+        else:
+            row.valid_to = on - dt.timedelta(days=1)
+            row.save(update_fields=["valid_to"])
+
+
+def password_link(*, cadre: Cadre, request) -> str:
+    """An absolute one-time link with which the cadre sets their own password."""
+    user = cadre.user
+    if user is None:
+        user = get_user_model().objects.create(username=cadre.code, email=cadre.email)
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+        cadre.user = user
+        cadre.save(update_fields=["user"])
+    path = reverse(
+        "password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    return request.build_absolute_uri(path)

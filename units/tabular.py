@@ -1,0 +1,229 @@
+"""Reading import files (CSV UTF-8 or .xlsx) into rows, and collecting row errors.
+
+Every importer follows one pattern: read the whole table, validate every row while collecting
+`RowError`s, raise `ImportFailed` with all of them before writing anything, then write in one
+transaction. Row numbers are the ones a spreadsheet shows: the header is row 1.
+"""
+
+import csv
+import datetime as dt
+import io
+import zipfile
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+XLSX_MAGIC = b"PK\x03\x04"
+MAX_ROWS = 200_000
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    column: str
+    message: str
+
+    def __str__(self):
+        if not self.column:
+            return _("Row %(row)s: %(message)s") % {"row": self.row, "message": self.message}
+        return _("Row %(row)s, column %(column)s: %(message)s") % {
+            "row": self.row,
+            "column": self.column,
+            "message": self.message,
+        }
+
+
+class ImportFailed(Exception):
+    """Nothing was written; `errors` lists every bad row."""
+
+    def __init__(self, errors):
+        self.errors = sorted(errors, key=lambda e: (e.row, e.column))
+        super().__init__("\n".join(str(e) for e in self.errors))
+
+
+@dataclass(frozen=True)
+class Row:
+    number: int
+    values: dict[str, str]
+
+    def __getitem__(self, column):
+        return self.values.get(column, "")
+
+
+def read_table(data: bytes, columns: list[str], *, optional=()) -> list[Row]:
+    """Parse CSV or .xlsx bytes into rows keyed by the given columns (header row required)."""
+    limit = settings.IMPORT_MAX_BYTES
+    if len(data) > limit:
+        raise ImportFailed(
+            [RowError(0, "", _("The file is larger than %(mb)s MB.") % {"mb": limit // 2**20})]
+        )
+    if not data.strip():
+        raise ImportFailed([RowError(1, "", _("The file is empty."))])
+    records = _xlsx_records(data) if data.startswith(XLSX_MAGIC) else _csv_records(data)
+    header = [str(cell).strip().lower() for cell in next(records, [])]
+    missing = [c for c in columns if c not in header]
+    if missing:
+        raise ImportFailed(
+            [
+                RowError(1, c, _("The header has no column “%(column)s”.") % {"column": c})
+                for c in missing
+            ]
+        )
+    wanted = [*columns, *[c for c in optional if c in header]]
+    positions = {c: header.index(c) for c in wanted}
+    rows = []
+    for number, record in enumerate(records, start=2):
+        if number > MAX_ROWS:
+            raise ImportFailed(
+                [RowError(number, "", _("Too many rows (at most %(n)s).") % {"n": MAX_ROWS})]
+            )
+        cells = [_cell_text(v) for v in record]
+        if not any(cells):
+            continue
+        values = {c: (cells[i] if i < len(cells) else "") for c, i in positions.items()}
+        rows.append(Row(number, values))
+    return rows
+
+
+def _csv_records(data):
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ImportFailed(
+            [RowError(line, "", _("The file is not UTF-8 text: save it as “CSV UTF-8”."))]
+        ) from exc
+    if "\x00" in text:
+        raise ImportFailed([RowError(1, "", _("The file contains binary data, not CSV text."))])
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    try:
+        yield from reader
+    except csv.Error as exc:
+        raise ImportFailed(
+            [RowError(reader.line_num, "", _("Unreadable CSV: %(e)s") % {"e": exc})]
+        ) from exc
+
+
+def _xlsx_records(data):
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise ImportFailed([RowError(1, "", _("The file is not a valid .xlsx workbook."))]) from exc
+    try:
+        yield from book.worksheets[0].iter_rows(values_only=True)
+    finally:
+        book.close()
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+class RowChecker:
+    """Collects errors while converting one row's cells to values."""
+
+    def __init__(self, errors: list[RowError], row: Row):
+        self.errors = errors
+        self.row = row
+
+    def fail(self, column, message):
+        self.errors.append(RowError(self.row.number, column, message))
+
+    def text(self, column, *, required=True, max_length=None):
+        value = self.row[column]
+        if required and not value:
+            self.fail(column, _("A value is required."))
+            return None
+        if max_length and len(value) > max_length:
+            self.fail(column, _("At most %(n)s characters.") % {"n": max_length})
+            return None
+        return value
+
+    def choice(self, column, choices, *, required=True):
+        value = self.row[column].lower()
+        if not value and not required:
+            return None
+        if value not in choices:
+            self.fail(
+                column,
+                _("“%(value)s” is not one of: %(choices)s.")
+                % {"value": self.row[column], "choices": ", ".join(choices)},
+            )
+            return None
+        return value
+
+    def date(self, column, *, required=True):
+        value = self.row[column]
+        if not value:
+            if required:
+                self.fail(column, _("A date is required (YYYY-MM-DD)."))
+            return None
+        try:
+            return dt.date.fromisoformat(value[:10] if "T" in value else value)
+        except ValueError:
+            self.fail(column, _("“%(value)s” is not a date (YYYY-MM-DD).") % {"value": value})
+            return None
+
+    def decimal(self, column, *, required=True, minimum=None, maximum=None):
+        value = self.row[column]
+        if value.count(",") == 1 and "." not in value:
+            value = value.replace(",", ".")  # a Vietnamese spreadsheet's decimal comma
+        if not value:
+            if required:
+                self.fail(column, _("A number is required."))
+            return None
+        try:
+            number = Decimal(value)
+        except InvalidOperation:
+            self.fail(column, _("“%(value)s” is not a number.") % {"value": value})
+            return None
+        if not number.is_finite():
+            self.fail(column, _("“%(value)s” is not a number.") % {"value": value})
+            return None
+        if minimum is not None and number < minimum:
+            self.fail(column, _("Must be at least %(n)s.") % {"n": minimum})
+            return None
+        if maximum is not None and number > maximum:
+            self.fail(column, _("Must be at most %(n)s.") % {"n": maximum})
+            return None
+        return number
+
+    def integer(self, column, *, required=True, minimum=None):
+        number = self.decimal(column, required=required, minimum=minimum)
+        if number is None:
+            return None
+        if number != number.to_integral_value():
+            self.fail(column, _("Must be a whole number."))
+            return None
+        return int(number)
+
+    def boolean(self, column, *, required=True):
+        value = self.row[column].lower()
+        if not value and not required:
+            return None
+        truthy = {"true", "1", "yes", "có", "x"}
+        falsy = {"false", "0", "no", "không", ""}
+        if value in truthy:
+            return True
+        if value in falsy:
+            return False
+        self.fail(column, _("“%(value)s” is not true or false.") % {"value": self.row[column]})
+        return None

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from units import views
+
+app_name = "units"
+urlpatterns = [
+    path("units/", views.unit_tree, name="tree"),
+    path("units/<str:code>/", views.unit_detail, name="detail"),
+    path("cadres/<str:code>/", views.cadre_detail, name="cadre"),
+    path("cadres/<str:code>/password-link/", views.cadre_password_link, name="password_link"),
+    path("imports/", views.import_page, name="import"),
+]
