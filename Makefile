@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test test-fast lint format migrations messages bench clean
+.PHONY: install run test test-fast lint format messages lock clean
 
 install: $(VENV)/.installed
 
@@ -39,9 +39,11 @@ format: install
 	$(VENV)/bin/ruff format .
 
 messages: install
-	$(PY) manage.py makemessages -l vi -l en --no-obsolete --ignore=.venv --ignore=bench
-	$(PY) manage.py makemessages -d djangojs -l vi -l en --no-obsolete --ignore=.venv --ignore=staticfiles --ignore=static/vendor
+	$(PY) manage.py makemessages -l vi -l en --no-obsolete --ignore=.venv --ignore=tests --ignore=bench --ignore=scripts --ignore=staticfiles
+	$(PY) scripts/i18n.py apply locale/pending/*.json
+	$(PY) scripts/i18n.py fill-en
 	$(PY) manage.py compilemessages --ignore=.venv
+	$(PY) scripts/i18n.py check
 
 # Regenerate the lock after changing dependencies in pyproject.toml.
 lock:

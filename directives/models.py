@@ -1,0 +1,286 @@
+from decimal import Decimal
+
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from units.models import Cadre, Unit
+
+
+class QuotaBase(models.TextChoices):
+    GOOD = "good", _("Rated good (A and B)")
+    RATED = "rated", _("All rated")
+
+
+class Regulation(models.Model):
+    """A versioned scoring profile (quy chế): criteria and every parameter of DESIGN §5.
+
+    Field names match `scoring.engine.Regulation`. A regulation pinned by a decided period is
+    frozen: a change is made as a new regulation that supersedes it.
+    """
+
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    valid_from = models.DateField(_("valid from"))
+    supersedes = models.ForeignKey(
+        "self",
+        verbose_name=_("supersedes"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="superseded_by",
+    )
+    weight_self = models.DecimalField(
+        _("self weight"), max_digits=4, decimal_places=3, default=Decimal("0.2")
+    )
+    weight_peer = models.DecimalField(
+        _("peer weight"), max_digits=4, decimal_places=3, default=Decimal("0.3")
+    )
+    weight_supervisor = models.DecimalField(
+        _("supervisor weight"), max_digits=4, decimal_places=3, default=Decimal("0.5")
+    )
+    peer_trim_min = models.PositiveSmallIntegerField(
+        _("peer scores needed to trim highest and lowest"), default=5
+    )
+    task_max = models.DecimalField(
+        _("task points"), max_digits=5, decimal_places=2, default=Decimal("70")
+    )
+    error_step = models.DecimalField(
+        _("deduction per major error"), max_digits=4, decimal_places=3, default=Decimal("0.25")
+    )
+    delay_step = models.DecimalField(
+        _("deduction per delay"), max_digits=4, decimal_places=3, default=Decimal("0.25")
+    )
+    leader_lambda = models.DecimalField(
+        _("leader weight of the unit's results (λ)"),
+        max_digits=4,
+        decimal_places=3,
+        default=Decimal("0.5"),
+    )
+    leader_factor = models.DecimalField(
+        _("leader factor when a staff member is D"),
+        max_digits=4,
+        decimal_places=3,
+        default=Decimal("0.5"),
+    )
+    bonus_cap = models.DecimalField(
+        _("bonus cap"), max_digits=5, decimal_places=2, default=Decimal("0")
+    )
+    total_max = models.DecimalField(
+        _("maximum total"), max_digits=5, decimal_places=2, default=Decimal("100")
+    )
+    tier_a_min = models.DecimalField(
+        _("minimum for A"), max_digits=5, decimal_places=2, default=Decimal("90")
+    )
+    tier_b_min = models.DecimalField(
+        _("minimum for B"), max_digits=5, decimal_places=2, default=Decimal("70")
+    )
+    tier_c_min = models.DecimalField(
+        _("minimum for C"), max_digits=5, decimal_places=2, default=Decimal("50")
+    )
+    quota_rate = models.DecimalField(
+        _("A quota rate"), max_digits=4, decimal_places=3, default=Decimal("0.20")
+    )
+    quota_base = models.CharField(
+        _("A quota base"), max_length=8, choices=QuotaBase.choices, default=QuotaBase.GOOD
+    )
+    quota_rate_outstanding = models.DecimalField(
+        _("A quota rate of an outstanding unit"),
+        max_digits=4,
+        decimal_places=3,
+        null=True,
+        blank=True,
+    )
+    equal_share = models.DecimalField(
+        _("equal share of the pool"), max_digits=4, decimal_places=3, default=Decimal("0.5")
+    )
+    coefficient_a = models.DecimalField(
+        _("reward coefficient A"), max_digits=4, decimal_places=2, default=Decimal("2.0")
+    )
+    coefficient_b = models.DecimalField(
+        _("reward coefficient B"), max_digits=4, decimal_places=2, default=Decimal("1.0")
+    )
+    money_unit = models.PositiveIntegerField(_("rewards rounded down to (VND)"), default=1000)
+    min_rated_months = models.PositiveSmallIntegerField(
+        _("rated months needed for a year"), default=6
+    )
+
+    class Meta:
+        verbose_name = _("regulation")
+        verbose_name_plural = _("regulations")
+        ordering = ["-valid_from", "code"]
+
+    def __str__(self):
+        return f"{self.code} · {self.name}"
+
+
+class CriterionGroup(models.TextChoices):
+    GENERAL = "general", _("General criteria")
+    TASK = "task", _("Task results")
+    BONUS = "bonus", _("Bonus")
+
+
+class Criterion(models.Model):
+    regulation = models.ForeignKey(
+        Regulation,
+        verbose_name=_("regulation"),
+        on_delete=models.CASCADE,
+        related_name="criteria",
+    )
+    code = models.CharField(_("code"), max_length=16)
+    name_vi = models.CharField(_("name (Vietnamese)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    group = models.CharField(_("group"), max_length=8, choices=CriterionGroup.choices)
+    max_points = models.DecimalField(_("maximum points"), max_digits=5, decimal_places=2)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("criterion")
+        verbose_name_plural = _("criteria")
+        ordering = ["regulation", "order", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["regulation", "code"], name="criterion_code_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.code} · {self.name}"
+
+    @property
+    def name(self):
+        return self.name_en if (get_language() or "vi").startswith("en") else self.name_vi
+
+
+class TaskStatus(models.TextChoices):
+    ASSIGNED = "assigned", _("Assigned")
+    IN_PROGRESS = "in_progress", _("In progress")
+    SUBMITTED = "submitted", _("Submitted")
+    ACCEPTED = "accepted", _("Accepted")
+    RETURNED = "returned", _("Returned")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class TaskQuerySet(models.QuerySet):
+    def due_in_month(self, first_day, last_day):
+        """Tasks whose effective (last approved) deadline falls in the month: DESIGN §5.1."""
+        return self.filter(
+            effective_deadline__gte=first_day, effective_deadline__lte=last_day
+        ).exclude(status=TaskStatus.CANCELLED)
+
+
+class Task(models.Model):
+    """One assignment with the five clear fields: person, task, responsibility, time, result."""
+
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    title = models.CharField(_("task"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    assignee = models.ForeignKey(
+        Cadre, verbose_name=_("lead assignee"), on_delete=models.PROTECT, related_name="tasks"
+    )
+    supporters = models.ManyToManyField(
+        Cadre, verbose_name=_("supporting cadres"), blank=True, related_name="supported_tasks"
+    )
+    assigned_by = models.ForeignKey(
+        Cadre,
+        verbose_name=_("assigned by"),
+        on_delete=models.PROTECT,
+        related_name="assigned_tasks",
+    )
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("unit"),
+        on_delete=models.PROTECT,
+        related_name="tasks",
+        help_text=_("The assignee's unit when the task was assigned."),
+    )
+    assigned_on = models.DateField(_("assigned on"))
+    deadline = models.DateField(_("original deadline"))
+    effective_deadline = models.DateField(_("deadline"), db_index=True)
+    expected_result = models.TextField(_("expected result or product"))
+    weight = models.DecimalField(
+        _("converted product weight"), max_digits=6, decimal_places=2, default=Decimal("1")
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=TaskStatus.choices, default=TaskStatus.ASSIGNED
+    )
+    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    accepted = models.BooleanField(_("accepted"), default=False)
+    result_link = models.URLField(_("result link"), blank=True)
+    result_file = models.FileField(_("result file"), upload_to="results/%Y/%m/", blank=True)
+    # Counts from `import tasks`, already net of exemptions (DESIGN §8); tasks managed in the
+    # web record each error and delay as an event instead.
+    imported_errors = models.PositiveSmallIntegerField(_("major errors (imported)"), default=0)
+    imported_delays = models.PositiveSmallIntegerField(_("delays (imported)"), default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TaskQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+        ordering = ["effective_deadline", "code"]
+        indexes = [
+            models.Index(fields=["assignee", "effective_deadline"], name="task_assignee_idx"),
+            models.Index(fields=["unit", "effective_deadline"], name="task_unit_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.code} · {self.title}"
+
+
+class TaskEventKind(models.TextChoices):
+    STATUS = "status", _("Status change")
+    EXTENSION_REQUESTED = "extension_requested", _("Extension requested")
+    EXTENSION_APPROVED = "extension_approved", _("Extension approved")
+    EXTENSION_REFUSED = "extension_refused", _("Extension refused")
+    DELAY = "delay", _("Delay")
+    MAJOR_ERROR = "major_error", _("Major error")
+    EXEMPTION = "exemption", _("Objective-cause exemption")
+    COMMENT = "comment", _("Comment")
+
+
+class TaskEvent(models.Model):
+    """The history of a task, kept for ever. Delays and major errors count in DESIGN §5.1
+    unless the assigner exempted them for an objective cause."""
+
+    task = models.ForeignKey(
+        Task, verbose_name=_("task"), on_delete=models.CASCADE, related_name="events"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=TaskEventKind.choices)
+    author = models.ForeignKey(
+        Cadre,
+        verbose_name=_("author"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    reason = models.TextField(_("reason"), blank=True)
+    old_status = models.CharField(max_length=12, choices=TaskStatus.choices, blank=True)
+    new_status = models.CharField(max_length=12, choices=TaskStatus.choices, blank=True)
+    new_deadline = models.DateField(_("new deadline"), null=True, blank=True)
+    # For delay and major_error events: set when the assigner decides an objective cause.
+    exempted = models.BooleanField(_("exempted"), default=False)
+    exempted_by = models.ForeignKey(
+        Cadre,
+        verbose_name=_("exempted by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    exemption_reason = models.TextField(_("exemption reason"), blank=True)
+    # An exemption event points at the delay or error it exempts.
+    target = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("task event")
+        verbose_name_plural = _("task events")
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["task", "kind"], name="taskevent_task_idx")]
+
+    def __str__(self):
+        return f"{self.task.code}: {self.get_kind_display()}"

@@ -1,0 +1,427 @@
+import calendar
+import datetime as dt
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from directives.models import Criterion, Regulation
+from units.models import Cadre, Unit
+
+
+class Phase(models.TextChoices):
+    """The month, step by step (DESIGN §6), in order."""
+
+    DRAFT = "draft", _("Draft")
+    SELF = "self", _("Self-assessment")
+    PEER = "peer", _("Cross-evaluation")
+    REVIEW = "review", _("Supervisor review")
+    DECIDED = "decided", _("Decided")
+    APPEALS = "appeals", _("Published, appeals open")
+    LOCKED = "locked", _("Locked")
+
+
+PHASE_ORDER = [p.value for p in Phase]
+
+
+def month_bounds(month: str) -> tuple[dt.date, dt.date]:
+    """First and last day of a "YYYY-MM" month."""
+    year, number = (int(part) for part in month.split("-"))
+    return dt.date(year, number, 1), dt.date(year, number, calendar.monthrange(year, number)[1])
+
+
+class PeriodQuerySet(models.QuerySet):
+    def covering(self, unit):
+        """Periods whose scope is the unit or one of its ancestors."""
+        return self.filter(scope__path__in=unit.ancestor_paths())
+
+
+class Period(models.Model):
+    """One month (YYYY-MM) of evaluation for a scope unit and its subtree."""
+
+    month = models.CharField(_("month"), max_length=7, help_text="YYYY-MM")
+    scope = models.ForeignKey(
+        Unit, verbose_name=_("scope"), on_delete=models.PROTECT, related_name="periods"
+    )
+    regulation = models.ForeignKey(
+        Regulation, verbose_name=_("regulation"), on_delete=models.PROTECT, related_name="periods"
+    )
+    phase = models.CharField(_("phase"), max_length=8, choices=Phase.choices, default=Phase.DRAFT)
+    self_until = models.DateField(_("self-assessment until"))
+    peer_until = models.DateField(_("cross-evaluation until"))
+    review_until = models.DateField(_("supervisor review until"))
+    publish_by = models.DateField(_("publish by"))
+    appeals_until = models.DateField(_("appeals until"))
+    lock_on = models.DateField(_("locks on"))
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    locked_at = models.DateTimeField(_("locked at"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PeriodQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("period")
+        verbose_name_plural = _("periods")
+        ordering = ["-month", "scope__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["month", "scope"], name="period_month_scope_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.month} · {self.scope.code}"
+
+    @property
+    def first_day(self):
+        return month_bounds(self.month)[0]
+
+    @property
+    def last_day(self):
+        return month_bounds(self.month)[1]
+
+    @property
+    def is_frozen(self):
+        """Decided, published or locked: scores, adjustments and pools no longer change."""
+        return PHASE_ORDER.index(self.phase) >= PHASE_ORDER.index(Phase.DECIDED)
+
+
+class PeriodUnit(models.Model):
+    """A unit of the period's scope: its pool of additional income and its outstanding flag."""
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="units")
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    pool = models.BigIntegerField(_("pool (VND)"), default=0)
+    outstanding = models.BooleanField(_("outstanding unit"), default=False)
+
+    class Meta:
+        verbose_name = _("unit of a period")
+        verbose_name_plural = _("units of a period")
+        constraints = [
+            models.UniqueConstraint(fields=["period", "unit"], name="periodunit_unique"),
+            models.CheckConstraint(condition=models.Q(pool__gte=0), name="periodunit_pool_gte_0"),
+        ]
+
+    def __str__(self):
+        return f"{self.period} · {self.unit.code}"
+
+
+class PeriodMember(models.Model):
+    """A cadre's unit, job group and leadership in the period's month (snapshot at opening)."""
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="members")
+    cadre = models.ForeignKey(
+        Cadre, verbose_name=_("cadre"), on_delete=models.PROTECT, related_name="period_memberships"
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    job_group = models.CharField(_("job group"), max_length=64)
+    is_leader = models.BooleanField(_("head or deputy"), default=False)
+
+    class Meta:
+        verbose_name = _("member of a period")
+        verbose_name_plural = _("members of a period")
+        constraints = [
+            models.UniqueConstraint(fields=["period", "cadre"], name="periodmember_unique")
+        ]
+        indexes = [models.Index(fields=["period", "unit"], name="periodmember_unit_idx")]
+
+    def __str__(self):
+        return f"{self.period} · {self.cadre.code}"
+
+
+class ScorecardKind(models.TextChoices):
+    SELF = "self", _("Self-assessment")
+    PEER = "peer", _("Peer evaluation")
+    SUPERVISOR = "supervisor", _("Supervisor")
+
+
+class ScorecardStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+
+
+class Scorecard(models.Model):
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="scorecards")
+    ratee = models.ForeignKey(
+        Cadre, verbose_name=_("ratee"), on_delete=models.PROTECT, related_name="scorecards_received"
+    )
+    rater = models.ForeignKey(
+        Cadre, verbose_name=_("rater"), on_delete=models.PROTECT, related_name="scorecards_given"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=ScorecardKind.choices)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ScorecardStatus.choices, default=ScorecardStatus.DRAFT
+    )
+    # Optimistic concurrency: a save must name the version it edited.
+    version = models.PositiveIntegerField(default=1)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("scorecard")
+        verbose_name_plural = _("scorecards")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "ratee", "rater", "kind"], name="scorecard_unique"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["period", "ratee"], name="scorecard_ratee_idx"),
+            models.Index(fields=["period", "rater"], name="scorecard_rater_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.period} · {self.get_kind_display()} {self.rater.code}→{self.ratee.code}"
+
+
+class ScoreLine(models.Model):
+    scorecard = models.ForeignKey(Scorecard, on_delete=models.CASCADE, related_name="lines")
+    criterion = models.ForeignKey(
+        Criterion, verbose_name=_("criterion"), on_delete=models.PROTECT, related_name="+"
+    )
+    points = models.DecimalField(_("points"), max_digits=5, decimal_places=2)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        verbose_name = _("score line")
+        verbose_name_plural = _("score lines")
+        constraints = [
+            models.UniqueConstraint(fields=["scorecard", "criterion"], name="scoreline_unique"),
+            models.CheckConstraint(condition=models.Q(points__gte=0), name="scoreline_gte_0"),
+        ]
+
+    def __str__(self):
+        return f"{self.criterion.code}: {self.points}"
+
+    def clean(self):
+        if self.points is not None and self.points > self.criterion.max_points:
+            raise ValidationError(
+                {"points": _("At most %(max)s points.") % {"max": self.criterion.max_points}}
+            )
+
+
+class PeerAssignment(models.Model):
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="peer_assignments")
+    rater = models.ForeignKey(Cadre, on_delete=models.PROTECT, related_name="+")
+    ratee = models.ForeignKey(Cadre, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("peer assignment")
+        verbose_name_plural = _("peer assignments")
+        constraints = [
+            models.UniqueConstraint(fields=["period", "rater", "ratee"], name="peer_unique"),
+            models.CheckConstraint(
+                condition=~models.Q(rater=models.F("ratee")), name="peer_not_self"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.period} · {self.rater.code}→{self.ratee.code}"
+
+
+class AdjustmentKind(models.TextChoices):
+    BONUS = "bonus", _("Bonus")
+    PENALTY = "penalty", _("Penalty")
+    DISCIPLINE = "discipline", _("Discipline")
+    LEAVE = "leave", _("Worked under half the month")
+
+
+class Adjustment(models.Model):
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="adjustments")
+    cadre = models.ForeignKey(
+        Cadre, verbose_name=_("cadre"), on_delete=models.PROTECT, related_name="adjustments"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=AdjustmentKind.choices)
+    points = models.DecimalField(_("points"), max_digits=5, decimal_places=2, default=0)
+    reason = models.TextField(_("reason"))
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("adjustment")
+        verbose_name_plural = _("adjustments")
+        indexes = [models.Index(fields=["period", "cadre"], name="adjustment_cadre_idx")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(points__gte=0), name="adjustment_gte_0")
+        ]
+
+    def __str__(self):
+        return f"{self.period} · {self.cadre.code} {self.get_kind_display()} {self.points}"
+
+
+class Tier(models.TextChoices):
+    A = "A", _("A · Excellent")
+    B = "B", _("B · Good")
+    C = "C", _("C · Complete")
+    D = "D", _("D · Not complete")
+
+
+class Result(models.Model):
+    """A cadre's decided month: every component, tiers, ranks, reward and the reasons.
+
+    Written by `period_decide` from the engine's outcome; frozen once the period is locked.
+    Shown values are the engine's, rounded once half up to 2 decimals.
+    """
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="results")
+    cadre = models.ForeignKey(
+        Cadre, verbose_name=_("cadre"), on_delete=models.PROTECT, related_name="results"
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    job_group = models.CharField(_("job group"), max_length=64)
+    is_leader = models.BooleanField(default=False)
+    decidable = models.BooleanField(default=True)
+    rated = models.BooleanField(default=True)
+    self_score = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    peer_score = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    peer_count = models.PositiveSmallIntegerField(default=0)
+    supervisor_score = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    general = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    task = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    task_source = models.CharField(max_length=8, blank=True)
+    qn = models.DecimalField(max_digits=6, decimal_places=4, null=True, blank=True)
+    ql = models.DecimalField(max_digits=6, decimal_places=4, null=True, blank=True)
+    pg = models.DecimalField(max_digits=6, decimal_places=4, null=True, blank=True)
+    bonus = models.DecimalField(max_digits=6, decimal_places=2, default=0)
+    penalty = models.DecimalField(max_digits=6, decimal_places=2, default=0)
+    total = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    tier_before_quota = models.CharField(max_length=1, choices=Tier.choices, blank=True)
+    tier = models.CharField(max_length=1, choices=Tier.choices, blank=True)
+    rank_in_unit = models.PositiveIntegerField(null=True, blank=True)
+    rank_in_scope = models.PositiveIntegerField(null=True, blank=True)
+    reward = models.BigIntegerField(default=0)
+    reward_equal = models.BigIntegerField(default=0)
+    reward_merit = models.BigIntegerField(default=0)
+    equal_split = models.BigIntegerField(null=True, blank=True)
+    reasons = models.JSONField(default=list, blank=True)  # [{"code": ..., "message": ...}]
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("result")
+        verbose_name_plural = _("results")
+        constraints = [models.UniqueConstraint(fields=["period", "cadre"], name="result_unique")]
+        indexes = [
+            models.Index(fields=["period", "unit"], name="result_unit_idx"),
+            models.Index(fields=["cadre", "period"], name="result_cadre_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.period} · {self.cadre.code} {self.total} {self.tier}"
+
+
+class PeriodUnitResult(models.Model):
+    """A unit's pool outcome at decision: distributed and undistributed money."""
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="unit_results")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    pool = models.BigIntegerField(default=0)
+    rated = models.PositiveIntegerField(default=0)
+    distributed = models.BigIntegerField(default=0)
+    undistributed = models.BigIntegerField(default=0)
+    equal_split = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["period", "unit"], name="periodunitresult_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.period} · {self.unit.code}"
+
+
+class AppealStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Rejected")
+
+
+class Appeal(models.Model):
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="appeals")
+    cadre = models.ForeignKey(
+        Cadre, verbose_name=_("cadre"), on_delete=models.PROTECT, related_name="appeals"
+    )
+    text = models.TextField(_("appeal"))
+    status = models.CharField(
+        _("status"), max_length=8, choices=AppealStatus.choices, default=AppealStatus.OPEN
+    )
+    answer = models.TextField(_("answer"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("appeal")
+        verbose_name_plural = _("appeals")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.period} · {self.cadre.code} · {self.get_status_display()}"
+
+
+class AuditQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("The audit log is append-only.")
+
+    def delete(self):
+        raise PermissionError("The audit log is append-only.")
+
+
+class AuditEntry(models.Model):
+    """Append-only record of every change of a score, adjustment, decision, publication,
+    appeal and reopen: who, when, old, new, why."""
+
+    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    actor = models.CharField(_("actor"), max_length=150, help_text=_("who, as shown"))
+    action = models.CharField(_("action"), max_length=40)
+    period = models.ForeignKey(
+        Period,
+        verbose_name=_("period"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="audit_entries",
+    )
+    object_type = models.CharField(_("object"), max_length=40)
+    object_id = models.CharField(max_length=64, blank=True)
+    old = models.JSONField(_("old"), null=True, blank=True)
+    new = models.JSONField(_("new"), null=True, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit log")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.object_type}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("The audit log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("The audit log is append-only.")

@@ -2,7 +2,9 @@
 
 The msgids are English; `locale/vi` holds the Vietnamese the users see by default and
 `locale/en` repeats each msgid so both catalogues are complete. `apply` fills Vietnamese
-msgstrs from a JSON object {msgid: msgstr} (for a plural: {msgid: [msgstr]}).
+msgstrs from JSON objects {msgid: msgstr} (for a plural: {msgid: [msgstr]}); `make messages`
+applies every `locale/pending/*.json`, so new strings can be translated there without hand
+edits of the .po file.
 """
 
 import json
@@ -38,8 +40,10 @@ def fill_en():
         po.save(str(path))
 
 
-def apply(source):
-    mapping = json.loads(Path(source).read_text(encoding="utf-8"))
+def apply(*sources):
+    mapping = {}
+    for source in sources:
+        mapping.update(json.loads(Path(source).read_text(encoding="utf-8")))
     for path, po in catalogues("vi"):
         for entry in po:
             if entry.msgid not in mapping:
@@ -71,6 +75,6 @@ if __name__ == "__main__":
     if command == "fill-en":
         fill_en()
     elif command == "apply":
-        apply(sys.argv[2])
+        apply(*[s for s in sys.argv[2:] if Path(s).exists()])
     else:
         sys.exit(check())
