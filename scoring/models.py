@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from directives.models import Criterion, Regulation
 from units.models import Cadre, Unit
@@ -342,7 +343,7 @@ class PeriodUnitResult(models.Model):
 
 class AppealStatus(models.TextChoices):
     OPEN = "open", _("Open")
-    ACCEPTED = "accepted", _("Accepted")
+    ACCEPTED = "accepted", pgettext_lazy("appeal", "Accepted")
     REJECTED = "rejected", _("Rejected")
 
 

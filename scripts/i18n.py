@@ -2,7 +2,8 @@
 
 The msgids are English; `locale/vi` holds the Vietnamese the users see by default and
 `locale/en` repeats each msgid so both catalogues are complete. `apply` fills Vietnamese
-msgstrs from JSON objects {msgid: msgstr} (for a plural: {msgid: [msgstr]}); `make messages`
+msgstrs from JSON objects {msgid: msgstr} (for a plural: {msgid: [msgstr]}; with a context:
+{"[context] msgid": msgstr}); `make messages`
 applies every `locale/pending/*.json`, so new strings can be translated there without hand
 edits of the .po file.
 """
@@ -46,9 +47,10 @@ def apply(*sources):
         mapping.update(json.loads(Path(source).read_text(encoding="utf-8")))
     for path, po in catalogues("vi"):
         for entry in po:
-            if entry.msgid not in mapping:
+            key = f"[{entry.msgctxt}] {entry.msgid}" if entry.msgctxt else entry.msgid
+            if key not in mapping:
                 continue
-            value = mapping[entry.msgid]
+            value = mapping[key]
             if entry.msgid_plural:
                 entry.msgstr_plural = {0: value[0] if isinstance(value, list) else value}
             else:
