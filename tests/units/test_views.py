@@ -175,3 +175,10 @@ class TestImportPage:
         page = response.content.decode()
         assert "Không có gì được nhập" in page
         assert not org.city.children.filter(code__in=["W3", "W4"]).exists()
+
+
+def test_healthz_answers_anonymous_users_with_one_query(client, db, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.content == b"ok"
