@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -255,7 +256,9 @@ class TaskEvent(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    at = models.DateTimeField(_("at"), auto_now_add=True)
+    # A default rather than auto_now_add, so generated history (the demo) can carry its own
+    # dates; services never pass it.
+    at = models.DateTimeField(_("at"), default=timezone.now, editable=False)
     reason = models.TextField(_("reason"), blank=True)
     old_status = models.CharField(max_length=12, choices=TaskStatus.choices, blank=True)
     new_status = models.CharField(max_length=12, choices=TaskStatus.choices, blank=True)
