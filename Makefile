@@ -24,7 +24,7 @@ run: install
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2
 
 test-fast: install
 	$(PY) -m pytest -m "not e2e" -x
