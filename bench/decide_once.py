@@ -1,0 +1,46 @@
+"""Decide the bench month once in a fresh process; prints seconds, peak memory and queries.
+
+Run by bench/run.py so that the peak memory is the decide's own (ru_maxrss of this process).
+"""
+
+import json
+import os
+import resource
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+import django
+
+django.setup()
+
+from django.db import connection, reset_queries  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from scoring.models import Period, Phase  # noqa: E402
+from scoring.services import period_decide  # noqa: E402
+
+
+def main(month):
+    period = Period.objects.get(month=month, scope__code="BC")
+    Period.objects.filter(pk=period.pk).update(phase=Phase.REVIEW)
+    period.refresh_from_db()
+    reset_queries()
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with CaptureQueriesContext(connection) as queries:
+        started = time.perf_counter()
+        period_decide(period=period, user=None)
+        seconds = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(
+        json.dumps(
+            {"seconds": seconds, "peak_kb": peak, "start_kb": before, "queries": len(queries)}
+        )
+    )
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])

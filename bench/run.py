@@ -1,0 +1,240 @@
+"""FiveClear benchmarks: each figure beside a floor measured in the same run.
+
+    .venv/bin/python bench/run.py --size 2000            # make bench
+    .venv/bin/python bench/run.py --size 20000 --reuse   # keep the generated database
+
+Needs PostgreSQL (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/) and wrk.
+Prints one line a figure: `name: value unit | floor value | ratio | target` and exits non-zero
+when a target is missed (`--smoke` reports without failing, for CI).
+"""
+
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+MONTH = "2026-10"
+WRK_SCRIPT = """
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format('JSON {"requests": %d, "errors": %d, "rps": %.2f, "p95_ms": %.2f}\\n',
+    summary.requests, e.connect + e.read + e.write + e.status + e.timeout,
+    summary.requests / (summary.duration / 1e6), latency:percentile(95) / 1000))
+end
+"""
+
+
+class Report:
+    def __init__(self):
+        self.missed = []
+
+    def line(self, name, value, unit, floor, ratio, target, ok):
+        floor_text = "—" if floor is None else floor
+        ratio_text = "—" if ratio is None else f"{ratio:.2f}"
+        print(
+            f"{name}: {value} {unit} | floor {floor_text} | ratio {ratio_text} | target {target}"
+            f"{'' if ok else '  MISSED'}",
+            flush=True,
+        )
+        if not ok:
+            self.missed.append(name)
+
+
+def django_env(database_url):
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DEBUG": "False",
+        "SECRET_KEY": "bench-" + "x" * 60,
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SECURE_SSL_REDIRECT": "False",
+        "SESSION_COOKIE_SECURE": "False",
+        "CSRF_COOKIE_SECURE": "False",
+        "SECURE_HSTS_SECONDS": "0",
+        "LOG_LEVEL": "ERROR",
+    }
+
+
+def run(args, env, **kwargs):
+    return subprocess.run(args, env=env, cwd=ROOT, check=True, text=True, **kwargs)
+
+
+def prepare(size, reuse, base_url):
+    name = f"fc_bench_{size}"
+    url = f"{base_url.rstrip('/')}/{name}"
+    admin = f"{base_url.rstrip('/')}/postgres"
+    env = django_env(url)
+    exists = (
+        subprocess.run(
+            ["psql", admin, "-tAc", f"SELECT 1 FROM pg_database WHERE datname='{name}'"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        == "1"
+    )
+    if exists and reuse:
+        print(f"reusing database {name}", flush=True)
+        return env
+    subprocess.run(["psql", admin, "-qc", f"DROP DATABASE IF EXISTS {name}"], check=True)
+    subprocess.run(["psql", admin, "-qc", f"CREATE DATABASE {name}"], check=True)
+    run([PY, "manage.py", "migrate", "-v0"], env)
+    run([PY, "bench/generate.py", "--size", str(size), "--month", MONTH], env)
+    return env
+
+
+def sql_floor(env):
+    out = run([PY, "bench/probe.py", "floor", MONTH], env, capture_output=True).stdout
+    return float(out.strip().splitlines()[-1])
+
+
+def decide(env):
+    out = run([PY, "bench/decide_once.py", MONTH], env, capture_output=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def session_cookie(env):
+    out = run([PY, "bench/probe.py", "session"], env, capture_output=True).stdout
+    return out.strip().splitlines()[-1]
+
+
+def wrk(url, cookie, seconds, script):
+    args = ["wrk", "-t2", "-c16", f"-d{seconds}s", "--timeout", "10s", "-s", script, url]
+    if cookie:
+        args[1:1] = ["-H", f"Cookie: sessionid={cookie}"]
+    out = subprocess.run(args, capture_output=True, text=True, check=True).stdout
+    return json.loads(re.search(r"^JSON (.*)$", out, re.M).group(1))
+
+
+def web(env, seconds, pages):
+    run([PY, "manage.py", "collectstatic", "--no-input", "-v0"], env)
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            str(Path(PY).parent / "gunicorn"),
+            "config.wsgi",
+            "-w",
+            "2",
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        cwd=ROOT,
+        start_new_session=True,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        cookie = session_cookie(env)
+        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
+            f.write(WRK_SCRIPT)
+        results = {"floor": wrk(f"{base}/healthz", None, seconds, f.name)}
+        for name, path in pages.items():
+            wrk(f"{base}{path}", cookie, 1, f.name)  # warm up
+            results[name] = wrk(f"{base}{path}", cookie, seconds, f.name)
+        return results
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=10)
+
+
+def main():
+    parser = argparse.ArgumentParser(description="FiveClear benchmarks")
+    parser.add_argument("--size", type=int, default=2000)
+    parser.add_argument("--reuse", action="store_true", help="keep an existing bench database")
+    parser.add_argument("--seconds", type=int, default=10, help="duration of each load run")
+    parser.add_argument("--smoke", action="store_true", help="report only, never fail")
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("bench needs wrk (apt-get install wrk)")
+    base_url = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/")
+    env = prepare(args.size, args.reuse, base_url)
+    report = Report()
+    print(f"size {args.size} cadres, month {MONTH}, {os.cpu_count()} cores", flush=True)
+
+    floor = sql_floor(env)
+    result = decide(env)
+    ratio = result["seconds"] / floor
+    report.line(
+        "decide",
+        f"{result['seconds']:.2f}",
+        "s",
+        f"{floor:.2f} s (SELECT of its inputs)",
+        ratio,
+        "ratio <= 3",
+        args.smoke or ratio <= 3,
+    )
+    peak_mb = result["peak_kb"] / 1024
+    report.line(
+        "decide peak memory",
+        f"{peak_mb:.0f}",
+        "MB",
+        None,
+        None,
+        "<= 1024 MB",
+        args.smoke or peak_mb <= 1024,
+    )
+    report.line(
+        "decide queries", result["queries"], "queries", None, None, "independent of size", True
+    )
+
+    pages = {
+        "dashboard": f"/dashboard/?scope=BC&month={MONTH}",
+        "ranking": f"/dashboard/ranking/?scope=BC&month={MONTH}",
+    }
+    results = web(env, args.seconds, pages)
+    floor_rps = results["floor"]["rps"]
+    report.line("trivial view (floor)", f"{floor_rps:.0f}", "req/s", None, None, "—", True)
+    for name in pages:
+        r = results[name]
+        share = r["rps"] / floor_rps
+        report.line(
+            f"{name} throughput",
+            f"{r['rps']:.0f}",
+            "req/s",
+            f"{floor_rps:.0f} req/s",
+            share,
+            "ratio >= 0.30",
+            args.smoke or (share >= 0.30 and r["errors"] == 0),
+        )
+        p95_ok = args.size > 20000 or r["p95_ms"] <= 150
+        report.line(
+            f"{name} p95",
+            f"{r['p95_ms']:.0f}",
+            "ms",
+            f"{results['floor']['p95_ms']:.0f} ms",
+            r["p95_ms"] / max(results["floor"]["p95_ms"], 0.01),
+            "<= 150 ms at 20,000",
+            args.smoke or p95_ok,
+        )
+    if report.missed:
+        print(f"targets missed: {', '.join(report.missed)}")
+        sys.exit(1)
+    print("all targets hold")
+
+
+if __name__ == "__main__":
+    main()
