@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from directives.imports import tasks_import
 from units.services import cadres_import, units_import
 from units.tabular import ImportFailed
 
@@ -11,6 +12,7 @@ from units.tabular import ImportFailed
 IMPORTERS = {
     "units": (units_import, False),
     "cadres": (cadres_import, False),
+    "tasks": (tasks_import, False),
 }
 
 

@@ -1,0 +1,244 @@
+"""Reads of tasks, each in a fixed number of queries whatever the number of tasks."""
+
+import calendar
+import datetime as dt
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from directives.authority import acting_roles, outranks
+from directives.models import Task, TaskEvent, TaskEventKind, TaskStatus
+from units.models import Membership
+
+S = TaskStatus
+OPEN = (S.ASSIGNED, S.IN_PROGRESS, S.RETURNED)
+MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+
+
+@dataclass(frozen=True)
+class TaskFacts:
+    """One task of a month as DESIGN §5.1 counts it (the fields of scoring.engine.TaskInput).
+
+    completed: done on or before the month's last day; errors and delays: the imported counts
+    plus the recorded events that were not exempted.
+    """
+
+    code: str
+    weight: Decimal
+    completed: bool
+    accepted: bool
+    errors: int
+    delays: int
+
+
+def month_range(month: str) -> tuple[dt.date, dt.date] | None:
+    """First and last day of "YYYY-MM", or None when it is not a month."""
+    found = MONTH_RE.match(month or "")
+    if not found:
+        return None
+    year, number = int(found[1]), int(found[2])
+    return dt.date(year, number, 1), dt.date(year, number, calendar.monthrange(year, number)[1])
+
+
+def _counted_events(kind):
+    """Events of one kind on the outer task that still count (not exempted), as a subquery."""
+    events = (
+        TaskEvent.objects.filter(task=OuterRef("pk"), kind=kind, exempted=False)
+        .order_by()
+        .values("task")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(events, output_field=IntegerField()), Value(0))
+
+
+def _pending_extension():
+    decided = TaskEvent.objects.filter(
+        target=OuterRef("pk"),
+        kind__in=[TaskEventKind.EXTENSION_APPROVED, TaskEventKind.EXTENSION_REFUSED],
+    )
+    return Exists(
+        TaskEvent.objects.filter(
+            task=OuterRef("pk"), kind=TaskEventKind.EXTENSION_REQUESTED
+        ).filter(~Exists(decided))
+    )
+
+
+def with_counts(tasks):
+    """Annotate `errors` and `delays` as §5.1 counts them, and `extension_pending`."""
+    return tasks.annotate(
+        recorded_errors=_counted_events(TaskEventKind.MAJOR_ERROR),
+        recorded_delays=_counted_events(TaskEventKind.DELAY),
+        extension_pending=_pending_extension(),
+    )
+
+
+def task_facts(*, cadre_ids, first_day, last_day) -> dict[int, list[TaskFacts]]:
+    """The §5.1 inputs of every given cadre's tasks whose effective deadline falls in the
+    month (cancelled ones excluded), keyed by cadre id; cadres without a task are absent.
+
+    One query. `cadre_ids` may be a list or a queryset of ids (then it is a subquery).
+    """
+    rows = (
+        Task.objects.filter(assignee_id__in=cadre_ids)
+        .due_in_month(first_day, last_day)
+        .annotate(
+            recorded_errors=_counted_events(TaskEventKind.MAJOR_ERROR),
+            recorded_delays=_counted_events(TaskEventKind.DELAY),
+        )
+        .order_by("assignee_id", "effective_deadline", "code")
+        .values_list(
+            "assignee_id",
+            "code",
+            "weight",
+            "completed_on",
+            "accepted",
+            "imported_errors",
+            "recorded_errors",
+            "imported_delays",
+            "recorded_delays",
+        )
+    )
+    facts = defaultdict(list)
+    for cadre_id, code, weight, done, accepted, i_err, r_err, i_del, r_del in rows:
+        facts[cadre_id].append(
+            TaskFacts(
+                code=code,
+                weight=weight,
+                completed=done is not None and done <= last_day,
+                accepted=accepted,
+                errors=i_err + r_err,
+                delays=i_del + r_del,
+            )
+        )
+    return dict(facts)
+
+
+# --- pages ---------------------------------------------------------------------------------
+
+
+def task_list():
+    """Tasks with what every list shows: people, unit, counts and a waiting extension."""
+    return with_counts(Task.objects.select_related("assignee", "assigned_by", "unit"))
+
+
+def unit_tasks_for_board(*, unit, status="", assignee_id=None, month=None):
+    """The tasks of a unit's subtree for its board, filtered; by deadline, then code."""
+    tasks = task_list().filter(unit__path__startswith=unit.path)
+    if status:
+        tasks = tasks.filter(status=status)
+    if assignee_id:
+        tasks = tasks.filter(assignee_id=assignee_id)
+    if month:
+        first, last = month
+        tasks = tasks.filter(effective_deadline__gte=first, effective_deadline__lte=last)
+    return tasks.order_by("effective_deadline", "code")
+
+
+def overdue_tasks(*, unit_path, on):
+    """Open tasks of a subtree whose effective deadline has passed."""
+    return (
+        Task.objects.filter(
+            unit__path__startswith=unit_path, status__in=OPEN, effective_deadline__lt=on
+        )
+        .select_related("assignee")
+        .order_by("effective_deadline", "code")
+    )
+
+
+def waiting_extensions(*, unit_path):
+    """Extension requests of a subtree that wait for a decision, oldest first."""
+    decided = TaskEvent.objects.filter(
+        target=OuterRef("pk"),
+        kind__in=[TaskEventKind.EXTENSION_APPROVED, TaskEventKind.EXTENSION_REFUSED],
+    )
+    return (
+        TaskEvent.objects.filter(
+            kind=TaskEventKind.EXTENSION_REQUESTED, task__unit__path__startswith=unit_path
+        )
+        .exclude(task__status__in=[S.ACCEPTED, S.CANCELLED])
+        .filter(~Exists(decided))
+        .select_related("task", "task__assignee", "author")
+        .order_by("at", "pk")
+    )
+
+
+def members_of_subtree(*, unit, on):
+    """Memberships valid on `on` in the unit's subtree, by name."""
+    return (
+        Membership.objects.valid_on(on)
+        .filter(unit__path__startswith=unit.path)
+        .select_related("cadre", "unit")
+        .order_by("cadre__full_name", "cadre__code")
+    )
+
+
+def mark_reviewable(tasks, *, actor_roles, on):
+    """Set `can_review` on each task: whether the actor outranks its assignee (one query)."""
+    tasks = list(tasks)
+    roles = acting_roles({t.assignee_id for t in tasks}, on)
+    for task in tasks:
+        task.can_review = outranks(actor_roles, roles.get(task.assignee_id, []), task.unit.path)
+    return tasks
+
+
+def my_tasks(*, cadre, first_day, last_day):
+    """The cadre's tasks that are still open (any deadline) or due in the month."""
+    return (
+        task_list()
+        .filter(assignee=cadre)
+        .filter(
+            Q(status__in=OPEN)
+            | Q(effective_deadline__gte=first_day, effective_deadline__lte=last_day)
+        )
+        .exclude(status=S.CANCELLED)
+        .order_by("effective_deadline", "code")
+    )
+
+
+def supported_tasks(*, cadre):
+    """Open or submitted tasks the cadre supports."""
+    return (
+        Task.objects.filter(supporters=cadre, status__in=[*OPEN, S.SUBMITTED])
+        .select_related("assignee")
+        .order_by("effective_deadline", "code")
+    )
+
+
+def cadre_task_counts(*, cadre, on, week_end):
+    """Open tasks of the cadre: overdue and due from `on` to `week_end` (one query)."""
+    return Task.objects.filter(assignee=cadre, status__in=OPEN).aggregate(
+        overdue=Count("pk", filter=Q(effective_deadline__lt=on)),
+        due_this_week=Count(
+            "pk", filter=Q(effective_deadline__gte=on, effective_deadline__lte=week_end)
+        ),
+    )
+
+
+def review_counts(*, paths, on):
+    """Across the subtrees: results waiting for review, overdue tasks, waiting extensions."""
+    if not paths:
+        return {"to_review": 0, "overdue": 0, "extensions": 0}
+    in_paths = Q()
+    for path in paths:
+        in_paths |= Q(unit__path__startswith=path)
+    return (
+        Task.objects.filter(in_paths)
+        .annotate(extension_pending=_pending_extension())
+        .aggregate(
+            to_review=Count("pk", filter=Q(status=S.SUBMITTED)),
+            overdue=Count("pk", filter=Q(status__in=OPEN, effective_deadline__lt=on)),
+            extensions=Count(
+                "pk", filter=Q(extension_pending=True, status__in=[*OPEN, S.SUBMITTED])
+            ),
+        )
+    )
+
+
+def task_history(task):
+    """Every event of a task, oldest first, with the people named."""
+    return task.events.select_related("author", "exempted_by", "target").order_by("at", "pk")
