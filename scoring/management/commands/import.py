@@ -5,6 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from directives.imports import tasks_import
+from scoring.imports import adjustments_import, pools_import, scores_import
 from units.services import cadres_import, units_import
 from units.tabular import ImportFailed
 
@@ -13,6 +14,9 @@ IMPORTERS = {
     "units": (units_import, False),
     "cadres": (cadres_import, False),
     "tasks": (tasks_import, False),
+    "scores": (scores_import, True),
+    "adjustments": (adjustments_import, True),
+    "pools": (pools_import, True),
 }
 
 

@@ -1,0 +1,177 @@
+"""`export results` (DESIGN §8): a month's or a year's results as CSV, JSON or .xlsx.
+
+Rows hold typed values (str, Decimal with 2 places, int, None for empty); each format writes
+them its way: CSV plain decimals with 2 places and empty cells, JSON numbers and null, .xlsx
+numbers as numbers. Text cells that a spreadsheet would run as a formula (starting with
+= + - @, tab or carriage return) are written with a leading apostrophe in CSV and .xlsx.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+
+from scoring.selectors import month_results, year_results
+from units.models import Unit
+
+RESULT_COLUMNS = [
+    "cadre_code",
+    "unit_code",
+    "job_group",
+    "self",
+    "peer",
+    "supervisor",
+    "general",
+    "task",
+    "bonus",
+    "penalty",
+    "total",
+    "tier_before_quota",
+    "tier",
+    "rank_in_unit",
+    "rank_in_scope",
+    "reward",
+]
+YEAR_COLUMNS = [
+    "cadre_code",
+    "unit_code",
+    "job_group",
+    "rated_months",
+    "total",
+    "tier_before_quota",
+    "tier",
+    "rank_in_unit",
+    "rank_in_scope",
+]
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMATS = ("csv", "json", "xlsx")
+MONEY_COLUMNS = {"reward"}
+
+
+@dataclass(frozen=True)
+class Table:
+    title: str
+    columns: list[str]
+    rows: list[dict]
+
+
+def _blank(value):
+    return value or None
+
+
+def results_table(*, month: str, scope: Unit) -> Table:
+    """Every decided cadre of the month whose unit then lay in the scope's subtree, by code."""
+    rows = [
+        {
+            "cadre_code": r.cadre.code,
+            "unit_code": r.unit.code,
+            "job_group": r.job_group,
+            "self": r.self_score,
+            "peer": r.peer_score,
+            "supervisor": r.supervisor_score,
+            "general": r.general,
+            "task": r.task,
+            "bonus": r.bonus,
+            "penalty": r.penalty,
+            "total": r.total,
+            "tier_before_quota": _blank(r.tier_before_quota),
+            "tier": _blank(r.tier),
+            "rank_in_unit": r.rank_in_unit,
+            "rank_in_scope": r.rank_in_scope,
+            "reward": r.reward,
+        }
+        for r in month_results(month=month, unit=scope)
+    ]
+    return Table(title=f"{month} {scope.code}", columns=RESULT_COLUMNS, rows=rows)
+
+
+def year_table(*, year: int, scope: Unit) -> Table:
+    """DESIGN §5.8 for the scope's subtree, by cadre code."""
+    table = year_results(year=year, scope=scope)
+    rows = [
+        {
+            "cadre_code": r.code,
+            "unit_code": r.unit_code,
+            "job_group": r.job_group,
+            "rated_months": r.rated_months,
+            "total": r.total.shown if r.total else None,
+            "tier_before_quota": r.tier_before_quota.value if r.tier_before_quota else None,
+            "tier": r.tier.value if r.tier else None,
+            "rank_in_unit": r.rank_in_unit,
+            "rank_in_scope": r.rank_in_scope,
+        }
+        for r in sorted(table.rows, key=lambda r: r.code)
+    ]
+    return Table(title=f"{year} {scope.code}", columns=YEAR_COLUMNS, rows=rows)
+
+
+def _safe_text(value: str) -> str:
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+def _csv_cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    if isinstance(value, str):
+        return _safe_text(value)
+    return str(value)
+
+
+def to_csv(table: Table) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(table.columns)
+    for row in table.rows:
+        writer.writerow([_csv_cell(row[c]) for c in table.columns])
+    return out.getvalue()
+
+
+def _json_default(value):
+    if isinstance(value, Decimal):
+        return float(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
+def to_json(table: Table) -> str:
+    rows = [{c: row[c] for c in table.columns} for row in table.rows]
+    return json.dumps(rows, ensure_ascii=False, indent=2, default=_json_default) + "\n"
+
+
+def to_xlsx(table: Table) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = table.title[:31]
+    sheet.append(table.columns)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in table.rows:
+        sheet.append(
+            [_safe_text(v) if isinstance(v, str) else v for v in (row[c] for c in table.columns)]
+        )
+    for index, column in enumerate(table.columns, start=1):
+        number_format = "#,##0" if column in MONEY_COLUMNS else "0.00"
+        for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
+            if isinstance(cell.value, Decimal) or column in MONEY_COLUMNS:
+                cell.number_format = number_format
+    sheet.freeze_panes = "A2"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def render(table: Table, fmt: str) -> bytes:
+    if fmt == "csv":
+        return to_csv(table).encode("utf-8")
+    if fmt == "json":
+        return to_json(table).encode("utf-8")
+    if fmt == "xlsx":
+        return to_xlsx(table)
+    raise ValueError(f"unknown format {fmt!r}")

@@ -1,0 +1,1101 @@
+"""Writes of the month (DESIGN §6): open, score, adjust, decide, publish, appeal, lock, reopen.
+
+Every write is atomic, keyword-only, locks the period row (``select_for_update``) before it
+reads what it checks, and records an `AuditEntry` in the same transaction. Refusals raise the
+exceptions of `scoring.errors`, whose message is ready to show.
+
+``user=None`` is the command line, which acts as an administrator (DESIGN §6, §8). The web
+passes ``enforce_phase=True`` (the default): each step only from its phase until its deadline.
+The command line passes ``enforce_phase=False``: any phase before the decision, and a peer may
+be any other member of the ratee's unit.
+
+Choices the spec left open:
+- A step (self, peer, supervisor) opens with its phase and stays open in the later phases
+  before the decision until its deadline. A late step is reopened by a head of the scope
+  moving its deadline (`period_reopen_step`, audited with a reason).
+- Only submitted scorecards count in a decision; a submitted scorecard can still be edited while
+  its step is open, and stays submitted.
+- An accepted appeal sends the whole period back to supervisor review (audited, the appeal as
+  the reason) and reopens the supervisor step for `REOPEN_DAYS`; the head corrects the scores and
+  decides again, which recomputes the unit (and the scope's ranks) from the engine.
+- A period locks only after its appeals window (the command line may lock earlier) and never
+  while an appeal waits for its answer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from directives.models import Criterion, CriterionGroup, Regulation
+from directives.selectors import task_facts
+from scoring.engine import round_half_up
+from scoring.errors import (
+    InvalidInput,
+    NotAllowed,
+    PeriodConflict,
+    PeriodFrozen,
+    PhaseClosed,
+    StaleScorecard,
+)
+from scoring.models import (
+    PHASE_ORDER,
+    Adjustment,
+    AdjustmentKind,
+    Appeal,
+    AppealStatus,
+    AuditEntry,
+    PeerAssignment,
+    Period,
+    PeriodMember,
+    PeriodUnit,
+    PeriodUnitResult,
+    Phase,
+    Result,
+    Scorecard,
+    ScorecardKind,
+    ScorecardStatus,
+    ScoreLine,
+    month_bounds,
+)
+from scoring.peers import assign_peers
+from scoring.selectors import (
+    ACTING_ROLES,
+    STEP_DEADLINE,
+    is_month,
+    period_inputs,
+    rating_rules,
+    step_refusal,
+)
+from units.models import Cadre, Membership, Role, Unit
+from units.scope import scope_for
+
+PRE_DECISION = [Phase.DRAFT, Phase.SELF, Phase.PEER, Phase.REVIEW]
+DATE_FIELDS = ["self_until", "peer_until", "review_until", "publish_by", "appeals_until", "lock_on"]
+APPEAL_DAYS = 5
+REOPEN_DAYS = 5
+MAX_PENALTY = Decimal("100")
+CLI_ACTOR = "manage.py"
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def _lock(period: Period) -> Period:
+    """The period row, locked until the transaction ends, with scope and regulation."""
+    return (
+        Period.objects.select_for_update(of=("self",))
+        .select_related("scope", "regulation")
+        .get(pk=period.pk)
+    )
+
+
+def _refuse_frozen(period: Period) -> None:
+    if period.phase == Phase.LOCKED:
+        raise PeriodFrozen(
+            _("The period %(period)s is locked: nothing in it changes any more.")
+            % {"period": period}
+        )
+    if period.is_frozen:
+        raise PeriodFrozen(
+            _(
+                "The period %(period)s is decided (%(phase)s): scores, adjustments and pools no "
+                "longer change. An administrator can reopen it, with a reason."
+            )
+            % {"period": period, "phase": period.get_phase_display()}
+        )
+
+
+def _is_admin(user) -> bool:
+    return user is None or user.is_superuser
+
+
+def _require_admin(user) -> None:
+    if not _is_admin(user):
+        raise NotAllowed(_("Only an administrator may do this."))
+
+
+def _require_head(user, unit: Unit) -> None:
+    """A head or deputy over the unit (today), an administrator, or the command line."""
+    if _is_admin(user):
+        return
+    if not scope_for(user).can_act(unit):
+        raise NotAllowed(
+            _("Only a head or deputy of %(unit)s or of a unit above it may do this.")
+            % {"unit": unit.code}
+        )
+
+
+def _require_supervisor(user, period: Period, cadre: Cadre) -> None:
+    """The user could supervise the cadre this month (DESIGN §7), or is an administrator."""
+    if _is_admin(user):
+        return
+    acting = Cadre.objects.filter(user=user).first()
+    if acting is None:
+        raise NotAllowed(_("Only a head or deputy above the cadre may do this."))
+    rules = rating_rules(period, cadre_ids=[acting.pk, cadre.pk])
+    refusal = rules.refusal(ScorecardKind.SUPERVISOR, acting.pk, cadre.pk)
+    if refusal:
+        raise NotAllowed(refusal)
+
+
+def _actor(user) -> str:
+    if user is None:
+        return CLI_ACTOR
+    cadre = Cadre.objects.filter(user=user).only("full_name").first()
+    username = user.get_username()
+    return f"{cadre.full_name} ({username})" if cadre else username
+
+
+def audit_entry(
+    *, user, action, period=None, obj=None, old=None, new=None, reason="", actor=None
+) -> AuditEntry:
+    """An unsaved audit entry (bulk writers save many at once)."""
+    return AuditEntry(
+        user=user,
+        actor=actor or _actor(user),
+        action=action,
+        period=period,
+        object_type=obj._meta.model_name if obj is not None else "period",
+        object_id=str(obj.pk if obj is not None else period.pk if period else ""),
+        old=old,
+        new=new,
+        reason=reason,
+    )
+
+
+def _audit(**kwargs) -> AuditEntry:
+    entry = audit_entry(**kwargs)
+    entry.save()
+    return entry
+
+
+def _text(value) -> str:
+    return (value or "").strip()
+
+
+def _number(value) -> str | None:
+    return None if value is None else str(value)
+
+
+def _decimal(value, label) -> Decimal:
+    try:
+        number = value if isinstance(value, Decimal) else Decimal(str(value))
+    except (InvalidOperation, ValueError) as exc:
+        raise InvalidInput(
+            _("%(label)s: “%(value)s” is not a number.") % {"label": label, "value": value}
+        ) from exc
+    if not number.is_finite():
+        raise InvalidInput(
+            _("%(label)s: “%(value)s” is not a number.") % {"label": label, "value": value}
+        )
+    return number
+
+
+def _name(user) -> str:
+    if user is None:
+        return CLI_ACTOR
+    cadre = Cadre.objects.filter(user=user).only("full_name").first()
+    return cadre.full_name if cadre else user.get_username()
+
+
+# --- opening a month -----------------------------------------------------------------------
+
+
+def default_dates(month: str) -> dict[str, dt.date]:
+    """DESIGN §6: self until the 25th, peers until the 27th, review until the last day, publish
+    by the 3rd of the next month, appeals for 5 days after that, lock on the 10th."""
+    first, last = month_bounds(month)
+    following = last + dt.timedelta(days=1)
+    publish_by = following.replace(day=3)
+    return {
+        "self_until": first.replace(day=25),
+        "peer_until": first.replace(day=27),
+        "review_until": last,
+        "publish_by": publish_by,
+        "appeals_until": publish_by + dt.timedelta(days=APPEAL_DAYS),
+        "lock_on": following.replace(day=10),
+    }
+
+
+def _check_dates(dates: dict) -> None:
+    unknown = set(dates) - set(DATE_FIELDS)
+    if unknown:
+        raise InvalidInput(
+            _("Unknown date settings: %(names)s.") % {"names": ", ".join(sorted(unknown))}
+        )
+    ordered = [dates[name] for name in DATE_FIELDS]
+    for before, after, value, next_value in zip(
+        DATE_FIELDS, DATE_FIELDS[1:], ordered, ordered[1:], strict=False
+    ):
+        if value > next_value:
+            raise InvalidInput(
+                _("The date “%(first)s” (%(a)s) comes after “%(second)s” (%(b)s).")
+                % {
+                    "first": Period._meta.get_field(before).verbose_name,
+                    "a": value.isoformat(),
+                    "second": Period._meta.get_field(after).verbose_name,
+                    "b": next_value.isoformat(),
+                }
+            )
+
+
+@transaction.atomic
+def period_open(*, month, scope, regulation=None, dates=None, user=None) -> Period:
+    """Open `month` for `scope` and its subtree: the month's members, units and peers.
+
+    Refused when the month is already open for the scope, an ancestor or a descendant.
+    Members are the active cadres whose membership valid on the month's last day lies in the
+    subtree, with their job group and whether they head or deputise that unit on that day.
+    """
+    _require_admin(user)
+    if not is_month(month):
+        raise InvalidInput(_("“%(month)s” is not a month (YYYY-MM).") % {"month": month})
+    # Locking the scope and its ancestors serialises two openings of overlapping scopes.
+    list(Unit.objects.select_for_update().filter(path__in=scope.ancestor_paths()).order_by("path"))
+    clash = (
+        Period.objects.filter(month=month)
+        .filter(Q(scope__path__in=scope.ancestor_paths()) | Q(scope__path__startswith=scope.path))
+        .select_related("scope")
+        .first()
+    )
+    if clash is not None:
+        if clash.scope_id == scope.pk:
+            message = _("The month %(month)s is already open for %(scope)s.")
+        else:
+            message = _(
+                "The month %(month)s is already open for %(other)s, which overlaps %(scope)s."
+            )
+        raise PeriodConflict(
+            message % {"month": month, "scope": scope.code, "other": clash.scope.code}
+        )
+    if regulation is None:
+        regulation = Regulation.objects.filter(code="ND335").first()
+        if regulation is None:
+            raise InvalidInput(_("The regulation ND335 does not exist."))
+    settings = default_dates(month) | dict(dates or {})
+    _check_dates(settings)
+    period = Period.objects.create(month=month, scope=scope, regulation=regulation, **settings)
+    members, units = _month_snapshot(period)
+    PeriodUnit.objects.bulk_create([PeriodUnit(period=period, unit=u) for u in units])
+    PeriodMember.objects.bulk_create(members, batch_size=2000)
+    PeerAssignment.objects.bulk_create(_peer_assignments(period, members), batch_size=5000)
+    _audit(
+        user=user,
+        action="period.open",
+        period=period,
+        new={
+            "month": month,
+            "scope": scope.code,
+            "regulation": regulation.code,
+            "members": len(members),
+            "units": len(units),
+            **{name: value.isoformat() for name, value in settings.items()},
+        },
+    )
+    return period
+
+
+def _month_snapshot(period: Period) -> tuple[list[PeriodMember], list[Unit]]:
+    """Unsaved members of the period and the units it covers, from the month's last day."""
+    last = period.last_day
+    scope = period.scope
+    memberships = (
+        Membership.objects.valid_on(last)
+        .filter(unit__path__startswith=scope.path, cadre__is_active=True)
+        .select_related("cadre", "unit")
+        .order_by("cadre_id", F("valid_from").asc(nulls_first=True), "pk")
+    )
+    chosen = {}
+    for membership in memberships:
+        chosen[membership.cadre_id] = membership  # the latest one valid on the last day
+    leaders = set(
+        Role.objects.valid_on(last)
+        .filter(role__in=ACTING_ROLES, unit__path__startswith=scope.path)
+        .values_list("cadre_id", "unit_id")
+    )
+    members = [
+        PeriodMember(
+            period=period,
+            cadre=m.cadre,
+            unit=m.unit,
+            job_group=m.cadre.job_group,
+            is_leader=(m.cadre_id, m.unit_id) in leaders,
+        )
+        for m in chosen.values()
+    ]
+    first = period.first_day
+    units = {
+        u.pk: u
+        for u in Unit.objects.subtree_of(scope.path)
+        .exclude(active_from__gt=last)
+        .exclude(active_to__lt=first)
+    }
+    for member in members:
+        units.setdefault(member.unit.pk, member.unit)
+    return members, sorted(units.values(), key=lambda u: u.path)
+
+
+def _peer_assignments(period: Period, members) -> list[PeerAssignment]:
+    """k = 4 peers per cadre within each unit (DESIGN §6), from `scoring.peers`."""
+    by_unit = defaultdict(dict)
+    for member in members:
+        by_unit[member.unit.code][member.cadre.code] = member.cadre.pk
+    rows = []
+    for unit_code, ids in by_unit.items():
+        for rater, ratees in assign_peers(period.month, unit_code, list(ids)).items():
+            rows.extend(
+                PeerAssignment(period=period, rater_id=ids[rater], ratee_id=ids[ratee])
+                for ratee in ratees
+            )
+    return rows
+
+
+@transaction.atomic
+def period_refresh_members(*, period, user=None) -> dict:
+    """Take the month's members again (people who joined, left or changed unit since opening),
+    and the peer assignments of the units whose members changed. Scorecards already made stay;
+    those of people no longer scored are not counted."""
+    period = _lock(period)
+    _refuse_frozen(period)
+    _require_head(user, period.scope)
+    wanted, units = _month_snapshot(period)
+    current = {m.cadre_id: m for m in PeriodMember.objects.filter(period=period)}
+    wanted_by_cadre = {m.cadre_id: m for m in wanted}
+    added = [m for m in wanted if m.cadre_id not in current]
+    removed = [m for cadre_id, m in current.items() if cadre_id not in wanted_by_cadre]
+    changed = []
+    for cadre_id, member in current.items():
+        new = wanted_by_cadre.get(cadre_id)
+        if new and (new.unit_id, new.job_group, new.is_leader) != (
+            member.unit_id,
+            member.job_group,
+            member.is_leader,
+        ):
+            member.unit_id, member.job_group, member.is_leader = (
+                new.unit_id,
+                new.job_group,
+                new.is_leader,
+            )
+            changed.append(member)
+    PeriodMember.objects.filter(pk__in=[m.pk for m in removed]).delete()
+    PeriodMember.objects.bulk_update(changed, ["unit", "job_group", "is_leader"])
+    PeriodMember.objects.bulk_create(added)
+    known_units = set(PeriodUnit.objects.filter(period=period).values_list("unit_id", flat=True))
+    PeriodUnit.objects.bulk_create(
+        [PeriodUnit(period=period, unit=u) for u in units if u.pk not in known_units]
+    )
+    old_pairs = set(
+        PeerAssignment.objects.filter(period=period).values_list("rater_id", "ratee_id")
+    )
+    new_pairs = {(a.rater_id, a.ratee_id) for a in _peer_assignments(period, wanted)}
+    for rater_id, ratee_id in old_pairs - new_pairs:
+        PeerAssignment.objects.filter(period=period, rater_id=rater_id, ratee_id=ratee_id).delete()
+    PeerAssignment.objects.bulk_create(
+        [PeerAssignment(period=period, rater_id=r, ratee_id=e) for r, e in new_pairs - old_pairs]
+    )
+    codes = dict(
+        Cadre.objects.filter(pk__in={*current, *wanted_by_cadre}).values_list("pk", "code")
+    )
+    summary = {
+        "added": sorted(codes[m.cadre_id] for m in added),
+        "removed": sorted(codes[m.cadre_id] for m in removed),
+        "changed": sorted(codes[m.cadre_id] for m in changed),
+    }
+    if any(summary.values()):
+        _audit(user=user, action="period.refresh_members", period=period, new=summary)
+    return summary
+
+
+# --- phases --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def period_advance(*, period, phase, user=None) -> Period:
+    """Move a period before its decision to another phase: one step forward for a head of the
+    scope, any phase before the decision for an administrator."""
+    period = _lock(period)
+    _refuse_frozen(period)
+    if phase not in PRE_DECISION:
+        raise InvalidInput(
+            _("A period reaches “%(phase)s” by being decided, published or locked.")
+            % {"phase": Phase(phase).label if phase in Phase.values else phase}
+        )
+    _require_head(user, period.scope)
+    old = period.phase
+    if phase == old:
+        return period
+    forward_one = PHASE_ORDER.index(phase) == PHASE_ORDER.index(old) + 1
+    if not forward_one and not _is_admin(user):
+        raise NotAllowed(
+            _("A head moves the period one step forward, from “%(old)s” to “%(next)s”.")
+            % {
+                "old": period.get_phase_display(),
+                "next": Phase(PHASE_ORDER[PHASE_ORDER.index(old) + 1]).label,
+            }
+        )
+    period.phase = phase
+    period.save(update_fields=["phase"])
+    _audit(
+        user=user, action="period.advance", period=period, old={"phase": old}, new={"phase": phase}
+    )
+    return period
+
+
+@transaction.atomic
+def period_reopen_step(*, period, kind, until, reason, user=None) -> Period:
+    """Accept late work: move the deadline of a step (self, peer or supervisor) to `until`."""
+    period = _lock(period)
+    _refuse_frozen(period)
+    _require_head(user, period.scope)
+    if kind not in ScorecardKind.values:
+        raise InvalidInput(_("“%(kind)s” is not a kind of scorecard.") % {"kind": kind})
+    reason = _text(reason)
+    if not reason:
+        raise InvalidInput(_("Give a reason for reopening the step."))
+    if until < today():
+        raise InvalidInput(_("The new deadline must not be in the past."))
+    name = STEP_DEADLINE[kind]
+    old = getattr(period, name)
+    setattr(period, name, until)
+    period.save(update_fields=[name])
+    _audit(
+        user=user,
+        action="period.reopen_step",
+        period=period,
+        old={name: old.isoformat()},
+        new={name: until.isoformat()},
+        reason=reason,
+    )
+    return period
+
+
+# --- scorecards ----------------------------------------------------------------------------
+
+
+def points_refusal(criterion: Criterion, points: Decimal, *, kind: str, has_tasks: bool):
+    """Why `points` cannot be given for `criterion` on a `kind` scorecard; None when fine."""
+    if criterion.group == CriterionGroup.BONUS:
+        return _("Bonus points are entered as a bonus adjustment, not on a scorecard.")
+    if criterion.group == CriterionGroup.TASK:
+        if kind != ScorecardKind.SUPERVISOR:
+            return _("%(code)s is entered only by the supervisor.") % {"code": criterion.code}
+        if has_tasks:
+            return _(
+                "The cadre has tasks this month: %(code)s is computed from them, not entered."
+            ) % {"code": criterion.code}
+    if points < 0 or points > criterion.max_points:
+        return _("%(code)s: %(points)s is outside 0–%(max)s.") % {
+            "code": criterion.code,
+            "points": points,
+            "max": criterion.max_points.normalize(),
+        }
+    if points != points.quantize(Decimal("0.01")):
+        return _("%(code)s: at most 2 decimal places.") % {"code": criterion.code}
+    return None
+
+
+def has_tasks_in_month(period: Period, cadre_id: int) -> bool:
+    facts = task_facts(cadre_ids=[cadre_id], first_day=period.first_day, last_day=period.last_day)
+    return bool(facts.get(cadre_id))
+
+
+def scorecard_state(card: Scorecard | None, lines) -> dict | None:
+    if card is None:
+        return None
+    return {
+        "status": card.status,
+        "version": card.version,
+        "points": {code: str(points) for code, points in sorted(lines.items())},
+    }
+
+
+def stale_message(card: Scorecard) -> str:
+    saved_at = timezone.localtime(card.updated_at).strftime("%d/%m/%Y %H:%M")
+    return _(
+        "%(who)s saved this scorecard at %(when)s, after you opened it. Reload it to see "
+        "their changes, then save again."
+    ) % {"who": _name(card.updated_by), "when": saved_at}
+
+
+@transaction.atomic
+def scorecard_save(
+    *,
+    period,
+    ratee,
+    rater,
+    kind,
+    points,
+    comments=None,
+    submit=False,
+    expected_version=None,
+    user,
+    enforce_phase=True,
+) -> Scorecard:
+    """Save (and with `submit`, submit) `rater`'s `kind` scorecard of `ratee`.
+
+    `points` maps criterion codes to points (None removes a line); codes not given keep their
+    line. `expected_version` is the version the form was loaded with (0 for a new scorecard);
+    a newer save by anyone raises `StaleScorecard` instead of overwriting it. None skips the
+    check (imports). On the web a user saves only their own scorecards, in the step's window,
+    and a submitted scorecard has every general criterion.
+    """
+    period = _lock(period)
+    _refuse_frozen(period)
+    if kind not in ScorecardKind.values:
+        raise InvalidInput(_("“%(kind)s” is not a kind of scorecard.") % {"kind": kind})
+    if enforce_phase:
+        if user is not None and rater.user_id != user.pk:
+            raise NotAllowed(_("You can only save your own scorecards."))
+        refusal = step_refusal(period, kind, today())
+        if refusal:
+            raise PhaseClosed(refusal)
+    rules = rating_rules(period, cadre_ids=[ratee.pk, rater.pk])
+    rules.names |= {ratee.pk: ratee.code, rater.pk: rater.code}
+    refusal = rules.refusal(kind, rater.pk, ratee.pk, assigned_only=enforce_phase)
+    if refusal:
+        raise NotAllowed(refusal)
+
+    criteria = {c.code: c for c in Criterion.objects.filter(regulation_id=period.regulation_id)}
+    comments = comments or {}
+    unknown = sorted(set(points) - set(criteria)) + sorted(set(comments) - set(criteria))
+    if unknown:
+        raise InvalidInput(
+            _("Unknown criteria for %(regulation)s: %(codes)s.")
+            % {"regulation": period.regulation.code, "codes": ", ".join(unknown)}
+        )
+    given = {}
+    problems = []
+    needs_tasks = any(
+        criteria[code].group == CriterionGroup.TASK and value is not None
+        for code, value in points.items()
+    )
+    has_tasks = needs_tasks and has_tasks_in_month(period, ratee.pk)
+    for code, value in points.items():
+        if value is None:
+            given[code] = None
+            continue
+        number = _decimal(value, code)
+        problem = points_refusal(criteria[code], number, kind=kind, has_tasks=has_tasks)
+        if problem:
+            problems.append(problem)
+        given[code] = number
+    if problems:
+        raise InvalidInput(" ".join(problems))
+
+    card = (
+        Scorecard.objects.select_for_update()
+        .filter(period=period, ratee=ratee, rater=rater, kind=kind)
+        .select_related("updated_by")
+        .first()
+    )
+    if expected_version is not None and expected_version != (card.version if card else 0):
+        raise StaleScorecard(stale_message(card))
+    existing = {}
+    if card is not None:
+        existing = {line.criterion.code: line for line in card.lines.select_related("criterion")}
+    old_points = {code: line.points for code, line in existing.items()}
+    new_points = dict(old_points)
+    for code, number in given.items():
+        if number is None:
+            new_points.pop(code, None)
+        else:
+            new_points[code] = number
+    submitted = submit or (card is not None and card.status == ScorecardStatus.SUBMITTED)
+    if submitted and enforce_phase:
+        missing = [
+            code
+            for code, c in criteria.items()
+            if c.group == CriterionGroup.GENERAL and code not in new_points
+        ]
+        if missing:
+            raise InvalidInput(
+                _("Give points for every criterion before submitting: %(codes)s is missing.")
+                % {"codes": ", ".join(missing)}
+            )
+    old_state = scorecard_state(card, old_points)
+    now = timezone.now()
+    if card is None:
+        card = Scorecard(period=period, ratee=ratee, rater=rater, kind=kind, version=0)
+    card.version += 1
+    card.updated_by = user
+    if submitted:
+        card.status = ScorecardStatus.SUBMITTED
+        card.submitted_at = card.submitted_at or now
+    card.save()
+    for code, number in given.items():
+        line = existing.get(code)
+        if number is None:
+            if line is not None:
+                line.delete()
+            continue
+        comment = _text(comments.get(code)) if code in comments else None
+        if line is None:
+            ScoreLine.objects.create(
+                scorecard=card, criterion=criteria[code], points=number, comment=comment or ""
+            )
+        elif line.points != number or (comment is not None and comment != line.comment):
+            line.points = number
+            if comment is not None:
+                line.comment = comment
+            line.save(update_fields=["points", "comment"])
+    for code in set(comments) - set(given):
+        line = existing.get(code)
+        if line is not None:
+            line.comment = _text(comments[code])
+            line.save(update_fields=["comment"])
+    _audit(
+        user=user,
+        action="scorecard.submit" if submit else "scorecard.save",
+        period=period,
+        obj=card,
+        old=old_state,
+        new={
+            "ratee": ratee.code,
+            "rater": rater.code,
+            "kind": kind,
+            **scorecard_state(card, new_points),
+        },
+    )
+    return card
+
+
+# --- adjustments and pools -----------------------------------------------------------------
+
+
+def adjustment_refusal(regulation: Regulation, kind: str, points: Decimal | None) -> str | None:
+    """Why an adjustment cannot be recorded under `regulation`; None when fine."""
+    if kind not in AdjustmentKind.values:
+        return _("“%(kind)s” is not one of: %(choices)s.") % {
+            "kind": kind,
+            "choices": ", ".join(AdjustmentKind.values),
+        }
+    if kind in (AdjustmentKind.DISCIPLINE, AdjustmentKind.LEAVE):
+        return None
+    if points is None or points <= 0:
+        return _("Give the points, more than 0.")
+    if points != points.quantize(Decimal("0.01")):
+        return _("At most 2 decimal places.")
+    if kind == AdjustmentKind.BONUS and regulation.bonus_cap <= 0:
+        return _("The regulation %(code)s has no bonus points (its bonus cap is 0).") % {
+            "code": regulation.code
+        }
+    if points > MAX_PENALTY:
+        return _("At most %(n)s points.") % {"n": MAX_PENALTY}
+    return None
+
+
+def adjustment_state(adjustment: Adjustment) -> dict:
+    return {
+        "cadre": adjustment.cadre.code,
+        "kind": adjustment.kind,
+        "points": str(adjustment.points),
+        "reason": adjustment.reason,
+    }
+
+
+@transaction.atomic
+def adjustment_add(*, period, cadre, kind, points=None, reason, user=None) -> Adjustment:
+    """Record a bonus, penalty, discipline or leave for a cadre, with its reason.
+
+    A bonus is refused when the regulation has none (cap 0); several bonuses may add up past
+    the cap, which the decision then applies. The points of discipline and leave are ignored.
+    """
+    period = _lock(period)
+    _refuse_frozen(period)
+    if not PeriodMember.objects.filter(period=period, cadre=cadre).exists():
+        raise InvalidInput(
+            _("%(cadre)s is not scored in the period %(period)s.")
+            % {"cadre": cadre.code, "period": period}
+        )
+    _require_supervisor(user, period, cadre)
+    number = None if points in (None, "") else _decimal(points, _("points"))
+    problem = adjustment_refusal(period.regulation, kind, number)
+    if problem:
+        raise InvalidInput(problem)
+    reason = _text(reason)
+    if not reason:
+        raise InvalidInput(_("Give a reason for the adjustment."))
+    if kind in (AdjustmentKind.DISCIPLINE, AdjustmentKind.LEAVE):
+        number = Decimal(0)
+    adjustment = Adjustment.objects.create(
+        period=period, cadre=cadre, kind=kind, points=number, reason=reason, entered_by=user
+    )
+    _audit(
+        user=user,
+        action="adjustment.add",
+        period=period,
+        obj=adjustment,
+        new=adjustment_state(adjustment),
+        reason=reason,
+    )
+    return adjustment
+
+
+@transaction.atomic
+def adjustment_remove(*, adjustment, reason="", user=None) -> None:
+    period = _lock(adjustment.period)
+    _refuse_frozen(period)
+    _require_supervisor(user, period, adjustment.cadre)
+    old = adjustment_state(adjustment)
+    pk = adjustment.pk
+    adjustment.delete()
+    adjustment.pk = pk
+    _audit(
+        user=user,
+        action="adjustment.remove",
+        period=period,
+        obj=adjustment,
+        old=old,
+        reason=_text(reason),
+    )
+
+
+@transaction.atomic
+def pool_set(*, period, unit, amount, user=None) -> PeriodUnit:
+    """Set a unit's pool of additional income for the month (integer VND, 0 or more)."""
+    period = _lock(period)
+    _refuse_frozen(period)
+    _require_head(user, unit)
+    if isinstance(amount, bool) or not isinstance(amount, int) or amount < 0:
+        raise InvalidInput(_("The pool is a whole number of VND, 0 or more."))
+    row = PeriodUnit.objects.filter(period=period, unit=unit).first()
+    if row is None:
+        raise InvalidInput(
+            _("%(unit)s is not in the period %(period)s.") % {"unit": unit.code, "period": period}
+        )
+    old = row.pool
+    if old != amount:
+        row.pool = amount
+        row.save(update_fields=["pool"])
+        _audit(
+            user=user,
+            action="pool.set",
+            period=period,
+            obj=row,
+            old={"unit": unit.code, "pool": old},
+            new={"unit": unit.code, "pool": amount},
+        )
+    return row
+
+
+@transaction.atomic
+def period_set_outstanding(*, period, unit, outstanding, user=None) -> PeriodUnit:
+    """Flag a unit of the period as outstanding (it raises the A quota where the regulation
+    says so); decided by a head of the period's scope."""
+    period = _lock(period)
+    _refuse_frozen(period)
+    _require_head(user, period.scope)
+    row = PeriodUnit.objects.filter(period=period, unit=unit).first()
+    if row is None:
+        raise InvalidInput(
+            _("%(unit)s is not in the period %(period)s.") % {"unit": unit.code, "period": period}
+        )
+    if row.outstanding != bool(outstanding):
+        row.outstanding = bool(outstanding)
+        row.save(update_fields=["outstanding"])
+        _audit(
+            user=user,
+            action="unit.outstanding",
+            period=period,
+            obj=row,
+            old={"unit": unit.code, "outstanding": not row.outstanding},
+            new={"unit": unit.code, "outstanding": row.outstanding},
+        )
+    return row
+
+
+# --- decision ------------------------------------------------------------------------------
+
+
+def _result_row(period, inputs, r) -> Result:
+    member = inputs.members[r.code]
+
+    def shown(value):
+        return None if value is None else value.shown
+
+    def ratio(value):
+        return None if value is None else round_half_up(value.exact, 4)
+
+    return Result(
+        period=period,
+        cadre_id=member.cadre_id,
+        unit_id=member.unit_id,
+        job_group=r.job_group,
+        is_leader=r.is_leader,
+        decidable=r.decidable,
+        rated=r.rated,
+        self_score=shown(r.self_score),
+        peer_score=shown(r.peer_score),
+        peer_count=inputs.peer_counts.get(r.code, 0),
+        supervisor_score=shown(r.supervisor_score),
+        general=shown(r.general),
+        task=shown(r.task),
+        task_source=r.task_source.value,
+        qn=ratio(r.qn),
+        ql=ratio(r.ql),
+        pg=ratio(r.pg),
+        bonus=r.bonus.shown,
+        penalty=r.penalty.shown,
+        total=shown(r.total),
+        tier_before_quota=r.tier_before_quota.value if r.tier_before_quota else "",
+        tier=r.tier.value if r.tier else "",
+        rank_in_unit=r.rank_in_unit,
+        rank_in_scope=r.rank_in_scope,
+        reward=r.reward,
+        reward_equal=r.reward_equal,
+        reward_merit=r.reward_merit,
+        equal_split=r.equal_split,
+        reasons=[{"code": reason.code, "message": reason.message} for reason in r.reasons],
+    )
+
+
+@transaction.atomic
+def period_decide(*, period, user=None, enforce_phase=True) -> Period:
+    """Decide the month: the engine once over the whole period, its results written in bulk.
+
+    The period row stays locked from the first read to the commit, so two decisions at once
+    give one result: the second finds the period decided and is refused. On the web a period
+    is decided in supervisor review; the command line decides it in any phase before.
+    """
+    period = _lock(period)
+    _refuse_frozen(period)
+    _require_head(user, period.scope)
+    if enforce_phase and period.phase != Phase.REVIEW:
+        raise PhaseClosed(
+            _("A period is decided in supervisor review; %(period)s is at “%(phase)s”.")
+            % {"period": period, "phase": period.get_phase_display()}
+        )
+    inputs = period_inputs(period)
+    outcome = inputs.decide()
+    Result.objects.filter(period=period).delete()
+    Result.objects.bulk_create([_result_row(period, inputs, r) for r in outcome.cadres])
+    PeriodUnitResult.objects.filter(period=period).delete()
+    PeriodUnitResult.objects.bulk_create(
+        [
+            PeriodUnitResult(
+                period=period,
+                unit_id=inputs.unit_ids[u.code],
+                pool=u.pool,
+                rated=u.rated,
+                distributed=u.distributed,
+                undistributed=u.undistributed,
+                equal_split=u.equal_split,
+            )
+            for u in outcome.units
+        ]
+    )
+    old_phase = period.phase
+    period.phase = Phase.DECIDED
+    period.decided_at = timezone.now()
+    period.save(update_fields=["phase", "decided_at"])
+    tiers = defaultdict(int)
+    for r in outcome.cadres:
+        tiers[r.tier.value if r.tier else ("not_rated" if r.decidable else "undecidable")] += 1
+    _audit(
+        user=user,
+        action="period.decide",
+        period=period,
+        old={"phase": old_phase},
+        new={
+            "phase": Phase.DECIDED,
+            "cadres": len(outcome.cadres),
+            "tiers": dict(sorted(tiers.items())),
+        },
+    )
+    return period
+
+
+@transaction.atomic
+def period_publish(*, period, user=None) -> Period:
+    """Publish the decided results: appeals open for `APPEAL_DAYS` days from today or until
+    the period's appeals date, whichever is later."""
+    period = _lock(period)
+    _require_head(user, period.scope)
+    if period.phase != Phase.DECIDED:
+        if PHASE_ORDER.index(period.phase) < PHASE_ORDER.index(Phase.DECIDED):
+            raise PhaseClosed(
+                _("Decide the period %(period)s before publishing it.") % {"period": period}
+            )
+        raise PhaseClosed(_("The period %(period)s is already published.") % {"period": period})
+    old = {"phase": period.phase, "appeals_until": period.appeals_until.isoformat()}
+    period.phase = Phase.APPEALS
+    period.published_at = timezone.now()
+    period.appeals_until = max(period.appeals_until, today() + dt.timedelta(days=APPEAL_DAYS))
+    period.lock_on = max(period.lock_on, period.appeals_until + dt.timedelta(days=1))
+    period.save(update_fields=["phase", "published_at", "appeals_until", "lock_on"])
+    _audit(
+        user=user,
+        action="period.publish",
+        period=period,
+        old=old,
+        new={"phase": period.phase, "appeals_until": period.appeals_until.isoformat()},
+    )
+    return period
+
+
+# --- appeals -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def appeal_file(*, period, cadre, text, user=None) -> Appeal:
+    """A cadre appeals their own published result, within the appeals window."""
+    period = _lock(period)
+    if period.phase == Phase.LOCKED:
+        _refuse_frozen(period)
+    if period.phase != Phase.APPEALS:
+        raise PhaseClosed(
+            _("Results of %(period)s are not published: there is nothing to appeal yet.")
+            % {"period": period}
+        )
+    if today() > period.appeals_until:
+        raise PhaseClosed(
+            _("Appeals for %(period)s closed on %(date)s.")
+            % {"period": period, "date": period.appeals_until.strftime("%d/%m/%Y")}
+        )
+    if user is not None and cadre.user_id != user.pk:
+        raise NotAllowed(_("A cadre appeals only their own result."))
+    if not Result.objects.filter(period=period, cadre=cadre).exists():
+        raise InvalidInput(
+            _("%(cadre)s has no result in %(period)s.") % {"cadre": cadre.code, "period": period}
+        )
+    text = _text(text)
+    if not text:
+        raise InvalidInput(_("Write what the appeal is about."))
+    if Appeal.objects.filter(period=period, cadre=cadre, status=AppealStatus.OPEN).exists():
+        raise InvalidInput(_("An appeal of this result is already waiting for its answer."))
+    appeal = Appeal.objects.create(period=period, cadre=cadre, text=text)
+    _audit(
+        user=user,
+        action="appeal.file",
+        period=period,
+        obj=appeal,
+        new={"cadre": cadre.code, "text": text},
+    )
+    return appeal
+
+
+@transaction.atomic
+def appeal_answer(*, appeal, accept, answer, user=None) -> Appeal:
+    """A head or deputy above the cadre answers an appeal. Accepting it sends the period back
+    to supervisor review (the appeal is the reason) so the scores can be corrected and the
+    period decided again."""
+    period = _lock(appeal.period)
+    if period.phase == Phase.LOCKED:
+        _refuse_frozen(period)
+    appeal = Appeal.objects.select_for_update().select_related("cadre").get(pk=appeal.pk)
+    if appeal.status != AppealStatus.OPEN:
+        raise InvalidInput(_("This appeal has already been answered."))
+    if user is not None and appeal.cadre.user_id == user.pk:
+        raise NotAllowed(_("Nobody answers their own appeal."))
+    _require_supervisor(user, period, appeal.cadre)
+    answer = _text(answer)
+    if not answer:
+        raise InvalidInput(_("Write the answer to the appeal."))
+    appeal.status = AppealStatus.ACCEPTED if accept else AppealStatus.REJECTED
+    appeal.answer = answer
+    appeal.answered_by = user
+    appeal.answered_at = timezone.now()
+    appeal.save(update_fields=["status", "answer", "answered_by", "answered_at"])
+    actor = _actor(user)
+    _audit(
+        user=user,
+        actor=actor,
+        action="appeal.accept" if accept else "appeal.reject",
+        period=period,
+        obj=appeal,
+        old={"status": AppealStatus.OPEN},
+        new={"status": appeal.status, "answer": answer},
+        reason=appeal.text,
+    )
+    if accept and period.phase != Phase.REVIEW:
+        _back_to_review(
+            period, user=user, actor=actor, reason=appeal.text, action="period.reopen_by_appeal"
+        )
+    return appeal
+
+
+def _back_to_review(period, *, user, actor, reason, action) -> None:
+    old = {
+        "phase": period.phase,
+        "review_until": period.review_until.isoformat(),
+    }
+    period.phase = Phase.REVIEW
+    period.locked_at = None
+    period.review_until = max(period.review_until, today() + dt.timedelta(days=REOPEN_DAYS))
+    period.save(update_fields=["phase", "locked_at", "review_until"])
+    _audit(
+        user=user,
+        actor=actor,
+        action=action,
+        period=period,
+        old=old,
+        new={"phase": period.phase, "review_until": period.review_until.isoformat()},
+        reason=reason,
+    )
+
+
+# --- lock and reopen -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def period_lock(*, period, user=None, enforce_phase=True) -> Period:
+    """Lock a published period once its appeals are answered: nothing changes after."""
+    period = _lock(period)
+    if period.phase == Phase.LOCKED:
+        _refuse_frozen(period)
+    if period.phase != Phase.APPEALS:
+        raise PhaseClosed(
+            _("Publish the period %(period)s before locking it.") % {"period": period}
+        )
+    _require_head(user, period.scope)
+    waiting = Appeal.objects.filter(period=period, status=AppealStatus.OPEN).count()
+    if waiting:
+        raise PhaseClosed(
+            _("%(n)s appeal(s) of %(period)s still wait for an answer.")
+            % {"n": waiting, "period": period}
+        )
+    if enforce_phase and today() <= period.appeals_until:
+        raise PhaseClosed(
+            _("Appeals for %(period)s are open until %(date)s: lock it after that.")
+            % {"period": period, "date": period.appeals_until.strftime("%d/%m/%Y")}
+        )
+    period.phase = Phase.LOCKED
+    period.locked_at = timezone.now()
+    period.save(update_fields=["phase", "locked_at"])
+    _audit(
+        user=user,
+        action="period.lock",
+        period=period,
+        old={"phase": Phase.APPEALS},
+        new={"phase": Phase.LOCKED},
+    )
+    return period
+
+
+@transaction.atomic
+def period_reopen(*, period, reason, user=None) -> Period:
+    """An administrator sends a decided, published or locked period back to supervisor
+    review; the reason is required and kept in the audit log."""
+    period = _lock(period)
+    _require_admin(user)
+    reason = _text(reason)
+    if not reason:
+        raise InvalidInput(_("Reopening a period needs a reason."))
+    if not period.is_frozen:
+        raise InvalidInput(
+            _("The period %(period)s is not decided: there is nothing to reopen.")
+            % {"period": period}
+        )
+    _back_to_review(period, user=user, actor=_actor(user), reason=reason, action="period.reopen")
+    return period
