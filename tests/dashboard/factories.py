@@ -1,0 +1,510 @@
+"""Decided months for the dashboard tests, written directly (no service needed).
+
+Factories for hand-made rows (Period, PeriodMember, Result, Scorecard with general lines, Task,
+Adjustment, PeriodUnitResult), and `decided_months`: a bulk generator that scores every member
+of a scope for some months through the pure engine (`scoring.engine.decide_period`) and writes
+what the decide service would write (results, pools, scorecards, tasks, adjustments), with
+optional patterns that make each dashboard flag fire.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+import factory
+from django.utils import timezone
+
+from directives.models import Criterion, Regulation, Task, TaskStatus
+from scoring import engine
+from scoring.models import (
+    Adjustment,
+    AdjustmentKind,
+    Period,
+    PeriodMember,
+    PeriodUnit,
+    PeriodUnitResult,
+    Phase,
+    Result,
+    Scorecard,
+    ScorecardKind,
+    ScorecardStatus,
+    ScoreLine,
+    month_bounds,
+)
+from tests.factories import CadreFactory, UnitFactory
+from units.models import Membership, Role, RoleKind, Unit
+
+TWO = Decimal("0.01")
+
+
+def period_dates(month: str) -> dict[str, dt.date]:
+    first, last = month_bounds(month)
+    after = last + dt.timedelta(days=1)
+    return {
+        "self_until": first.replace(day=25),
+        "peer_until": first.replace(day=27),
+        "review_until": last,
+        "publish_by": after.replace(day=3),
+        "appeals_until": after.replace(day=8),
+        "lock_on": after.replace(day=10),
+    }
+
+
+def nd335():
+    return Regulation.objects.get(code="ND335")
+
+
+class PeriodFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Period
+
+    month = "2026-03"
+    scope = factory.SubFactory(UnitFactory)
+    regulation = factory.LazyFunction(nd335)
+    phase = Phase.DECIDED
+    self_until = factory.LazyAttribute(lambda o: period_dates(o.month)["self_until"])
+    peer_until = factory.LazyAttribute(lambda o: period_dates(o.month)["peer_until"])
+    review_until = factory.LazyAttribute(lambda o: period_dates(o.month)["review_until"])
+    publish_by = factory.LazyAttribute(lambda o: period_dates(o.month)["publish_by"])
+    appeals_until = factory.LazyAttribute(lambda o: period_dates(o.month)["appeals_until"])
+    lock_on = factory.LazyAttribute(lambda o: period_dates(o.month)["lock_on"])
+
+
+class PeriodMemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PeriodMember
+
+    period = factory.SubFactory(PeriodFactory)
+    cadre = factory.SubFactory(CadreFactory)
+    unit = factory.SelfAttribute("period.scope")
+    job_group = factory.SelfAttribute("cadre.job_group")
+
+
+class ResultFactory(factory.django.DjangoModelFactory):
+    """A rated result; give `total` and `tier` (the tier is not derived here)."""
+
+    class Meta:
+        model = Result
+
+    period = factory.SubFactory(PeriodFactory)
+    cadre = factory.SubFactory(CadreFactory)
+    unit = factory.SelfAttribute("period.scope")
+    job_group = factory.SelfAttribute("cadre.job_group")
+    total = Decimal("80.00")
+    tier = "B"
+    tier_before_quota = factory.SelfAttribute("tier")
+    general = Decimal("24.00")
+    task = factory.LazyAttribute(lambda o: o.total - o.general if o.total is not None else None)
+
+
+class PeriodUnitResultFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PeriodUnitResult
+
+    period = factory.SubFactory(PeriodFactory)
+    unit = factory.SelfAttribute("period.scope")
+
+
+class ScorecardFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Scorecard
+
+    period = factory.SubFactory(PeriodFactory)
+    ratee = factory.SubFactory(CadreFactory)
+    rater = factory.SubFactory(CadreFactory)
+    kind = ScorecardKind.PEER
+    status = ScorecardStatus.SUBMITTED
+
+
+class TaskFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Task
+
+    code = factory.Sequence(lambda n: f"NV{n:05d}")
+    title = factory.Sequence(lambda n: f"Nhiệm vụ số {n}")
+    assignee = factory.SubFactory(CadreFactory)
+    assigned_by = factory.SelfAttribute("assignee")
+    unit = factory.SubFactory(UnitFactory)
+    deadline = dt.date(2026, 3, 20)
+    effective_deadline = factory.SelfAttribute("deadline")
+    assigned_on = factory.LazyAttribute(lambda o: o.deadline - dt.timedelta(days=14))
+    expected_result = "Báo cáo"
+    status = TaskStatus.ACCEPTED
+
+
+class AdjustmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Adjustment
+
+    period = factory.SubFactory(PeriodFactory)
+    cadre = factory.SubFactory(CadreFactory)
+    kind = AdjustmentKind.PENALTY
+    points = Decimal("2")
+    reason = "Đi muộn"
+
+
+def split_general(total: Decimal, criteria) -> dict:
+    """`total` general points spread over the criteria in proportion to their maxima."""
+    general = [c for c in criteria if c.group == "general"]
+    maximum = sum(c.max_points for c in general)
+    points = {c: (total * c.max_points / maximum).quantize(TWO) for c in general}
+    largest = max(general, key=lambda c: c.max_points)
+    points[largest] += total - sum(points.values())
+    return points
+
+
+def scorecard(period, rater, ratee, total, *, kind=ScorecardKind.PEER, status=None):
+    """A scorecard whose general lines add up to `total`."""
+    card = ScorecardFactory(
+        period=period,
+        rater=rater,
+        ratee=ratee,
+        kind=kind,
+        status=status or ScorecardStatus.SUBMITTED,
+    )
+    criteria = list(period.regulation.criteria.all())
+    ScoreLine.objects.bulk_create(
+        ScoreLine(scorecard=card, criterion=c, points=p)
+        for c, p in split_general(Decimal(total), criteria).items()
+    )
+    return card
+
+
+# --- the bulk generator --------------------------------------------------------------------
+
+
+@dataclass
+class Patterns:
+    """What makes each flag fire in generated data (unit and cadre codes)."""
+
+    equalized: set[str] = field(default_factory=set)  # same points for all, every one B
+    self_inflating: set[str] = field(default_factory=set)  # self at the top, supervisor at 60%
+    lenient: set[str] = field(default_factory=set)  # raters giving peers full marks
+    reciprocal: list[tuple[str, str]] = field(default_factory=list)  # full marks to each other
+
+
+def _half(value: float, maximum: Decimal) -> Decimal:
+    """Points on a half-point grid within 0..maximum."""
+    points = Decimal(round(value * 2) / 2).quantize(TWO, rounding=ROUND_HALF_UP)
+    return min(max(points, Decimal(0)), maximum)
+
+
+def _members(scope: Unit, on: dt.date):
+    memberships = list(
+        Membership.objects.valid_on(on)
+        .filter(unit__path__startswith=scope.path)
+        .select_related("cadre", "unit")
+        .order_by("unit__path", "cadre__code")
+    )
+    leaders = set(
+        Role.objects.valid_on(on)
+        .filter(unit__path__startswith=scope.path, role__in=(RoleKind.HEAD, RoleKind.DEPUTY))
+        .values_list("cadre_id", "unit_id")
+    )
+    heads = {}
+    for cadre_id, unit_id in (
+        Role.objects.valid_on(on)
+        .filter(unit__path__startswith=scope.path, role=RoleKind.HEAD)
+        .values_list("cadre_id", "unit_id")
+    ):
+        heads.setdefault(unit_id, cadre_id)
+    return memberships, leaders, heads
+
+
+def decided_months(
+    scope: Unit,
+    months: list[str],
+    *,
+    seed: int = 6,
+    patterns: Patterns | None = None,
+    scorecard_units: set[str] | None = None,
+    pool_each: int = 1_500_000,
+) -> list[Period]:
+    """Decide `months` for every member of `scope` through the engine and write the outcome.
+
+    A month that already has a period over `scope` is left as it is. Scorecards (self, peer,
+    supervisor with general lines) are written for the units in `scorecard_units` only (all
+    when None), to keep large scopes fast; the engine sees every point either way.
+    """
+    patterns = patterns or Patterns()
+    rng = random.Random(seed)
+    regulation = nd335()
+    criteria = list(Criterion.objects.filter(regulation=regulation))
+    general = [c for c in criteria if c.group == "general"]
+    engine_criteria = [engine.Criterion(c.code, c.group, c.max_points) for c in criteria]
+    by_code = {c.code: c for c in criteria}
+    existing = set(Period.objects.filter(scope=scope).values_list("month", flat=True))
+    periods = []
+    ability: dict[int, float] = {}
+    for index, month in enumerate(sorted(months)):
+        if month in existing:
+            continue
+        first, last = month_bounds(month)
+        memberships, leaders, heads = _members(scope, last)
+        newest = index == len(months) - 1
+        period = Period.objects.create(
+            month=month,
+            scope=scope,
+            regulation=regulation,
+            phase=Phase.APPEALS if newest else Phase.LOCKED,
+            decided_at=timezone.now(),
+            published_at=timezone.now(),
+            locked_at=None if newest else timezone.now(),
+            **period_dates(month),
+        )
+        periods.append(period)
+        by_unit = defaultdict(list)
+        for m in memberships:
+            by_unit[m.unit].append(m.cadre)
+        scope_head = heads.get(scope.pk)
+
+        tasks, adjustments, inputs, cards = [], [], [], []
+        supervisor, self_points, peer_given = {}, {}, defaultdict(dict)
+        for unit, cadres in by_unit.items():
+            flat = unit.code in patterns.equalized
+            inflating = unit.code in patterns.self_inflating
+            for cadre in cadres:
+                a = ability.setdefault(cadre.pk, rng.uniform(0.5, 0.93))
+                level = 0.85 if flat else min(0.99, max(0.3, a + rng.gauss(0, 0.04)))
+                sup = {
+                    c.code: c.max_points * Decimal("0.6")
+                    if inflating
+                    else _half(float(c.max_points) * level, c.max_points)
+                    for c in general
+                }
+                own = {
+                    c.code: c.max_points
+                    if inflating
+                    else min(c.max_points, sup[c.code] + (0 if flat else rng.choice((0, 0, 1))))
+                    for c in general
+                }
+                supervisor[cadre.pk], self_points[cadre.pk] = sup, own
+            # Peers: each member rates the next k members of the unit (k = 4 or everyone).
+            k = min(4, len(cadres) - 1)
+            for i, rater in enumerate(cadres):
+                for step in range(1, k + 1):
+                    ratee = cadres[(i + step) % len(cadres)]
+                    if rater.code in patterns.lenient or (rater.code, ratee.code) in {
+                        *patterns.reciprocal,
+                        *((b, a) for a, b in patterns.reciprocal),
+                    }:
+                        points = {c.code: c.max_points for c in general}
+                    else:
+                        points = {
+                            c.code: min(
+                                c.max_points,
+                                max(
+                                    Decimal(0),
+                                    supervisor[ratee.pk][c.code]
+                                    + (0 if flat else rng.choice((-1, 0, 0, 1)) * Decimal("0.5")),
+                                ),
+                            )
+                            for c in general
+                        }
+                    peer_given[ratee.pk][rater.pk] = points
+            # Reciprocal raters must also rate each other when the rotation did not pair them.
+            codes = {c.code: c for c in cadres}
+            for a, b in patterns.reciprocal:
+                if a in codes and b in codes:
+                    full = {c.code: c.max_points for c in general}
+                    peer_given[codes[b].pk][codes[a].pk] = full
+                    peer_given[codes[a].pk][codes[b].pk] = full
+
+            for cadre in cadres:
+                a = ability[cadre.pk]
+                cadre_tasks = []
+                for n in range(2 if flat else rng.randint(1, 3)):
+                    deadline = first + dt.timedelta(days=rng.randint(4, last.day - 4))
+                    completed = flat or rng.random() < 0.6 + 0.4 * a
+                    late = not flat and completed and rng.random() > a
+                    accepted = (n == 0) if flat else completed and rng.random() < 0.9
+                    done = deadline + dt.timedelta(days=3 if late else -1) if completed else None
+                    tasks.append(
+                        Task(
+                            code=f"{month}-{cadre.code}-{n}",
+                            title=f"Nhiệm vụ {n + 1} tháng {month} của {cadre.code}",
+                            assignee=cadre,
+                            assigned_by_id=heads.get(unit.pk, cadre.pk),
+                            unit=unit,
+                            assigned_on=first,
+                            deadline=deadline,
+                            effective_deadline=deadline,
+                            expected_result="Báo cáo kết quả",
+                            status=TaskStatus.ACCEPTED if completed else TaskStatus.IN_PROGRESS,
+                            completed_on=done,
+                            accepted=accepted,
+                            imported_delays=1 if late else 0,
+                        )
+                    )
+                    in_month = done is not None and done <= last
+                    cadre_tasks.append(
+                        engine.TaskInput(
+                            completed=in_month,
+                            accepted=accepted,
+                            delays=1 if late else 0,
+                            code=f"{cadre.code}-{n}",
+                        )
+                    )
+                penalty = ()
+                leave = not flat and rng.random() < 0.02
+                if leave:
+                    adjustments.append(
+                        Adjustment(
+                            period=period,
+                            cadre=cadre,
+                            kind=AdjustmentKind.LEAVE,
+                            reason="Nghỉ ốm dài ngày",
+                        )
+                    )
+                elif not flat and rng.random() < 0.06:
+                    penalty = (Decimal(2),)
+                    adjustments.append(
+                        Adjustment(
+                            period=period,
+                            cadre=cadre,
+                            kind=AdjustmentKind.PENALTY,
+                            points=Decimal(2),
+                            reason="Chậm nộp báo cáo tuần",
+                        )
+                    )
+                peers = peer_given[cadre.pk]
+                inputs.append(
+                    engine.CadreInput(
+                        code=cadre.code,
+                        unit_code=unit.code,
+                        job_group=cadre.job_group,
+                        is_leader=(cadre.pk, unit.pk) in leaders,
+                        tasks=tuple(cadre_tasks),
+                        self_points=self_points[cadre.pk],
+                        peer_points={c.code: [p[c.code] for p in peers.values()] for c in general},
+                        supervisor_points=supervisor[cadre.pk],
+                        penalty_points=penalty,
+                        leave=leave,
+                    )
+                )
+                if scorecard_units is None or unit.code in scorecard_units:
+                    boss = heads.get(unit.pk)
+                    if boss in (None, cadre.pk):
+                        boss = scope_head or cadre.pk
+                    cards.append((cadre.pk, cadre.pk, ScorecardKind.SELF, self_points[cadre.pk]))
+                    cards.append((cadre.pk, boss, ScorecardKind.SUPERVISOR, supervisor[cadre.pk]))
+                    cards += [
+                        (cadre.pk, rater, ScorecardKind.PEER, points)
+                        for rater, points in peers.items()
+                    ]
+
+        units = [engine.UnitInput(u.code, pool=pool_each * len(c)) for u, c in by_unit.items()]
+        outcome = engine.decide_period(engine.Regulation.nd335(), engine_criteria, inputs, units)
+        peer_counts = {c.code: len(peer_given[c.pk]) for cs in by_unit.values() for c in cs}
+        _write(period, outcome, by_unit, tasks, adjustments, cards, by_code, pool_each, peer_counts)
+    return periods
+
+
+def _ratio(value):
+    if value is None:
+        return None
+    exact = value.exact
+    return (Decimal(exact.numerator) / Decimal(exact.denominator)).quantize(Decimal("0.0001"))
+
+
+def _write(period, outcome, by_unit, tasks, adjustments, cards, by_code, pool_each, peer_counts):
+    cadre_of = {c.code: c for cadres in by_unit.values() for c in cadres}
+    unit_of = {u.code: u for u in by_unit}
+    PeriodUnit.objects.bulk_create(
+        PeriodUnit(period=period, unit=u, pool=pool_each * len(c)) for u, c in by_unit.items()
+    )
+    PeriodMember.objects.bulk_create(
+        (
+            PeriodMember(
+                period=period,
+                cadre=cadre_of[r.code],
+                unit=unit_of[r.unit_code],
+                job_group=r.job_group,
+                is_leader=r.is_leader,
+            )
+            for r in outcome.cadres
+        ),
+        batch_size=2000,
+    )
+    Task.objects.bulk_create(tasks, batch_size=2000)
+    Adjustment.objects.bulk_create(adjustments, batch_size=2000)
+    now = timezone.now()
+    scorecards = Scorecard.objects.bulk_create(
+        (
+            Scorecard(
+                period=period,
+                ratee_id=ratee,
+                rater_id=rater,
+                kind=kind,
+                status=ScorecardStatus.SUBMITTED,
+                submitted_at=now,
+            )
+            for ratee, rater, kind, _points in cards
+        ),
+        batch_size=2000,
+    )
+    ScoreLine.objects.bulk_create(
+        (
+            ScoreLine(scorecard=card, criterion=by_code[code], points=points)
+            for card, (_r, _s, _k, lines) in zip(scorecards, cards, strict=True)
+            for code, points in lines.items()
+        ),
+        batch_size=5000,
+    )
+
+    def shown(value):
+        return None if value is None else value.shown
+
+    Result.objects.bulk_create(
+        (
+            Result(
+                period=period,
+                cadre=cadre_of[r.code],
+                unit=unit_of[r.unit_code],
+                job_group=r.job_group,
+                is_leader=r.is_leader,
+                decidable=r.decidable,
+                rated=r.rated,
+                self_score=shown(r.self_score),
+                peer_score=shown(r.peer_score),
+                peer_count=peer_counts.get(r.code, 0),
+                supervisor_score=shown(r.supervisor_score),
+                general=shown(r.general),
+                task=shown(r.task),
+                task_source=r.task_source.value,
+                qn=_ratio(r.qn),
+                ql=_ratio(r.ql),
+                pg=_ratio(r.pg),
+                bonus=r.bonus.shown,
+                penalty=r.penalty.shown,
+                total=shown(r.total),
+                tier_before_quota=r.tier_before_quota or "",
+                tier=r.tier or "",
+                rank_in_unit=r.rank_in_unit,
+                rank_in_scope=r.rank_in_scope,
+                reward=r.reward,
+                reward_equal=r.reward_equal,
+                reward_merit=r.reward_merit,
+                equal_split=r.equal_split,
+                reasons=[{"code": x.code, "message": x.message} for x in r.reasons],
+            )
+            for r in outcome.cadres
+        ),
+        batch_size=2000,
+    )
+    PeriodUnitResult.objects.bulk_create(
+        PeriodUnitResult(
+            period=period,
+            unit=unit_of[u.code],
+            pool=u.pool,
+            rated=u.rated,
+            distributed=u.distributed,
+            undistributed=u.undistributed,
+            equal_split=u.equal_split,
+        )
+        for u in outcome.units
+    )
