@@ -124,7 +124,8 @@ def _csv_cell(value) -> str:
 
 def to_csv(table: Table) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    # CRLF, as RFC 4180 and spreadsheets expect (and as the reference files are written).
+    writer = csv.writer(out)
     writer.writerow(table.columns)
     for row in table.rows:
         writer.writerow([_csv_cell(row[c]) for c in table.columns])

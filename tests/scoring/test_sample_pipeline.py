@@ -15,7 +15,8 @@ from openpyxl import load_workbook
 from scoring.models import AuditEntry, Period, PeriodUnitResult, Phase, Result
 
 SAMPLE = Path(__file__).resolve().parent.parent / "data" / "nd335-sample"
-EXPECTED_TEXT = (SAMPLE / "expected.csv").read_text(encoding="utf-8")
+# Bytes, not text: read_text would turn the file's CRLF line ends into LF.
+EXPECTED_TEXT = (SAMPLE / "expected.csv").read_bytes().decode("utf-8")
 EXPECTED = list(csv.DictReader(io.StringIO(EXPECTED_TEXT)))
 NUMBERS = ["self", "peer", "supervisor", "general", "task", "bonus", "penalty", "total"]
 
