@@ -1,3 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path, re_path
 
-urlpatterns = []
+from scoring import views_dashboard as views
+
+urlpatterns = [
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("dashboard/ranking/", views.ranking_page, name="dashboard-ranking"),
+    path("dashboard/cadre/<str:code>/", views.cadre_page, name="dashboard-cadre"),
+    re_path(
+        r"^dashboard/export/(?P<table>league|ranking)\.(?P<fmt>xlsx|csv)$",
+        views.export,
+        name="dashboard-export",
+    ),
+]

@@ -25,9 +25,7 @@ class TestEqualization:
     def test_sd_under_3_points_fires(self):
         # Three at 67.01 and three at 72.99: SD = 2.99; tiers split C/B, so only the SD fires.
         flags = equalization_flags_of(7, totals(*["67.01"] * 3, *["72.99"] * 3), "CCCBBB")
-        assert [(f.kind, f.reason, f.unit_id) for f in flags] == [
-            (FlagKind.EQUALIZATION, "sd", 7)
-        ]
+        assert [(f.kind, f.reason, f.unit_id) for f in flags] == [(FlagKind.EQUALIZATION, "sd", 7)]
         assert flags[0].values["sd"] == D("2.99")
 
     def test_sd_of_exactly_3_points_does_not_fire(self):
@@ -55,9 +53,7 @@ class TestEqualization:
 
     def test_sd_from_sums_matches_sd_of_values(self):
         values = totals("93.10", "91.40", "88.00", "84.25", "76.00", "71.50", "64.00")
-        from_sums = population_sd_from_sums(
-            len(values), sum(values), sum(v * v for v in values)
-        )
+        from_sums = population_sd_from_sums(len(values), sum(values), sum(v * v for v in values))
         assert abs(from_sums - population_sd(values)) < D("1e-20")
 
     def test_the_sentence_gives_the_numbers_in_vietnamese(self):

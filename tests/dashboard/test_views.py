@@ -1,0 +1,314 @@
+import csv
+import io
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from tests.dashboard.factories import ResultFactory, scorecard
+from tests.factories import member
+
+pytestmark = pytest.mark.django_db
+
+DASHBOARD = reverse("dashboard")
+RANKING = reverse("dashboard-ranking")
+
+
+def cadre_url(code):
+    return reverse("dashboard-cadre", args=[code])
+
+
+def export_url(table, fmt):
+    return reverse("dashboard-export", args=[table, fmt])
+
+
+EXPORTS = [export_url(t, f) for t in ("league", "ranking") for f in ("xlsx", "csv")]
+EVERY_URL = [DASHBOARD, RANKING, cadre_url("SA"), *EXPORTS]
+
+
+class TestPermissions:
+    def test_anonymous_users_go_to_the_login_page(self, client, org, months):
+        for url in EVERY_URL:
+            response = client.get(url)
+            assert response.status_code == 302, url
+            assert response.url.startswith(reverse("login")), url
+
+    def test_a_plain_cadre_gets_403_everywhere_even_on_their_own_page(self, login, org, months):
+        client = login(org.staff_a)
+        for url in EVERY_URL:
+            assert client.get(url).status_code == 403, url
+            assert client.get(url + "?unit=W1-A").status_code == 403, url
+
+    def test_a_head_sees_their_subtree_and_nothing_else(self, login, org, months):
+        client = login(org.head_a)
+        for url in (DASHBOARD, RANKING, *EXPORTS):
+            assert client.get(url).status_code == 200, url
+            assert client.get(url + "?unit=W1-A").status_code == 200, url
+            assert client.get(url + "?unit=W1").status_code == 404, url
+            assert client.get(url + "?unit=W1-B").status_code == 404, url
+            assert client.get(url + "?unit=NOPE").status_code == 404, url
+        assert client.get(cadre_url("SA")).status_code == 200
+        assert client.get(cadre_url("SB")).status_code == 404
+        assert client.get(cadre_url("LW1")).status_code == 404
+        assert client.get(cadre_url("NOPE")).status_code == 404
+
+    def test_a_head_dashboard_defaults_to_their_unit(self, login, org, months):
+        page = login(org.head_a).get(DASHBOARD).content.decode()
+        assert "Phòng A" in page
+        assert "Phòng B" not in page
+        assert org.staff_b.full_name not in login(org.head_a).get(RANKING).content.decode()
+
+    def test_a_leader_sees_their_ward_not_the_other(self, login, org, months):
+        client = login(org.leader_w1)
+        page = client.get(DASHBOARD).content.decode()
+        assert "Phòng A" in page and "Phòng B" in page
+        for url in (DASHBOARD, RANKING, *EXPORTS):
+            assert client.get(url + "?unit=W2").status_code == 404, url
+        assert client.get(cadre_url("SB")).status_code == 200
+        assert client.get(cadre_url("LW2")).status_code == 404
+        assert login(org.leader_w2).get(DASHBOARD + "?unit=W1").status_code == 404
+
+    def test_an_admin_sees_everything(self, login, org, months):
+        client = login(org.admin)
+        for url in EVERY_URL:
+            assert client.get(url).status_code == 200, url
+        page = client.get(DASHBOARD).content.decode()
+        assert "Thành phố" in page and "Phường Hai" in page  # city by default, both wards
+        assert client.get(cadre_url("LW2")).status_code == 200
+
+    def test_the_navigation_and_home_card_are_for_managers_only(self, login, org, months):
+        assert DASHBOARD not in login(org.staff_a).get(reverse("home")).content.decode()
+        page = login(org.head_a).get(reverse("home")).content.decode()
+        assert page.count(f'href="{DASHBOARD}"') == 2  # navigation and home card
+
+
+class TestDashboardPage:
+    def test_shows_the_month_summary_in_vietnamese(self, login, org, months):
+        page = login(org.leader_w1).get(DASHBOARD).content.decode()
+        assert "Bảng điều hành" in page
+        assert 'data-stat="rated">6<' in page
+        assert 'data-stat="average">73,75<' in page
+        assert 'data-stat="on-time">50,0%<' in page
+        assert 'data-stat="undistributed">6.000 ' in page
+        assert 'value="2026-03" selected' in page
+
+    def test_an_earlier_month_can_be_picked(self, login, org, months):
+        page = login(org.leader_w1).get(DASHBOARD + "?month=2026-02").content.decode()
+        assert 'data-stat="rated">2<' in page
+        assert 'data-stat="average">62,50<' in page
+
+    def test_the_league_table_sorts_by_a_column(self, login, org, months):
+        page = login(org.leader_w1).get(DASHBOARD + "?sort=average").content.decode()
+        assert page.index('data-unit="W1-B"') < page.index('data-unit="W1-A"')
+        assert 'aria-sort="ascending"' in page
+        page = login(org.leader_w1).get(DASHBOARD + "?sort=-average").content.decode()
+        assert page.index('data-unit="W1-A"') < page.index('data-unit="W1-B"')
+
+    def test_trend_data_and_charts_are_on_the_page_without_inline_script(self, login, org, months):
+        page = login(org.leader_w1).get(DASHBOARD).content.decode()
+        assert '<script id="trend-data" type="application/json">' in page
+        assert "vendor/chartjs/chart.umd.min.js" in page
+        assert "js/dashboard.js" in page
+        for chart in ("chart-average", "chart-on-time", "chart-tiers"):
+            assert f'id="{chart}"' in page
+        assert page.count("<details") == 3  # a data table under each chart
+
+    def test_chart_js_is_loaded_only_on_dashboard_pages(self, login, org, months):
+        assert "chart.umd.min.js" not in login(org.leader_w1).get(reverse("home")).content.decode()
+
+    def test_no_decided_month_says_so(self, login, org):
+        page = login(org.leader_w1).get(DASHBOARD).content.decode()
+        assert "chưa có tháng nào được xếp loại" in page
+        assert "chart.umd.min.js" not in page
+
+    def test_flags_name_the_lenient_rater_to_the_leader(self, login, org, months):
+        codes = ("L", "O1", "O2", "O3")
+        raters = [member(org.a, code=c, full_name=f"Người chấm {c}") for c in codes]
+        ratees = [org.head_a, org.staff_a, org.staff_a2]
+        for rater, points in zip(raters, ("29", "20", "21", "19"), strict=True):
+            ResultFactory(period=months.march, cadre=rater, unit=org.a)
+            for ratee in ratees:
+                scorecard(months.march, rater, ratee, points)
+        page = login(org.leader_w1).get(DASHBOARD).content.decode()
+        assert 'data-flag="leniency"' in page
+        assert "Người chấm L (L)" in page
+        assert "có dấu hiệu chấm dễ dãi" in page
+
+
+class TestRankingPage:
+    def test_lists_the_scope_with_totals_tiers_and_ranks(self, login, org, months):
+        page = login(org.leader_w1).get(RANKING).content.decode()
+        assert "7 cán bộ" in page
+        assert page.index(org.head_a.full_name) < page.index(org.staff_b.full_name)
+        assert "92,00" in page
+        assert cadre_url("SA") in page
+
+    def test_filters_and_search_narrow_it(self, login, org, months):
+        client = login(org.leader_w1)
+        page = client.get(RANKING + "?tier=D").content.decode()
+        assert "1 cán bộ" in page and org.staff_b.full_name in page
+        page = client.get(RANKING + "?job_group=leader&unit=W1-A").content.decode()
+        assert "1 cán bộ" in page and org.head_a.full_name in page
+        page = client.get(RANKING + "?q=nghi").content.decode()  # Lê Thị Nghỉ
+        assert "1 cán bộ" in page and "Lê Thị Nghỉ" in page
+
+    def test_pages_hold_fifty_cadres(self, login, org, months):
+        for i in range(50):
+            ResultFactory(period=months.march, unit=org.b, cadre=member(org.b, code=f"P{i:02d}"))
+        client = login(org.leader_w1)
+        first = client.get(RANKING).content.decode()
+        assert "57 cán bộ" in first
+        assert first.count(cadre_url("X")[:-2]) >= 50
+        assert "Trang 1/2" in first
+        second = client.get(RANKING + "?page=2").content.decode()
+        assert second.count('href="/dashboard/cadre/') == 7
+
+    def test_raters_are_never_shown(self, login, org, months):
+        secret = member(org.a, code="RATER", full_name="Người Chấm Bí Mật")
+        scorecard(months.march, secret, org.staff_a, "25")
+        client = login(org.leader_w1)
+        for url in (RANKING, cadre_url("SA"), cadre_url("SA") + "?month=2026-02"):
+            assert "Bí Mật" not in client.get(url).content.decode(), url
+
+
+class TestCadrePage:
+    def test_shows_months_tasks_behind_t_and_adjustments(self, login, org, months):
+        page = login(org.leader_w1).get(cadre_url("SA")).content.decode()
+        assert "03/2026" in page and "02/2026" in page
+        assert "Báo cáo quý I" in page and "Kế hoạch thu" in page
+        assert "trễ hạn" in page
+        assert "Hủy" not in page and "Tháng tư" not in page
+        assert "Đi họp muộn" in page
+        assert '<script id="history-data" type="application/json">' in page
+
+    def test_another_month_of_the_cadre(self, login, org, months):
+        page = login(org.leader_w1).get(cadre_url("SA") + "?month=2026-02").content.decode()
+        assert "Báo cáo quý I" not in page
+        assert "Không có điều chỉnh điểm trong tháng." in page
+
+    def test_a_month_without_a_visible_result_is_404(self, login, org, months):
+        client = login(org.leader_w1)
+        assert client.get(cadre_url("SA") + "?month=2026-04").status_code == 404
+        assert client.get(cadre_url("SA") + "?month=garbage").status_code == 404
+
+    def test_a_manager_on_their_own_page_sees_the_peer_mean_only_from_three_scorecards(
+        self, login, org, months
+    ):
+        result = months.results.head_a
+        result.peer_score, result.peer_count = Decimal("26.25"), 2
+        result.save()
+        page = login(org.head_a).get(cadre_url("HA")).content.decode()
+        assert "26,25" not in page and "hiển thị khi có từ 3 phiếu" in page
+        assert "26,25" in login(org.leader_w1).get(cadre_url("HA")).content.decode()
+
+
+class TestExports:
+    def test_league_xlsx_has_headers_numbers_and_a_frozen_header_row(self, login, org, months):
+        response = login(org.leader_w1).get(export_url("league", "xlsx"))
+        assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+        assert "bang-xep-hang-don-vi-W1-2026-03.xlsx" in response["Content-Disposition"]
+        sheet = load_workbook(io.BytesIO(response.content)).active
+        header = [c.value for c in sheet[1]]
+        assert header[:6] == [
+            "Mã đơn vị",
+            "Đơn vị",
+            "Số kết quả",
+            "Được xếp loại",
+            "Điểm tổng bình quân",
+            "Độ lệch chuẩn",
+        ]
+        assert header[6] == "Loại A (%)" and header[-1] == "Cảnh báo"
+        assert sheet.freeze_panes == "A2"
+        assert sheet.column_dimensions["B"].width == 40
+        first = [c.value for c in sheet[2]]
+        assert first[:5] == ["W1", "Phường Một", 1, 1, 85]
+        assert isinstance(sheet["E3"].value, float | int)  # W1-A's average is a number
+        assert sheet["E3"].value == pytest.approx(79.17)
+        assert sheet["E3"].number_format == "0.00"
+
+    def test_ranking_csv_follows_the_filters(self, login, org, months):
+        response = login(org.leader_w1).get(export_url("ranking", "csv") + "?tier=B")
+        text = response.content.decode("utf-8")
+        assert text.startswith("\ufeff")
+        rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+        assert rows[0][:5] == [
+            "Mã cán bộ",
+            "Họ và tên",
+            "Mã đơn vị",
+            "Đơn vị",
+            "Nhóm vị trí việc làm",
+        ]
+        assert [r[0] for r in rows[1:]] == ["LW1", "SA", "HB"]
+        assert rows[2][9] == "81.50"
+
+    def test_ranking_xlsx_keeps_ranks_and_rewards_as_numbers(self, login, org, months):
+        results = months.results
+        results.head_a.reward = 2_142_000
+        results.head_a.save()
+        response = login(org.leader_w1).get(export_url("ranking", "xlsx"))
+        sheet = load_workbook(io.BytesIO(response.content)).active
+        assert sheet.freeze_panes == "A2"
+        first = {h.value: c.value for h, c in zip(sheet[1], sheet[2], strict=True)}
+        assert first["Mã cán bộ"] == "HA"
+        assert first["Tổng điểm"] == 92
+        assert first["Xếp hạng trong đơn vị"] == 1
+        assert first["Thu nhập tăng thêm (đồng)"] == 2_142_000
+        assert first["Loại"] == "A"
+
+    def test_text_that_looks_like_a_formula_is_neutralised(self, login, org, months):
+        evil = member(org.b, code="EVIL", full_name='=HYPERLINK("http://x","y")')
+        ResultFactory(period=months.march, unit=org.b, cadre=evil, total=Decimal("99"), tier="A")
+        client = login(org.leader_w1)
+        sheet = load_workbook(io.BytesIO(client.get(export_url("ranking", "xlsx")).content)).active
+        assert sheet["B2"].value == '\'=HYPERLINK("http://x","y")'
+        assert sheet["B2"].data_type == "s"
+        text = client.get(export_url("ranking", "csv")).content.decode("utf-8")
+        assert "'=HYPERLINK" in text
+
+    def test_no_decided_month_is_404(self, login, org):
+        assert login(org.leader_w1).get(export_url("league", "csv")).status_code == 404
+
+
+class TestQueryCounts:
+    """Fixed whatever the number of units, cadres and tasks: several rows in every query."""
+
+    @pytest.fixture
+    def more(self, org, months):
+        for i in range(12):
+            cadre = member(org.b, code=f"M{i:02d}", full_name=f"Trần Văn {i}")
+            ResultFactory(period=months.march, unit=org.b, cadre=cadre, total=Decimal(60 + i))
+            scorecard(months.march, org.staff_b, cadre, "20")
+            scorecard(months.march, cadre, org.staff_b, "21")
+
+    def test_dashboard(self, login, org, months, more, django_assert_num_queries):
+        client = login(org.leader_w1)
+        # session, user, scope (cadre, roles, membership), units, months, results by month
+        # and unit, tasks by month and unit, pools, general maxima, peer scorecards
+        with django_assert_num_queries(12):
+            response = client.get(DASHBOARD)
+        assert response.content.decode().count("data-unit=") == 3
+
+    def test_ranking(self, login, org, months, more, django_assert_num_queries):
+        client = login(org.leader_w1)
+        # session, user, scope (3), units, months, count, job groups, the page of results
+        with django_assert_num_queries(10):
+            response = client.get(RANKING + "?q=tran")
+        assert response.content.decode().count('href="/dashboard/cadre/') == 12
+
+    def test_cadre(self, login, org, months, more, django_assert_num_queries):
+        client = login(org.leader_w1)
+        # session, user, scope (3), cadre, results with periods and units, tasks, adjustments
+        with django_assert_num_queries(9):
+            response = client.get(cadre_url("SA"))
+        assert response.status_code == 200
+
+    def test_exports(self, login, org, months, more, django_assert_num_queries):
+        client = login(org.leader_w1)
+        # the dashboard's queries
+        with django_assert_num_queries(12):
+            client.get(export_url("league", "xlsx"))
+        # session, user, scope (3), units, months, results with cadres and units
+        with django_assert_num_queries(8):
+            response = client.get(export_url("ranking", "csv"))
+        assert response.content.decode().count("\r\n") == 20
