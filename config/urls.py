@@ -29,6 +29,7 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
     path("", include("units.urls")),
+    path("", include("scoring.urls_taskmonth")),
     path("", include("directives.urls")),
     path("", include("scoring.urls_period")),
     path("", include("scoring.urls_month")),

@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from directives.authority import acting_roles, outranks
@@ -69,10 +69,11 @@ def _pending_extension():
 
 
 def with_counts(tasks):
-    """Annotate `errors` and `delays` as §5.1 counts them, and `extension_pending`."""
+    """Annotate `errors` and `delays` as §5.1 counts them (imported + not exempted events)
+    and `extension_pending`."""
     return tasks.annotate(
-        recorded_errors=_counted_events(TaskEventKind.MAJOR_ERROR),
-        recorded_delays=_counted_events(TaskEventKind.DELAY),
+        errors=F("imported_errors") + _counted_events(TaskEventKind.MAJOR_ERROR),
+        delays=F("imported_delays") + _counted_events(TaskEventKind.DELAY),
         extension_pending=_pending_extension(),
     )
 
@@ -87,32 +88,24 @@ def task_facts(*, cadre_ids, first_day, last_day) -> dict[int, list[TaskFacts]]:
         Task.objects.filter(assignee_id__in=cadre_ids)
         .due_in_month(first_day, last_day)
         .annotate(
-            recorded_errors=_counted_events(TaskEventKind.MAJOR_ERROR),
-            recorded_delays=_counted_events(TaskEventKind.DELAY),
+            errors=F("imported_errors") + _counted_events(TaskEventKind.MAJOR_ERROR),
+            delays=F("imported_delays") + _counted_events(TaskEventKind.DELAY),
         )
         .order_by("assignee_id", "effective_deadline", "code")
         .values_list(
-            "assignee_id",
-            "code",
-            "weight",
-            "completed_on",
-            "accepted",
-            "imported_errors",
-            "recorded_errors",
-            "imported_delays",
-            "recorded_delays",
+            "assignee_id", "code", "weight", "completed_on", "accepted", "errors", "delays"
         )
     )
     facts = defaultdict(list)
-    for cadre_id, code, weight, done, accepted, i_err, r_err, i_del, r_del in rows:
+    for cadre_id, code, weight, done, accepted, errors, delays in rows:
         facts[cadre_id].append(
             TaskFacts(
                 code=code,
                 weight=weight,
                 completed=done is not None and done <= last_day,
                 accepted=accepted,
-                errors=i_err + r_err,
-                delays=i_del + r_del,
+                errors=errors,
+                delays=delays,
             )
         )
     return dict(facts)

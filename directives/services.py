@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from directives.authority import has_authority
-from directives.models import Task, TaskEvent, TaskEventKind, TaskStatus
+from directives.models import Criterion, Regulation, Task, TaskEvent, TaskEventKind, TaskStatus
 from units.models import Membership, code_validator
 
 S = TaskStatus
@@ -397,6 +397,32 @@ def task_exempt(*, event, by, reason) -> TaskEvent:
     event.exemption_reason = reason
     event.save(update_fields=["exempted", "exempted_by", "exemption_reason"])
     return _event(task, TaskEventKind.EXEMPTION, by, reason=reason, target=event)
+
+
+# --- regulations -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def regulation_new_version(*, regulation: Regulation) -> Regulation:
+    """Copy a regulation and its criteria under the next free code "<code>-vN"; the copy
+    supersedes the original and is valid from today."""
+    base = regulation.code
+    number = 2
+    while Regulation.objects.filter(code=f"{base}-v{number}").exists():
+        number += 1
+    criteria = list(regulation.criteria.all())
+    copy = Regulation.objects.get(pk=regulation.pk)
+    copy.pk = None
+    copy.code = f"{base}-v{number}"[:32]
+    copy.name = f"{regulation.name} ({_('version %(n)s') % {'n': number}})"[:200]
+    copy.valid_from = timezone.localdate()
+    copy.supersedes = regulation
+    copy.save()
+    for criterion in criteria:
+        criterion.pk = None
+        criterion.regulation = copy
+    Criterion.objects.bulk_create(criteria)
+    return copy
 
 
 # --- helpers -------------------------------------------------------------------------------

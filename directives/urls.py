@@ -1,4 +1,31 @@
-from django.urls import path  # noqa: F401
+from django.urls import path, register_converter
+
+from directives import views
+
+
+class TaskCodeConverter:
+    """A task code; never one of the words that name pages under /tasks/."""
+
+    regex = r"(?!(?:board|import|month)(?:/|$))[A-Za-z0-9][A-Za-z0-9._-]*"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(TaskCodeConverter, "task")
 
 app_name = "directives"
-urlpatterns = []
+urlpatterns = [
+    path("tasks/", views.my_tasks, name="my_tasks"),
+    path("tasks/board/", views.board_home, name="board_home"),
+    path("tasks/board/<str:code>/", views.board, name="board"),
+    path("tasks/board/<str:code>/assign/", views.task_assign, name="assign"),
+    path("tasks/import/", views.task_import, name="import"),
+    path("tasks/<task:code>/", views.task_detail, name="detail"),
+    path("tasks/<task:code>/fragment/", views.task_fragment, name="fragment"),
+    path("tasks/<task:code>/result/", views.task_result_file, name="result_file"),
+    path("tasks/<task:code>/do/<slug:action>/", views.task_action, name="action"),
+]

@@ -1,0 +1,222 @@
+from decimal import Decimal
+from pathlib import Path
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from directives.models import TaskEventKind, TaskStatus
+from directives.services import FIVE_CLEAR, MAX_ERRORS_AT_ONCE, MAX_WEIGHT
+
+RESULT_FILE_MAX_BYTES = 20 * 1024 * 1024
+RESULT_FILE_TYPES = {
+    ".pdf",
+    ".doc",
+    ".docx",
+    ".xls",
+    ".xlsx",
+    ".ppt",
+    ".pptx",
+    ".odt",
+    ".ods",
+    ".txt",
+    ".csv",
+    ".jpg",
+    ".jpeg",
+    ".png",
+    ".zip",
+}
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+REASON = _("Reason")
+
+
+def _reason(required=True, label=REASON):
+    return forms.CharField(
+        label=label, required=required, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+
+
+class TaskAssignForm(forms.Form):
+    assignee = forms.ModelChoiceField(
+        label=_("Lead assignee (clear person)"),
+        queryset=None,
+        error_messages={"required": FIVE_CLEAR["assignee"]},
+    )
+    supporters = forms.ModelMultipleChoiceField(
+        label=_("Supporting cadres"),
+        queryset=None,
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 5}),
+    )
+    title = forms.CharField(
+        label=_("Task (clear task)"),
+        max_length=300,
+        error_messages={"required": FIVE_CLEAR["title"]},
+    )
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    assigned_on = forms.DateField(label=_("Assigned on"), widget=DateInput())
+    deadline = forms.DateField(
+        label=_("Deadline (clear time)"),
+        widget=DateInput(),
+        error_messages={"required": FIVE_CLEAR["deadline"]},
+    )
+    expected_result = forms.CharField(
+        label=_("Expected result or product (clear result)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": FIVE_CLEAR["expected_result"]},
+    )
+    weight = forms.DecimalField(
+        label=_("Converted product weight"),
+        min_value=Decimal("0.1"),
+        max_value=MAX_WEIGHT,
+        decimal_places=2,
+        initial=Decimal("1"),
+        widget=forms.NumberInput(attrs={"step": "0.5"}),
+    )
+
+    def __init__(self, *args, cadres, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = cadres
+        self.fields["supporters"].queryset = cadres
+        self.fields["assignee"].label_from_instance = _cadre_label
+        self.fields["supporters"].label_from_instance = _cadre_label
+        self.fields["assigned_on"].initial = timezone.localdate()
+
+
+def _cadre_label(cadre):
+    return f"{cadre.full_name} ({cadre.code})"
+
+
+class NoteForm(forms.Form):
+    note = _reason(required=False, label=_("Note"))
+
+
+class SubmitForm(forms.Form):
+    result_link = forms.URLField(
+        label=_("Link to the result"), required=False, assume_scheme="https"
+    )
+    result_file = forms.FileField(
+        label=_("Result file"),
+        required=False,
+        help_text=_("PDF, Word, Excel, images or ZIP, at most 20 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(sorted(RESULT_FILE_TYPES))}),
+    )
+    note = _reason(required=False, label=_("Note on the result"))
+
+    def clean_result_file(self):
+        upload = self.cleaned_data.get("result_file")
+        if upload:
+            if upload.size > RESULT_FILE_MAX_BYTES:
+                raise forms.ValidationError(_("The file is larger than 20 MB."))
+            if Path(upload.name).suffix.lower() not in RESULT_FILE_TYPES:
+                raise forms.ValidationError(_("This kind of file is not accepted."))
+        return upload
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and not any(data.get(f) for f in ("result_link", "result_file", "note")):
+            raise forms.ValidationError(
+                _("Clear result: give a link, a file or a note describing the result.")
+            )
+        return data
+
+
+class ExtensionRequestForm(forms.Form):
+    new_deadline = forms.DateField(label=_("New deadline asked for"), widget=DateInput())
+    reason = _reason()
+
+
+class ReasonForm(forms.Form):
+    reason = _reason()
+
+
+class AcceptForm(forms.Form):
+    major_errors = forms.IntegerField(
+        label=_("Major errors found"),
+        min_value=0,
+        max_value=MAX_ERRORS_AT_ONCE,
+        initial=0,
+    )
+    reason = _reason(required=False, label=_("Comment (required with errors)"))
+
+
+class ReturnForm(forms.Form):
+    reason = _reason(label=_("What must be redone"))
+    major_errors = forms.IntegerField(
+        label=_("Major errors found"),
+        min_value=0,
+        max_value=MAX_ERRORS_AT_ONCE,
+        initial=0,
+    )
+
+
+class ApproveExtensionForm(forms.Form):
+    new_deadline = forms.DateField(
+        label=_("New deadline"),
+        widget=DateInput(),
+        required=False,
+        help_text=_("Empty: the date asked for."),
+    )
+    reason = _reason(required=False, label=_("Comment"))
+
+
+class ExemptForm(forms.Form):
+    event = forms.TypedChoiceField(label=_("Delay or error to exempt"), coerce=int)
+    reason = _reason(label=_("Objective cause"))
+
+    def __init__(self, *args, events, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.events = {e.pk: e for e in events}
+        self.fields["event"].choices = [
+            (e.pk, f"{e.get_kind_display()} · {e.at:%d/%m/%Y} · {e.reason[:60]}") for e in events
+        ]
+
+
+class BoardFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("All statuses")), *TaskStatus.choices],
+    )
+    assignee = forms.TypedChoiceField(label=_("Assignee"), required=False, coerce=int)
+    month = forms.RegexField(
+        label=_("Month (deadline)"),
+        regex=r"^\d{4}-(0[1-9]|1[0-2])$",
+        required=False,
+        widget=forms.TextInput(attrs={"type": "month", "placeholder": "YYYY-MM"}),
+    )
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].choices = [("", _("Everyone"))] + [
+            (m.cadre_id, f"{m.cadre.full_name} ({m.cadre.code})") for m in members
+        ]
+
+
+class MonthForm(forms.Form):
+    month = forms.RegexField(
+        label=_("Month"),
+        regex=r"^\d{4}-(0[1-9]|1[0-2])$",
+        required=False,
+        widget=forms.TextInput(attrs={"type": "month", "placeholder": "YYYY-MM"}),
+    )
+
+
+class TaskImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("File (CSV UTF-8 or .xlsx)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )
+
+
+EXEMPTABLE = (TaskEventKind.DELAY, TaskEventKind.MAJOR_ERROR)

@@ -1,0 +1,114 @@
+"""A cadre's month figures of DESIGN §5.1 (Qn, Ql, Pg and T from their own tasks).
+
+The page belongs to scoring because the rules live in scoring.engine; the tasks come from
+directives.selectors.task_facts, the same inputs the month's decision uses.
+"""
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from directives.models import Task
+from directives.selectors import month_range, task_facts
+from directives.services import unit_on
+from scoring import engine
+from scoring.models import Period
+from units.models import Cadre
+from units.scope import get_scope
+
+
+def _get_cadre_for_user(request, code):
+    """The user themself, or a cadre whose unit the user has a role over; 404 otherwise."""
+    scope = get_scope(request)
+    if not code or (scope.cadre is not None and code == scope.cadre.code):
+        if scope.cadre is None:
+            raise Http404
+        return scope.cadre
+    cadre = get_object_or_404(Cadre, code=code)
+    unit = unit_on(cadre, timezone.localdate())
+    if unit is None or not scope.can_browse(unit):
+        raise Http404
+    return cadre
+
+
+def _regulation(unit, month):
+    """The task parameters of the regulation pinned by the month's period, else ND335's."""
+    period = None
+    if unit is not None:
+        period = (
+            Period.objects.covering(unit)
+            .filter(month=month)
+            .select_related("regulation")
+            .order_by("-scope__depth")
+            .first()
+        )
+    if period is None:
+        return engine.ND335, None
+    pinned = period.regulation
+    regulation = engine.Regulation(
+        code=pinned.code,
+        task_max=pinned.task_max,
+        error_step=pinned.error_step,
+        delay_step=pinned.delay_step,
+    )
+    return regulation, pinned
+
+
+def _task_input(facts):
+    return engine.TaskInput(
+        code=facts.code,
+        weight=facts.weight,
+        completed=facts.completed,
+        accepted=facts.accepted,
+        errors=facts.errors,
+        delays=facts.delays,
+    )
+
+
+def task_month(request):
+    cadre = _get_cadre_for_user(request, request.GET.get("cadre"))
+    today = timezone.localdate()
+    month = request.GET.get("month") or ""
+    if month_range(month) is None:
+        month = f"{today:%Y-%m}"
+    first, last = month_range(month)
+    unit = unit_on(cadre, last) or unit_on(cadre, today)
+    regulation, pinned = _regulation(unit, month)
+    facts = task_facts(cadre_ids=[cadre.pk], first_day=first, last_day=last).get(cadre.pk, [])
+    titles = dict(
+        Task.objects.filter(code__in=[f.code for f in facts]).values_list("code", "title")
+    )
+    rows = []
+    for f in facts:
+        own = engine.task_ratios([_task_input(f)], regulation)
+        rows.append(
+            {
+                "facts": f,
+                "title": titles.get(f.code, ""),
+                "qn": engine.round_half_up(own.qn),
+                "ql": engine.round_half_up(own.ql),
+                "pg": engine.round_half_up(own.pg),
+            }
+        )
+    ratios = engine.task_ratios([_task_input(f) for f in facts], regulation)
+    figures = None
+    if ratios is not None:
+        figures = {
+            "qn": engine.round_half_up(ratios.qn),
+            "ql": engine.round_half_up(ratios.ql),
+            "pg": engine.round_half_up(ratios.pg),
+            "t": engine.round_half_up(engine.task_score(ratios, regulation)),
+        }
+    scope = get_scope(request)
+    context = {
+        "cadre": cadre,
+        "unit": unit,
+        "month": month,
+        "first": first,
+        "rows": rows,
+        "figures": figures,
+        "regulation": pinned,
+        "task_max": regulation.task_max,
+        "is_self": scope.cadre is not None and scope.cadre.pk == cadre.pk,
+    }
+    return render(request, "scoring/task_month.html", context)
