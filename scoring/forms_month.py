@@ -1,0 +1,185 @@
+"""Forms of the month in the browser: a scorecard (self, peer or a grid row), an adjustment,
+an appeal and its answer, the grid's Excel upload.
+
+A scorecard form checks every cell with the service's own rule (`services.points_refusal`), so
+the browser shows each refused value beside its cell; the service checks again when it saves.
+"""
+
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from directives.models import CriterionGroup
+from scoring.models import AdjustmentKind
+from scoring.services import points_refusal
+
+
+def parse_points(text: str) -> Decimal | None:
+    """A typed number: "4", "4.5" or "4,5" (a Vietnamese decimal comma); None when blank.
+
+    Raises ValueError for anything else."""
+    value = (text or "").strip()
+    if value.count(",") == 1 and "." not in value:
+        value = value.replace(",", ".")
+    if not value:
+        return None
+    try:
+        number = Decimal(value)
+    except InvalidOperation as exc:
+        raise ValueError(value) from exc
+    if not number.is_finite():
+        raise ValueError(value)
+    return number
+
+
+def shown_points(value) -> str:
+    """Points as typed back into a cell: 4.50 → "4.5", 5.00 → "5"."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    return str(value)
+
+
+class ScoreForm(forms.Form):
+    """Points for the scored criteria of a period, with an optional comment for each.
+
+    `criteria` are the Criterion rows to score (general ones, plus T for a supervisor when the
+    cadre has no task in the month). With `require_all`, every criterion needs points (a
+    submitted scorecard needs them all).
+    """
+
+    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+
+    def __init__(self, *args, criteria, kind, require_all=False, with_comments=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = list(criteria)
+        self.kind = kind
+        self.require_all = require_all
+        for criterion in self.criteria:
+            self.fields[self.points_name(criterion)] = forms.CharField(
+                label=criterion.name,
+                required=False,
+                max_length=12,
+                widget=forms.TextInput(
+                    attrs={
+                        "inputmode": "decimal",
+                        "autocomplete": "off",
+                        "data-max": format(criterion.max_points.normalize(), "f"),
+                    }
+                ),
+            )
+            if with_comments:
+                self.fields[self.comment_name(criterion)] = forms.CharField(
+                    label=_("Comment on %(code)s") % {"code": criterion.code},
+                    required=False,
+                    max_length=2000,
+                    widget=forms.Textarea(attrs={"rows": 1}),
+                )
+
+    @staticmethod
+    def points_name(criterion) -> str:
+        return f"points_{criterion.code}"
+
+    @staticmethod
+    def comment_name(criterion) -> str:
+        return f"comment_{criterion.code}"
+
+    def rows(self):
+        """(criterion, points field, comment field or None) for the template."""
+        for criterion in self.criteria:
+            comment = self.comment_name(criterion)
+            yield (
+                criterion,
+                self[self.points_name(criterion)],
+                self[comment] if comment in self.fields else None,
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        for criterion in self.criteria:
+            name = self.points_name(criterion)
+            if name not in cleaned:
+                continue  # already refused by the field (too long)
+            try:
+                number = parse_points(cleaned[name])
+            except ValueError:
+                self.add_error(name, _("Not a number."))
+                continue
+            if number is None:
+                if self.require_all:
+                    self.add_error(name, _("Give the points."))
+                cleaned[name] = None
+                continue
+            problem = points_refusal(criterion, number, kind=self.kind, has_tasks=False)
+            if problem:
+                self.add_error(name, problem)
+            cleaned[name] = number
+        return cleaned
+
+    def points(self) -> dict:
+        return {c.code: self.cleaned_data.get(self.points_name(c)) for c in self.criteria}
+
+    def comments(self) -> dict:
+        return {
+            c.code: self.cleaned_data.get(self.comment_name(c), "")
+            for c in self.criteria
+            if self.comment_name(c) in self.fields
+        }
+
+    def typed(self) -> dict:
+        """What was typed in each cell, as typed (to show it back after a refusal)."""
+        return {
+            c.code: (self.data.get(self.add_prefix(self.points_name(c))) or "").strip()
+            for c in self.criteria
+        }
+
+
+def scored_criteria(criteria, *, manual_task=False):
+    """The general criteria, and the task criterion when its points are entered by hand."""
+    return [
+        c
+        for c in criteria
+        if c.group == CriterionGroup.GENERAL or (manual_task and c.group == CriterionGroup.TASK)
+    ]
+
+
+class AdjustmentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=AdjustmentKind.choices)
+    points = forms.CharField(
+        label=_("Points"),
+        required=False,
+        max_length=12,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=2000)
+
+    def clean_points(self):
+        try:
+            return parse_points(self.cleaned_data["points"])
+        except ValueError:
+            raise forms.ValidationError(_("Not a number.")) from None
+
+
+class AppealForm(forms.Form):
+    text = forms.CharField(
+        label=_("What is wrong in this result, and why"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class AppealAnswerForm(forms.Form):
+    answer = forms.CharField(
+        label=_("Answer"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("reject", _("Reject")), ("accept", _("Accept and correct the scores"))],
+        widget=forms.HiddenInput,
+    )
+
+
+class GridUploadForm(forms.Form):
+    file = forms.FileField(label=_("Filled-in Excel file (.xlsx) or CSV"))

@@ -1,0 +1,114 @@
+"""Template helpers of the month pages: month and tier labels, points, the home card."""
+
+from decimal import Decimal
+
+from django import template
+from django.utils.translation import gettext as _
+
+from scoring.models import (
+    PeerAssignment,
+    PeriodMember,
+    Phase,
+    Result,
+    Scorecard,
+    ScorecardKind,
+    ScorecardStatus,
+    Tier,
+)
+
+register = template.Library()
+
+TIER_STYLE = {"A": "success", "B": "primary", "C": "warning", "D": "danger"}
+
+
+@register.filter
+def month_label(month):
+    """ "2026-11" → "tháng 11/2026"."""
+    try:
+        year, number = str(month).split("-")
+    except ValueError:
+        return month
+    return _("month %(number)s/%(year)s") % {"number": number, "year": year}
+
+
+@register.filter
+def points(value):
+    """A score as Vietnamese writes it: 84.25 → "84,25", 5.00 → "5"; "—" when missing."""
+    if value is None or value == "":
+        return "—"
+    shown = getattr(value, "shown", value)  # an engine Value
+    if not isinstance(shown, Decimal):
+        shown = Decimal(str(shown))
+    return format(shown.normalize(), "f").replace(".", ",")
+
+
+@register.filter
+def tier_label(tier):
+    tier = getattr(tier, "value", tier)
+    if not tier:
+        return _("Not rated")
+    return Tier(tier).label
+
+
+@register.filter
+def tier_style(tier):
+    return TIER_STYLE.get(getattr(tier, "value", tier) or "", "secondary")
+
+
+@register.filter
+def vnd(amount):
+    """Integer VND with dot thousands: 1428000 → "1.428.000"."""
+    if amount is None:
+        return "—"
+    return f"{int(amount):,}".replace(",", ".")
+
+
+@register.filter
+def percent(part, whole):
+    try:
+        return round(100 * int(part) / int(whole)) if int(whole) else 0
+    except (TypeError, ValueError):
+        return 0
+
+
+@register.inclusion_tag("scoring/month/home_card.html", takes_context=True)
+def month_home_cards(context):
+    """The home card of the month: the cadre's steps and last result; the head's links."""
+    scope = context.get("scope")
+    if scope is None:
+        return {"show": False}
+    card = {"show": False, "scope": scope}
+    cadre = scope.cadre
+    if cadre is not None:
+        member = (
+            PeriodMember.objects.filter(cadre=cadre)
+            .select_related("period")
+            .order_by("-period__month")
+            .first()
+        )
+        if member is not None:
+            period = member.period
+            card.update(show=True, period=period)
+            if not period.is_frozen:
+                card["self_card"] = Scorecard.objects.filter(
+                    period=period, ratee=cadre, rater=cadre, kind=ScorecardKind.SELF
+                ).first()
+                assigned = PeerAssignment.objects.filter(period=period, rater=cadre)
+                card["peer_total"] = assigned.count()
+                card["peer_done"] = Scorecard.objects.filter(
+                    period=period,
+                    rater=cadre,
+                    kind=ScorecardKind.PEER,
+                    status=ScorecardStatus.SUBMITTED,
+                    ratee_id__in=assigned.values("ratee_id"),
+                ).count()
+            last = (
+                Result.objects.filter(cadre=cadre, period__phase__in=[Phase.APPEALS, Phase.LOCKED])
+                .select_related("period")
+                .order_by("-period__month")
+                .first()
+            )
+            card["last_result"] = last
+    if scope.act_paths or scope.read_paths:
+        card.update(show=True, manager=bool(scope.act_paths), reader=bool(scope.read_paths))
+    return card

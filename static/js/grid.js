@@ -1,0 +1,156 @@
+// The head's score grid: keyboard only. Tab/Shift-Tab walk the cells, the arrow keys move
+// between cells and rows, Enter saves the row (htmx) and moves down to the same column.
+// A value outside 0..max is marked invalid as it is typed; the server checks it again.
+(() => {
+  "use strict";
+
+  const CELL = "input[data-cell]";
+
+  function parse(text) {
+    const value = text.trim().replace(",", ".");
+    if (value === "") return null;
+    if (!/^\d+(\.\d+)?$/.test(value)) return Number.NaN;
+    return Number(value);
+  }
+
+  function rowsOf(grid) {
+    return Array.from(grid.querySelectorAll("tbody tr[data-row]"));
+  }
+
+  function cellIn(row, column) {
+    return row ? row.querySelector(`${CELL}[data-col="${column}"]`) : null;
+  }
+
+  function focusCell(input) {
+    if (!input) return false;
+    input.focus();
+    input.select();
+    return true;
+  }
+
+  // The nearest row above or below (step -1 or 1) that has an editable cell in this column.
+  function moveVertically(grid, input, step) {
+    const rows = rowsOf(grid);
+    let index = rows.indexOf(input.closest("tr")) + step;
+    while (index >= 0 && index < rows.length) {
+      if (focusCell(cellIn(rows[index], input.dataset.col))) return true;
+      index += step;
+    }
+    return false;
+  }
+
+  function moveHorizontally(input, step) {
+    const cells = Array.from(input.closest("tr").querySelectorAll(CELL));
+    return focusCell(cells[cells.indexOf(input) + step]);
+  }
+
+  function feedbackOf(input) {
+    return document.getElementById(input.getAttribute("aria-describedby") || "");
+  }
+
+  function check(grid, input) {
+    const value = parse(input.value);
+    const max = Number(input.dataset.max);
+    let message = "";
+    if (Number.isNaN(value)) {
+      message = grid.dataset.msgNumber;
+    } else if (value !== null && value > max) {
+      message = grid.dataset.msgMax.replace("%(max)s", input.dataset.maxText || input.dataset.max);
+    }
+    input.classList.toggle("is-invalid", message !== "");
+    input.setAttribute("aria-invalid", message !== "" ? "true" : "false");
+    const feedback = feedbackOf(input);
+    if (feedback) {
+      feedback.textContent = message;
+      feedback.hidden = message === "";
+    }
+  }
+
+  function markDirty(row) {
+    row.classList.add("grid-row-dirty");
+    const badge = row.querySelector("[data-unsaved]");
+    if (badge) badge.hidden = false;
+  }
+
+  function setUp(grid) {
+    let pending = null; // {row: the row saved with Enter, column: where to land next}
+
+    grid.addEventListener("focusin", (event) => {
+      if (event.target.matches(CELL)) event.target.select();
+    });
+
+    grid.addEventListener("input", (event) => {
+      if (!event.target.matches(CELL)) return;
+      check(grid, event.target);
+      markDirty(event.target.closest("tr"));
+    });
+
+    grid.addEventListener("keydown", (event) => {
+      const input = event.target;
+      if (!input.matches(CELL) || event.altKey || event.ctrlKey || event.metaKey) return;
+      switch (event.key) {
+        case "Enter": {
+          event.preventDefault();
+          const row = input.closest("tr");
+          pending = { code: row.dataset.row, column: input.dataset.col };
+          input.form.requestSubmit();
+          break;
+        }
+        case "ArrowDown":
+        case "ArrowUp":
+          if (moveVertically(grid, input, event.key === "ArrowDown" ? 1 : -1)) {
+            event.preventDefault();
+          }
+          break;
+        // Like a spreadsheet: a selected or edge caret leaves the cell, otherwise the caret moves.
+        case "ArrowLeft":
+          if (input.selectionStart === 0 && moveHorizontally(input, -1)) event.preventDefault();
+          break;
+        case "ArrowRight":
+          if (input.selectionEnd === input.value.length && moveHorizontally(input, 1)) {
+            event.preventDefault();
+          }
+          break;
+        default:
+      }
+    });
+
+    // The server answers a row save with the row re-rendered: saved values, the engine's total
+    // and tier, or the refused cells marked. Move on only when the row was saved.
+    grid.addEventListener("htmx:afterSwap", (event) => {
+      const row = event.target.closest ? event.target.closest("tr[data-row]") : null;
+      if (!row || !pending || row.dataset.row !== pending.code) return;
+      const target = pending;
+      pending = null;
+      const invalid = row.querySelector(`${CELL}.is-invalid`);
+      if (invalid || row.dataset.state === "refused") {
+        focusCell(invalid || cellIn(row, target.column) || row.querySelector(CELL));
+        return;
+      }
+      const rows = rowsOf(grid);
+      for (let index = rows.indexOf(row) + 1; index < rows.length; index += 1) {
+        if (focusCell(cellIn(rows[index], target.column) || rows[index].querySelector(CELL))) {
+          return;
+        }
+      }
+      focusCell(cellIn(row, target.column));
+    });
+  }
+
+  // "18 / 24 scored": the server sends the unit's count with every row it saves.
+  function showProgress(event) {
+    const { scored, total } = event.detail;
+    for (const node of document.querySelectorAll("[data-grid-scored]")) node.textContent = scored;
+    for (const node of document.querySelectorAll("[data-grid-total]")) node.textContent = total;
+    for (const bar of document.querySelectorAll("[data-grid-bar]")) {
+      bar.setAttribute("aria-valuenow", scored);
+      bar.setAttribute("aria-valuemax", total);
+      bar.firstElementChild.style.width = `${total ? Math.round((100 * scored) / total) : 0}%`;
+    }
+  }
+
+  document.addEventListener("DOMContentLoaded", () => {
+    for (const grid of document.querySelectorAll("[data-score-grid]")) setUp(grid);
+    document.body.addEventListener("gridProgress", showProgress);
+  });
+})();

@@ -1,0 +1,83 @@
+"""A month open over department W1-A of the `org` fixture, built through the services."""
+
+import datetime as dt
+from decimal import Decimal
+from types import SimpleNamespace
+
+import pytest
+from django.utils import timezone
+
+from scoring.models import Phase, ScorecardKind
+from scoring.services import period_advance, period_open, scorecard_save
+from tests.factories import member
+
+FULL = {"G1": 5, "G2": 5, "G3": 5, "G4": 10, "G5": 5}
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def dates_from(today, *, self_days=2, peer_days=4, review_days=6):
+    """Period dates in order, each step ending the given number of days after `today`."""
+    day = dt.timedelta(days=1)
+    return {
+        "self_until": today + self_days * day,
+        "peer_until": today + peer_days * day,
+        "review_until": today + review_days * day,
+        "publish_by": today + (review_days + 2) * day,
+        "appeals_until": today + (review_days + 6) * day,
+        "lock_on": today + (review_days + 14) * day,
+    }
+
+
+def open_month(scope, *, phase=Phase.SELF, **days):
+    today = timezone.localdate()
+    period = period_open(
+        month=today.strftime("%Y-%m"), scope=scope, dates=dates_from(today, **days), user=None
+    )
+    return advance(period, phase)
+
+
+def advance(period, phase):
+    if period.phase != phase:
+        period = period_advance(period=period, phase=phase, user=None)
+    return period
+
+
+def points(scale=Decimal(1), **over):
+    """Points of the ND335 general criteria: full marks times `scale`, then `over`."""
+    return {code: Decimal(top) * scale for code, top in FULL.items()} | {
+        code: Decimal(value) for code, value in over.items()
+    }
+
+
+def submit(period, ratee, rater, kind, given=None):
+    """A submitted scorecard, saved as the command line saves it (any phase)."""
+    return scorecard_save(
+        period=period,
+        ratee=ratee,
+        rater=rater,
+        kind=kind,
+        points=given if given is not None else points(),
+        submit=True,
+        user=None,
+        enforce_phase=False,
+    )
+
+
+@pytest.fixture
+def month(org):
+    """This month over W1-A: its head HA and six staff (SA, SA2, SA3..SA6), in self-assessment.
+
+    With seven members each rates four of the six others, so some pairs are not assigned.
+    """
+    extra = [member(org.a, code=f"SA{i}", full_name=f"Trần Văn {i}") for i in range(3, 7)]
+    period = open_month(org.a)
+    return SimpleNamespace(
+        period=period, org=org, staff=[org.staff_a, org.staff_a2, *extra], head=org.head_a
+    )
+
+
+__all__ = ["ScorecardKind", "advance", "open_month", "points", "submit"]
