@@ -32,3 +32,7 @@ class PeriodConflict(ScoringError):
 
 class StaleScorecard(ScoringError):
     """Someone saved the scorecard after it was loaded; saving would overwrite their work."""
+
+
+class RegulationFrozen(ScoringError):
+    """The regulation is pinned by a decided period: a change needs a new version."""

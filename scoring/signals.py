@@ -1,0 +1,75 @@
+"""A regulation pinned by a decided (or published, or locked) period never changes: its results
+must stay explainable by the rules they were computed with. Saving a changed regulation or
+criterion, adding a criterion to it or deleting one raises `RegulationFrozen`; a change is made
+as a new version (the admin's "Make a new version" action)."""
+
+from django.db.models.signals import pre_delete, pre_save
+from django.dispatch import receiver
+from django.utils.translation import gettext as _
+
+from directives.models import Criterion, Regulation
+from scoring.errors import RegulationFrozen
+from scoring.models import Period
+from scoring.selectors import DECIDED_PHASES
+
+
+def _deciding_period(regulation_id):
+    return (
+        Period.objects.filter(regulation_id=regulation_id, phase__in=DECIDED_PHASES)
+        .select_related("scope")
+        .order_by("month", "pk")
+        .first()
+    )
+
+
+def _refuse(regulation_id, code):
+    period = _deciding_period(regulation_id)
+    if period is not None:
+        raise RegulationFrozen(
+            _(
+                "The regulation %(code)s is used by the decided period %(period)s: it can no "
+                "longer change. Make a new version of it instead."
+            )
+            % {"code": code, "period": period}
+        )
+
+
+def _changed(instance) -> bool:
+    """Whether any stored field of `instance` differs from its row in the database."""
+    model = type(instance)
+    names = [f.attname for f in model._meta.concrete_fields]
+    stored = model.objects.filter(pk=instance.pk).values(*names).first()
+    if stored is None:
+        return True
+    return any(stored[name] != getattr(instance, name) for name in names)
+
+
+@receiver(pre_save, sender=Regulation, dispatch_uid="scoring.regulation_frozen_save")
+def refuse_changing_a_frozen_regulation(sender, instance, raw=False, **kwargs):
+    if raw or instance.pk is None or not _changed(instance):
+        return
+    _refuse(instance.pk, instance.code)
+
+
+@receiver(pre_delete, sender=Regulation, dispatch_uid="scoring.regulation_frozen_delete")
+def refuse_deleting_a_frozen_regulation(sender, instance, **kwargs):
+    _refuse(instance.pk, instance.code)
+
+
+@receiver(pre_save, sender=Criterion, dispatch_uid="scoring.criterion_frozen_save")
+def refuse_changing_a_frozen_criterion(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    if instance.pk is not None:
+        stored = Criterion.objects.filter(pk=instance.pk).values_list("regulation_id", flat=True)
+        old_regulation = stored.first()
+        if not _changed(instance):
+            return
+        if old_regulation is not None and old_regulation != instance.regulation_id:
+            _refuse(old_regulation, Regulation.objects.get(pk=old_regulation).code)
+    _refuse(instance.regulation_id, instance.regulation.code)
+
+
+@receiver(pre_delete, sender=Criterion, dispatch_uid="scoring.criterion_frozen_delete")
+def refuse_deleting_a_frozen_criterion(sender, instance, **kwargs):
+    _refuse(instance.regulation_id, instance.regulation.code)

@@ -1,0 +1,176 @@
+"""Builders for the month: periods with every step open, scorecards, tasks and a large scope."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.utils import timezone
+
+from directives.models import Criterion, Regulation, Task
+from scoring.models import (
+    PeerAssignment,
+    Period,
+    PeriodMember,
+    Scorecard,
+    ScorecardKind,
+    ScorecardStatus,
+    ScoreLine,
+)
+from scoring.services import DATE_FIELDS, period_open, scorecard_save
+from tests.factories import UnitFactory
+from units.models import Cadre, Membership, Role
+
+FULL = {"G1": 5, "G2": 5, "G3": 5, "G4": 10, "G5": 5}
+
+
+def open_dates(days=30, **over) -> dict[str, dt.date]:
+    """Every step of a period open until `days` from today."""
+    until = timezone.localdate() + dt.timedelta(days=days)
+    return dict.fromkeys(DATE_FIELDS, until) | over
+
+
+def open_period(scope, month="2026-10", *, phase=None, regulation=None, **dates) -> Period:
+    period = period_open(
+        month=month, scope=scope, regulation=regulation, dates=open_dates(**dates), user=None
+    )
+    if phase:
+        Period.objects.filter(pk=period.pk).update(phase=phase)
+        period.refresh_from_db()
+    return period
+
+
+def points(scale=Decimal(1), **over) -> dict[str, Decimal]:
+    """Points of the ND335 general criteria: full marks times `scale`, then `over`."""
+    return {code: Decimal(top) * scale for code, top in FULL.items()} | {
+        code: Decimal(value) for code, value in over.items()
+    }
+
+
+def submit(period, ratee, rater, kind, given=None, **extra) -> Scorecard:
+    """A submitted scorecard saved the way the command line saves it."""
+    return scorecard_save(
+        period=period,
+        ratee=ratee,
+        rater=rater,
+        kind=kind,
+        points=given if given is not None else points(),
+        submit=True,
+        user=None,
+        enforce_phase=False,
+        **extra,
+    )
+
+
+def make_task(assignee, *, unit, deadline, completed_on=None, accepted=True, code=None, **kw):
+    return Task.objects.create(
+        code=code or f"T-{assignee.code}-{deadline:%m%d}-{Task.objects.count()}",
+        title="Báo cáo",
+        assignee=assignee,
+        assigned_by=kw.pop("assigned_by", assignee),
+        unit=unit,
+        assigned_on=deadline.replace(day=1),
+        deadline=deadline,
+        effective_deadline=deadline,
+        expected_result="Báo cáo kết quả",
+        completed_on=completed_on,
+        accepted=accepted,
+        **kw,
+    )
+
+
+def build_scope(size: int, *, units: int = 4, month: str = "2026-10", code: str = "S"):
+    """A scope unit with `units` departments and `size` cadres, opened for `month` and fully
+    scored in bulk: self, assigned peers, supervisors, two tasks each, a few adjustments."""
+    scope = UnitFactory(code=code, name="Phường lớn", kind="ward")
+    departments = [
+        UnitFactory(code=f"{code}-{i}", name=f"Phòng {i}", parent=scope) for i in range(units)
+    ]
+    ward_head = Cadre.objects.create(code=f"{code}H", full_name="Chủ tịch", job_group="leader")
+    cadres = Cadre.objects.bulk_create(
+        Cadre(
+            code=f"{code}{i:05d}",
+            full_name=f"Cán bộ {i}",
+            job_group="leader" if i < units else ("clerk" if i % 3 else "specialist"),
+        )
+        for i in range(size - 1)
+    )
+    unit_of = {c.pk: departments[i % units] for i, c in enumerate(cadres)}
+    Membership.objects.bulk_create(
+        [Membership(cadre=ward_head, unit=scope)]
+        + [Membership(cadre=c, unit=unit_of[c.pk]) for c in cadres]
+    )
+    heads = {departments[i].pk: c for i, c in enumerate(cadres[:units])}
+    Role.objects.bulk_create(
+        [Role(cadre=ward_head, unit=scope, role="head")]
+        + [Role(cadre=heads[d.pk], unit=d, role="head") for d in departments]
+    )
+    period = open_period(scope, month)
+    criteria = list(Criterion.objects.filter(regulation__code="ND335", group="general"))
+    first, last = period.first_day, period.last_day
+    members = PeriodMember.objects.filter(period=period)
+    supervisor_of = {}
+    for m in members:
+        head = heads.get(m.unit_id)
+        supervisor_of[m.cadre_id] = (
+            ward_head.pk if head is None or head.pk == m.cadre_id else head.pk
+        )
+    cards = []
+    now = timezone.now()
+    for m in members:
+        cards.append((m.cadre_id, m.cadre_id, ScorecardKind.SELF))
+        cards.append((m.cadre_id, supervisor_of[m.cadre_id], ScorecardKind.SUPERVISOR))
+    for rater_id, ratee_id in PeerAssignment.objects.filter(period=period).values_list(
+        "rater_id", "ratee_id"
+    ):
+        cards.append((ratee_id, rater_id, ScorecardKind.PEER))
+    saved = Scorecard.objects.bulk_create(
+        Scorecard(
+            period=period,
+            ratee_id=ratee,
+            rater_id=rater,
+            kind=kind,
+            status=ScorecardStatus.SUBMITTED,
+            submitted_at=now,
+        )
+        for ratee, rater, kind in cards
+    )
+    ScoreLine.objects.bulk_create(
+        (
+            ScoreLine(
+                scorecard=card,
+                criterion=c,
+                points=c.max_points - Decimal((card.ratee_id + card.rater_id + i) % 3),
+            )
+            for card in saved
+            for i, c in enumerate(criteria)
+        ),
+        batch_size=5000,
+    )
+    tasks = []
+    for i, c in enumerate(cadres):
+        for j in range(2):
+            deadline = first + dt.timedelta(days=(i + 7 * j) % 28)
+            late = (i + j) % 5 == 0
+            tasks.append(
+                Task(
+                    code=f"{code}T{i:05d}{j}",
+                    title="Nhiệm vụ",
+                    assignee=c,
+                    assigned_by=heads.get(unit_of[c.pk].pk, ward_head),
+                    unit=unit_of[c.pk],
+                    assigned_on=first,
+                    deadline=deadline,
+                    effective_deadline=deadline,
+                    expected_result="Báo cáo",
+                    completed_on=None if (i + j) % 11 == 0 else min(last, deadline),
+                    accepted=(i + j) % 7 != 0,
+                    imported_delays=1 if late else 0,
+                )
+            )
+    Task.objects.bulk_create(tasks, batch_size=2000)
+    return period
+
+
+def nd335() -> Regulation:
+    return Regulation.objects.get(code="ND335")
