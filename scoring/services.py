@@ -596,7 +596,7 @@ def scorecard_save(
         raise InvalidInput(" ".join(problems))
 
     card = (
-        Scorecard.objects.select_for_update()
+        Scorecard.objects.select_for_update(of=("self",))
         .filter(period=period, ratee=ratee, rater=rater, kind=kind)
         .select_related("updated_by")
         .first()
@@ -1017,7 +1017,9 @@ def appeal_answer(*, appeal, accept, answer, user=None) -> Appeal:
     period = _lock(appeal.period)
     if period.phase == Phase.LOCKED:
         _refuse_frozen(period)
-    appeal = Appeal.objects.select_for_update().select_related("cadre").get(pk=appeal.pk)
+    appeal = (
+        Appeal.objects.select_for_update(of=("self",)).select_related("cadre").get(pk=appeal.pk)
+    )
     if appeal.status != AppealStatus.OPEN:
         raise InvalidInput(_("This appeal has already been answered."))
     if user is not None and appeal.cadre.user_id == user.pk:
