@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -71,6 +72,7 @@ class TaskAdmin(admin.ModelAdmin):
     date_hierarchy = "effective_deadline"
     readonly_fields = ["created_at", "updated_at"]
     inlines = [TaskEventInline]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(TaskEvent)

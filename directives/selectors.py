@@ -180,12 +180,12 @@ def mark_reviewable(tasks, *, actor_roles, on):
 
 
 def my_tasks(*, cadre, first_day, last_day):
-    """The cadre's tasks that are still open (any deadline) or due in the month."""
+    """The cadre's tasks still open or waiting for review (any deadline) or due in the month."""
     return (
         task_list()
         .filter(assignee=cadre)
         .filter(
-            Q(status__in=OPEN)
+            Q(status__in=[*OPEN, S.SUBMITTED])
             | Q(effective_deadline__gte=first_day, effective_deadline__lte=last_day)
         )
         .exclude(status=S.CANCELLED)

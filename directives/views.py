@@ -112,7 +112,7 @@ def my_tasks(request):
             this_week.append(task)
         elif first <= task.effective_deadline <= last:
             of_month.append(task)
-        elif is_open:
+        else:
             later.append(task)
     context = {
         "form": form,
@@ -123,7 +123,7 @@ def my_tasks(request):
             ("overdue", _("Overdue"), overdue),
             ("week", _("Due this week"), this_week),
             ("month", _("Other tasks of %(month)s") % {"month": f"{first:%m/%Y}"}, of_month),
-            ("later", _("Later"), later),
+            ("later", _("Later, or waiting for review"), later),
         ],
         "supported": selectors.supported_tasks(cadre=scope.cadre),
         "empty": not (overdue or this_week or of_month or later),
