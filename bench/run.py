@@ -202,8 +202,8 @@ def main():
     )
 
     pages = {
-        "dashboard": f"/dashboard/?scope=BC&month={MONTH}",
-        "ranking": f"/dashboard/ranking/?scope=BC&month={MONTH}",
+        "dashboard": f"/dashboard/?unit=BC&month={MONTH}",
+        "ranking": f"/dashboard/ranking/?unit=BC&month={MONTH}",
     }
     results = web(env, args.seconds, pages)
     floor_rps = results["floor"]["rps"]
