@@ -320,7 +320,8 @@ def adjustments_import(*, data: bytes, month: str) -> dict:
             points = Decimal(0)
         problem = adjustment_refusal(period.regulation, kind, points)
         if problem:
-            check.fail("points" if kind != AdjustmentKind.BONUS or points else "kind", problem)
+            no_bonus = kind == AdjustmentKind.BONUS and period.regulation.bonus_cap <= 0
+            check.fail("kind" if no_bonus else "points", problem)
             continue
         if reason:
             wanted.append((period, cadre, kind, points, reason))

@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns = []
+from scoring import views_period as views
+
+app_name = "periods"
+urlpatterns = [
+    path("year/<int:year>/<str:code>/", views.year_page, name="year"),
+]
