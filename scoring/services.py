@@ -34,6 +34,7 @@ from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from directives.models import Criterion, CriterionGroup, Regulation
 from directives.selectors import task_facts
@@ -1088,7 +1089,11 @@ def period_lock(*, period, user=None, enforce_phase=True) -> Period:
     waiting = Appeal.objects.filter(period=period, status=AppealStatus.OPEN).count()
     if waiting:
         raise PhaseClosed(
-            _("%(n)s appeal(s) of %(period)s still wait for an answer.")
+            ngettext(
+                "%(n)s appeal of %(period)s still waits for an answer.",
+                "%(n)s appeals of %(period)s still wait for an answer.",
+                waiting,
+            )
             % {"n": waiting, "period": period}
         )
     if enforce_phase and today() <= period.appeals_until:
