@@ -33,6 +33,16 @@ def parse_points(text: str) -> Decimal | None:
     return number
 
 
+def cell_refusal(criterion, number: Decimal, *, kind, has_tasks=False) -> str | None:
+    """Why `number` cannot be given for `criterion`, as the cell shows it; None when fine.
+
+    The range is said with the maximum as written ("from 0 to 10"); every other rule is the
+    service's own (`services.points_refusal`)."""
+    if number < 0 or number > criterion.max_points:
+        return _("From 0 to %(max)s.") % {"max": shown_points(criterion.max_points)}
+    return points_refusal(criterion, number, kind=kind, has_tasks=has_tasks)
+
+
 def shown_points(value) -> str:
     """Points as typed back into a cell: 4.50 → "4.5", 5.00 → "5"."""
     if value is None or value == "":
@@ -112,7 +122,7 @@ class ScoreForm(forms.Form):
                     self.add_error(name, _("Give the points."))
                 cleaned[name] = None
                 continue
-            problem = points_refusal(criterion, number, kind=self.kind, has_tasks=False)
+            problem = cell_refusal(criterion, number, kind=self.kind)
             if problem:
                 self.add_error(name, problem)
             cleaned[name] = number

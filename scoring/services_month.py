@@ -13,16 +13,24 @@ audits; these functions only add what a grid needs around it:
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from directives.models import Criterion, CriterionGroup
 from directives.selectors import task_facts
 from scoring.errors import PeriodFrozen, PhaseClosed, ScoringError, StaleScorecard
-from scoring.forms_month import parse_points
-from scoring.models import Period, PeriodMember, Scorecard, ScorecardKind, ScorecardStatus
+from scoring.forms_month import cell_refusal, parse_points
+from scoring.models import (
+    Period,
+    PeriodMember,
+    Scorecard,
+    ScorecardKind,
+    ScorecardStatus,
+    ScoreLine,
+)
 from scoring.selectors import rating_rules, step_refusal
-from scoring.services import points_refusal, scorecard_save, stale_message
+from scoring.services import scorecard_save, stale_message
 from units.tabular import ImportFailed, RowError, read_table
 
 SUPERVISOR = ScorecardKind.SUPERVISOR
@@ -34,8 +42,8 @@ def latest_supervisor_cards(period, ratee_ids) -> dict[int, Scorecard]:
         Scorecard.objects.filter(
             period=period, kind=SUPERVISOR, status=ScorecardStatus.SUBMITTED, ratee_id__in=ratee_ids
         )
-        .select_related("updated_by", "updated_by__cadre")
-        .prefetch_related("lines__criterion")
+        .select_related("rater", "updated_by", "updated_by__cadre")
+        .prefetch_related(Prefetch("lines", ScoreLine.objects.select_related("criterion")))
         .order_by("ratee_id", "updated_at", "pk")
     )
     return {card.ratee_id: card for card in cards}
@@ -169,7 +177,7 @@ def supervisor_grid_import(*, period, unit, rater, data: bytes, user) -> dict:
             if problem is None and number is None:
                 problem = _("A number is required.")
             if problem is None:
-                problem = points_refusal(
+                problem = cell_refusal(
                     criterion,
                     number,
                     kind=SUPERVISOR,

@@ -384,6 +384,15 @@ class GridRow:
         return self.member.cadre.code
 
     @property
+    def saved_by(self) -> str:
+        """Who saved the scorecard shown (its rater when the command line saved it)."""
+        user = self.card.updated_by
+        if user is None:
+            return self.card.rater.full_name
+        cadre = getattr(user, "cadre", None)
+        return cadre.full_name if cadre else user.get_username()
+
+    @property
     def demoted(self):
         r = self.result
         return r is not None and r.tier is not None and r.tier != r.tier_before_quota
@@ -709,7 +718,7 @@ def grid_excel(request, pk, code):
     sheet.freeze_panes = "C2"
 
     guide = book.create_sheet(_("Guide"))
-    guide.append([_("Criterion"), _("Name"), _("Maximum")])
+    guide.append([_("Criterion"), _("Criterion name"), _("Maximum")])
     for criterion in columns:
         guide.append([criterion.code, criterion.name, criterion.max_points])
     guide.append([])

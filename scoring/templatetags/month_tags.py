@@ -1,6 +1,6 @@
 """Template helpers of the month pages: month and tier labels, points, the home card."""
 
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django import template
 from django.utils.translation import gettext as _
@@ -38,7 +38,10 @@ def points(value):
         return "—"
     shown = getattr(value, "shown", value)  # an engine Value
     if not isinstance(shown, Decimal):
-        shown = Decimal(str(shown))
+        try:
+            shown = Decimal(str(shown).replace(",", "."))
+        except InvalidOperation:
+            return value  # typed text shown back as it was typed
     return format(shown.normalize(), "f").replace(".", ",")
 
 

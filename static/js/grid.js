@@ -55,7 +55,7 @@
     if (Number.isNaN(value)) {
       message = grid.dataset.msgNumber;
     } else if (value !== null && value > max) {
-      message = grid.dataset.msgMax.replace("%(max)s", input.dataset.maxText || input.dataset.max);
+      message = grid.dataset.msgMax.replace("{max}", input.dataset.maxText || input.dataset.max);
     }
     input.classList.toggle("is-invalid", message !== "");
     input.setAttribute("aria-invalid", message !== "" ? "true" : "false");
