@@ -73,10 +73,16 @@
   }
 
   function setUp(grid) {
-    let pending = null; // {row: the row saved with Enter, column: where to land next}
+    let pending = null; // {code: the row saved with Enter, column: where to land next}
+    // Like a spreadsheet, Enter goes down to the column where typing in the row began.
+    let start = null; // {code, column}
 
     grid.addEventListener("focusin", (event) => {
-      if (event.target.matches(CELL)) event.target.select();
+      const input = event.target;
+      if (!input.matches(CELL)) return;
+      input.select();
+      const code = input.closest("tr").dataset.row;
+      if (!start || start.code !== code) start = { code, column: input.dataset.col };
     });
 
     grid.addEventListener("input", (event) => {
@@ -91,8 +97,9 @@
       switch (event.key) {
         case "Enter": {
           event.preventDefault();
-          const row = input.closest("tr");
-          pending = { code: row.dataset.row, column: input.dataset.col };
+          const code = input.closest("tr").dataset.row;
+          const column = start && start.code === code ? start.column : input.dataset.col;
+          pending = { code, column };
           input.form.requestSubmit();
           break;
         }
@@ -122,9 +129,11 @@
       if (!row || !pending || row.dataset.row !== pending.code) return;
       const target = pending;
       pending = null;
+      start = null;
       const invalid = row.querySelector(`${CELL}.is-invalid`);
       if (invalid || row.dataset.state === "refused") {
         focusCell(invalid || cellIn(row, target.column) || row.querySelector(CELL));
+        start = { code: target.code, column: target.column };
         return;
       }
       const rows = rowsOf(grid);

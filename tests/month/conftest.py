@@ -7,8 +7,8 @@ from types import SimpleNamespace
 import pytest
 from django.utils import timezone
 
-from scoring.models import Phase, ScorecardKind
-from scoring.services import period_advance, period_open, scorecard_save
+from scoring.models import PeerAssignment, Phase
+from scoring.services import period_advance, period_open, pool_set, scorecard_save
 from tests.factories import member
 
 FULL = {"G1": 5, "G2": 5, "G3": 5, "G4": 10, "G5": 5}
@@ -80,4 +80,26 @@ def month(org):
     )
 
 
-__all__ = ["ScorecardKind", "advance", "open_month", "points", "submit"]
+# T entered by the head for each staff member (none has a task): with G = 30 everywhere,
+# SA 95 and SA2 92 are A-candidates, the other four 80 (B). Quota 20% of the good: one A kept.
+T_OF = {"SA": 65, "SA2": 62, "SA3": 50, "SA4": 50, "SA5": 50, "SA6": 50}
+
+
+@pytest.fixture
+def ready(month):
+    """W1-A in supervisor review, every staff member fully scored, a pool of 10,000,000."""
+    period = advance(advance(month.period, Phase.PEER), Phase.REVIEW)
+    for cadre in month.staff:
+        submit(period, cadre, cadre, "self")
+        submit(period, cadre, month.head, "supervisor", points(T=T_OF[cadre.code]))
+    assignments = PeerAssignment.objects.filter(period=period).select_related("rater", "ratee")
+    sa3_raters = 0
+    for assignment in assignments.order_by("pk"):
+        if assignment.ratee.code == "SA3":
+            sa3_raters += 1
+            if sa3_raters > 2:
+                continue  # SA3 gets two peer evaluations: too few to show a mean
+        submit(period, assignment.ratee, assignment.rater, "peer")
+    pool_set(period=period, unit=month.org.a, amount=10_000_000, user=None)
+    month.period = period
+    return month

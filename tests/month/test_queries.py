@@ -1,0 +1,121 @@
+"""Every page of the month reads in a fixed number of queries, whatever the number of rows.
+
+Each test touches a page with several rows, then again with more rows, and pins the count.
+"session, user, scope (3)" are the five queries every logged-in page makes.
+"""
+
+import pytest
+from django.urls import reverse
+
+from scoring.models import Appeal, PeerAssignment, Phase
+from scoring.services import period_decide, period_publish
+from tests.factories import UnitFactory, member
+from tests.month.conftest import open_month, submit
+
+pytestmark = pytest.mark.django_db
+
+
+def queries(client, url, django_assert_num_queries, expected):
+    client.get(url)  # the session's first touch is not the page's cost
+    with django_assert_num_queries(expected):
+        response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def published(ready):
+    period_decide(period=ready.period, user=None)
+    period_publish(period=ready.period, user=None)
+    return ready.period
+
+
+def test_the_cadres_pages(login, ready, django_assert_num_queries):
+    period = ready.period
+    client = login(ready.org.staff_a)
+    code = PeerAssignment.objects.filter(period=period, rater=ready.org.staff_a)[0].ratee.code
+    # + memberships with period and unit, self cards, assignments, submitted peers, results
+    page = queries(client, reverse("month:mine"), django_assert_num_queries, 10)
+    assert "4 / 4 đã hoàn thành" in page
+    # + own membership, criteria, the scorecard, its lines with criteria
+    queries(client, reverse("month:self", args=[period.pk]), django_assert_num_queries, 10)
+    # + own membership, assignments with ratees, own peer scorecards
+    page = queries(client, reverse("month:peers", args=[period.pk]), django_assert_num_queries, 8)
+    assert page.count('class="list-group-item') == 4
+    # + own membership, the assignment, criteria, the scorecard, its lines with criteria
+    url = reverse("month:peer", args=[period.pk, code])
+    queries(client, url, django_assert_num_queries, 11)
+    # + period, member, tasks with counts
+    url = reverse("month:tasks", args=[period.pk, "SA"])
+    queries(client, url, django_assert_num_queries, 8)
+
+
+def test_the_result_page(login, ready, django_assert_num_queries):
+    period = published(ready)
+    for i in range(3):
+        Appeal.objects.create(
+            period=period, cadre=ready.org.staff_a, text=f"{i}", status="rejected"
+        )
+    client = login(ready.org.staff_a)
+    # + own membership, result, rated counts, the unit's pool result, tasks, adjustments,
+    # appeals
+    page = queries(client, reverse("month:result", args=[period.pk]), django_assert_num_queries, 12)
+    assert "data-reward" in page
+    # The head reads a cadre's result: + period, member (instead of own membership)
+    url = reverse("month:cadre_result", args=[period.pk, "SA"])
+    queries(login(ready.head), url, django_assert_num_queries, 13)
+
+
+def test_the_decide_page_before_and_after_the_decision(login, ready, django_assert_num_queries):
+    client = login(ready.head)
+    url = reverse("month:decide", args=[ready.period.pk])
+    # + period; period_inputs (regulation, criteria, members, lines, adjustments, units, tasks)
+    page = queries(client, url, django_assert_num_queries, 13)
+    assert page.count("<tr>") >= 7
+    published(ready)
+    # + period, results with cadre and unit
+    page = queries(client, url, django_assert_num_queries, 7)
+    assert page.count(f"month/{ready.period.pk}/result/") == 7
+
+
+def test_the_appeals_inbox(login, ready, django_assert_num_queries):
+    period = published(ready)
+    client = login(ready.head)
+    url = reverse("month:appeals", args=[period.pk])
+    Appeal.objects.create(period=period, cadre=ready.org.staff_a, text="một")
+    # + period, appeals with cadre and answerer, their members' units, rating rules (3)
+    queries(client, url, django_assert_num_queries, 11)
+    for cadre in ready.staff[1:]:
+        Appeal.objects.create(period=period, cadre=cadre, text="nữa")
+    page = queries(client, url, django_assert_num_queries, 11)
+    assert page.count("<blockquote") == 6
+
+
+def test_the_heads_lists(login, org, django_assert_num_queries):
+    client = login(org.head_a)
+    months = ["2026-01", "2026-02"]
+    for i, month in enumerate(months):
+        period = open_month(org.a, phase=Phase.SELF)
+        period.month = month
+        period.save()
+        member(org.a, code=f"X{i}")
+    # + periods, members with scored flags
+    page = queries(client, reverse("month:manage"), django_assert_num_queries, 7)
+    assert page.count("/grid/W1-A/") == 2
+    # + periods with open appeals
+    queries(client, reverse("month:decisions"), django_assert_num_queries, 6)
+
+
+def test_the_excel_template(login, org, django_assert_num_queries):
+    unit = UnitFactory(code="W1-Z", parent=org.w1)
+    head = member(unit, role="head", code="ZH", job_group="leader")
+    staff = [member(unit, code=f"Z{i:02d}") for i in range(12)]
+    period = open_month(unit, phase=Phase.REVIEW)
+    for cadre in staff[:6]:
+        submit(period, cadre, head, "supervisor")
+    client = login(head)
+    url = reverse("month:grid_excel", args=[period.pk, unit.code])
+    # + period, unit; period_inputs (7); criteria; latest supervisor cards, their lines
+    client.get(url)
+    with django_assert_num_queries(17):
+        response = client.get(url)
+    assert response.status_code == 200
