@@ -75,6 +75,7 @@ from units.tabular import ImportFailed
 SELF, PEER, SUPERVISOR = ScorecardKind.SELF, ScorecardKind.PEER, ScorecardKind.SUPERVISOR
 PUBLISHED = (Phase.APPEALS, Phase.LOCKED)
 MANUAL_TASK = (engine.TaskSource.MANUAL, engine.TaskSource.MISSING)
+OPEN_PHASES = (Phase.DRAFT, Phase.SELF, Phase.PEER, Phase.REVIEW)
 
 
 def _today():
@@ -1103,12 +1104,14 @@ def _full_name(person) -> str:
 
 
 def manage(request):
-    """The head's periods and the units to score in each, with how many are scored."""
+    """The head's periods before their decision and the units to score in each, with how
+    many are scored (decided months are on the decisions page)."""
     scope = get_scope(request)
     if not scope.act_paths:
         raise Http404
     periods = list(
         _periods_covering(scope.act_paths)
+        .filter(phase__in=OPEN_PHASES)
         .select_related("scope")
         .order_by("-month", "scope__code")[:6]
     )

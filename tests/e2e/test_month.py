@@ -1,0 +1,384 @@
+"""The month in real Chromium: the head's keyboard grid, two heads on one row, a cadre on a
+phone, and deciding, publishing and appealing. Every test also checks the console stays clean
+and every field of each page it visits has an accessible name."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from directives.models import Task
+from scoring.models import (
+    Appeal,
+    AppealStatus,
+    PeerAssignment,
+    Period,
+    PeriodMember,
+    Phase,
+    Scorecard,
+    ScorecardKind,
+)
+from scoring.services import period_advance, period_open, period_reopen_step, scorecard_save
+from units.models import Cadre, Unit
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+FULL = {"G1": 5, "G2": 5, "G3": 5, "G4": 10, "G5": 5}
+DEADLINE = {"self": "self_until", "peer": "peer_until", "supervisor": "review_until"}
+LABELLED = """e => [...e.labels].some(l => l.textContent.trim())
+    || (e.getAttribute("aria-label") || "").trim() !== ""
+    || (e.getAttribute("aria-labelledby") || "").split(" ").some(
+        id => (document.getElementById(id)?.textContent || "").trim())"""
+
+
+# --- building the month with the services ------------------------------------------------------
+
+
+def this_month(scope_code="HH"):
+    """The demo's current month over the ward (opened here if the demo has none)."""
+    today = timezone.localdate()
+    period = Period.objects.filter(month=f"{today:%Y-%m}", scope__code=scope_code).first()
+    if period is None:
+        period = period_open(
+            month=f"{today:%Y-%m}", scope=Unit.objects.get(code=scope_code), user=None
+        )
+    return period
+
+
+def reach(period, phase, **open_until):
+    """Move the period to `phase` and keep the named steps open until a later day."""
+    while period.phase != phase:
+        period = period_advance(period=period, phase=phase, user=None)
+    today = timezone.localdate()
+    for kind, days in open_until.items():
+        until = today + dt.timedelta(days=days)
+        if getattr(period, DEADLINE[kind]) < until:
+            period = period_reopen_step(
+                period=period, kind=kind, until=until, reason="Kiểm thử", user=None
+            )
+    return period
+
+
+def cli_submit(period, ratee, rater, kind, **points):
+    scorecard_save(
+        period=period,
+        ratee=ratee,
+        rater=rater,
+        kind=kind,
+        points=FULL | points,
+        submit=True,
+        user=None,
+        enforce_phase=False,
+    )
+
+
+def cadre(username):
+    return Cadre.objects.get(user__username=username)
+
+
+# --- browser helpers ---------------------------------------------------------------------------
+
+
+def assert_every_field_is_labelled(page):
+    page.evaluate("for (const d of document.querySelectorAll('details')) d.open = true")
+    fields = page.locator("input:not([type=hidden]), select, textarea")
+    assert fields.count() > 0
+    for index in range(fields.count()):
+        field = fields.nth(index)
+        if field.is_visible():
+            expect(field).to_have_accessible_name(re.compile(r"\S"))
+        else:  # collapsed away (a phone's menu): its label must still be there
+            assert field.evaluate(LABELLED), field.evaluate("e => e.outerHTML")
+    page.evaluate("for (const d of document.querySelectorAll('details')) d.open = false")
+
+
+def log_in_context(context, live_server, username, errors):
+    page = context.new_page()
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(f"{live_server.url}/login/")
+    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill("fiveclear-demo")
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_url(f"{live_server.url}/")
+    return page
+
+
+def log_out(page):
+    page.context.clear_cookies()
+
+
+def type_row(page, row, values):
+    """Type a row's cells from the focused first cell: Tab between cells, Enter at the end."""
+    cells = row.locator("input[data-cell]")
+    count = cells.count()
+    for index in range(count):
+        code = cells.nth(index).get_attribute("data-col")
+        page.keyboard.type(str(values[code]))
+        page.keyboard.press("Enter" if index == count - 1 else "Tab")
+
+
+def grid_url(live_server, period, unit="HH-KT"):
+    return f"{live_server.url}/month/{period.pk}/grid/{unit}/"
+
+
+# --- 1. the keyboard grid ------------------------------------------------------------------
+
+
+def test_the_head_scores_the_department_with_the_keyboard_only(
+    demo, log_in, live_server, console_errors
+):
+    period = reach(this_month(), Phase.REVIEW, supervisor=3)
+    page = log_in("truongphong")
+    page.get_by_role("link", name="Chấm điểm", exact=True).first.click()
+    page.get_by_role("link", name="Phòng Kinh tế, Hạ tầng và Đô thị").click()
+    expect(
+        page.get_by_role("heading", name=re.compile("^Bảng chấm điểm: Phòng Kinh tế"))
+    ).to_be_visible()
+    assert_every_field_is_labelled(page)
+
+    rows = page.locator("tbody tr[data-row]:has(input[data-cell])")
+    codes = [rows.nth(i).get_attribute("data-row") for i in range(rows.count())]
+    members = PeriodMember.objects.filter(period=period, unit__code="HH-KT").count()
+    assert len(codes) == members - 1  # everyone but the head themself
+    expect(page.locator("[data-grid-scored]")).to_have_text("0")
+
+    values = {"G1": 5, "G2": 5, "G3": 5, "G4": 9, "G5": 5, "T": 60}
+    first = page.locator(f"#row-{codes[0]}")
+    first.locator("input[data-cell]").first.focus()
+    # A value above the maximum is marked as it is typed, then refused by the server.
+    for code in ("G1", "G2", "G3"):
+        page.keyboard.type(str(values[code]))
+        page.keyboard.press("Tab")
+    page.keyboard.type("12")
+    expect(page.locator(f"#e-{codes[0]}-G4")).to_have_text("Tối đa 10 điểm.")
+    expect(first.locator("input[data-col=G4]")).to_have_attribute("aria-invalid", "true")
+    page.keyboard.press("Tab")
+    rest = [c for c in ("G5", "T") if first.locator(f"input[data-col={c}]").count()]
+    for index, code in enumerate(rest):
+        page.keyboard.type(str(values[code]))
+        page.keyboard.press("Enter" if index == len(rest) - 1 else "Tab")
+    expect(page.locator(f"#row-{codes[0]}")).to_have_attribute("data-state", "invalid")
+    expect(page.locator(f"#e-{codes[0]}-G4")).to_contain_text("Từ 0 đến 10")
+    assert not Scorecard.objects.filter(period=period, kind="supervisor").exists()
+    expect(page.locator(f"#s-{codes[0]}-G4")).to_be_focused()
+    page.keyboard.type("9")
+    page.keyboard.press("Enter")
+    expect(page.locator(f"#row-{codes[0]}")).to_have_attribute("data-state", "saved")
+
+    for done, code in enumerate(codes[1:], start=2):
+        row = page.locator(f"#row-{code}")
+        expect(row.locator("input[data-cell]").first).to_be_focused()
+        type_row(page, row, values)
+        expect(page.locator(f"#row-{code}")).to_have_attribute("data-state", "saved")
+        expect(page.locator("[data-grid-scored]")).to_have_text(str(done))
+
+    for code in codes:
+        row = page.locator(f"#row-{code}")
+        expect(row.locator("[data-total]")).to_have_text(re.compile(r"^\d+(,\d+)?$"))
+        expect(row.locator("[data-tier] .badge")).to_have_text(re.compile(r"^[ABCD]$"))
+
+    page.reload()
+    expect(page.locator("[data-grid-scored]")).to_have_text(str(len(codes)))
+    for code in codes:
+        expect(page.locator(f"#s-{code}-G4")).to_have_value("9")
+        expect(page.locator(f"#row-{code} [data-total]")).not_to_have_text("—")
+    assert Scorecard.objects.filter(
+        period=period, kind="supervisor", status="submitted"
+    ).count() == len(codes)
+    assert console_errors == []
+
+
+# --- 2. two browsers on one row ------------------------------------------------------------
+
+
+def test_a_second_save_of_the_same_row_is_refused_and_nothing_is_lost(
+    demo, browser, live_server, console_errors
+):
+    period = reach(this_month(), Phase.REVIEW, supervisor=3)
+    errors = []
+    first = log_in_context(browser.new_context(), live_server, "truongphong", errors)
+    second = log_in_context(browser.new_context(), live_server, "truongphong", errors)
+    first.goto(grid_url(live_server, period))
+    second.goto(grid_url(live_server, period))
+    code = cadre("canbo").code
+
+    row = first.locator(f"#row-{code}")
+    row.locator("input[data-cell]").first.focus()
+    type_row(first, row, {"G1": 3, "G2": 5, "G3": 5, "G4": 8, "G5": 5, "T": 55})
+    expect(first.locator(f"#row-{code}")).to_have_attribute("data-state", "saved")
+
+    row = second.locator(f"#row-{code}")
+    row.locator("input[data-cell]").first.focus()
+    type_row(second, row, {"G1": 1, "G2": 1, "G3": 1, "G4": 1, "G5": 1, "T": 10})
+    refused = second.locator(f"#row-{code}")
+    expect(refused).to_have_attribute("data-state", "refused")
+    message = refused.locator("[data-row-message]")
+    expect(message).to_contain_text("Chưa lưu")
+    expect(message).to_contain_text("G1 1")  # what this tab typed is still there to retype
+    expect(refused.locator("input[data-col=G1]")).to_have_value("3")
+    expect(refused.locator("input[data-col=G4]")).to_have_value("8")
+
+    card = Scorecard.objects.get(period=period, ratee__code=code, kind="supervisor")
+    assert card.version == 1
+    assert card.lines.get(criterion__code="G1").points == 3
+    first.context.close()
+    second.context.close()
+    assert errors == [] and console_errors == []
+
+
+# --- 3. a cadre on a phone -----------------------------------------------------------------
+
+
+def test_a_cadre_on_a_phone_submits_the_self_assessment_and_every_peer_evaluation(
+    demo, log_in, page, live_server, console_errors
+):
+    period = reach(this_month(), Phase.PEER, self=1, peer=2)
+    page.set_viewport_size({"width": 360, "height": 740})
+    log_in("canbo")
+    expect(page.locator("[data-due-banner]")).to_be_visible()
+    page.get_by_role("button", name="Trình đơn").click()
+    page.get_by_role("navigation").get_by_role("link", name="Đánh giá tháng").click()
+
+    page.get_by_role("link", name=re.compile("Tự đánh giá")).first.click()
+    assert_every_field_is_labelled(page)
+    deadline = period.self_until.strftime("%d/%m/%Y")
+    expect(page.get_by_text(f"Hạn: {deadline}")).to_be_visible()
+    for code, top in FULL.items():
+        page.get_by_label(re.compile(rf"{code} ·")).fill(str(top - 1 if code == "G4" else top))
+    submit = page.get_by_role("button", name="Gửi phiếu")
+    assert submit.bounding_box()["height"] >= 44
+    submit.click()
+    expect(page.get_by_text("Đã gửi phiếu")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+    me = cadre("canbo")
+    total = PeerAssignment.objects.filter(period=period, rater=me).count()
+    assert total >= 3
+    page.get_by_role("link", name=re.compile("Phiếu đánh giá chéo của tôi")).first.click()
+    expect(page.locator("[data-peer-progress]")).to_have_text(f"0 / {total} đã hoàn thành")
+    for done in range(1, total + 1):
+        page.locator("a.list-group-item:has(.text-bg-warning)").first.click()
+        if done == 1:
+            assert_every_field_is_labelled(page)
+            assert page.evaluate("document.documentElement.scrollWidth") <= 360
+        for code, top in FULL.items():
+            page.get_by_label(re.compile(rf"{code} ·")).fill(str(top))
+        page.get_by_role("button", name="Gửi phiếu").click()
+        expect(page.locator("[data-peer-progress]")).to_have_text(f"{done} / {total} đã hoàn thành")
+    assert (
+        Scorecard.objects.filter(
+            period=period, rater=me, kind=ScorecardKind.PEER, status="submitted"
+        ).count()
+        == total
+    )
+    assert Scorecard.objects.get(period=period, rater=me, ratee=me, kind="self").status == (
+        "submitted"
+    )
+    assert console_errors == []
+
+
+# --- 4. decide, publish, appeal --------------------------------------------------------------
+
+
+def later_month_of_the_department():
+    """A later month over HH-KT, fully scored in supervisor review: every "Chuyên viên" is an
+    A-candidate and canbo the lowest of them, so the 20% quota moves canbo from A to B."""
+    today = timezone.localdate()
+    department = Unit.objects.get(code="HH-KT")
+    first = today.replace(day=1)
+    while True:  # a later month without tasks, so the head enters every T by hand
+        first = (first + dt.timedelta(days=32)).replace(day=1)
+        last = (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+        if not Task.objects.filter(
+            unit__path__startswith=department.path, effective_deadline__range=(first, last)
+        ).exists():
+            break
+    day = dt.timedelta(days=1)
+    period = period_open(
+        month=f"{first:%Y-%m}",
+        scope=department,
+        dates={
+            "self_until": today,
+            "peer_until": today,
+            "review_until": today + 3 * day,
+            "publish_by": today + 5 * day,
+            "appeals_until": today + 10 * day,
+            "lock_on": today + 20 * day,
+        },
+        user=None,
+    )
+    period = reach(period, Phase.REVIEW)
+    head, me = cadre("truongphong"), cadre("canbo")
+    members = PeriodMember.objects.filter(period=period).select_related("cadre")
+    for member in members:
+        cli_submit(period, member.cadre, member.cadre, "self")
+    for assignment in PeerAssignment.objects.filter(period=period).select_related("rater", "ratee"):
+        cli_submit(period, assignment.ratee, assignment.rater, "peer")
+    for member in members:
+        if member.cadre_id == head.pk:
+            continue
+        task = 50
+        if member.job_group == me.job_group:
+            task = 64 if member.cadre_id == me.pk else 65
+        cli_submit(period, member.cadre, head, "supervisor", T=task)
+    return period
+
+
+def test_the_head_decides_and_publishes_and_the_cadre_appeals_the_quota(
+    demo, log_in, page, live_server, console_errors
+):
+    period = later_month_of_the_department()
+    month = f"{period.month[5:]}/{period.month[:4]}"
+
+    log_in("truongphong")
+    page.get_by_role("link", name="Xét duyệt", exact=True).first.click()
+    page.get_by_role("row").filter(has_text=f"Tháng {month}").get_by_role(
+        "link", name="Xem xét và quyết định"
+    ).click()
+    demoted = page.locator("[data-demoted] li").filter(has_text=cadre("canbo").full_name)
+    expect(demoted).to_have_count(1)
+    expect(demoted).to_contain_text("Hạ từ A xuống B do vượt tỷ lệ 20%")
+    page.get_by_role("button", name="Xác nhận quyết định xếp loại").click()
+    expect(page.get_by_text("Đã quyết định xếp loại. Công khai")).to_be_visible()
+    page.get_by_role("button", name="Công khai kết quả").click()
+    expect(page.get_by_text("Đã công khai: mọi cán bộ")).to_be_visible()
+    assert Period.objects.get(pk=period.pk).phase == Phase.APPEALS
+
+    log_out(page)
+    log_in("canbo")
+    page.get_by_role("navigation").get_by_role("link", name="Đánh giá tháng").click()
+    later = page.locator("section").filter(
+        has=page.get_by_role("heading").filter(has_text=f"Tháng {month}")
+    )
+    later.get_by_role("link", name="Xem kết quả của tôi").click()
+    reason = page.locator("[data-quota-reason]")
+    expect(reason).to_contain_text("Trước khi áp tỷ lệ: A")
+    expect(reason).to_contain_text("Hạ từ A xuống B do vượt tỷ lệ 20%")
+    expect(page.locator("[data-equal-split]")).to_contain_text("cào bằng")
+    assert_every_field_is_labelled(page)
+    page.get_by_label("Nội dung kiến nghị về kết quả và lý do").fill(
+        "Đề nghị xem lại: tôi hoàn thành vượt tiến độ hai nhiệm vụ."
+    )
+    page.get_by_role("button", name="Gửi kiến nghị").click()
+    expect(page.get_by_text("đã được gửi tới thủ trưởng đơn vị")).to_be_visible()
+    appeal = Appeal.objects.get(period=period)
+
+    log_out(page)
+    log_in("truongphong")
+    page.goto(f"{live_server.url}/month/{period.pk}/appeals/")
+    expect(page.get_by_text("1 kiến nghị đang chờ trả lời")).to_be_visible()
+    assert_every_field_is_labelled(page)
+    page.get_by_label("Trả lời").fill("Tỷ lệ loại A của nhóm đã đủ theo quy chế.")
+    page.get_by_role("button", name="Trả lời, không chấp nhận").click()
+    expect(page.get_by_text("Đã gửi trả lời")).to_be_visible()
+    appeal.refresh_from_db()
+    assert appeal.status == AppealStatus.REJECTED
+
+    log_out(page)
+    log_in("canbo")
+    page.goto(f"{live_server.url}/month/{period.pk}/result/")
+    expect(page.get_by_text("Tỷ lệ loại A của nhóm đã đủ theo quy chế.")).to_be_visible()
+    assert console_errors == []
