@@ -1034,6 +1034,7 @@ def result(request, pk, code=None):
             demoted_reason=next(
                 (r.get("message") for r in row.reasons if r.get("code") == "quota_demoted"), ""
             ),
+            other_reasons=[r for r in row.reasons if r.get("code") != "quota_demoted"],
         )
         window_open = period.phase == Phase.APPEALS and _today() <= period.appeals_until
         context["appeal_form"] = AppealForm() if own and window_open else None
@@ -1076,8 +1077,7 @@ def progress(request, pk):
         key=lambda pair: (pair[0].cadre.full_name, pair[0].cadre.code),
     )
     supervisors = sorted(
-        (_full_name(work.names[cadre_id]), owed)
-        for cadre_id, owed in work.supervisors_owed.items()
+        (_full_name(work.names[cadre_id]), owed) for cadre_id, owed in work.supervisors_owed.items()
     )
     total = len(work.members)
     return render(
