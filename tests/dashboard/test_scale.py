@@ -1,0 +1,53 @@
+"""Issue 6, acceptance 2: the dashboard and the ranking cost the same number of queries for a
+city of 500 cadres and one of 5,000 (`seed_demo --cadres 500` / `--cadres 5000`)."""
+
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from scoring.demo import build_demo
+from scoring.models import Result
+from tests.dashboard.factories import Patterns, decided_months
+from units.models import Unit
+
+pytestmark = pytest.mark.django_db
+
+# The admin has no cadre: session, user, scope (cadre lookup), then the page's own queries.
+DASHBOARD_QUERIES = 10  # + units, months, results and tasks by month and unit, pools,
+#                         general maxima, peer scorecards
+RANKING_QUERIES = 8  # + units, months, count, job groups, the page of results
+
+
+@pytest.fixture
+def city(request, settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    build_demo(cadres=request.param)
+    # Every cadre decided for two months; scorecards written for two departments only, to
+    # keep the test fast (the flag queries still read hundreds of them).
+    decided_months(
+        Unit.objects.get(code="HN"),
+        ["2026-02", "2026-03"],
+        scorecard_units={"HH-KT", "HH-VP"},
+        patterns=Patterns(equalized={"HH-QS"}, self_inflating={"HH-HCC"}),
+    )
+    return request.param
+
+
+@pytest.mark.parametrize("city", [500, 5000], indirect=True)
+def test_dashboard_and_ranking_queries_do_not_grow_with_the_city(
+    city, client, django_assert_num_queries
+):
+    client.force_login(get_user_model().objects.get(username="admin"))
+    assert Result.objects.filter(period__month="2026-03").count() == city
+
+    with django_assert_num_queries(DASHBOARD_QUERIES):
+        page = client.get(reverse("dashboard")).content.decode()
+    rated = int(re.search(r'data-stat="rated">(\d+)<', page).group(1))
+    assert rated > 0.9 * city
+    assert 'data-flag="equalization"' in page and 'data-flag="self_inflation"' in page
+
+    with django_assert_num_queries(RANKING_QUERIES):
+        page = client.get(reverse("dashboard-ranking") + "?tier=B&page=2").content.decode()
+    assert page.count('href="/dashboard/cadre/') == 50
