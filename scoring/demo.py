@@ -1,12 +1,36 @@
-"""The demo ward behind `manage.py seed_demo`: realistic Vietnamese units, people and roles."""
+"""The demo ward behind `manage.py seed_demo`: realistic Vietnamese units, people and roles,
+seven months of tasks, six months scored and decided, and the current month open."""
 
+import datetime as dt
+import importlib
 import random
+from collections import defaultdict
 from dataclasses import dataclass
+from decimal import Decimal
 
+from django.apps import apps as django_apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
 
+from directives.demo import build_demo_tasks
+from directives.models import CriterionGroup, Regulation, Task, TaskStatus
+from directives.selectors import task_facts
+from scoring import services
+from scoring.models import (
+    Adjustment,
+    AdjustmentKind,
+    PeerAssignment,
+    Period,
+    PeriodMember,
+    PeriodUnit,
+    Phase,
+    Scorecard,
+    ScorecardKind,
+    ScorecardStatus,
+    ScoreLine,
+)
 from units.models import Cadre, Category, Membership, Role, RoleKind, Unit
 
 DEMO_PASSWORD = "fiveclear-demo"
@@ -101,6 +125,8 @@ LEADER_GROUP = "Lãnh đạo"
 class DemoSummary:
     units: int
     cadres: int
+    tasks: int = 0
+    periods: int = 0
 
 
 class _Names:
@@ -112,16 +138,27 @@ class _Names:
 
 
 @transaction.atomic
-def build_demo(*, cadres: int = 120, seed: int = 2026) -> DemoSummary:
-    """Create a city with one demo ward (or several wards when `cadres` is large)."""
+def build_demo(
+    *, cadres: int = 120, seed: int = 2026, history: bool = True, today: dt.date | None = None
+) -> DemoSummary:
+    """Create a city with one demo ward (or several wards when `cadres` is large).
+
+    With `history`, also the work of the last seven months: tasks, six earlier months scored,
+    decided and published (locked but the newest, which is in its appeals window with one
+    appeal waiting), and the current month open for self-assessment.
+    """
     rng = random.Random(seed)
     name = _Names(rng)
     city = Unit.objects.create(code="HN", name="Thành phố Hà Nội", kind="city")
+    # The city's chairman supervises the wards' chairmen; counted in `cadres`.
     wards = max(1, round(cadres / 130))
-    per_ward = [cadres // wards + (1 if i < cadres % wards else 0) for i in range(wards)]
+    in_wards = cadres - 1
+    per_ward = [in_wards // wards + (1 if i < in_wards % wards else 0) for i in range(wards)]
 
     units, people = [city], []  # people: (code, name, unit, job group, role or None, category)
     counter = iter(range(1, 10**7))
+    people.append((next(counter), name(), city, LEADER_GROUP, RoleKind.HEAD, Category.CADRE))
+    ward_units = []
     for w, size in enumerate(per_ward):
         prefix = "HH" if w == 0 else f"P{w:03d}"
         ward = Unit(
@@ -132,6 +169,7 @@ def build_demo(*, cadres: int = 120, seed: int = 2026) -> DemoSummary:
         )
         ward.save()
         units.append(ward)
+        ward_units.append(ward)
         departments = {}
         for suffix, dept_name, kind, parent_suffix, _groups in DEPARTMENTS:
             parent = departments[parent_suffix] if parent_suffix else ward
@@ -191,7 +229,14 @@ def build_demo(*, cadres: int = 120, seed: int = 2026) -> DemoSummary:
         batch_size=2000,
     )
     _demo_accounts(cadre_rows, people)
-    return DemoSummary(units=len(units), cadres=len(cadre_rows))
+    summary = DemoSummary(units=len(units), cadres=len(cadre_rows))
+    if history:
+        today = today or timezone.localdate()
+        current = f"{today:%Y-%m}"
+        months = [_month_before(current, n) for n in range(HISTORY_MONTHS, 0, -1)]
+        summary.tasks = build_demo_tasks(months=[*months, current], rng=rng)
+        summary.periods = _MonthHistory(rng, ward_units, today).build(months, current)
+    return summary
 
 
 def _demo_accounts(cadre_rows, people):
@@ -209,3 +254,348 @@ def _demo_accounts(cadre_rows, people):
     }
     for username, cadre in picks.items():
         User.objects.filter(pk=cadre.user_id).update(username=username, password=password)
+
+
+# --- the months of the demo ----------------------------------------------------------------
+
+HISTORY_MONTHS = 6
+# (share of the staff, range of the level): how well each cadre works, month after month.
+PROFILES = [
+    (0.15, (0.92, 1.0)),  # excellent
+    (0.55, (0.66, 0.84)),  # good
+    (0.25, (0.56, 0.68)),  # fair
+    (0.05, (0.48, 0.56)),  # struggling
+]
+PENALTIES = [
+    "Chậm nộp báo cáo tuần",
+    "Đi muộn, về sớm không có lý do",
+    "Không tham dự họp giao ban, không báo cáo",
+    "Để hồ sơ của công dân quá hạn giải quyết",
+]
+DISCIPLINE = "Khiển trách do vi phạm quy chế làm việc của UBND phường"
+LEAVE = "Nghỉ ốm dài ngày, làm việc dưới một nửa số ngày công của tháng"
+APPEAL = (
+    "Đề nghị xem xét lại điểm tiêu chí “Ý thức tổ chức kỷ luật”: trong tháng tôi không vi "
+    "phạm thời giờ làm việc, đã nộp đủ báo cáo đúng hạn."
+)
+POOL_PER_MEMBER = [400_000, 500_000, 600_000]
+
+
+def _month_before(month: str, n: int) -> str:
+    year, number = (int(part) for part in month.split("-"))
+    index = year * 12 + number - 1 - n
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def _nd335() -> Regulation:
+    """Regulation ND335; a flushed test database (browser tests) lost the rows the data
+    migration wrote, so they are written again the migration's way."""
+    if not Regulation.objects.filter(code="ND335").exists():
+        migration = importlib.import_module("directives.migrations.0002_regulations_nd335_hn3814")
+        migration.create(django_apps, None)
+    return Regulation.objects.get(code="ND335")
+
+
+def _quarter(value: float, top: Decimal) -> Decimal:
+    """`value` (a share of `top`) as points in quarter steps, within 0..top."""
+    quarters = round(float(top) * min(1.0, max(0.0, value)) * 4)
+    return Decimal(quarters) / 4
+
+
+class _MonthHistory:
+    """Six earlier months scored, decided, published and (but the newest) locked, and the
+    current month open for self-assessment; scorecards in bulk, the month's steps through
+    `scoring.services` like the command line (so decisions and publications are audited)."""
+
+    def __init__(self, rng, wards, today):
+        self.rng = rng
+        self.wards = wards
+        self.today = today
+        self.regulation = _nd335()
+        criteria = list(self.regulation.criteria.order_by("order"))
+        self.general = [c for c in criteria if c.group == CriterionGroup.GENERAL]
+        self.task_criterion = next(c for c in criteria if c.group == CriterionGroup.TASK)
+        self.units = {u.pk: u for u in Unit.objects.all()}
+        self.heads = dict(
+            Role.objects.filter(role=RoleKind.HEAD).values_list("unit_id", "cadre_id")
+        )
+        self.canbo = Cadre.objects.get(user__username="canbo")
+        self.levels = {}
+
+    def build(self, months, current) -> int:
+        periods = 0
+        for index, month in enumerate(months):
+            newest = index == len(months) - 1
+            for ward in self.wards:
+                period = services.period_open(
+                    month=month, scope=ward, regulation=self.regulation, user=None
+                )
+                members = list(PeriodMember.objects.filter(period=period).select_related("unit"))
+                self._struggle(period, members, ward, index)
+                self._score(period, members)
+                self._adjust(period, members, index)
+                self._pools(period, members)
+                services.period_decide(period=period, user=None, enforce_phase=False)
+                services.period_publish(period=period, user=None)
+                if not newest:
+                    services.period_lock(period=period, user=None, enforce_phase=False)
+                self._dates_as_lived(period, newest)
+                if newest and ward == self.wards[0]:
+                    period.refresh_from_db()
+                    services.appeal_file(
+                        period=period, cadre=self.canbo, text=APPEAL, user=self.canbo.user
+                    )
+                periods += 1
+        for ward in self.wards:
+            period = services.period_open(
+                month=current,
+                scope=ward,
+                regulation=self.regulation,
+                dates=self._open_dates(current),
+                user=None,
+            )
+            services.period_advance(period=period, phase=Phase.SELF, user=None)
+            self._self_started(period)
+            periods += 1
+        return periods
+
+    # --- people --------------------------------------------------------------------------
+
+    def level(self, cadre_id) -> float:
+        if cadre_id not in self.levels:
+            roll, band = self.rng.random(), PROFILES[-1][1]
+            for share, profile in PROFILES:
+                if roll < share:
+                    band = profile
+                    break
+                roll -= share
+            self.levels[cadre_id] = self.rng.uniform(*band)
+        return self.levels[cadre_id]
+
+    def supervisor(self, member) -> int | None:
+        """The head of the member's unit, or for a head (or a unit without one) the nearest
+        head above."""
+        head = self.heads.get(member.unit_id)
+        if head is not None and head != member.cadre_id:
+            return head
+        parent = self.units[member.unit_id].parent_id
+        while parent is not None:
+            head = self.heads.get(parent)
+            if head is not None and head != member.cadre_id:
+                return head
+            parent = self.units[parent].parent_id
+        return None
+
+    # --- one month -----------------------------------------------------------------------
+
+    def _struggle(self, period, members, ward, index):
+        """In two of the months a struggling staff member leaves overdue work unfinished."""
+        if index not in (1, 4):
+            return
+        staff = [m for m in members if not m.is_leader and self.level(m.cadre_id) < 0.57]
+        if not staff:
+            return
+        member = self.rng.choice(staff)
+        first, last = period.first_day, period.last_day
+        assigner = self.supervisor(member) or member.cadre_id
+        Task.objects.bulk_create(
+            Task(
+                code=f"QH-{ward.code}-{period.month}-{n}",
+                title="Hoàn thiện hồ sơ tồn đọng (quá hạn)",
+                assignee_id=member.cadre_id,
+                assigned_by_id=assigner,
+                unit_id=member.unit_id,
+                assigned_on=first,
+                deadline=first + dt.timedelta(days=9 + 5 * n),
+                effective_deadline=first + dt.timedelta(days=9 + 5 * n),
+                expected_result="Hồ sơ hoàn chỉnh chuyển bộ phận một cửa",
+                weight=Decimal(2),
+                status=TaskStatus.IN_PROGRESS,
+            )
+            for n in range(3)
+            if first + dt.timedelta(days=9 + 5 * n) <= last
+        )
+
+    def _score(self, period, members):
+        rng = self.rng
+        with_tasks = set(
+            task_facts(
+                cadre_ids=[m.cadre_id for m in members],
+                first_day=period.first_day,
+                last_day=period.last_day,
+            )
+        )
+        tz = timezone.get_current_timezone()
+
+        def at(day):
+            moment = dt.time(rng.randint(8, 16), rng.randint(0, 59))
+            return dt.datetime.combine(period.first_day.replace(day=day), moment, tzinfo=tz)
+
+        cards, lines = [], []
+
+        def card(ratee, rater, kind, day, shares):
+            scorecard = Scorecard(
+                period=period,
+                ratee_id=ratee,
+                rater_id=rater,
+                kind=kind,
+                status=ScorecardStatus.SUBMITTED,
+                submitted_at=at(day),
+            )
+            cards.append(scorecard)
+            lines.append((scorecard, shares))
+
+        month_noise = {m.cadre_id: rng.uniform(-0.03, 0.03) for m in members}
+        for m in members:
+            base = self.level(m.cadre_id) + month_noise[m.cadre_id]
+            card(
+                m.cadre_id,
+                m.cadre_id,
+                ScorecardKind.SELF,
+                rng.randint(18, 25),
+                {c: base + 0.05 + rng.uniform(-0.02, 0.04) for c in self.general},
+            )
+            boss = self.supervisor(m)
+            if boss is None:
+                continue
+            shares = {c: base + rng.uniform(-0.04, 0.03) for c in self.general}
+            if m.cadre_id not in with_tasks:
+                shares[self.task_criterion] = min(0.97, base) - rng.uniform(0, 0.05)
+            card(m.cadre_id, boss, ScorecardKind.SUPERVISOR, rng.randint(28, 30), shares)
+        level_of = {m.cadre_id: self.level(m.cadre_id) + month_noise[m.cadre_id] for m in members}
+        for rater_id, ratee_id in PeerAssignment.objects.filter(period=period).values_list(
+            "rater_id", "ratee_id"
+        ):
+            if rng.random() < 0.08:  # a few peers never submit
+                continue
+            shares = {c: level_of[ratee_id] + rng.uniform(-0.06, 0.05) for c in self.general}
+            card(ratee_id, rater_id, ScorecardKind.PEER, rng.randint(26, 27), shares)
+        Scorecard.objects.bulk_create(cards, batch_size=2000)
+        ScoreLine.objects.bulk_create(
+            (
+                ScoreLine(scorecard=scorecard, criterion=c, points=_quarter(share, c.max_points))
+                for scorecard, shares in lines
+                for c, share in shares.items()
+            ),
+            batch_size=5000,
+        )
+
+    def _adjust(self, period, members, index):
+        rng = self.rng
+        staff = [m for m in members if not m.is_leader and m.cadre_id != self.canbo.pk]
+        if not staff:
+            return
+        rows = [
+            Adjustment(
+                period=period,
+                cadre_id=m.cadre_id,
+                kind=AdjustmentKind.PENALTY,
+                points=Decimal(rng.choice([1, 1, 2, 3])),
+                reason=rng.choice(PENALTIES),
+            )
+            for m in rng.sample(staff, min(len(staff), rng.randint(2, 4)))
+        ]
+        if index == 2:
+            rows.append(
+                Adjustment(
+                    period=period,
+                    cadre_id=rng.choice(staff).cadre_id,
+                    kind=AdjustmentKind.DISCIPLINE,
+                    reason=DISCIPLINE,
+                )
+            )
+        if index == 3:
+            rows.append(
+                Adjustment(
+                    period=period,
+                    cadre_id=rng.choice(staff).cadre_id,
+                    kind=AdjustmentKind.LEAVE,
+                    reason=LEAVE,
+                )
+            )
+        Adjustment.objects.bulk_create(rows)
+
+    def _pools(self, period, members):
+        size = defaultdict(int)
+        for m in members:
+            size[m.unit_id] += 1
+        rows = list(PeriodUnit.objects.filter(period=period))
+        for row in rows:
+            row.pool = size[row.unit_id] * self.rng.choice(POOL_PER_MEMBER)
+        PeriodUnit.objects.bulk_update(rows, ["pool"])
+
+    def _dates_as_lived(self, period, newest):
+        """Decided on the last day, published on the 3rd, locked on the 10th (the newest keeps
+        the appeals window its publication opened today)."""
+        tz = timezone.get_current_timezone()
+
+        def at(day, hour):
+            return dt.datetime.combine(day, dt.time(hour), tzinfo=tz)
+
+        dates = services.default_dates(period.month)
+        changes = {
+            "decided_at": at(period.review_until, 16),
+            "published_at": at(dates["publish_by"], 9),
+        }
+        if not newest:
+            changes |= {
+                "appeals_until": dates["appeals_until"],
+                "lock_on": dates["lock_on"],
+                "locked_at": at(dates["lock_on"], 8),
+            }
+        Period.objects.filter(pk=period.pk).update(**changes)
+
+    def _open_dates(self, month):
+        """The month's own dates; when today is past the self-assessment deadline (a demo
+        loaded late in the month), every step moves so that self-assessment is still open."""
+        dates = services.default_dates(month)
+        if self.today <= dates["self_until"]:
+            return dates
+        days = dt.timedelta
+        self_until = self.today + days(2)
+        return {
+            "self_until": self_until,
+            "peer_until": self_until + days(2),
+            "review_until": self_until + days(5),
+            "publish_by": self_until + days(8),
+            "appeals_until": self_until + days(13),
+            "lock_on": self_until + days(15),
+        }
+
+    def _self_started(self, period):
+        """About half the cadres have submitted their self-assessment, a few have a draft;
+        `canbo` has not started, so the demo login can do it."""
+        rng = self.rng
+        now = timezone.now()
+        members = [
+            m.cadre_id
+            for m in PeriodMember.objects.filter(period=period)
+            if m.cadre_id != self.canbo.pk
+        ]
+        cards, lines = [], []
+        for cadre_id in members:
+            roll = rng.random()
+            if roll > 0.55:
+                continue
+            submitted = roll < 0.45
+            scorecard = Scorecard(
+                period=period,
+                ratee_id=cadre_id,
+                rater_id=cadre_id,
+                kind=ScorecardKind.SELF,
+                status=ScorecardStatus.SUBMITTED if submitted else ScorecardStatus.DRAFT,
+                submitted_at=now if submitted else None,
+            )
+            cards.append(scorecard)
+            criteria = self.general if submitted else self.general[:2]
+            share = self.level(cadre_id) + 0.05
+            lines.extend(
+                ScoreLine(
+                    scorecard=scorecard,
+                    criterion=c,
+                    points=_quarter(share + rng.uniform(-0.02, 0.04), c.max_points),
+                )
+                for c in criteria
+            )
+        Scorecard.objects.bulk_create(cards, batch_size=2000)
+        ScoreLine.objects.bulk_create(lines, batch_size=5000)

@@ -6,7 +6,10 @@ from units.models import Unit
 
 
 class Command(BaseCommand):
-    help = "Create the demo ward (units, people, roles) and the demo logins."
+    help = (
+        "Create the demo ward (units, people, roles), seven months of tasks, six months decided "
+        "and the current month open, and the demo logins."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -28,7 +31,10 @@ class Command(BaseCommand):
             raise CommandError("--cadres must be at least 20.")
         summary = build_demo(cadres=cadres, seed=seed)
         self.stdout.write(
-            self.style.SUCCESS(f"Demo loaded: {summary.units} units, {summary.cadres} cadres.")
+            self.style.SUCCESS(
+                f"Demo loaded: {summary.units} units, {summary.cadres} cadres, "
+                f"{summary.tasks} tasks, {summary.periods} periods."
+            )
         )
         self.stdout.write(f"Demo logins (password {DEMO_PASSWORD}):")
         for username, description in DEMO_LOGINS:

@@ -1,0 +1,99 @@
+"""`manage.py seed_demo`: a ward with six decided months and the current month open."""
+
+from __future__ import annotations
+
+import io
+import time
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.utils import timezone
+
+from scoring.models import (
+    Adjustment,
+    Appeal,
+    AppealStatus,
+    AuditEntry,
+    PeerAssignment,
+    Period,
+    PeriodUnit,
+    Phase,
+    Result,
+    Scorecard,
+)
+from units.models import Cadre
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    """Seeded once for the module (it takes a few seconds), removed afterwards."""
+    with django_db_blocker.unblock():
+        from django.db import transaction
+
+        out = io.StringIO()
+        started = time.perf_counter()
+        with transaction.atomic():
+            call_command("seed_demo", "--force", stdout=out)
+            seconds = time.perf_counter() - started
+            yield out.getvalue(), seconds
+            transaction.set_rollback(True)
+
+
+def months():
+    return list(Period.objects.filter(scope__code="HH").order_by("month"))
+
+
+def test_seed_demo_is_fast_and_says_what_it_loaded(seeded, settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+    output, seconds = seeded
+    assert seconds < 30
+    assert "120 cadres" in output and "7 periods" in output
+    for login in ("admin", "lanhdao", "truongphong", "canbo"):
+        assert get_user_model().objects.get(username=login).check_password("fiveclear-demo")
+
+
+def test_six_earlier_months_are_decided_and_the_current_one_is_open(seeded):
+    periods = months()
+    current = f"{timezone.localdate():%Y-%m}"
+    assert [p.month for p in periods][-1] == current
+    assert [p.phase for p in periods] == [Phase.LOCKED] * 5 + [Phase.APPEALS, Phase.SELF]
+    for period in periods[:-1]:
+        results = Result.objects.filter(period=period)
+        assert results.count() == period.members.count() > 100
+        assert not results.filter(decidable=False).exists()
+        assert results.filter(reasons__icontains="quota_demoted").exists()
+        assert period.decided_at.date() == period.review_until
+        assert sum(PeriodUnit.objects.filter(period=period).values_list("pool", flat=True)) > 0
+
+
+def test_the_months_have_spread_discipline_leave_and_penalties(seeded):
+    decided = Result.objects.filter(period__phase__in=[Phase.LOCKED, Phase.APPEALS])
+    assert decided.filter(tier="A").exists() and decided.filter(tier="C").exists()
+    assert decided.filter(tier="D").count() >= 2
+    assert decided.filter(rated=False).count() == 1
+    assert Adjustment.objects.filter(kind="discipline").count() == 1
+    assert Adjustment.objects.filter(kind="penalty").count() >= 12
+
+
+def test_the_newest_decided_month_waits_for_one_appeal_by_canbo(seeded):
+    newest = months()[-2]
+    appeal = Appeal.objects.get(period=newest)
+    assert appeal.status == AppealStatus.OPEN
+    assert appeal.cadre.user.username == "canbo"
+    assert newest.appeals_until >= timezone.localdate()
+    assert AuditEntry.objects.filter(period=newest, action="appeal.file").exists()
+
+
+def test_the_current_month_is_open_for_self_assessment_with_peers(seeded):
+    current = months()[-1]
+    assert current.self_until >= timezone.localdate()
+    assert PeerAssignment.objects.filter(period=current).count() > 300
+    cards = Scorecard.objects.filter(period=current)
+    assert cards.filter(status="submitted").count() > 30
+    assert cards.filter(status="draft").exists()
+    assert set(cards.values_list("kind", flat=True)) == {"self"}
+    canbo = Cadre.objects.get(user__username="canbo")
+    assert not cards.filter(rater=canbo).exists()
