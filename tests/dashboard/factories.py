@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+import inspect
 import random
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from django.utils import timezone
 
 from directives.models import Criterion, Regulation, Task, TaskStatus
 from scoring import engine
+from scoring.demo import build_demo
 from scoring.models import (
     Adjustment,
     AdjustmentKind,
@@ -41,6 +43,13 @@ from tests.factories import CadreFactory, UnitFactory
 from units.models import Membership, Role, RoleKind, Unit
 
 TWO = Decimal("0.01")
+
+
+def organisation(cadres: int):
+    """`build_demo`'s city without its scored months, which take minutes at 5,000 cadres."""
+    if "history" in inspect.signature(build_demo).parameters:
+        return build_demo(cadres=cadres, history=False)
+    return build_demo(cadres=cadres)  # a demo that builds the organisation only
 
 
 def period_dates(month: str) -> dict[str, dt.date]:

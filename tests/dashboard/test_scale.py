@@ -7,9 +7,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from scoring.demo import build_demo
 from scoring.models import Result
-from tests.dashboard.factories import Patterns, decided_months
+from tests.dashboard.factories import Patterns, decided_months, organisation
 from units.models import Unit
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +22,7 @@ RANKING_QUERIES = 8  # + units, months, count, job groups, the page of results
 @pytest.fixture
 def city(request, settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    build_demo(cadres=request.param)
+    organisation(request.param)
     # Every cadre decided for two months; scorecards written for two departments only, to
     # keep the test fast (the flag queries still read hundreds of them).
     decided_months(
