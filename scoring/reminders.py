@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from scoring.models import (
     PHASE_ORDER,
+    PeerAssignment,
     Period,
     PeriodMember,
     Phase,
@@ -225,33 +226,64 @@ def _owing(work):
 
 
 def work_due_for(cadre, *, today, days=REMIND_DAYS) -> list[Owed]:
-    """The banner: what `cadre` owes within `days` days. One query when nothing is due."""
+    """The banner: what `cadre` owes within `days` days.
+
+    One query when nothing is due; otherwise four more (memberships, own submitted scorecards,
+    own peer assignments, acting roles), and a whole period's work only for a head or deputy
+    who may have cadres to score in it.
+    """
     if cadre is None:
         return []
     periods = _due_periods(today, days)
     if not periods:
         return []
+    ids = [p.pk for p in periods]
     mine = set(
-        PeriodMember.objects.filter(period__in=periods, cadre=cadre).values_list(
+        PeriodMember.objects.filter(period_id__in=ids, cadre=cadre).values_list(
             "period_id", flat=True
+        )
+    )
+    submitted = set(
+        Scorecard.objects.filter(
+            period_id__in=ids, rater=cadre, status=ScorecardStatus.SUBMITTED
+        ).values_list("period_id", "ratee_id", "kind")
+    )
+    assigned = defaultdict(list)
+    for period_id, ratee_id in PeerAssignment.objects.filter(
+        period_id__in=ids, rater=cadre
+    ).values_list("period_id", "ratee_id"):
+        assigned[period_id].append(ratee_id)
+    roles = list(
+        Role.objects.filter(cadre=cadre, role__in=ACTING_ROLES).values_list(
+            "unit__path", "valid_from", "valid_to"
         )
     )
     owed = []
     for period in periods:
-        if period.pk not in mine and not _may_supervise_in(cadre, period, today):
-            continue
-        work = period_work(period)
-        owed += [o for o in work.owed_by(cadre.pk) if due_within(period, o.kind, today, days)]
+        if period.pk in mine:
+            if (
+                due_within(period, ScorecardKind.SELF, today, days)
+                and (period.pk, cadre.pk, ScorecardKind.SELF) not in submitted
+            ):
+                owed.append(Owed(period, ScorecardKind.SELF, period.self_until, 0, 1))
+            ratees = assigned[period.pk]
+            done = sum((period.pk, r, ScorecardKind.PEER) in submitted for r in ratees)
+            if done < len(ratees) and due_within(period, ScorecardKind.PEER, today, days):
+                owed.append(Owed(period, ScorecardKind.PEER, period.peer_until, done, len(ratees)))
+        if due_within(period, ScorecardKind.SUPERVISOR, today, days) and _acts_over(roles, period):
+            supervising = period_work(period).supervisors_owed.get(cadre.pk)
+            if supervising is not None:
+                owed.append(supervising)
     return owed
 
 
-def _may_supervise_in(cadre, period, today):
-    scope_path = period.scope.path
-    return (
-        Role.objects.valid_on(period.last_day)
-        .filter(cadre=cadre, role__in=ACTING_ROLES)
-        .filter(
-            Q(unit__path__startswith=scope_path) | Q(unit__path__in=period.scope.ancestor_paths())
-        )
-        .exists()
+def _acts_over(roles, period) -> bool:
+    """Whether one of the (path, from, to) head or deputy roles covers part of the period's
+    scope on the month's last day."""
+    last, scope = period.last_day, period.scope.path
+    return any(
+        (start is None or start <= last)
+        and (end is None or end >= last)
+        and (path.startswith(scope) or scope.startswith(path))
+        for path, start, end in roles
     )

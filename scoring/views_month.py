@@ -421,12 +421,9 @@ def _grid_rows(
     for member in members:
         code = member.cadre.code
         card = cards.get(member.cadre_id)
-        saved = (
-            {line.criterion.code: shown_points(line.points) for line in card.lines.all()}
-            if (card)
-            else {}
-        )
-        values = {**saved, **typed.get(code, {})}
+        lines = card.lines.all() if card is not None else ()
+        values = {line.criterion.code: shown_points(line.points) for line in lines}
+        values |= typed.get(code, {})
         row_errors = errors.get(code, {})
         result = results.get(code)
         refusal = ""

@@ -171,6 +171,17 @@ class TestBanner:
             page = client.get(reverse("month:due")).content.decode()
         assert "data-due-banner" not in page
 
+    def test_work_due_is_read_in_a_fixed_number_of_queries(
+        self, login, month, django_assert_num_queries
+    ):
+        client = login(month.org.staff_a)
+        client.get(reverse("month:due"))
+        # session, user, scope (3), periods due, memberships, own submitted scorecards,
+        # own peer assignments, acting roles
+        with django_assert_num_queries(10):
+            page = client.get(reverse("month:due")).content.decode()
+        assert "data-due-banner" in page
+
 
 def test_period_work_names_the_nearest_supervisors(org):
     period = open_month(org.w1)
