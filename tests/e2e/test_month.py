@@ -180,6 +180,19 @@ def test_the_head_scores_the_department_with_the_keyboard_only(
         expect(row.locator("[data-total]")).to_have_text(re.compile(r"^\d+(,\d+)?$"))
         expect(row.locator("[data-tier] .badge")).to_have_text(re.compile(r"^[ABCD]$"))
 
+    # The arrow keys move between rows and cells.
+    page.locator(f"#s-{codes[1]}-G2").focus()
+    page.keyboard.press("ArrowDown")
+    expect(page.locator(f"#s-{codes[2]}-G2")).to_be_focused()
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("ArrowUp")
+    expect(page.locator(f"#s-{codes[0]}-G2")).to_be_focused()
+    page.keyboard.press("ArrowRight")
+    expect(page.locator(f"#s-{codes[0]}-G3")).to_be_focused()
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("ArrowLeft")
+    expect(page.locator(f"#s-{codes[0]}-G1")).to_be_focused()
+
     page.reload()
     expect(page.locator("[data-grid-scored]")).to_have_text(str(len(codes)))
     for code in codes:
