@@ -81,7 +81,7 @@ class TaskAssignForm(forms.Form):
         max_value=MAX_WEIGHT,
         decimal_places=2,
         initial=Decimal("1"),
-        widget=forms.NumberInput(attrs={"step": "0.5"}),
+        widget=forms.NumberInput(attrs={"step": "0.05"}),
     )
 
     def __init__(self, *args, cadres, **kwargs):
