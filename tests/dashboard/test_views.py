@@ -93,6 +93,14 @@ class TestDashboardPage:
         assert 'data-stat="undistributed">6.000 ' in page
         assert 'value="2026-03" selected' in page
 
+    def test_the_page_reads_in_english_too(self, login, org, months, settings):
+        client = login(org.leader_w1)
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        page = client.get(DASHBOARD).content.decode()
+        assert "Units compared" in page
+        assert 'data-stat="average">73.75<' in page
+        assert "Tier A" in page  # the charts' labels
+
     def test_an_earlier_month_can_be_picked(self, login, org, months):
         page = login(org.leader_w1).get(DASHBOARD + "?month=2026-02").content.decode()
         assert 'data-stat="rated">2<' in page
