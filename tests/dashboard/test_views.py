@@ -195,6 +195,13 @@ class TestCadrePage:
         assert "Báo cáo quý I" not in page
         assert "Không có điều chỉnh điểm trong tháng." in page
 
+    def test_a_cadre_of_the_scope_without_a_decided_month_says_so(self, login, org, months):
+        member(org.b, code="NEW", full_name="Cán bộ mới")
+        response = login(org.leader_w1).get(cadre_url("NEW"))
+        assert response.status_code == 200
+        assert "Cán bộ này chưa có tháng nào được xếp loại." in response.content.decode()
+        assert login(org.head_a).get(cadre_url("NEW")).status_code == 404
+
     def test_a_month_without_a_visible_result_is_404(self, login, org, months):
         client = login(org.leader_w1)
         assert client.get(cadre_url("SA") + "?month=2026-04").status_code == 404
