@@ -995,18 +995,17 @@ def result(request, pk, code=None):
         member = get_object_or_404(
             PeriodMember.objects.select_related("cadre", "unit"), period=period, cadre__code=code
         )
-        own = scope.cadre is not None and scope.cadre.pk == member.cadre_id
-        if not own and not scope.can_browse(member.unit):
-            raise Http404
     own = scope.cadre is not None and scope.cadre.pk == member.cadre_id
-    published = period.phase in PUBLISHED
-    visible = published or (not own and period.is_frozen)
-    row = None
-    context = {"period": period, "member": member, "own": own, "published": published}
-    if visible:
-        row = (
-            Result.objects.filter(period=period, cadre=member.cadre).select_related("unit").first()
-        )
+    if not own and not scope.can_browse(member.unit):
+        raise Http404
+    # The cadre sees their result once published; a head or leader as soon as it is decided.
+    visible = period.phase in PUBLISHED or (not own and period.is_frozen)
+    context = {"period": period, "member": member, "own": own}
+    row = (
+        Result.objects.filter(period=period, cadre=member.cadre).select_related("unit").first()
+        if visible
+        else None
+    )
     if row is not None:
         difference = row.reward - row.equal_split if row.equal_split is not None else None
         counts = Result.objects.filter(period=period, rated=True).aggregate(
