@@ -129,7 +129,7 @@ def period_inputs(period: Period) -> PeriodInputs:
     own = defaultdict(dict)
     peers = defaultdict(lambda: defaultdict(list))
     peer_cards = defaultdict(set)
-    supervisor_cards = defaultdict(dict)  # ratee -> {(submitted_at, card id): {code: points}}
+    supervisor_cards = defaultdict(dict)  # ratee -> {(saved at, card id): {code: (group, points)}}
     lines = (
         ScoreLine.objects.filter(
             scorecard__period=period, scorecard__status=ScorecardStatus.SUBMITTED

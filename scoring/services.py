@@ -187,10 +187,6 @@ def _text(value) -> str:
     return (value or "").strip()
 
 
-def _number(value) -> str | None:
-    return None if value is None else str(value)
-
-
 def _decimal(value, label) -> Decimal:
     try:
         number = value if isinstance(value, Decimal) else Decimal(str(value))
