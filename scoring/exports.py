@@ -144,25 +144,34 @@ def to_json(table: Table) -> str:
 
 
 def to_xlsx(table: Table) -> bytes:
+    """A workbook streamed in write-only mode (constant memory, fast for thousands of rows)."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
-    book = Workbook()
-    sheet = book.active
-    sheet.title = table.title[:31]
-    sheet.append(table.columns)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in table.rows:
-        sheet.append(
-            [_safe_text(v) if isinstance(v, str) else v for v in (row[c] for c in table.columns)]
-        )
-    for index, column in enumerate(table.columns, start=1):
-        number_format = "#,##0" if column in MONEY_COLUMNS else "0.00"
-        for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
-            if isinstance(cell.value, Decimal) or column in MONEY_COLUMNS:
-                cell.number_format = number_format
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(table.title[:31])
     sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+
+    def cell(value, column):
+        if isinstance(value, str):
+            value = _safe_text(value)
+        written = WriteOnlyCell(sheet, value=value)
+        if isinstance(value, Decimal):
+            written.number_format = "0.00"
+        elif column in MONEY_COLUMNS:
+            written.number_format = "#,##0"
+        return written
+
+    header = []
+    for column in table.columns:
+        title = WriteOnlyCell(sheet, value=column)
+        title.font = bold
+        header.append(title)
+    sheet.append(header)
+    for row in table.rows:
+        sheet.append([cell(row[c], c) for c in table.columns])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
