@@ -359,6 +359,17 @@ def step_refusal(period: Period, kind: str, today: dt.date) -> str | None:
 # --- finding periods -----------------------------------------------------------------------
 
 
+def period_freezing(regulation_id) -> Period | None:
+    """The first decided (or published, or locked) period that pins the regulation: while one
+    exists the regulation and its criteria never change (`scoring.signals`)."""
+    return (
+        Period.objects.filter(regulation_id=regulation_id, phase__in=DECIDED_PHASES)
+        .select_related("scope")
+        .order_by("month", "pk")
+        .first()
+    )
+
+
 def period_for(*, month: str, scope_code: str) -> Period | None:
     return (
         Period.objects.select_related("scope", "regulation")

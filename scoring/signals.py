@@ -9,21 +9,11 @@ from django.utils.translation import gettext as _
 
 from directives.models import Criterion, Regulation
 from scoring.errors import RegulationFrozen
-from scoring.models import Period
-from scoring.selectors import DECIDED_PHASES
-
-
-def _deciding_period(regulation_id):
-    return (
-        Period.objects.filter(regulation_id=regulation_id, phase__in=DECIDED_PHASES)
-        .select_related("scope")
-        .order_by("month", "pk")
-        .first()
-    )
+from scoring.selectors import period_freezing
 
 
 def _refuse(regulation_id, code):
-    period = _deciding_period(regulation_id)
+    period = period_freezing(regulation_id)
     if period is not None:
         raise RegulationFrozen(
             _(
