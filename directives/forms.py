@@ -203,15 +203,6 @@ class BoardFilterForm(forms.Form):
         ]
 
 
-class MonthForm(forms.Form):
-    month = forms.RegexField(
-        label=_("Month"),
-        regex=r"^\d{4}-(0[1-9]|1[0-2])$",
-        required=False,
-        widget=forms.TextInput(attrs={"type": "month", "placeholder": "YYYY-MM"}),
-    )
-
-
 class TaskImportForm(forms.Form):
     file = forms.FileField(
         label=_("File (CSV UTF-8 or .xlsx)"),

@@ -29,7 +29,6 @@ from directives.forms import (
     BoardFilterForm,
     ExemptForm,
     ExtensionRequestForm,
-    MonthForm,
     NoteForm,
     ReasonForm,
     ReturnForm,
@@ -100,7 +99,6 @@ def my_tasks(request):
     if scope.cadre is None:
         raise Http404
     today = services.today()
-    form = MonthForm(request.GET or None)
     month, (first, last) = _month_of(request.GET.get("month"), today)
     week_end = _week_end(today)
     overdue, this_week, later, of_month = [], [], [], []
@@ -115,7 +113,6 @@ def my_tasks(request):
         else:
             later.append(task)
     context = {
-        "form": form,
         "month": month,
         "today": today,
         "week_end": week_end,
