@@ -43,6 +43,7 @@ from scoring.models import (  # noqa: E402
     month_bounds,
 )
 from scoring.peers import assign_peers  # noqa: E402
+from scoring.services import default_dates  # noqa: E402
 from units.models import Cadre, Membership, Role, Unit  # noqa: E402
 
 CITY = "BC"
@@ -59,19 +60,6 @@ def months_before(month, n):
         first = (first - dt.timedelta(days=1)).replace(day=1)
         out.append(f"{first:%Y-%m}")
     return list(reversed(out))
-
-
-def period_dates(month):
-    first, last = month_bounds(month)
-    nxt = last + dt.timedelta(days=1)
-    return {
-        "self_until": first.replace(day=25),
-        "peer_until": first.replace(day=27),
-        "review_until": last,
-        "publish_by": nxt.replace(day=3),
-        "appeals_until": nxt.replace(day=8),
-        "lock_on": nxt.replace(day=10),
-    }
 
 
 class City:
@@ -230,7 +218,7 @@ def _period(month, city, regulation, ids, phase):
         "scope_id": city.units[0]["id"],
         "regulation_id": regulation.id,
         "phase": phase,
-        **period_dates(month),
+        **default_dates(month),
     }
     load(Period, [row])
     return row["id"]
