@@ -2,7 +2,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from tests.factories import UnitFactory, UserFactory, member
+from tests.factories import UnitFactory, UserFactory, ensure_regulations, member
 
 
 @pytest.fixture
@@ -11,6 +11,7 @@ def org(db):
 
     People: head and staff of A, head of B, a leader of W1, a leader of W2 and a superuser.
     """
+    ensure_regulations()
     city = UnitFactory(code="HN", name="Thành phố", kind="city")
     w1 = UnitFactory(code="W1", name="Phường Một", kind="ward", parent=city)
     w2 = UnitFactory(code="W2", name="Phường Hai", kind="ward", parent=city)

@@ -1,6 +1,9 @@
 """factory_boy factories for every model, in one place."""
 
+import importlib
+
 import factory
+from django.apps import apps as django_apps
 from django.contrib.auth import get_user_model
 
 from units.models import Cadre, Membership, Role, Unit
@@ -59,3 +62,16 @@ def member(unit, *, role=None, job_group="specialist", **cadre_fields):
     if role:
         RoleFactory(cadre=cadre, unit=unit, role=role)
     return cadre
+
+
+def ensure_regulations():
+    """ND335 and HN3814 as their data migration writes them.
+
+    Transactional tests (browser, concurrency) flush the tables afterwards, data migrations'
+    rows included, so a later test in the same worker writes them again the migration's way.
+    """
+    from directives.models import Regulation
+
+    if not Regulation.objects.filter(code="ND335").exists():
+        migration = importlib.import_module("directives.migrations.0002_regulations_nd335_hn3814")
+        migration.create(django_apps, None)

@@ -10,7 +10,6 @@ optional patterns that make each dashboard flag fire.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import inspect
 import random
 from collections import defaultdict
@@ -18,7 +17,6 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 import factory
-from django.apps import apps as django_apps
 from django.utils import timezone
 
 from directives.models import Criterion, Regulation, Task, TaskStatus
@@ -39,7 +37,7 @@ from scoring.models import (
     ScoreLine,
     month_bounds,
 )
-from tests.factories import CadreFactory, UnitFactory
+from tests.factories import CadreFactory, UnitFactory, ensure_regulations
 from units.models import Membership, Role, RoleKind, Unit
 
 TWO = Decimal("0.01")
@@ -68,9 +66,7 @@ def period_dates(month: str) -> dict[str, dt.date]:
 def nd335():
     """Regulation ND335; browser tests (transactional) flush the rows the data migration
     wrote, so it is written again the migration's own way when missing."""
-    if not Regulation.objects.filter(code="ND335").exists():
-        migration = importlib.import_module("directives.migrations.0002_regulations_nd335_hn3814")
-        migration.create(django_apps, None)
+    ensure_regulations()
     return Regulation.objects.get(code="ND335")
 
 
