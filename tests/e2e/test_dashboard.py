@@ -84,6 +84,7 @@ def test_filters_and_search_narrow_the_ranking(decided, log_in, live_server, con
     tier = min((t for t in set(shown) if t in "ABCD"), key=shown.count)
     page.get_by_label("Loại", exact=True).select_option(tier)
     page.get_by_role("button", name="Lọc").click()
+    page.wait_for_url(re.compile(rf"[?&]tier={tier}(&|$)"))
     tiers = page.locator("#ranking tbody tr td:nth-child(6) .tier").all_inner_texts()
     assert tiers and set(tiers) == {tier}
     assert cadres(page) < total
@@ -91,6 +92,7 @@ def test_filters_and_search_narrow_the_ranking(decided, log_in, live_server, con
     page.get_by_label("Loại", exact=True).select_option("")
     page.get_by_label("Họ tên hoặc mã").fill("nguyen")
     page.get_by_role("button", name="Lọc").click()
+    page.wait_for_url(re.compile(r"[?&]q=nguyen(&|$)"))
     names = page.locator("#ranking tbody tr td:nth-child(2)").all_inner_texts()
     assert 0 < len(names) < everyone
     assert all("Nguyễn" in name for name in names)

@@ -82,6 +82,7 @@ def cadre(username):
 
 
 def assert_every_field_is_labelled(page):
+    page.wait_for_load_state()  # a click's navigation may still be parsing the new page
     page.evaluate("for (const d of document.querySelectorAll('details')) d.open = true")
     fields = page.locator("input:not([type=hidden]), select, textarea")
     assert fields.count() > 0
