@@ -11,6 +11,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from directives.models import CriterionGroup
+from scoring.formats import points_text
 from scoring.models import AdjustmentKind
 from scoring.services import points_refusal
 
@@ -39,7 +40,7 @@ def cell_refusal(criterion, number: Decimal, *, kind, has_tasks=False) -> str | 
     The range is said with the maximum as written ("from 0 to 10"); every other rule is the
     service's own (`services.points_refusal`)."""
     if number < 0 or number > criterion.max_points:
-        return _("From 0 to %(max)s.") % {"max": shown_points(criterion.max_points)}
+        return _("From 0 to %(max)s.") % {"max": points_text(criterion.max_points, trim=True)}
     return points_refusal(criterion, number, kind=kind, has_tasks=has_tasks)
 
 

@@ -47,6 +47,7 @@ from scoring.errors import (
     PhaseClosed,
     StaleScorecard,
 )
+from scoring.formats import points_text
 from scoring.models import (
     PHASE_ORDER,
     Adjustment,
@@ -496,8 +497,8 @@ def points_refusal(criterion: Criterion, points: Decimal, *, kind: str, has_task
     if points < 0 or points > criterion.max_points:
         return _("%(code)s: %(points)s is outside 0–%(max)s.") % {
             "code": criterion.code,
-            "points": points,
-            "max": criterion.max_points.normalize(),
+            "points": points_text(points, trim=True),
+            "max": points_text(criterion.max_points, trim=True),
         }
     if points != points.quantize(Decimal("0.01")):
         return _("%(code)s: at most 2 decimal places.") % {"code": criterion.code}

@@ -29,6 +29,7 @@ from directives.models import Task
 from directives.selectors import with_counts
 from scoring import engine
 from scoring.errors import ScoringError, StaleScorecard
+from scoring.formats import points_text
 from scoring.forms_month import (
     AdjustmentForm,
     AppealAnswerForm,
@@ -683,7 +684,7 @@ def grid_excel(request, pk, code):
     sheet.append(["cadre_code", "full_name", *[c.code for c in columns]])
     for index, criterion in enumerate(columns, start=3):
         cell = sheet.cell(row=1, column=index)
-        most = _("at most %(max)s") % {"max": shown_points(criterion.max_points)}
+        most = _("at most %(max)s") % {"max": points_text(criterion.max_points, trim=True)}
         cell.comment = Comment(f"{criterion.name} ({most})", "FiveClear")
         validation = DataValidation(
             type="decimal",
@@ -692,7 +693,7 @@ def grid_excel(request, pk, code):
             formula2=shown_points(criterion.max_points),
             allow_blank=True,
             showErrorMessage=True,
-            error=_("From 0 to %(max)s.") % {"max": shown_points(criterion.max_points)},
+            error=_("From 0 to %(max)s.") % {"max": points_text(criterion.max_points, trim=True)},
         )
         sheet.add_data_validation(validation)
         letter = cell.column_letter

@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from directives.models import Regulation
 from scoring.errors import (
@@ -381,6 +381,22 @@ def test_points_outside_the_criterion_are_refused(w1, given, fragment):
         submit(period, w1.staff_a, w1.head_a, "supervisor", given)
     assert fragment in refused.value.message
     assert not Scorecard.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("language", "given", "message"),
+    [
+        ("vi", {"G4": Decimal("10.5")}, "G4: 10,5 nằm ngoài khoảng 0–10."),
+        ("en", {"G4": Decimal("12")}, "G4: 12 is outside 0–10."),
+        ("vi", {"G1": Decimal("5.25")}, "G1: 5,25 nằm ngoài khoảng 0–5."),
+    ],
+)
+def test_a_refused_value_and_its_maximum_read_as_people_write_them(w1, language, given, message):
+    """The maximum 10.00 reads "10", never "1E+1"; the decimal comma in Vietnamese."""
+    period = open_period(w1.w1)
+    with translation.override(language), pytest.raises(InvalidInput) as refused:
+        submit(period, w1.staff_a, w1.head_a, "supervisor", given)
+    assert refused.value.message == message
 
 
 def test_t_is_entered_only_by_a_supervisor_for_a_cadre_without_tasks(w1):
