@@ -3,7 +3,8 @@
 Rows hold typed values (str, Decimal with 2 places, int, None for empty); each format writes
 them its way: CSV plain decimals with 2 places and empty cells, JSON numbers and null, .xlsx
 numbers as numbers. Text cells that a spreadsheet would run as a formula (starting with
-= + - @, tab or carriage return) are written with a leading apostrophe in CSV and .xlsx.
+= + - @, tab or carriage return) are written with a leading apostrophe in CSV and .xlsx
+(`units.tabular.neutralise`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from decimal import Decimal
 
 from scoring.selectors import month_results, year_results
 from units.models import Unit
+from units.tabular import neutralise
 
 RESULT_COLUMNS = [
     "cadre_code",
@@ -46,7 +48,6 @@ YEAR_COLUMNS = [
     "rank_in_unit",
     "rank_in_scope",
 ]
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 FORMATS = ("csv", "json", "xlsx")
 MONEY_COLUMNS = {"reward"}
 
@@ -108,17 +109,13 @@ def year_table(*, year: int, scope: Unit) -> Table:
     return Table(title=f"{year} {scope.code}", columns=YEAR_COLUMNS, rows=rows)
 
 
-def _safe_text(value: str) -> str:
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
-
-
 def _csv_cell(value) -> str:
     if value is None:
         return ""
     if isinstance(value, Decimal):
         return f"{value:.2f}"
     if isinstance(value, str):
-        return _safe_text(value)
+        return neutralise(value)
     return str(value)
 
 
@@ -156,7 +153,7 @@ def to_xlsx(table: Table) -> bytes:
 
     def cell(value, column):
         if isinstance(value, str):
-            value = _safe_text(value)
+            value = neutralise(value)
         written = WriteOnlyCell(sheet, value=value)
         if isinstance(value, Decimal):
             written.number_format = "0.00"

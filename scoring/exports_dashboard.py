@@ -23,15 +23,10 @@ from openpyxl.utils import get_column_letter
 
 from scoring.dashboard import TIERS, LeagueRow
 from scoring.models import Result
+from units.tabular import neutralise
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 NUMBER_FORMATS = {"int": "0", "decimal": "0.00", "percent": "0.0", "money": "#,##0"}
 CSV_PLACES = {"decimal": Decimal("0.01"), "percent": Decimal("0.1")}
-
-
-def neutralise(text: str) -> str:
-    """Text a spreadsheet must not run as a formula: "=1+1" → "'=1+1"."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 @dataclass(frozen=True)

@@ -71,7 +71,7 @@ from scoring.services_month import (
 )
 from units.models import Unit
 from units.scope import get_scope
-from units.tabular import ImportFailed
+from units.tabular import ImportFailed, neutralise
 
 SELF, PEER, SUPERVISOR = ScorecardKind.SELF, ScorecardKind.PEER, ScorecardKind.SUPERVISOR
 PUBLISHED = (Phase.APPEALS, Phase.LOCKED)
@@ -707,7 +707,7 @@ def grid_excel(request, pk, code):
         values = [points.get(c.code) for c in general]
         if task:
             values.append(points.get(task.code) if manual else None)
-        sheet.append([member.cadre.code, member.cadre.full_name, *values])
+        sheet.append([member.cadre.code, neutralise(member.cadre.full_name), *values])
         if task and not manual:
             sheet.cell(row=sheet.max_row, column=len(columns) + 2).fill = grey
     for cell in sheet[1]:
@@ -719,7 +719,7 @@ def grid_excel(request, pk, code):
     guide = book.create_sheet(_("Guide"))
     guide.append([_("Criterion"), _("Criterion name"), _("Maximum")])
     for criterion in columns:
-        guide.append([criterion.code, criterion.name, criterion.max_points])
+        guide.append([criterion.code, neutralise(criterion.name), criterion.max_points])
     guide.append([])
     guide.append([_("Fill in the points of each cadre, then upload the file on the grid page.")])
     if task:

@@ -1,4 +1,5 @@
-"""Reading import files (CSV UTF-8 or .xlsx) into rows, and collecting row errors.
+"""Reading import files (CSV UTF-8 or .xlsx) into rows, and collecting row errors; the one
+rule every CSV and .xlsx export follows against formula injection (`neutralise`).
 
 Every importer follows one pattern: read the whole table, validate every row while collecting
 `RowError`s, raise `ImportFailed` with all of them before writing anything, then write in one
@@ -17,6 +18,13 @@ from django.utils.translation import gettext as _
 
 XLSX_MAGIC = b"PK\x03\x04"
 MAX_ROWS = 200_000
+# OWASP "CSV injection": a text cell starting with one of these may run as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(text: str) -> str:
+    """Text a spreadsheet must not run as a formula: "=1+1" → "'=1+1" (numbers are not text)."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 @dataclass(frozen=True)
