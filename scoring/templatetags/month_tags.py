@@ -1,10 +1,9 @@
 """Template helpers of the month pages: month and tier labels, points, the home card."""
 
-from decimal import Decimal, InvalidOperation
-
 from django import template
 from django.utils.translation import gettext as _
 
+from scoring.formats import points_text
 from scoring.models import (
     PeerAssignment,
     PeriodMember,
@@ -33,16 +32,14 @@ def month_label(month):
 
 @register.filter
 def points(value):
-    """A score as Vietnamese writes it: 84.25 → "84,25", 5.00 → "5"; "—" when missing."""
-    if value is None or value == "":
-        return "—"
-    shown = getattr(value, "shown", value)  # an engine Value
-    if not isinstance(shown, Decimal):
-        try:
-            shown = Decimal(str(shown).replace(",", "."))
-        except InvalidOperation:
-            return value  # typed text shown back as it was typed
-    return format(shown.normalize(), "f").replace(".", ",")
+    """A score with its 2 decimals in the active language: 92.9 → "92,90" (vi); "—" when missing."""
+    return points_text(value)
+
+
+@register.filter
+def points_limit(value):
+    """A maximum as written, without trailing zeros: 10.00 → "10", 2.50 → "2,5"."""
+    return points_text(value, trim=True)
 
 
 @register.filter

@@ -178,7 +178,7 @@ def test_the_head_scores_the_department_with_the_keyboard_only(
 
     for code in codes:
         row = page.locator(f"#row-{code}")
-        expect(row.locator("[data-total]")).to_have_text(re.compile(r"^\d+(,\d+)?$"))
+        expect(row.locator("[data-total]")).to_have_text(re.compile(r"^\d+,\d{2}$"))
         expect(row.locator("[data-tier] .badge")).to_have_text(re.compile(r"^[ABCD]$"))
 
     # The arrow keys move between rows and cells.

@@ -168,3 +168,24 @@ def test_the_result_is_not_shown_to_a_cadre_of_another_unit(login, ready, org):
     assert login(org.staff_b).get(reverse("month:result", args=[ready.period.pk])).status_code == (
         404
     )
+
+
+def test_points_read_with_two_decimals_in_the_language_of_the_page(login, ready, settings):
+    """SA2's total of 92 and G of 30 read "92,00" and "30,00" on the grid, the decide page and
+    the result page (the grid showed "92"), "92.00" in English."""
+    head = login(ready.head)
+    grid = head.get(reverse("month:grid", args=[ready.period.pk, "W1-A"])).content.decode()
+    assert "data-total>92,00<" in grid.split('id="row-SA2"')[1]
+    assert "data-penalty>0,00<" in grid.split('id="row-SA2"')[1]
+    assert "tối đa 10</div>" in grid  # a criterion's maximum as written, not "10,00"
+    demoted = head.get(decide_url(ready.period)).content.decode().split("data-demoted>")[1]
+    assert "(92,00): A → B" in demoted
+    head.post(decide_url(ready.period))
+    head.post(reverse("month:publish", args=[ready.period.pk]))
+    staff = login(ready.org.staff_a2)
+    page = staff.get(reverse("month:result", args=[ready.period.pk])).content.decode()
+    assert "Tổng điểm: 92,00" in page
+    assert '<td class="text-end fw-semibold">30,00</td>' in page
+    staff.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = staff.get(reverse("month:result", args=[ready.period.pk])).content.decode()
+    assert "Total: 92.00 points" in page
