@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
@@ -95,6 +96,18 @@ class TestSendReminders:
         assert "Phiếu tự đánh giá tháng" in message.body
         assert period.self_until.strftime("%d/%m/%Y") in message.body
         assert emails.org.staff_a2.full_name in message.body
+
+    def test_the_link_is_absolute_on_the_site_url(self, emails):
+        call_command("send_reminders")
+        body = next(m.body for m in mail.outbox if m.to == ["sa2@phuong.example.vn"])
+        assert settings.SITE_URL.startswith("http")
+        assert f"{settings.SITE_URL}{reverse('month:mine')}\n" in body
+
+    def test_a_site_url_ending_in_a_slash_gives_no_double_slash(self, emails, settings):
+        settings.SITE_URL = "https://fiveclear.example.gov.vn/"
+        call_command("send_reminders")
+        body = next(m.body for m in mail.outbox if m.to == ["sa2@phuong.example.vn"])
+        assert f"https://fiveclear.example.gov.vn{reverse('month:mine')}\n" in body
 
     def test_nothing_is_sent_when_no_deadline_falls_within_two_days(self, org):
         for cadre in (org.staff_a, org.head_a):

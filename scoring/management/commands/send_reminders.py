@@ -71,7 +71,7 @@ class Command(BaseCommand):
             raise CommandError(f"--date {date!r} is not a date (YYYY-MM-DD)") from None
         due = reminders_due(today=today, days=days)
         cadres = Cadre.objects.filter(pk__in=due).select_related("user").order_by("code")
-        base_url = getattr(settings, "SITE_URL", "").rstrip("/")
+        base_url = settings.SITE_URL.rstrip("/")
         sent = without_address = 0
         with translation.override(settings.LANGUAGE_CODE):
             for cadre in cadres:
