@@ -526,6 +526,12 @@ def test_cli_period_lock_again(frozen):
     assert_frozen(str(error.value), frozen.period)
 
 
+def test_cli_seed_demo_refuses_a_database_with_months(frozen):
+    """The demo loader writes months of its own; over an existing database it writes nothing."""
+    with nothing_changes(), pytest.raises(CommandError, match="needs an empty one"):
+        call_command("seed_demo", "--force", stdout=io.StringIO())
+
+
 # --- admin ----------------------------------------------------------------------------------
 
 
