@@ -1,16 +1,43 @@
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.db import models
+from django.http import HttpResponseRedirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from directives.models import Criterion, Regulation, Task, TaskEvent
 from directives.services import regulation_new_version
+from directives.signals import regulation_frozen_reason
+
+NEW_VERSION = gettext_lazy("Make a new version of the selected regulations")
+
+
+def frozen_reason(request, regulation) -> str | None:
+    """Why `regulation` can no longer change; asked once per request (the admin checks the
+    permissions of the form and of each inline)."""
+    if regulation is None or regulation.pk is None:
+        return None
+    asked = request.__dict__.setdefault("frozen_regulations", {})
+    if regulation.pk not in asked:
+        asked[regulation.pk] = regulation_frozen_reason(regulation)
+    return asked[regulation.pk]
 
 
 class CriterionInline(admin.TabularInline):
+    """The criteria of a regulation; read-only once a decided period pins it."""
+
     model = Criterion
     extra = 0
     fields = ["order", "code", "name_vi", "name_en", "group", "max_points"]
+
+    def has_add_permission(self, request, obj):
+        return super().has_add_permission(request, obj) and not frozen_reason(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not frozen_reason(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not frozen_reason(request, obj)
 
 
 @admin.register(Regulation)
@@ -23,7 +50,25 @@ class RegulationAdmin(admin.ModelAdmin):
     inlines = [CriterionInline]
     actions = ["make_new_version"]
 
-    @admin.action(description=gettext_lazy("Make a new version of the selected regulations"))
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not frozen_reason(request, obj)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """A frozen regulation opens read-only with why and what to do instead; a save posted
+        from a form opened before the freeze comes back to it, nothing saved."""
+        reason = frozen_reason(request, self.get_object(request, unquote(object_id)))
+        if reason and request.method == "POST":
+            self.message_user(request, _("Your changes were not saved."), messages.ERROR)
+            return HttpResponseRedirect(request.path)
+        if reason:
+            hint = _(
+                "It is shown read-only. To change it, select it in the list of regulations "
+                "and run “%(action)s”."
+            ) % {"action": NEW_VERSION}
+            self.message_user(request, f"{reason} {hint}", messages.WARNING)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    @admin.action(description=NEW_VERSION)
     def make_new_version(self, request, queryset):
         for regulation in queryset:
             copy = regulation_new_version(regulation=regulation)

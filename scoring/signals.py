@@ -1,27 +1,38 @@
 """A regulation pinned by a decided (or published, or locked) period never changes: its results
 must stay explainable by the rules they were computed with. Saving a changed regulation or
 criterion, adding a criterion to it or deleting one raises `RegulationFrozen`; a change is made
-as a new version (the admin's "Make a new version" action)."""
+as a new version (the admin's "Make a new version" action). The regulation admin asks through
+`directives.signals.regulation_freeze_asked` and shows a frozen one read-only."""
 
 from django.db.models.signals import pre_delete, pre_save
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
 from directives.models import Criterion, Regulation
+from directives.signals import regulation_freeze_asked
 from scoring.errors import RegulationFrozen
 from scoring.selectors import period_freezing
 
 
-def _refuse(regulation_id, code):
+def _frozen_message(regulation_id, code) -> str | None:
     period = period_freezing(regulation_id)
-    if period is not None:
-        raise RegulationFrozen(
-            _(
-                "The regulation %(code)s is used by the decided period %(period)s: it can no "
-                "longer change. Make a new version of it instead."
-            )
-            % {"code": code, "period": period}
-        )
+    if period is None:
+        return None
+    return _(
+        "The regulation %(code)s is used by the decided period %(period)s: it can no "
+        "longer change. Make a new version of it instead."
+    ) % {"code": code, "period": period}
+
+
+def _refuse(regulation_id, code):
+    message = _frozen_message(regulation_id, code)
+    if message is not None:
+        raise RegulationFrozen(message)
+
+
+@receiver(regulation_freeze_asked, dispatch_uid="scoring.regulation_freeze_asked")
+def tell_whether_a_regulation_is_frozen(sender, regulation, **kwargs):
+    return _frozen_message(regulation.pk, regulation.code)
 
 
 def _changed(instance) -> bool:
