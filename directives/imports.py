@@ -35,6 +35,7 @@ TASK_COLUMNS = [
     "major_errors",
     "delays",
 ]
+MAX_COUNT = 999  # major errors or delays of one task (a small integer in the database)
 FIELDS = [
     "title",
     "assignee_id",
@@ -167,14 +168,14 @@ def _check_row(check, row, cadres, seen):
     assigned_on = check.date("assigned_on")
     deadline = check.date("deadline")
     expected = check.text("expected_result")
-    weight = check.decimal("weight", required=False, maximum=MAX_WEIGHT)
+    weight = check.decimal("weight", required=False, maximum=MAX_WEIGHT, places=2)
     if weight is not None and weight <= 0:
         check.fail("weight", _("The weight must be above 0."))
         weight = None
     completed_on = check.date("completed_on", required=False)
     accepted = check.boolean("accepted", required=False)
-    major_errors = check.integer("major_errors", required=False, minimum=0)
-    delays = check.integer("delays", required=False, minimum=0)
+    major_errors = check.integer("major_errors", required=False, minimum=0, maximum=MAX_COUNT)
+    delays = check.integer("delays", required=False, minimum=0, maximum=MAX_COUNT)
     if assigned_on and deadline and deadline < assigned_on:
         check.fail("deadline", _("The deadline is before the assignment date."))
     if assigned_on and completed_on and completed_on < assigned_on:

@@ -12,12 +12,19 @@ import io
 import zipfile
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from xml.etree import ElementTree
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 
 XLSX_MAGIC = b"PK\x03\x04"
 MAX_ROWS = 200_000
+MAX_COLUMNS = 100  # the widest import (the grid) has a dozen
+# openpyxl holds a whole row in memory: a small .xlsx of one row with millions of cells (a "zip
+# bomb") would exhaust it, so a workbook is refused when it unpacks to more than this, or when a
+# row of a sheet holds more than MAX_COLUMNS cells.
+MAX_UNZIPPED_BYTES = 64 * 2**20
+MAX_DIGITS = 15  # before the decimal point: no amount, count or score of this app needs more
 # OWASP "CSV injection": a text cell starting with one of these may run as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -61,7 +68,11 @@ class Row:
 
 
 def read_table(data: bytes, columns: list[str], *, optional=()) -> list[Row]:
-    """Parse CSV or .xlsx bytes into rows keyed by the given columns (header row required)."""
+    """Parse CSV or .xlsx bytes into rows keyed by the given columns (header row required).
+
+    Anything wrong with the file itself (too large, not UTF-8, binary, not a workbook, too many
+    rows or columns, a column missing or twice in the header) raises `ImportFailed` too.
+    """
     limit = settings.IMPORT_MAX_BYTES
     if len(data) > limit:
         raise ImportFailed(
@@ -70,29 +81,49 @@ def read_table(data: bytes, columns: list[str], *, optional=()) -> list[Row]:
     if not data.strip():
         raise ImportFailed([RowError(1, "", _("The file is empty."))])
     records = _xlsx_records(data) if data.startswith(XLSX_MAGIC) else _csv_records(data)
-    header = [str(cell).strip().lower() for cell in next(records, [])]
-    missing = [c for c in columns if c not in header]
-    if missing:
-        raise ImportFailed(
-            [
-                RowError(1, c, _("The header has no column “%(column)s”.") % {"column": c})
-                for c in missing
-            ]
-        )
-    wanted = [*columns, *[c for c in optional if c in header]]
-    positions = {c: header.index(c) for c in wanted}
+    header = [_cell_text(cell).lower() for cell in _within_columns(1, next(records, []))]
+    positions = _positions(header, columns, optional)
     rows = []
     for number, record in enumerate(records, start=2):
         if number > MAX_ROWS:
             raise ImportFailed(
                 [RowError(number, "", _("Too many rows (at most %(n)s).") % {"n": MAX_ROWS})]
             )
-        cells = [_cell_text(v) for v in record]
+        cells = [_cell_text(v) for v in _within_columns(number, record)]
         if not any(cells):
             continue
         values = {c: (cells[i] if i < len(cells) else "") for c, i in positions.items()}
         rows.append(Row(number, values))
     return rows
+
+
+def _positions(header, columns, optional) -> dict[str, int]:
+    """Where each wanted column is; every required column once, an optional one at most once."""
+    errors = [
+        RowError(1, c, _("The header has no column “%(column)s”.") % {"column": c})
+        for c in columns
+        if c not in header
+    ]
+    wanted = [*columns, *[c for c in optional if c in header]]
+    errors += [
+        RowError(1, c, _("The header has the column “%(column)s” twice.") % {"column": c})
+        for c in wanted
+        if header.count(c) > 1
+    ]
+    if errors:
+        raise ImportFailed(errors)
+    return {c: header.index(c) for c in wanted if c in header}
+
+
+def _within_columns(number, record):
+    """The record cut to MAX_COLUMNS cells; refused if a cell beyond holds anything."""
+    if len(record) <= MAX_COLUMNS:
+        return record
+    if any(record[MAX_COLUMNS:]):
+        raise ImportFailed(
+            [RowError(number, "", _("Too many columns (at most %(n)s).") % {"n": MAX_COLUMNS})]
+        )
+    return record[:MAX_COLUMNS]
 
 
 def _csv_records(data):
@@ -118,17 +149,100 @@ def _csv_records(data):
         ) from exc
 
 
+def _not_a_workbook(row=1):
+    return ImportFailed([RowError(row, "", _("The file is not a valid .xlsx workbook."))])
+
+
 def _xlsx_records(data):
+    """The first sheet's rows as tuples of values (cached results of formulas, not formulas).
+
+    openpyxl fails in many ways (zip, XML, KeyError, AttributeError, ...) on a damaged or foreign
+    file, while opening it or while reading a row: any of them means the file is not a workbook.
+    """
     from openpyxl import load_workbook
 
+    _check_unpacked(data)
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise ImportFailed([RowError(1, "", _("The file is not a valid .xlsx workbook."))]) from exc
+    except Exception as exc:
+        raise _not_a_workbook() from exc
     try:
-        yield from book.worksheets[0].iter_rows(values_only=True)
+        if not book.worksheets:
+            raise ImportFailed([RowError(1, "", _("The workbook has no sheet."))])
+        sheet = book.worksheets[0]
+        sheet.reset_dimensions()  # a declared size would pad every row up to it
+        # Every row comes padded to this width (one cell at column XFD would make it 16,384).
+        rows = sheet.iter_rows(max_col=MAX_COLUMNS + 1, values_only=True)
+        number = 1
+        while True:
+            try:
+                record = next(rows)
+            except StopIteration:
+                return
+            except Exception as exc:
+                raise _not_a_workbook(number) from exc
+            yield _without_trailing_blanks(record)
+            number += 1
     finally:
         book.close()
+
+
+def _without_trailing_blanks(record):
+    end = len(record)
+    while end and record[end - 1] is None:
+        end -= 1
+    return record[:end]
+
+
+def _check_unpacked(data):
+    """Refuse a workbook that unpacks to too much, or whose sheets hold a row too wide."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            if sum(info.file_size for info in archive.infolist()) > MAX_UNZIPPED_BYTES:
+                raise ImportFailed(
+                    [
+                        RowError(
+                            1,
+                            "",
+                            _("The workbook unpacks to more than %(mb)s MB.")
+                            % {"mb": MAX_UNZIPPED_BYTES // 2**20},
+                        )
+                    ]
+                )
+            for name in archive.namelist():
+                if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                    with archive.open(name) as part:
+                        _check_row_widths(part)
+    except ImportFailed:
+        raise
+    except Exception as exc:
+        raise _not_a_workbook() from exc
+
+
+def _check_row_widths(part):
+    """Stream a sheet's XML counting its rows and the cells of each row, in bounded memory."""
+    number = cells = 0
+    for _event, element in ElementTree.iterparse(part):
+        tag = element.tag.rpartition("}")[2]
+        if tag == "c":
+            cells += 1
+            if cells > MAX_COLUMNS:
+                raise ImportFailed(
+                    [
+                        RowError(
+                            number + 1,
+                            "",
+                            _("Too many columns (at most %(n)s).") % {"n": MAX_COLUMNS},
+                        )
+                    ]
+                )
+        elif tag == "row":
+            number, cells = number + 1, 0
+            if number > MAX_ROWS:
+                raise ImportFailed(
+                    [RowError(number, "", _("Too many rows (at most %(n)s).") % {"n": MAX_ROWS})]
+                )
+            element.clear()
 
 
 def _cell_text(value) -> str:
@@ -190,7 +304,7 @@ class RowChecker:
             self.fail(column, _("“%(value)s” is not a date (YYYY-MM-DD).") % {"value": value})
             return None
 
-    def decimal(self, column, *, required=True, minimum=None, maximum=None):
+    def decimal(self, column, *, required=True, minimum=None, maximum=None, places=None):
         value = self.row[column]
         if value.count(",") == 1 and "." not in value:
             value = value.replace(",", ".")  # a Vietnamese spreadsheet's decimal comma
@@ -206,16 +320,22 @@ class RowChecker:
         if not number.is_finite():
             self.fail(column, _("“%(value)s” is not a number.") % {"value": value})
             return None
+        if number and number.adjusted() >= MAX_DIGITS:
+            self.fail(column, _("“%(value)s” is too large a number.") % {"value": value})
+            return None
         if minimum is not None and number < minimum:
             self.fail(column, _("Must be at least %(n)s.") % {"n": minimum})
             return None
         if maximum is not None and number > maximum:
             self.fail(column, _("Must be at most %(n)s.") % {"n": maximum})
             return None
+        if places is not None and number != round(number, places):
+            self.fail(column, _("At most %(n)s decimal places.") % {"n": places})
+            return None
         return number
 
-    def integer(self, column, *, required=True, minimum=None):
-        number = self.decimal(column, required=required, minimum=minimum)
+    def integer(self, column, *, required=True, minimum=None, maximum=None):
+        number = self.decimal(column, required=required, minimum=minimum, maximum=maximum)
         if number is None:
             return None
         if number != number.to_integral_value():
