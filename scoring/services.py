@@ -520,7 +520,9 @@ def scorecard_state(card: Scorecard | None, lines) -> dict | None:
     }
 
 
-def stale_message(card: Scorecard) -> str:
+def stale_message(card: Scorecard | None) -> str:
+    if card is None:  # the form named a version of a scorecard that no longer exists
+        return _("This scorecard changed after you opened it. Reload it, then save again.")
     saved_at = timezone.localtime(card.updated_at).strftime("%d/%m/%Y %H:%M")
     return _(
         "%(who)s saved this scorecard at %(when)s, after you opened it. Reload it to see "

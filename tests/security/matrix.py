@@ -1,0 +1,382 @@
+"""The permission matrix of DESIGN §7: every named URL of the URLconf, eight roles, the
+status each role gets on GET and (for writes) on POST, over one scenario built on `org`.
+
+Outcomes: "L" a redirect to the login page, "R" any other redirect, a number the status code.
+A row lists the eight roles in the order of ROLES.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from types import SimpleNamespace
+
+from django.apps import apps
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from scoring.models import PeerAssignment, Phase, Scorecard, ScorecardKind
+from scoring.services import (
+    adjustment_add,
+    appeal_file,
+    period_decide,
+    period_publish,
+    pool_set,
+)
+from tests.factories import member
+from tests.scoring.factories import make_task, open_period, points, submit
+
+ROLES = (
+    "anonymous",
+    "cadre",
+    "cadre_unassigned",
+    "head_other",
+    "head",
+    "leader_other",
+    "leader",
+    "admin",
+)
+
+# Admin's own pages are Django's; only its index stands for the whole site here.
+ADMIN_ENTRY = "admin:index"
+
+
+# --- the URLconf ---------------------------------------------------------------------------
+
+
+def _walk(patterns, namespace=""):
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _walk(entry.url_patterns, inner)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield f"{namespace}{entry.name}"
+
+
+def url_names() -> set[str]:
+    """Every named URL of the URLconf; of the admin site only its index."""
+    names = set(_walk(get_resolver().url_patterns))
+    return {n for n in names if not n.startswith("admin:")} | {ADMIN_ENTRY}
+
+
+# --- the matrix ----------------------------------------------------------------------------
+
+
+def row(text: str) -> dict[str, str]:
+    """ "L 404 404 ..." → {role: outcome} in the order of ROLES."""
+    outcomes = text.split()
+    assert len(outcomes) == len(ROLES), text
+    return dict(zip(ROLES, outcomes, strict=True))
+
+
+@dataclass(frozen=True)
+class Entry:
+    """How to reach one URL in the scenario, and what each role gets."""
+
+    kwargs: Callable[[SimpleNamespace], dict] = lambda s: {}
+    query: Callable[[SimpleNamespace], dict] = lambda s: {}
+    get: dict[str, str] = field(default_factory=dict)
+    post: dict[str, str] | None = None  # None: not a write endpoint
+    # The POST body: one that writes when the role may write, so a refusal is seen to matter.
+    data: Callable[[SimpleNamespace], dict] = lambda s: {}
+
+
+def no_args(s):
+    return {}
+
+
+def period_of(name):
+    return lambda s: {"pk": getattr(s, name).pk}
+
+
+def unit_a(name):
+    return lambda s: {"pk": getattr(s, name).pk, "code": "W1-A"}
+
+
+def cadre_row(name, code="SA"):
+    return lambda s: {"pk": getattr(s, name).pk, "code": "W1-A", "cadre_code": code}
+
+
+def scores(**given):
+    return {f"points_{code}": str(value) for code, value in points(**given).items()}
+
+
+def self_data(s):
+    """Version 1: the scorecard the scenario saved (the head has no self-assessment, so the
+    head's POST is answered as stale: 200 with the form)."""
+    return scores() | {"version": "1", "action": "submit"}
+
+
+def supervisor_data(s):
+    card = Scorecard.objects.get(
+        period=s.review, ratee=s.org.staff_a, kind=ScorecardKind.SUPERVISOR
+    )
+    seen = {"version": str(card.version), "seen_card": str(card.pk)}
+    return scores(G4=7) | seen | {"seen_version": str(card.version)}
+
+
+def task_args(**extra):
+    return lambda s: {"code": s.task.code, **extra}
+
+
+# Roles:                 anon cadre unassigned head_other head leader_other leader admin
+EVERYONE_IN = row("L 200 200 200 200 200 200 200")
+POST_ONLY = row("L 405 405 405 405 405 405 405")
+
+MATRIX: dict[str, Entry] = {
+    # --- config/urls.py
+    "home": Entry(get=EVERYONE_IN),
+    "healthz": Entry(get=row("200 200 200 200 200 200 200 200")),
+    "login": Entry(get=row("200 R R R R R R R")),
+    "logout": Entry(get=row("L 405 405 405 405 405 405 405"), post=row("L L L L L L L L")),
+    "password_change": Entry(get=EVERYONE_IN, post=row("L 200 200 200 200 200 200 200")),
+    "password_change_done": Entry(get=EVERYONE_IN),
+    "password_reset_confirm": Entry(
+        kwargs=lambda s: {"uidb64": "MA", "token": "set-password"},
+        get=row("200 200 200 200 200 200 200 200"),
+    ),
+    "password_reset_complete": Entry(get=row("200 200 200 200 200 200 200 200")),
+    "set_language": Entry(get=row("R R R R R R R R"), post=row("R R R R R R R R")),
+    ADMIN_ENTRY: Entry(get=row("R R R R R R R 200")),
+    # --- units/urls.py
+    "units:tree": Entry(get=EVERYONE_IN),
+    "units:detail": Entry(
+        kwargs=lambda s: {"code": "W1-A"}, get=row("L 200 200 404 200 404 200 200")
+    ),
+    "units:cadre": Entry(kwargs=lambda s: {"code": "SA"}, get=row("L 200 404 404 200 404 200 200")),
+    "units:password_link": Entry(
+        kwargs=lambda s: {"code": "SA"},
+        get=POST_ONLY,
+        post=row("L 403 404 404 R 404 403 R"),
+    ),
+    "units:import": Entry(
+        get=row("L 403 403 403 403 403 403 200"), post=row("L 403 403 403 403 403 403 200")
+    ),
+    # --- directives/urls.py and scoring/urls_taskmonth.py
+    "directives:my_tasks": Entry(get=row("L 200 200 200 200 200 200 404")),
+    "directives:board_home": Entry(get=row("L 404 404 R R R R 404")),
+    "directives:board": Entry(
+        kwargs=lambda s: {"code": "W1-A"}, get=row("L 403 403 404 200 404 200 200")
+    ),
+    "directives:assign": Entry(
+        kwargs=lambda s: {"code": "W1-A"},
+        get=row("L 403 403 404 200 404 403 403"),
+        post=row("L 403 403 404 200 404 403 403"),
+    ),
+    "directives:import": Entry(
+        get=row("L 403 403 200 200 403 403 200"), post=row("L 403 403 200 200 403 403 200")
+    ),
+    "directives:detail": Entry(kwargs=task_args(), get=row("L 200 404 404 200 404 200 200")),
+    "directives:fragment": Entry(
+        kwargs=task_args(),
+        query=lambda s: {"from": "board", "panel": "1"},
+        get=row("L 200 404 404 200 404 200 200"),
+    ),
+    "directives:result_file": Entry(kwargs=task_args(), get=row("L 200 404 404 200 404 200 200")),
+    "directives:action": Entry(
+        kwargs=task_args(action="start"),
+        get=POST_ONLY,
+        post=row("L R 404 404 403 404 403 403"),
+        data=lambda s: {"note": "Bắt đầu"},
+    ),
+    "taskmonth:month": Entry(
+        query=lambda s: {"cadre": "SA", "month": "2026-10"},
+        get=row("L 200 404 404 200 404 200 200"),
+    ),
+    # --- scoring/urls_month.py
+    "month:mine": Entry(get=row("L 200 200 200 200 200 200 404")),
+    "month:manage": Entry(get=row("L 404 404 200 200 404 404 404")),
+    "month:decisions": Entry(get=row("L 404 404 200 200 200 200 200")),
+    "month:due": Entry(get=EVERYONE_IN),
+    "month:self": Entry(
+        kwargs=period_of("review"),
+        get=row("L 200 200 404 200 404 404 404"),
+        post=row("L R R 404 200 404 404 404"),
+        data=self_data,
+    ),
+    "month:peers": Entry(kwargs=period_of("review"), get=row("L 200 200 404 200 404 404 404")),
+    "month:peer": Entry(
+        kwargs=lambda s: {"pk": s.review.pk, "code": s.ratee.code},
+        get=row("L 200 404 404 404 404 404 404"),
+        post=row("L R 404 404 404 404 404 404"),
+        data=self_data,
+    ),
+    "month:result": Entry(kwargs=period_of("published"), get=row("L 200 200 404 200 404 404 404")),
+    "month:cadre_result": Entry(
+        kwargs=lambda s: {"pk": s.published.pk, "code": "SA"},
+        get=row("L 200 404 404 200 404 200 200"),
+    ),
+    "month:appeal": Entry(
+        kwargs=period_of("published"),
+        get=POST_ONLY,
+        post=row("L R R 404 R 404 404 404"),
+        data=lambda s: {"text": "Xin xem lại điểm"},
+    ),
+    "month:tasks": Entry(
+        kwargs=lambda s: {"pk": s.review.pk, "code": "SA"},
+        get=row("L 200 404 404 200 404 200 200"),
+    ),
+    "month:grid": Entry(kwargs=unit_a("review"), get=row("L 404 404 404 200 404 200 200")),
+    "month:grid_excel": Entry(kwargs=unit_a("review"), get=row("L 404 404 404 200 404 200 200")),
+    "month:grid_upload": Entry(
+        kwargs=unit_a("review"), get=POST_ONLY, post=row("L 404 404 404 R 404 403 403")
+    ),
+    "month:grid_row": Entry(
+        kwargs=cadre_row("review"),
+        get=POST_ONLY,
+        post=row("L 404 404 404 R 404 403 403"),
+        data=supervisor_data,
+    ),
+    "month:grid_adjust": Entry(
+        kwargs=cadre_row("review"),
+        get=POST_ONLY,
+        post=row("L 404 404 404 R 404 403 403"),
+        data=lambda s: {"kind": "penalty", "points": "2", "reason": "Vắng họp"},
+    ),
+    "month:grid_adjust_remove": Entry(
+        kwargs=lambda s: {
+            "pk": s.review.pk,
+            "code": "W1-A",
+            "cadre_code": "SA",
+            "adjustment_id": s.adjustment.pk,
+        },
+        get=POST_ONLY,
+        post=row("L 404 404 404 R 404 403 403"),
+    ),
+    "month:decide": Entry(
+        kwargs=period_of("review"),
+        get=row("L 404 404 404 200 404 200 200"),
+        post=row("L 404 404 404 R 404 403 403"),
+    ),
+    "month:publish": Entry(
+        kwargs=period_of("decided"), get=POST_ONLY, post=row("L 404 404 404 R 404 403 403")
+    ),
+    "month:appeals": Entry(kwargs=period_of("published"), get=row("L 404 404 404 200 404 200 200")),
+    "month:appeal_reply": Entry(
+        kwargs=lambda s: {"pk": s.published.pk, "appeal_id": s.appeal.pk},
+        get=POST_ONLY,
+        post=row("L 404 404 404 R 404 403 403"),
+        data=lambda s: {"decision": "reject", "answer": "Điểm đúng quy chế"},
+    ),
+    "month:progress": Entry(
+        kwargs=period_of("review"),
+        query=lambda s: {"unit": "W1-A"},
+        get=row("L 404 404 404 200 404 200 200"),
+    ),
+    # --- scoring/urls_period.py and scoring/urls_dashboard.py
+    "periods:year": Entry(
+        kwargs=lambda s: {"year": 2026, "code": "W1-A"}, get=row("L 403 403 404 200 404 200 200")
+    ),
+    "dashboard": Entry(
+        query=lambda s: {"unit": "W1-A", "month": "2026-09"},
+        get=row("L 403 403 404 200 404 200 200"),
+    ),
+    "dashboard-ranking": Entry(
+        query=lambda s: {"unit": "W1-A", "month": "2026-09"},
+        get=row("L 403 403 404 200 404 200 200"),
+    ),
+    "dashboard-cadre": Entry(
+        kwargs=lambda s: {"code": "SA"}, get=row("L 403 403 404 200 404 200 200")
+    ),
+    "dashboard-export": Entry(
+        kwargs=lambda s: {"table": "ranking", "fmt": "csv"},
+        query=lambda s: {"unit": "W1-A", "month": "2026-09"},
+        get=row("L 403 403 404 200 404 200 200"),
+    ),
+}
+
+# The writes whose authorised POST changes the scenario for the cases after it: run last.
+LAST = ("month:decide",)
+
+
+# --- the scenario --------------------------------------------------------------------------
+
+
+def _scored(period, org, staff):
+    """Self and supervisor scorecards of every staff member, and the assigned peers'."""
+    for cadre in staff:
+        submit(period, cadre, cadre, "self")
+        submit(period, cadre, org.head_a, "supervisor", points(T=50))
+    for assignment in PeerAssignment.objects.filter(period=period).select_related("rater", "ratee"):
+        submit(period, assignment.ratee, assignment.rater, "peer")
+
+
+def _decided(org, staff, month, *, publish):
+    period = open_period(org.a, month, phase=Phase.REVIEW)
+    _scored(period, org, staff)
+    pool_set(period=period, unit=org.a, amount=6_000_000, user=None)
+    period = period_decide(period=period, user=None)
+    if publish:
+        period = period_publish(period=period, user=None)
+    return period
+
+
+def _peer_target(period, *, rater, not_raters, ratee):
+    """`rater` rates `ratee` in `period`, none of `not_raters` does."""
+    PeerAssignment.objects.get_or_create(period=period, rater=rater, ratee=ratee)
+    PeerAssignment.objects.filter(period=period, rater__in=not_raters, ratee=ratee).delete()
+
+
+def build_scenario(org) -> SimpleNamespace:
+    """Over W1-A of `org`: a month in supervisor review (2026-10, scored, with a pool, an
+    adjustment and a task of SA's with a result file), a decided month (2026-08) and a
+    published one (2026-09) with SA's open appeal. The task's file goes to MEDIA_ROOT."""
+    extra = [member(org.a, code=f"SA{i}", full_name=f"Lê Văn {i}") for i in (3, 4, 5)]
+    staff = [org.staff_a, org.staff_a2, *extra]
+    decided = _decided(org, staff, "2026-08", publish=False)
+    published = _decided(org, staff, "2026-09", publish=True)
+    appeal = appeal_file(period=published, cadre=org.staff_a, text="Xin xem lại", user=None)
+    review = open_period(org.a, "2026-10", phase=Phase.REVIEW)
+    _scored(review, org, staff)
+    ratee = extra[0]
+    _peer_target(review, rater=org.staff_a, not_raters=[org.staff_a2, org.head_a], ratee=ratee)
+    pool_set(period=review, unit=org.a, amount=9_000_000, user=None)
+    adjustment = adjustment_add(
+        period=review, cadre=org.staff_a, kind="penalty", points=Decimal(1), reason="Đi muộn"
+    )
+    task = make_task(
+        org.staff_a, unit=org.a, deadline=dt.date(2026, 10, 20), assigned_by=org.head_a
+    )
+    task.result_file.save("ket-qua.txt", ContentFile(b"ket qua"))
+    users = {
+        "anonymous": None,
+        "cadre": org.staff_a.user,
+        "cadre_unassigned": org.staff_a2.user,
+        "head_other": org.head_b.user,
+        "head": org.head_a.user,
+        "leader_other": org.leader_w2.user,
+        "leader": org.leader_w1.user,
+        "admin": org.admin,
+    }
+    return SimpleNamespace(
+        org=org,
+        staff=staff,
+        users=users,
+        review=review,
+        decided=decided,
+        published=published,
+        appeal=appeal,
+        adjustment=adjustment,
+        task=task,
+        ratee=ratee,
+    )
+
+
+# --- what a POST may not change --------------------------------------------------------------
+
+GUARDED_APPS = ("units", "directives", "scoring")
+
+
+def snapshot() -> dict[str, list[tuple]]:
+    """Every row of every model of our apps, and the accounts' passwords."""
+    state = {}
+    for label in GUARDED_APPS:
+        for model in apps.get_app_config(label).get_models():
+            names = [f.attname for f in model._meta.concrete_fields]
+            state[model._meta.label] = list(model.objects.order_by("pk").values_list(*names))
+    user_model = apps.get_model(settings.AUTH_USER_MODEL)
+    state["users"] = list(user_model.objects.order_by("pk").values_list("pk", "password"))
+    return state
