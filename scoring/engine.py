@@ -7,6 +7,7 @@ inputs for a whole period, calls :func:`decide_period` once and writes the outco
 
 from __future__ import annotations
 
+import functools
 import math
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
@@ -254,16 +255,27 @@ class PeriodOutcome:
 
 
 def exact(x: Number) -> Fraction:
+    if type(x) is Fraction:
+        return x
     # A float would smuggle binary rounding (0.1 != 1/10) into an exact computation.
     if isinstance(x, bool | float):
         raise TypeError(f"expected Decimal, Fraction or int, got {type(x).__name__}")
+    return _fraction_of(x)
+
+
+@functools.lru_cache(maxsize=4096)
+def _fraction_of(x: Decimal | int) -> Fraction:
+    # A month holds few distinct points (0..max in steps of 0.25 or so) but hundreds of
+    # thousands of them: converting each value once keeps a city's decision fast.
     return Fraction(x)
 
 
 def round_half_up(x: Fraction, places: int = 2) -> Decimal:
     """Same result as ``Decimal.quantize(..., ROUND_HALF_UP)`` on the exact value."""
+    x = exact(x)
     scale = 10**places
-    magnitude = math.floor(abs(x) * scale + Fraction(1, 2))
+    # floor(|n/d| * scale + 1/2) in integers: the Fraction operators cost 10x more.
+    magnitude = (2 * abs(x.numerator) * scale + x.denominator) // (2 * x.denominator)
     return Decimal(-magnitude if x < 0 else magnitude).scaleb(-places)
 
 
@@ -328,12 +340,17 @@ def leader_task_score(
 
 def trimmed_peer_mean(points: Sequence[Number], trim_min: int = 5) -> Fraction | None:
     """Mean of peer points, without the single highest and lowest from ``trim_min`` on."""
-    values = sorted(exact(p) for p in points)
-    if not values:
+    if not points:
         return None
+    # Sorted as given (stored points are Decimals, compared in C), summed exactly.
+    values = sorted(points, key=exact) if _mixed(points) else sorted(points)
     if len(values) >= trim_min:
         values = values[1:-1]
-    return sum(values, ZERO) / len(values)
+    return sum(map(exact, values), ZERO) / len(values)
+
+
+def _mixed(points: Sequence[Number]) -> bool:
+    return len({type(p) for p in points}) > 1
 
 
 def general_value(
@@ -345,13 +362,16 @@ def general_value(
     """Weighted value of one criterion; a missing self or peer part lends its weight pro rata."""
     if supervisor_points is None:
         return None
-    parts = [
-        (exact(regulation.weight_self), self_points),
-        (exact(regulation.weight_peer), peer_mean),
-        (exact(regulation.weight_supervisor), supervisor_points),
-    ]
-    present = [(w, exact(x)) for w, x in parts if x is not None]
-    return sum((w * x for w, x in present), ZERO) / sum(w for w, _ in present)
+    weight = exact(regulation.weight_supervisor)
+    value = weight * exact(supervisor_points)
+    for part_weight, points in (
+        (regulation.weight_self, self_points),
+        (regulation.weight_peer, peer_mean),
+    ):
+        if points is not None:
+            value += exact(part_weight) * exact(points)
+            weight += exact(part_weight)
+    return value if weight == 1 else value / weight
 
 
 # --- 5.3 total, 5.4 tier -------------------------------------------------------------------
@@ -563,13 +583,19 @@ def _check_points(cadre: CadreInput, general: Mapping[str, Fraction]) -> None:
         for code, points in items:
             if code not in general:
                 raise ValueError(f"{cadre.code}: {kind} points for unknown criterion {code!r}")
-            if not 0 <= exact(points) <= general[code]:
+            if not _within(points, general[code]):
                 raise ValueError(
                     f"{cadre.code}: {kind} {code} = {points} outside 0..{general[code]}"
                 )
     for points in (*cadre.bonus_points, *cadre.penalty_points):
         if exact(points) < 0:
             raise ValueError(f"{cadre.code}: bonus and penalty points must be >= 0")
+
+
+@functools.lru_cache(maxsize=4096)
+def _within(points: Number, maximum: Fraction) -> bool:
+    # Few distinct (points, maximum) pairs in a month: each checked once.
+    return 0 <= exact(points) <= maximum
 
 
 def _score_general(work: _Work, general: Mapping[str, Fraction], regulation: Regulation) -> None:
