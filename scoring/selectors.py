@@ -28,6 +28,7 @@ from scoring.models import (
     PeriodUnit,
     Phase,
     Result,
+    Scorecard,
     ScorecardKind,
     ScorecardStatus,
     ScoreLine,
@@ -108,16 +109,15 @@ class PeriodInputs:
 
 
 def period_inputs(period: Period) -> PeriodInputs:
-    """The engine inputs of a whole period in seven queries, whatever its size.
+    """The engine inputs of a whole period in eight queries, whatever its size.
 
-    Queries: regulation, criteria, members (with cadre and unit), submitted score lines,
+    Queries: regulation, criteria, members (with cadre and unit), submitted scorecards, their lines,
     adjustments, the period's units, the members' tasks of the month (`task_facts`).
     Only submitted scorecards count. When a cadre has several submitted supervisor scorecards,
     the one saved last counts (its general points and its manual T).
     """
     regulation = Regulation.objects.get(pk=period.regulation_id)
     criteria = list(Criterion.objects.filter(regulation_id=period.regulation_id))
-    group_of = {c.pk: c.group for c in criteria}
     members = {
         m.cadre.code: m
         for m in PeriodMember.objects.filter(period=period)
@@ -130,26 +130,23 @@ def period_inputs(period: Period) -> PeriodInputs:
     peers = defaultdict(lambda: defaultdict(list))
     peer_cards = defaultdict(set)
     supervisor_cards = defaultdict(dict)  # ratee -> {(saved at, card id): {code: (group, points)}}
-    lines = (
-        ScoreLine.objects.filter(
-            scorecard__period=period, scorecard__status=ScorecardStatus.SUBMITTED
+    criterion_of = {c.pk: (c.code, c.group) for c in criteria}
+    submitted = Scorecard.objects.filter(period=period, status=ScorecardStatus.SUBMITTED)
+    # Cards and lines apart: a line then carries three plain columns, not its card's join.
+    cards = {
+        card_id: (code_of.get(ratee_id), kind, saved_at)
+        for card_id, ratee_id, kind, saved_at in submitted.values_list(
+            "pk", "ratee_id", "kind", "updated_at"
         )
-        .order_by("scorecard_id", "criterion__order")
-        .values_list(
-            "scorecard_id",
-            "scorecard__ratee_id",
-            "scorecard__kind",
-            "scorecard__updated_at",
-            "criterion_id",
-            "criterion__code",
-            "points",
-        )
+    }
+    lines = ScoreLine.objects.filter(scorecard__in=submitted).values_list(
+        "scorecard_id", "criterion_id", "points"
     )
-    for card_id, ratee_id, kind, saved_at, criterion_id, code, points in lines:
-        ratee = code_of.get(ratee_id)
+    for card_id, criterion_id, points in lines.iterator(chunk_size=20000):
+        ratee, kind, saved_at = cards[card_id]
         if ratee is None:
             continue
-        group = group_of[criterion_id]
+        code, group = criterion_of[criterion_id]
         if kind == ScorecardKind.SUPERVISOR:
             supervisor_cards[ratee].setdefault((saved_at, card_id), {})[code] = (group, points)
         elif group != CriterionGroup.GENERAL:

@@ -25,12 +25,10 @@ Choices the spec left open:
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from collections import defaultdict
-from contextlib import contextmanager
 from decimal import Decimal, InvalidOperation
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -38,6 +36,7 @@ from django.utils.translation import ngettext
 
 from directives.models import Criterion, CriterionGroup, Regulation
 from directives.selectors import task_facts
+from scoring.bulkwrite import insert_all
 from scoring.engine import round_half_up
 from scoring.errors import (
     InvalidInput,
@@ -862,27 +861,6 @@ def _result_row(period, inputs, r) -> Result:
     )
 
 
-@contextmanager
-def _whole_inserts():
-    """On SQLite, let one INSERT carry as many rows as the library allows.
-
-    Django 5.2 assumes SQLite's old limit of 999 parameters and splits a bulk insert of results
-    (35 columns) every 28 rows; SQLite 3.32+ allows 32,766 (Debian's build 250,000). With the
-    real limit a decision writes its results in one statement whatever the number of cadres.
-    """
-    if connection.vendor != "sqlite":
-        yield
-        return
-    connection.ensure_connection()
-    features = connection.features
-    limit = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
-    features.max_query_params = max(limit, type(features).max_query_params)
-    try:
-        yield
-    finally:
-        del features.max_query_params
-
-
 @transaction.atomic
 def period_decide(*, period, user=None, enforce_phase=True) -> Period:
     """Decide the month: the engine once over the whole period, its results written in bulk.
@@ -901,24 +879,24 @@ def period_decide(*, period, user=None, enforce_phase=True) -> Period:
         )
     inputs = period_inputs(period)
     outcome = inputs.decide()
-    with _whole_inserts():
-        Result.objects.filter(period=period).delete()
-        Result.objects.bulk_create([_result_row(period, inputs, r) for r in outcome.cadres])
-        PeriodUnitResult.objects.filter(period=period).delete()
-        PeriodUnitResult.objects.bulk_create(
-            [
-                PeriodUnitResult(
-                    period=period,
-                    unit_id=inputs.unit_ids[u.code],
-                    pool=u.pool,
-                    rated=u.rated,
-                    distributed=u.distributed,
-                    undistributed=u.undistributed,
-                    equal_split=u.equal_split,
-                )
-                for u in outcome.units
-            ]
-        )
+    Result.objects.filter(period=period).delete()
+    insert_all(Result, [_result_row(period, inputs, r) for r in outcome.cadres])
+    PeriodUnitResult.objects.filter(period=period).delete()
+    insert_all(
+        PeriodUnitResult,
+        [
+            PeriodUnitResult(
+                period=period,
+                unit_id=inputs.unit_ids[u.code],
+                pool=u.pool,
+                rated=u.rated,
+                distributed=u.distributed,
+                undistributed=u.undistributed,
+                equal_split=u.equal_split,
+            )
+            for u in outcome.units
+        ],
+    )
     old_phase = period.phase
     period.phase = Phase.DECIDED
     period.decided_at = timezone.now()

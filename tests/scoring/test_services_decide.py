@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from directives.models import Criterion, Regulation
+from scoring import services
 from scoring.errors import (
     InvalidInput,
     NotAllowed,
@@ -155,12 +156,21 @@ def test_decide_on_the_web_is_for_a_head_of_the_scope_in_review(scored, w1):
     assert period_decide(period=scored, user=None, enforce_phase=False).phase == Phase.DECIDED
 
 
-def test_a_crash_after_the_first_bulk_write_leaves_the_period_as_it_was(scored, monkeypatch):
-    def crash(*args, **kwargs):
-        raise RuntimeError("disk full")
+def crash_when_writing(monkeypatch, model, error):
+    """Make the decision's bulk write of `model`'s rows fail (the earlier writes went through)."""
+    real = services.insert_all
 
+    def insert_all(target, rows):
+        if target is model:
+            raise error
+        return real(target, rows)
+
+    monkeypatch.setattr(services, "insert_all", insert_all)
+
+
+def test_a_crash_after_the_first_bulk_write_leaves_the_period_as_it_was(scored, monkeypatch):
     assert Result.objects.count() == 0
-    monkeypatch.setattr(PeriodUnitResult.objects, "bulk_create", crash)
+    crash_when_writing(monkeypatch, PeriodUnitResult, RuntimeError("disk full"))
     with pytest.raises(RuntimeError):
         period_decide(period=scored, user=None)
     assert refresh(scored).phase == Phase.REVIEW
@@ -173,9 +183,7 @@ def test_a_crash_during_a_redecision_keeps_the_previous_results(scored, monkeypa
     period_decide(period=scored, user=None)
     before = list(Result.objects.order_by("cadre_id").values_list("cadre_id", "total", "tier"))
     period_reopen(period=scored, reason="Sửa điểm", user=None)
-    monkeypatch.setattr(
-        PeriodUnitResult.objects, "bulk_create", lambda *a, **k: (_ for _ in ()).throw(OSError)
-    )
+    crash_when_writing(monkeypatch, PeriodUnitResult, OSError("disk full"))
     with pytest.raises(OSError):
         period_decide(period=scored, user=None)
     after = list(Result.objects.order_by("cadre_id").values_list("cadre_id", "total", "tier"))
@@ -192,10 +200,11 @@ def test_decide_uses_the_same_number_of_queries_for_40_and_400_cadres():
         assert Result.objects.filter(period=period).count() == size
         assert Result.objects.filter(period=period, tier="").count() < size // 4
         counts.append(len(queries))
-    # Lock, regulation, criteria, members, lines, adjustments, units, tasks, two deletes, two
-    # bulk inserts, the period update, the audit insert (and savepoints on some databases).
+    # Lock, regulation, criteria, members, scorecards, lines, adjustments, units, tasks, two
+    # deletes, two bulk inserts, the period update, the audit insert (and savepoints on some
+    # databases).
     assert counts[0] == counts[1]
-    assert counts[0] <= 16
+    assert counts[0] <= 17
 
 
 # --- publish, appeals, lock ----------------------------------------------------------------
