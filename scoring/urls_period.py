@@ -4,5 +4,6 @@ from scoring import views_period as views
 
 app_name = "periods"
 urlpatterns = [
+    path("year/", views.year_start, name="year_start"),
     path("year/<int:year>/<str:code>/", views.year_page, name="year"),
 ]

@@ -2,7 +2,8 @@
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 
 from scoring.selectors import year_results
 from units.models import Unit
@@ -21,6 +22,23 @@ def _get_browsable_unit(request, code):
     if not scope.can_browse(unit):
         raise PermissionDenied
     return unit
+
+
+def year_start(request):
+    """The navigation's entry: this year of the widest unit the user may browse (a leader's
+    ward, a head's unit, the root for an administrator)."""
+    scope = get_scope(request)
+    if not scope.has_subtree_view:
+        raise PermissionDenied
+    units = (
+        Unit.objects.filter(parent__isnull=True)
+        if scope.is_admin
+        else Unit.objects.filter(path__in=scope.read_paths)
+    )
+    unit = units.order_by("depth", "code").first()
+    if unit is None:
+        raise Http404
+    return redirect("periods:year", year=timezone.localdate().year, code=unit.code)
 
 
 def year_page(request, code, year):

@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from directives.models import Regulation
 from scoring.models import Period, Phase, Result
@@ -187,3 +188,35 @@ def test_export_results_of_a_year(year):
     assert by_code["SA"]["total"] == "92.00"
     assert by_code["HA"]["tier"] == "" and by_code["HA"]["rank_in_scope"] == ""
     assert by_code["HA"]["total"] == "95.00"
+
+
+# --- the navigation ------------------------------------------------------------------------
+
+
+def nav(page: str) -> str:
+    return page.split('id="nav"')[1].split("</ul>")[0]
+
+
+@pytest.mark.parametrize("who", ["head_a", "leader_w1", "admin"])
+def test_the_navigation_links_the_year_for_heads_leaders_and_administrators(
+    login, org, who, settings
+):
+    client = login(getattr(org, who))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse("home")).content.decode()
+    assert f'href="{reverse("periods:year_start")}">Year results<' in nav(page)
+
+
+def test_the_navigation_has_no_year_for_a_cadre(login, org):
+    page = login(org.staff_a).get(reverse("home")).content.decode()
+    assert reverse("periods:year_start") not in nav(page)
+    assert login(org.staff_a).get(reverse("periods:year_start")).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("who", "unit"), [("head_a", "W1-A"), ("leader_w1", "W1"), ("admin", "HN")]
+)
+def test_the_year_link_opens_this_year_of_the_widest_unit_one_may_browse(login, org, who, unit):
+    response = login(getattr(org, who)).get(reverse("periods:year_start"))
+    assert response.status_code == 302
+    assert response.url == url(unit, timezone.localdate().year)
