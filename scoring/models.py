@@ -373,11 +373,18 @@ class Appeal(models.Model):
 
 
 class AuditQuerySet(models.QuerySet):
+    """Entries are only ever added: updates, deletes and upserts are refused."""
+
     def update(self, **kwargs):
         raise PermissionError("The audit log is append-only.")
 
     def delete(self):
         raise PermissionError("The audit log is append-only.")
+
+    def bulk_create(self, objs, *args, update_conflicts=False, **kwargs):
+        if update_conflicts:  # an upsert would overwrite the entries it collides with
+            raise PermissionError("The audit log is append-only.")
+        return super().bulk_create(objs, *args, **kwargs)
 
 
 class AuditEntry(models.Model):
@@ -415,6 +422,8 @@ class AuditEntry(models.Model):
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit log")
         ordering = ["-at", "-pk"]
+        # Django's own reach into the rows (a related manager's add) is append-only too.
+        base_manager_name = "objects"
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.object_type}"
