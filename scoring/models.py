@@ -381,10 +381,14 @@ class AuditQuerySet(models.QuerySet):
     def delete(self):
         raise PermissionError("The audit log is append-only.")
 
-    def bulk_create(self, objs, *args, update_conflicts=False, **kwargs):
+    def bulk_create(
+        self, objs, batch_size=None, ignore_conflicts=False, update_conflicts=False, **kwargs
+    ):
         if update_conflicts:  # an upsert would overwrite the entries it collides with
             raise PermissionError("The audit log is append-only.")
-        return super().bulk_create(objs, *args, **kwargs)
+        return super().bulk_create(
+            objs, batch_size=batch_size, ignore_conflicts=ignore_conflicts, **kwargs
+        )
 
 
 class AuditEntry(models.Model):
