@@ -196,10 +196,10 @@ class BoardFilterForm(forms.Form):
         widget=forms.TextInput(attrs={"type": "month", "placeholder": "YYYY-MM"}),
     )
 
-    def __init__(self, *args, members, **kwargs):
+    def __init__(self, *args, assignees, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["assignee"].choices = [("", _("Everyone"))] + [
-            (m.cadre_id, f"{m.cadre.full_name} ({m.cadre.code})") for m in members
+            (cadre.pk, f"{cadre.full_name} ({cadre.code})") for cadre in assignees
         ]
 
 

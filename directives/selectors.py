@@ -12,7 +12,7 @@ from django.db.models.functions import Coalesce
 
 from directives.authority import acting_roles, outranks
 from directives.models import Task, TaskEvent, TaskEventKind, TaskStatus
-from units.models import Membership
+from units.models import Cadre, Membership
 
 S = TaskStatus
 OPEN = (S.ASSIGNED, S.IN_PROGRESS, S.RETURNED)
@@ -168,6 +168,17 @@ def members_of_subtree(*, unit, on):
         .select_related("cadre", "unit")
         .order_by("cadre__full_name", "cadre__code")
     )
+
+
+def unit_members_in_month(*, unit, month):
+    """Cadres of `unit` itself (not of the units below) at any time of the month `(first, last)`,
+    by name: the board's assignee filter (one query)."""
+    first, last = month
+    in_month = (Q(valid_from__isnull=True) | Q(valid_from__lte=last)) & (
+        Q(valid_to__isnull=True) | Q(valid_to__gte=first)
+    )
+    memberships = Membership.objects.filter(in_month, unit=unit)
+    return Cadre.objects.filter(pk__in=memberships.values("cadre_id")).order_by("full_name", "code")
 
 
 def mark_reviewable(tasks, *, actor_roles, on):

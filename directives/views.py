@@ -145,10 +145,10 @@ def board(request, code):
     unit = _get_board_unit(request, code)
     scope = get_scope(request)
     today = services.today()
-    members = list(selectors.members_of_subtree(unit=unit, on=today))
-    form = BoardFilterForm(request.GET or None, members=members)
+    month, month_range = _month_of(request.GET.get("month"), today)
+    assignees = selectors.unit_members_in_month(unit=unit, month=month_range)
+    form = BoardFilterForm(request.GET or None, assignees=assignees)
     filters = form.cleaned_data if form.is_valid() else {}
-    month, month_range = _month_of(filters.get("month"), today)
     tasks = selectors.unit_tasks_for_board(
         unit=unit,
         status=filters.get("status") or "",

@@ -39,6 +39,10 @@ def tasks(org):
     )
 
 
+def by_name(cadre):
+    return (cadre.full_name, cadre.code)
+
+
 def board_url(code="W1-A"):
     return reverse("directives:board", args=[code])
 
@@ -163,6 +167,32 @@ class TestBoard:
         assert 'id="task-TA2"' in page and 'id="task-TA"' not in page
         page = client.get(board_url(), {"month": "2025-03"}).content.decode()
         assert 'id="task-OLD"' in page and 'id="task-TA"' not in page
+
+    def test_the_assignee_filter_lists_the_unit_members_of_the_month_by_name(self, login, org):
+        """Not the units below (their own boards list them), not who left before the month
+        shown or joins after it."""
+        first = today().replace(day=1)
+        last_month = (first - dt.timedelta(days=1)).strftime("%Y-%m")
+        team = UnitFactory(code="W1-A-T", parent=org.a)
+        member(team, code="BELOW", full_name="An Văn Tổ")
+        left = member(org.a, code="LEFT", full_name="Bùi Thị Đi")
+        left.memberships.update(valid_to=first - dt.timedelta(days=1))
+        joins = member(org.a, code="JOINS", full_name="Đỗ Văn Đến")
+        joins.memberships.update(valid_from=first + dt.timedelta(days=31))
+        here = member(org.a, code="HERE", full_name="Vũ Thị Ở")
+        client = login(org.head_a)
+
+        def listed(**query):
+            page = client.get(board_url(), query).content.decode()
+            options = page.split('name="assignee"')[1].split("</select>")[0]
+            return [line.split(">")[1].split("<")[0] for line in options.split("<option")[2:]]
+
+        now = [org.staff_a, org.staff_a2, org.head_a, here]
+        assert listed() == [f"{c.full_name} ({c.code})" for c in sorted(now, key=by_name)]
+        before = [org.staff_a, org.staff_a2, org.head_a, here, left]
+        assert listed(month=last_month) == [
+            f"{c.full_name} ({c.code})" for c in sorted(before, key=by_name)
+        ]
 
     def test_overdue_and_waiting_extensions_are_listed(self, login, org, tasks):
         late = make_task(
