@@ -78,26 +78,56 @@ def _percent(part: int, whole: int) -> Decimal | None:
 # --- scope and months ----------------------------------------------------------------------
 
 
-def dashboard_units(scope) -> list[Unit]:
-    """Units whose dashboard the user may open (a role over them, or admin), in tree order."""
-    units = Unit.objects.all() if scope.is_admin else Unit.objects.subtree_of(*scope.read_paths)
-    return list(units.only("code", "name", "path", "depth", "parent_id").order_by("path"))
+def dashboard_unit(scope, code: str | None) -> Unit | None:
+    """The unit asked for when the user may read it (else None); without a code, the highest
+    unit they may read (the first in tree order among the shallowest)."""
+    if code:
+        unit = Unit.objects.filter(code=code).first()
+        return unit if unit is not None and scope.can_browse(unit) else None
+    if scope.is_admin:
+        return Unit.objects.order_by("depth", "path").first()
+    return min((r.unit for r in scope.roles), key=lambda u: (u.depth, u.path), default=None)
 
 
-def default_unit(units: Sequence[Unit]) -> Unit | None:
-    """The highest unit the user may read (the first in tree order among the shallowest)."""
-    return min(units, key=lambda u: (u.depth, u.path), default=None)
+def picker_units(scope, unit: Unit) -> list[Unit]:
+    """The unit picker, small at any size: the user's highest units, the way down to `unit`
+    and its subunits, in tree order, indented by depth (one query)."""
+    tops = Q(depth=0) if scope.is_admin else Q(path__in=scope.read_paths)
+    near = Q(path__in=unit.ancestor_paths()) | Q(parent_id=unit.pk)
+    units = [
+        u
+        for u in Unit.objects.filter(tops | near)
+        .only("code", "name", "path", "depth", "parent_id")
+        .order_by("path")
+        if scope.can_browse(u)
+    ]
+    top = min((u.depth for u in units), default=0)
+    for u in units:
+        u.indent = "\u00a0\u00a0\u00a0" * (u.depth - top)
+    return units
 
 
 def decided_months(unit: Unit) -> list[str]:
     """Months with a decided, published or locked period over the unit, newest first."""
-    return list(
+    return months_and_stamp(unit)[0]
+
+
+def months_and_stamp(unit: Unit) -> tuple[list[str], str]:
+    """The unit's decided months and a stamp that changes whenever one of them is decided
+    again, reopened or newly decided: what the cached dashboard pages depend on (one query)."""
+    rows = (
         Period.objects.filter(phase__in=FROZEN)
         .filter(Q(scope__path__in=unit.ancestor_paths()) | Q(scope__path__startswith=unit.path))
-        .values_list("month", flat=True)
-        .distinct()
-        .order_by("-month")
+        .values_list("month", "pk", "decided_at")
+        .order_by("-month", "pk")
     )
+    months: list[str] = []
+    stamp = []
+    for month, pk, decided_at in rows:
+        if not months or months[-1] != month:
+            months.append(month)
+        stamp.append(f"{pk}@{decided_at.timestamp() if decided_at else ''}")
+    return months, ",".join(stamp)
 
 
 def trend_window(months: Sequence[str], month: str) -> list[str]:
@@ -345,10 +375,16 @@ LEAGUE_SORTS: dict[str, Callable[[LeagueRow], object]] = {
 }
 
 
+def league_sort(sort: str | None) -> str:
+    """The sort asked for if it names a column ("average", "-average", ...), else "unit"."""
+    return sort if (sort or "").removeprefix("-") in LEAGUE_SORTS else "unit"
+
+
 def sort_league(rows: list[LeagueRow], sort: str | None) -> tuple[list[LeagueRow], str]:
     """Rows sorted by a whitelisted column ("average", "-average", ...); empty values last."""
-    key = (sort or "").removeprefix("-")
-    if key not in LEAGUE_SORTS:
+    sort = league_sort(sort)
+    key = sort.removeprefix("-")
+    if sort == "unit":
         return sorted(rows, key=lambda r: r.unit.path), "unit"
     get = LEAGUE_SORTS[key]
     present = [r for r in rows if get(r) is not None]
@@ -378,7 +414,7 @@ def dashboard_data(
     unit: Unit,
     month: str,
     months: Sequence[str],
-    units: Sequence[Unit],
+    units: Sequence[Unit] | None = None,
     *,
     sort: str | None = None,
     viewer_code: str | None = None,
@@ -387,12 +423,15 @@ def dashboard_data(
     """The scope's month: summary, league table with flags and 12-month trends.
 
     Six queries: results by month and unit, tasks by month and unit, pools of the month, peer
-    scorecards of the month, general maxima of the month's regulations.
+    scorecards of the month, general maxima of the month's regulations; and the subtree's
+    units when `units` is not given.
     """
     window = trend_window(months, month) if with_trend else [month]
     stats = _result_stats(unit, window)
     _add_task_stats(unit, window, stats)
     _add_pool_stats(unit, month, stats)
+    if units is None:
+        units = Unit.objects.subtree_of(unit.path).only("code", "name", "path", "depth")
     by_id = {u.pk: u for u in units}
 
     current = {uid: s for (m, uid), s in stats.items() if m == month}

@@ -6,12 +6,18 @@ answers 404. The pages read decided results only and never say who rated whom, e
 flags' rater names, which only these managers see.
 """
 
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from scoring import dashboard as selectors
 from scoring.dashboard import NOT_RATED, RANKING_PAGE_SIZE, TIERS
@@ -56,35 +62,53 @@ def _dashboard_scope(request):
 
 
 def _get_dashboard_for_user(request):
-    """Scope, pickable units, the chosen unit (404 outside the user's subtrees), its decided
-    months and the chosen month (the newest by default; None when there is none)."""
+    """Scope, the unit asked for (404 outside the user's subtrees), its decided months, the
+    month asked for (the newest by default; None when there is none) and the months' stamp."""
     scope = _dashboard_scope(request)
-    units = selectors.dashboard_units(scope)
-    code = request.GET.get("unit")
-    if code:
-        unit = next((u for u in units if u.code == code), None)
-    else:
-        unit = selectors.default_unit(units)
+    unit = selectors.dashboard_unit(scope, request.GET.get("unit"))
     if unit is None:
         raise Http404
-    top = min((u.depth for u in units), default=0)
-    for u in units:
-        u.indent = "\u00a0\u00a0\u00a0" * (u.depth - top)
-    months = selectors.decided_months(unit)
+    months, stamp = selectors.months_and_stamp(unit)
     month = request.GET.get("month")
     if month not in months:
         month = months[0] if months else None
-    return scope, units, unit, months, month
+    return scope, unit, months, month, stamp
 
 
-def _pickers(units, unit, months, month):
+def _page_context(unit, months, month):
     return {
-        "units": units,
         "unit": unit,
         "months": [(m, month_label(m)) for m in months],
         "month": month,
         "month_label": month_label(month) if month else "",
     }
+
+
+def _cached(request, stamp: str, render) -> str:
+    """The HTML `render()` gives for this request, kept while the decided months stay as they
+    are.
+
+    A decided month changes only by a new decision, which changes the stamp; names and tasks
+    behind the figures may change meanwhile, so a copy lives at most DASHBOARD_CACHE_SECONDS.
+    The key holds all the HTML depends on: the page and its parameters, the language, the
+    user's scope (the unit picker) and cadre (flags about them are not shown to them).
+    """
+    scope = get_scope(request)
+    parts = (
+        stamp,
+        request.path,
+        sorted(request.GET.lists()),
+        get_language(),
+        scope.is_admin,
+        scope.read_paths,
+        scope.cadre.code if scope.cadre else None,
+    )
+    key = "dashboard:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+    html = cache.get(key)
+    if html is None:
+        html = render()
+        cache.set(key, html, settings.DASHBOARD_CACHE_SECONDS)
+    return mark_safe(html)  # our own template's output, escaped when it was rendered
 
 
 def _league_headers(sort):
@@ -119,24 +143,33 @@ def _trend_tables(trend):
 
 
 def dashboard(request):
-    scope, units, unit, months, month = _get_dashboard_for_user(request)
-    context = _pickers(units, unit, months, month)
+    scope, unit, months, month, stamp = _get_dashboard_for_user(request)
+    context = _page_context(unit, months, month)
     if month:
-        data = selectors.dashboard_data(
-            unit,
-            month,
-            months,
-            units,
-            sort=request.GET.get("sort"),
-            viewer_code=scope.cadre.code if scope.cadre else None,
-        )
-        data.trend["months"] = [month_label(m) for m in data.trend["months"]]
-        context |= {
-            "data": data,
-            "headers": _league_headers(data.sort),
-            "tables": _trend_tables(data.trend),
-            "tier_labels": dict(Tier.choices),
-        }
+        sort = request.GET.get("sort")
+        context["sort"] = selectors.league_sort(sort)
+
+        def body():
+            data = selectors.dashboard_data(
+                unit,
+                month,
+                months,
+                sort=sort,
+                viewer_code=scope.cadre.code if scope.cadre else None,
+            )
+            data.trend["months"] = [month_label(m) for m in data.trend["months"]]
+            body_context = context | {
+                "units": selectors.picker_units(scope, unit),
+                "data": data,
+                "headers": _league_headers(data.sort),
+                "tables": _trend_tables(data.trend),
+                "tier_labels": dict(Tier.choices),
+            }
+            return render_to_string("scoring/dashboard.html#body", body_context, request)
+
+        context["body"] = _cached(request, stamp, body)
+    else:
+        context["units"] = selectors.picker_units(scope, unit)
     return render(request, "scoring/dashboard.html", context)
 
 
@@ -151,18 +184,26 @@ def _ranking_filters(request):
 
 
 def ranking_page(request):
-    _scope, units, unit, months, month = _get_dashboard_for_user(request)
-    filters = _ranking_filters(request)
-    context = _pickers(units, unit, months, month) | {"filters": filters}
+    scope, unit, months, month, stamp = _get_dashboard_for_user(request)
+    context = _page_context(unit, months, month)
     if month:
-        results = selectors.ranking(unit, month, **filters)
-        page = Paginator(results, RANKING_PAGE_SIZE).get_page(request.GET.get("page"))
-        context |= {
-            "page": page,
-            "job_groups": selectors.job_groups(unit, month),
-            "tiers": [(t, label) for t, label in Tier.choices] + [(NOT_RATED, _("Not rated"))],
-            "sorts": RANKING_SORTS,
-        }
+
+        def body():
+            filters = _ranking_filters(request)
+            results = selectors.ranking(unit, month, **filters)
+            body_context = context | {
+                "units": selectors.picker_units(scope, unit),
+                "filters": filters,
+                "job_groups": selectors.job_groups(unit, month),
+                "tiers": [(t, label) for t, label in Tier.choices] + [(NOT_RATED, _("Not rated"))],
+                "sorts": RANKING_SORTS,
+                "page": Paginator(results, RANKING_PAGE_SIZE).get_page(request.GET.get("page")),
+            }
+            return render_to_string("scoring/dashboard_ranking.html#body", body_context, request)
+
+        context["body"] = _cached(request, stamp, body)
+    else:
+        context["units"] = selectors.picker_units(scope, unit)
     return render(request, "scoring/dashboard_ranking.html", context)
 
 
@@ -198,7 +239,7 @@ def cadre_page(request, code):
 
 
 def export(request, table, fmt):
-    scope, units, unit, months, month = _get_dashboard_for_user(request)
+    scope, unit, months, month, _stamp = _get_dashboard_for_user(request)
     if month is None:
         raise Http404
     if table == "league":
@@ -206,7 +247,6 @@ def export(request, table, fmt):
             unit,
             month,
             months,
-            units,
             sort=request.GET.get("sort"),
             viewer_code=scope.cadre.code if scope.cadre else None,
             with_trend=False,

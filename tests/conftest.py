@@ -1,6 +1,7 @@
 from types import SimpleNamespace
 
 import pytest
+from django.core.cache import cache
 
 from tests.factories import UnitFactory, UserFactory, ensure_regulations, member
 
@@ -50,3 +51,9 @@ def login(client):
 def fast_password_hashing(settings):
     """Fixtures make many accounts; the production hasher would take seconds per test."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Rendered dashboards are cached per process: no test sees another test's pages."""
+    cache.clear()

@@ -4,8 +4,10 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
+from scoring.models import Phase
 from tests.dashboard.factories import ResultFactory, scorecard
 from tests.factories import member
 
@@ -298,16 +300,24 @@ class TestQueryCounts:
 
     def test_dashboard(self, login, org, months, more, django_assert_num_queries):
         client = login(org.leader_w1)
-        # session, user, scope (cadre, roles, membership), units, months, results by month
-        # and unit, tasks by month and unit, pools, general maxima, peer scorecards
-        with django_assert_num_queries(12):
+        # session, user, scope (cadre, roles, membership), months, picker units, subtree
+        # units, results by month and unit, tasks by month and unit, pools, general maxima,
+        # peer scorecards
+        with django_assert_num_queries(13):
+            response = client.get(DASHBOARD)
+        assert response.content.decode().count("data-unit=") == 3
+        # Cached: session, user, scope (3), months (whose stamp keys the copy)
+        with django_assert_num_queries(6):
             response = client.get(DASHBOARD)
         assert response.content.decode().count("data-unit=") == 3
 
     def test_ranking(self, login, org, months, more, django_assert_num_queries):
         client = login(org.leader_w1)
-        # session, user, scope (3), units, months, count, job groups, the page of results
+        # session, user, scope (3), months, picker units, count, job groups, the page
         with django_assert_num_queries(10):
+            response = client.get(RANKING + "?q=tran")
+        assert response.content.decode().count('href="/dashboard/cadre/') == 12
+        with django_assert_num_queries(6):
             response = client.get(RANKING + "?q=tran")
         assert response.content.decode().count('href="/dashboard/cadre/') == 12
 
@@ -320,10 +330,58 @@ class TestQueryCounts:
 
     def test_exports(self, login, org, months, more, django_assert_num_queries):
         client = login(org.leader_w1)
-        # the dashboard's queries
+        # the dashboard's queries, without the picker's
         with django_assert_num_queries(12):
             client.get(export_url("league", "xlsx"))
-        # session, user, scope (3), units, months, results with cadres and units
-        with django_assert_num_queries(8):
+        # session, user, scope (3), months, results with cadres and units
+        with django_assert_num_queries(7):
             response = client.get(export_url("ranking", "csv"))
         assert response.content.decode().count("\r\n") == 20
+
+
+class TestCachedPages:
+    """Rendered dashboards are kept per process while the decided months stay as they are."""
+
+    @staticmethod
+    def rated(client, url=DASHBOARD + "?month=2026-03"):
+        page = client.get(url).content.decode()
+        return int(page.split('data-stat="rated">')[1].split("<")[0])
+
+    def test_a_copy_serves_until_a_decision_changes_the_month(self, login, org, months):
+        client = login(org.leader_w1)
+        assert self.rated(client) == 6
+        newcomer = member(org.b, code="NEW", full_name="Người Mới")
+        ResultFactory(period=months.march, unit=org.b, cadre=newcomer, total=Decimal(70))
+        assert self.rated(client) == 6  # the copy: nothing decided since
+        # Every decision stamps the period (scoring.services.period_decide).
+        months.march.decided_at = timezone.now()
+        months.march.save(update_fields=["decided_at"])
+        assert self.rated(client) == 7
+
+    def test_a_reopened_month_leaves_the_dashboard_at_once(self, login, org, months):
+        client = login(org.leader_w1)
+        assert 'value="2026-03" selected' in client.get(DASHBOARD).content.decode()
+        months.march.phase = Phase.REVIEW
+        months.march.save(update_fields=["phase"])
+        page = client.get(DASHBOARD + "?month=2026-03").content.decode()
+        assert 'value="2026-03"' not in page
+        assert 'value="2026-02" selected' in page
+
+    def test_each_viewer_gets_the_copy_made_for_them(self, login, org, months):
+        """A reciprocal pair is never shown to one of its members, even after another user
+        made the copy of the same page."""
+        march = months.march
+        scorecard(march, org.head_a, org.staff_a, "29")
+        scorecard(march, org.staff_a, org.head_a, "29.5")
+        scorecard(march, org.head_a, org.staff_a2, "22")
+        scorecard(march, org.staff_a, org.staff_a2, "21")
+        url = DASHBOARD + "?unit=W1-A&month=2026-03"
+        assert 'data-flag="reciprocal"' in login(org.leader_w1).get(url).content.decode()
+        assert 'data-flag="reciprocal"' not in login(org.head_a).get(url).content.decode()
+        assert 'data-flag="reciprocal"' in login(org.leader_w1).get(url).content.decode()
+
+    def test_each_language_gets_its_own_copy(self, login, org, months):
+        client = login(org.leader_w1)
+        assert "Số người được xếp loại" in client.get(DASHBOARD).content.decode()
+        client.cookies["django_language"] = "en"
+        assert "Cadres rated" in client.get(DASHBOARD).content.decode()
