@@ -47,7 +47,8 @@ def request(scenario, role, name, method) -> str:
     url = reverse(name, kwargs=entry.kwargs(scenario))
     data = entry.query(scenario) if method == "get" else entry.data(scenario)
     response = getattr(client, method)(url, data)
-    response.close()
+    if response.streaming:
+        b"".join(response.streaming_content)  # reading to the end closes the file
     return outcome(response)
 
 
