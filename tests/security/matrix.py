@@ -267,6 +267,7 @@ MATRIX: dict[str, Entry] = {
         get=row("L 404 404 404 200 404 200 200"),
     ),
     # --- scoring/urls_period.py and scoring/urls_dashboard.py
+    "periods:year_start": Entry(get=row("L 403 403 R R R R R")),
     "periods:year": Entry(
         kwargs=lambda s: {"year": 2026, "code": "W1-A"}, get=row("L 403 403 404 200 404 200 200")
     ),
