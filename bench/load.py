@@ -10,9 +10,10 @@ so the self, peer and supervisor steps all take scores (scoring.selectors.step_r
 Each server is `gunicorn -w 2` on 127.0.0.1 with persistent database connections; locust
 (bench/locustfile.py) runs headless against them: heads save grid rows, cadres submit peer and
 self scorecards, leaders read the dashboard and the ranking, each user with its own account
-logged in through the login form. Then the database is compared with what locust was told:
-scorecard versions bumped and audit entries per kind must equal the acknowledged writes, and
-every scorecard must hold the points of its last acknowledged save.
+logged in through the login form; one more user times /healthz all along, the floor (the wait
+in the servers' queues that every request shares). Then the database is compared with what
+locust was told: scorecard versions bumped and audit entries per kind must equal the
+acknowledged writes, and every scorecard must hold the points of its last acknowledged save.
 
 Prints a summary and exits non-zero on any failed request, stale refusal or mismatch.
 Needs PostgreSQL (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/). Not part of
@@ -126,7 +127,7 @@ def run_locust(env, hosts, users, seconds, work):
         str(ROOT / "bench" / "locustfile.py"),
         "--headless",
         "--users",
-        str(users),
+        str(users + 1),  # and the floor user (locustfile.FloorUser)
         "--spawn-rate",
         str(max(1, users // 5)),
         "--run-time",
@@ -156,7 +157,8 @@ def summary(args, name, hosts, code, acks, check, errors) -> bool:
     """Print the summary; True when everything holds."""
     stats = acks["stats"]
     print(
-        f"load test: {args.size} cadres ({name}), {args.users} users for {args.seconds} s, "
+        f"load test: {args.size} cadres ({name}), {args.users} users and a floor user "
+        f"(/healthz) for {args.seconds} s, "
         f"{len(hosts)} server(s) × gunicorn -w 2: {', '.join(hosts)}, PostgreSQL, "
         f"{os.cpu_count()} cores shared with the load generator"
     )

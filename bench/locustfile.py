@@ -30,7 +30,7 @@ from decimal import Decimal
 from html.parser import HTMLParser
 from pathlib import Path
 
-from locust import HttpUser, between, events, task
+from locust import HttpUser, between, constant, events, task
 from locust.exception import StopUser
 
 PLAN = json.loads(Path(os.environ["LOAD_PLAN"]).read_text())
@@ -316,3 +316,20 @@ class LeaderUser(FiveClearUser):
     def ranking(self):
         page = random.randint(1, 3)
         self.page(f"/dashboard/ranking/?unit={self.account['unit']}&page={page}", "ranking")
+
+
+class FloorUser(HttpUser):
+    """The run's floor: a trivial view (/healthz: one query, no login) once a second, on each
+    server in turn. Its latency is the wait in the servers' queues that every request of the
+    run shares; the rest of an endpoint's latency is its own work."""
+
+    fixed_count = 1
+    wait_time = constant(1)
+
+    def on_start(self):
+        hosts = [h for h in os.environ.get("LOAD_HOSTS", "").split(",") if h] or [self.host]
+        self.hosts = itertools.cycle(hosts)
+
+    @task
+    def healthz(self):
+        self.client.get(f"{next(self.hosts)}/healthz", name="healthz (floor)")
