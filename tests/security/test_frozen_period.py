@@ -25,6 +25,7 @@ import datetime as dt
 import io
 from contextlib import contextmanager
 from decimal import Decimal
+from html.parser import HTMLParser
 from types import SimpleNamespace
 
 import pytest
@@ -563,6 +564,7 @@ def test_admin_is_read_only(frozen, login, model):
     with nothing_changes():
         page = page_text(client.get(change))
         assert "_save" not in page and "_continue" not in page
+        assert 'name="lines-0-points"' not in page and 'name="units-0-pool"' not in page
         assert (
             client.post(change, {"phase": Phase.REVIEW, "pool": "1", "total": "100"}).status_code
             == 403
@@ -611,4 +613,58 @@ def test_cli_task_import_after_the_decision_leaves_the_results_as_decided(frozen
     task.refresh_from_db()
     assert (task.accepted, task.imported_errors, task.imported_delays) == (False, 2, 1)
     decided = Result.objects.get(period=frozen.period, cadre=org.staff_a2).task
+    assert period_preview(frozen.period).cadre("SA2").task.shown < decided
+
+
+class FormFields(HTMLParser):
+    """The values a browser would submit from a page's forms (inputs, selects, textareas)."""
+
+    def __init__(self):
+        super().__init__()
+        self.data = {}
+        self._select = self._textarea = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        name = attrs.get("name")
+        if tag == "input" and name and attrs.get("type") not in ("submit", "button", "file"):
+            checkable = attrs.get("type") in ("checkbox", "radio")
+            if not checkable or "checked" in attrs:
+                default = "on" if checkable else ""
+                self.data.setdefault(name, []).append(attrs.get("value", default))
+        elif tag == "select":
+            self._select = name
+        elif tag == "option" and self._select and "selected" in attrs:
+            self.data.setdefault(self._select, []).append(attrs.get("value", ""))
+        elif tag == "textarea" and name:
+            self._textarea = name
+            self.data[name] = [""]
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.data[self._textarea][0] += data
+
+
+def test_admin_task_change_after_the_decision_leaves_the_results_as_decided(frozen, login):
+    """A superuser edits a task of the decided month in the admin (not completed any more):
+    the task changes, the month's rows do not."""
+    client = login(frozen.org.admin)
+    task = Task.objects.get(code="T-SA2")
+    change = reverse("admin:directives_task_change", args=[task.pk])
+    form = FormFields()
+    form.feed(page_text(client.get(change)))
+    data = {name: values for name, values in form.data.items() if name != "accepted"}
+    data |= {"completed_on": [""], "_save": ["Lưu"]}
+    with nothing_changes():
+        response = client.post(change, data)
+    assert response.status_code == 302, page_text(response)
+    task.refresh_from_db()
+    assert (task.completed_on, task.accepted) == (None, False)
+    decided = Result.objects.get(period=frozen.period, cadre=frozen.org.staff_a2).task
     assert period_preview(frozen.period).cadre("SA2").task.shown < decided
