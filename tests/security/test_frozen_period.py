@@ -34,7 +34,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from directives.imports import TASK_COLUMNS
-from directives.models import Task, TaskEvent, TaskEventKind, TaskStatus
+from directives.models import Criterion, Regulation, Task, TaskEvent, TaskEventKind, TaskStatus
 from directives.services import task_exempt, task_record_delay, task_record_error
 from scoring.errors import PeriodConflict, PeriodFrozen, PhaseClosed
 from scoring.imports import adjustments_import, pools_import, scores_import
@@ -576,6 +576,30 @@ def test_admin_is_read_only(frozen, login, model):
         action = {"action": "delete_selected", "_selected_action": [row.pk], "post": "yes"}
         client.post(changelist, action)
     assert model.objects.filter(pk=row.pk).exists()
+
+
+def regulation_rows(regulation) -> tuple[dict, list[dict]]:
+    criteria = Criterion.objects.filter(regulation=regulation).order_by("pk")
+    return Regulation.objects.filter(pk=regulation.pk).values().get(), list(criteria.values())
+
+
+def test_admin_regulation_of_the_month_changes_nothing(frozen, login):
+    """The month's regulation (ND335) in the admin: a save, a delete and the delete action of a
+    superuser leave it and its criteria as the decision used them."""
+    client = login(frozen.org.admin)
+    regulation = frozen.period.regulation
+    before = regulation_rows(regulation)
+    change = reverse("admin:directives_regulation_change", args=[regulation.pk])
+    changelist = reverse("admin:directives_regulation_changelist")
+    with nothing_changes():
+        assert client.post(change, {"name": "Sửa", "bonus_cap": "5"}).status_code == 302
+        delete = reverse("admin:directives_regulation_delete", args=[regulation.pk])
+        client.post(delete, {"post": "yes"})
+        client.post(
+            changelist,
+            {"action": "delete_selected", "_selected_action": [regulation.pk], "post": "yes"},
+        )
+    assert regulation_rows(regulation) == before
 
 
 # --- tasks of the decided month -------------------------------------------------------------
