@@ -288,6 +288,17 @@ def test_the_ratees_row_names_no_rater_on_pages_with_a_row_per_cadre(world, logi
                 assert leaks(text, world.raters) == [], (name, code)
 
 
+def test_the_grid_rows_fragment_of_a_ratee_names_no_rater(world, login):
+    """The row htmx swaps in after a save (refused here: the month is decided)."""
+    client = login(world.org.head_a)
+    for code in ("SA", "HA"):
+        url = reverse("month:grid_row", args=[world.period.pk, "W1-A", code])
+        response = client.post(url, {**scores(), "version": "1"}, headers={"HX-Request": "true"})
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert html_rows_of(html, code) and leaks(html, world.raters) == [], code
+
+
 def test_the_ratees_row_names_no_rater_in_the_excel_grid_and_dashboard_exports(world, login):
     client = login(world.org.head_a)
     files = {
