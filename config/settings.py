@@ -45,6 +45,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "units.middleware.refuse_nul",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "units.middleware.vietnamese_first",
     "django.middleware.locale.LocaleMiddleware",

@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.test import Client
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
 from directives.models import TaskStatus
 from scoring.models import Adjustment, Appeal, AppealStatus, Phase, Scorecard, ScorecardKind
@@ -125,6 +125,34 @@ def test_a_form_naming_a_scorecard_that_does_not_exist_is_answered_not_a_500(org
     assert response.status_code == 200
     assert "changed after you opened it" in response.content.decode()
     assert not Scorecard.objects.filter(period=period).exists()
+
+
+# --- a NUL anywhere in a URL: 400, never a 500 (PostgreSQL refuses NUL in text) -------------
+
+
+def nul_variants(scenario):
+    """Every GET URL of the matrix with a NUL in one of its text arguments or query values."""
+    for name, entry in MATRIX.items():
+        kwargs, query = entry.kwargs(scenario), entry.query(scenario)
+        for key, value in kwargs.items():
+            if isinstance(value, str):
+                try:
+                    yield name, reverse(name, kwargs=kwargs | {key: f"{value}\x00"}), query
+                except NoReverseMatch:
+                    continue  # the converter refuses it: the URL cannot even be written
+        for key in query:
+            yield name, reverse(name, kwargs=kwargs), query | {key: "\x00"}
+
+
+def test_a_nul_anywhere_in_a_url_is_a_400_not_a_500(scenario):
+    client = Client(raise_request_exception=False)
+    client.force_login(scenario.users["admin"])
+    statuses = {
+        (name, url, str(query)): client.get(url, query).status_code
+        for name, url, query in nul_variants(scenario)
+    }
+    assert len(statuses) >= 30
+    assert {case: status for case, status in statuses.items() if status != 400} == {}
 
 
 # --- one period over the ward: a head of a sibling unit reads only their own part ------------
