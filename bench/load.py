@@ -153,7 +153,7 @@ def run_locust(env, hosts, users, seconds, work):
     return code
 
 
-def summary(args, name, hosts, code, acks, check, errors) -> bool:
+def summary(args, name, hosts, code, acks, check, errors, machine) -> bool:
     """Print the summary; True when everything holds."""
     stats = acks["stats"]
     print(
@@ -161,6 +161,10 @@ def summary(args, name, hosts, code, acks, check, errors) -> bool:
         f"(/healthz) for {args.seconds} s, "
         f"{len(hosts)} server(s) × gunicorn -w 2: {', '.join(hosts)}, PostgreSQL, "
         f"{os.cpu_count()} cores shared with the load generator"
+    )
+    print(
+        f"machine load average before {machine['before']:.1f}, after {machine['after']:.1f}"
+        + ("; locust warned that its own CPU was above 90%" if machine["locust_cpu"] else "")
     )
     requests, failed = stats["requests"], stats["failures"]
     print(f"requests: {requests} ({stats['rps']:.1f}/s), failures: {failed}")
@@ -214,6 +218,7 @@ def main():
         plan = db_json(env, "setup", month, str(args.users))
         (work / "plan.json").write_text(json.dumps(plan))
         (work / "before.json").write_text(json.dumps(db_json(env, "snapshot", month)))
+        load_before = os.getloadavg()[0]
         servers = start_servers(env, args.servers, work)
         try:
             hosts = [url for _p, url, _l in servers]
@@ -225,7 +230,12 @@ def main():
             sys.exit("locust wrote no acknowledged writes")
         check = db_json(env, "check", month, str(work / "before.json"), str(work / "acks.json"))
         acks = json.loads((work / "acks.json").read_text())
-        ok = summary(args, name, hosts, code, acks, check, server_errors(work))
+        machine = {
+            "before": load_before,
+            "after": os.getloadavg()[0],
+            "locust_cpu": "CPU usage" in (work / "locust.log").read_text(),
+        }
+        ok = summary(args, name, hosts, code, acks, check, server_errors(work), machine)
         if not ok:
             print((work / "locust.log").read_text()[-3000:])
     sys.exit(0 if ok else 1)
