@@ -38,7 +38,7 @@ class TaskFacts:
 def month_range(month: str) -> tuple[dt.date, dt.date] | None:
     """First and last day of "YYYY-MM", or None when it is not a month."""
     found = MONTH_RE.match(month or "")
-    if not found:
+    if not found or int(found[1]) < dt.MINYEAR:  # "0000-01": no such year for a date
         return None
     year, number = int(found[1]), int(found[2])
     return dt.date(year, number, 1), dt.date(year, number, calendar.monthrange(year, number)[1])

@@ -685,14 +685,14 @@ def adjustment_refusal(regulation: Regulation, kind: str, points: Decimal | None
         return None
     if points is None or points <= 0:
         return _("Give the points, more than 0.")
+    if points > MAX_PENALTY:  # before quantize, which fails on a number as large as 1e999
+        return _("At most %(n)s points.") % {"n": MAX_PENALTY}
     if points != points.quantize(Decimal("0.01")):
         return _("At most 2 decimal places.")
     if kind == AdjustmentKind.BONUS and regulation.bonus_cap <= 0:
         return _("The regulation %(code)s has no bonus points (its bonus cap is 0).") % {
             "code": regulation.code
         }
-    if points > MAX_PENALTY:
-        return _("At most %(n)s points.") % {"n": MAX_PENALTY}
     return None
 
 
