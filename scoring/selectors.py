@@ -108,21 +108,25 @@ class PeriodInputs:
         return engine.decide_period(self.regulation, self.criteria, self.cadres, self.units)
 
 
-def period_inputs(period: Period) -> PeriodInputs:
+def period_inputs(period: Period, unit: Unit | None = None) -> PeriodInputs:
     """The engine inputs of a whole period in eight queries, whatever its size.
 
     Queries: regulation, criteria, members (with cadre and unit), submitted scorecards, their lines,
     adjustments, the period's units, the members' tasks of the month (`task_facts`).
     Only submitted scorecards count. When a cadre has several submitted supervisor scorecards,
     the one saved last counts (its general points and its manual T).
+
+    With `unit`, the inputs of that unit's own members only, for a unit head's grid: quota,
+    pools and a leader's task score are all per unit, so each member's result is the one the
+    whole period gives, but for the rank in the scope.
     """
     regulation = Regulation.objects.get(pk=period.regulation_id)
     criteria = list(Criterion.objects.filter(regulation_id=period.regulation_id))
+    in_period = PeriodMember.objects.filter(period=period)
+    if unit is not None:
+        in_period = in_period.filter(unit=unit)
     members = {
-        m.cadre.code: m
-        for m in PeriodMember.objects.filter(period=period)
-        .select_related("cadre", "unit")
-        .order_by("cadre__code")
+        m.cadre.code: m for m in in_period.select_related("cadre", "unit").order_by("cadre__code")
     }
     code_of = {m.cadre_id: code for code, m in members.items()}
 
@@ -132,6 +136,8 @@ def period_inputs(period: Period) -> PeriodInputs:
     supervisor_cards = defaultdict(dict)  # ratee -> {(saved at, card id): {code: (group, points)}}
     criterion_of = {c.pk: (c.code, c.group) for c in criteria}
     submitted = Scorecard.objects.filter(period=period, status=ScorecardStatus.SUBMITTED)
+    if unit is not None:
+        submitted = submitted.filter(ratee__in=in_period.values("cadre_id"))
     # Cards and lines apart: a line then carries three plain columns, not its card's join.
     cards = {
         card_id: (code_of.get(ratee_id), kind, saved_at)
@@ -168,19 +174,21 @@ def period_inputs(period: Period) -> PeriodInputs:
             manual_task[ratee] = task_points[0]
 
     adjustments = defaultdict(lambda: defaultdict(list))
-    for cadre_id, kind, points in Adjustment.objects.filter(period=period).values_list(
-        "cadre_id", "kind", "points"
-    ):
+    for cadre_id, kind, points in Adjustment.objects.filter(
+        period=period, cadre__in=in_period.values("cadre_id")
+    ).values_list("cadre_id", "kind", "points"):
         if cadre_id in code_of:
             adjustments[code_of[cadre_id]][kind].append(points)
 
+    in_units = PeriodUnit.objects.filter(period=period)
+    if unit is not None:
+        in_units = in_units.filter(unit=unit)
     period_units = list(
-        PeriodUnit.objects.filter(period=period)
-        .order_by("unit__path")
+        in_units.order_by("unit__path")
         .values_list("unit_id", "unit__code", "pool", "outstanding")
     )
     facts = task_facts(
-        cadre_ids=PeriodMember.objects.filter(period=period).values("cadre_id"),
+        cadre_ids=in_period.values("cadre_id"),
         first_day=period.first_day,
         last_day=period.last_day,
     )

@@ -45,6 +45,7 @@ from scoring.models import (
     PeerAssignment,
     Period,
     PeriodMember,
+    PeriodUnit,
     PeriodUnitResult,
     Phase,
     Result,
@@ -479,14 +480,15 @@ def grid(request, pk, code, *, upload_errors=None, status=200):
     """The head's grid over one unit: a row per member, a column per criterion."""
     period, unit = _get_period_unit(request, pk, code)
     scope = get_scope(request)
-    inputs = period_inputs(period)
+    inputs = period_inputs(period, unit)
     general, task = grid_criteria(period)
     members = _unit_members(inputs, unit)
     rows = _grid_rows(request, period, unit, members, inputs, general, task)
     scored = sum(1 for row in rows if row.card is not None)
+    in_period = PeriodUnit.objects.filter(period=period).values("unit_id")
     subunits = [
         u
-        for u in Unit.objects.filter(parent=unit, pk__in=inputs.unit_ids.values()).order_by("code")
+        for u in Unit.objects.filter(parent=unit, pk__in=in_period).order_by("code")
         if scope.can_browse(u)
     ]
     return render(
@@ -516,7 +518,7 @@ def _row_response(request, period, unit, member, *, typed=None, errors=None, sta
         level = messages.success if state == "saved" else messages.error
         level(request, f"{member.cadre.full_name}: {message}")
         return redirect("month:grid", period.pk, unit.code)
-    inputs = period_inputs(period)
+    inputs = period_inputs(period, unit)
     general, task = grid_criteria(period)
     (row,) = _grid_rows(
         request, period, unit, [member], inputs, general, task, typed=typed, errors=errors
@@ -671,7 +673,7 @@ def grid_excel(request, pk, code):
     from openpyxl.worksheet.datavalidation import DataValidation
 
     period, unit = _get_period_unit(request, pk, code)
-    inputs = period_inputs(period)
+    inputs = period_inputs(period, unit)
     general, task = grid_criteria(period)
     members = _unit_members(inputs, unit)
     results = {r.code: r for r in inputs.decide().cadres}

@@ -68,8 +68,9 @@ def test_the_result_page(login, ready, django_assert_num_queries):
 def test_the_decide_page_before_and_after_the_decision(login, ready, django_assert_num_queries):
     client = login(ready.head)
     url = reverse("month:decide", args=[ready.period.pk])
-    # + period; period_inputs (regulation, criteria, members, lines, adjustments, units, tasks)
-    page = queries(client, url, django_assert_num_queries, 13)
+    # + period; period_inputs (regulation, criteria, members, scorecards, lines, adjustments,
+    # units, tasks)
+    page = queries(client, url, django_assert_num_queries, 14)
     assert page.count("<tr>") >= 7
     published(ready)
     # + period, results with cadre and unit
@@ -114,8 +115,8 @@ def test_the_excel_template(login, org, django_assert_num_queries):
         submit(period, cadre, head, "supervisor")
     client = login(head)
     url = reverse("month:grid_excel", args=[period.pk, unit.code])
-    # + period, unit; period_inputs (7); criteria; latest supervisor cards, their lines
+    # + period, unit; period_inputs (8); criteria; latest supervisor cards, their lines
     client.get(url)
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(18):
         response = client.get(url)
     assert response.status_code == 200
