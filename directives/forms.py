@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from directives.models import TaskEventKind, TaskStatus
 from directives.services import FIVE_CLEAR, MAX_ERRORS_AT_ONCE, MAX_WEIGHT
+from units.forms import ImportFileField
 
 RESULT_FILE_MAX_BYTES = 20 * 1024 * 1024
 RESULT_FILE_TYPES = {
@@ -204,7 +205,7 @@ class BoardFilterForm(forms.Form):
 
 
 class TaskImportForm(forms.Form):
-    file = forms.FileField(
+    file = ImportFileField(
         label=_("File (CSV UTF-8 or .xlsx)"),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
     )

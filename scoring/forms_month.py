@@ -14,6 +14,7 @@ from directives.models import CriterionGroup
 from scoring.formats import points_text
 from scoring.models import AdjustmentKind
 from scoring.services import points_refusal
+from units.forms import ImportFileField
 
 
 def parse_points(text: str) -> Decimal | None:
@@ -193,4 +194,4 @@ class AppealAnswerForm(forms.Form):
 
 
 class GridUploadForm(forms.Form):
-    file = forms.FileField(label=_("Filled-in Excel file (.xlsx) or CSV"))
+    file = ImportFileField(label=_("Filled-in Excel file (.xlsx) or CSV"))

@@ -750,7 +750,10 @@ def grid_upload(request, pk, code):
     period, unit = _get_period_unit(request, pk, code, write=True)
     form = GridUploadForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, _("Choose a file to upload."))
+        too_large = form.has_error("file", "too_large")
+        messages.error(
+            request, form.errors["file"][0] if too_large else _("Choose a file to upload.")
+        )
         return redirect("month:grid", period.pk, unit.code)
     try:
         counts = supervisor_grid_import(

@@ -1,12 +1,29 @@
 from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+
+class ImportFileField(forms.FileField):
+    """A file to import (CSV UTF-8 or .xlsx), refused before it is read when over
+    settings.IMPORT_MAX_BYTES (the importers refuse it too, but only once it is in memory)."""
+
+    def validate(self, value):
+        super().validate(value)
+        limit = settings.IMPORT_MAX_BYTES
+        if value and value.size > limit:
+            raise ValidationError(
+                gettext("The file is larger than %(mb)s MB.") % {"mb": limit // 2**20},
+                code="too_large",
+            )
 
 
 class ImportForm(forms.Form):
     KINDS = [("units", _("Units")), ("cadres", _("Cadres"))]
 
     kind = forms.ChoiceField(label=_("What to import"), choices=KINDS)
-    file = forms.FileField(
+    file = ImportFileField(
         label=_("File (CSV UTF-8 or .xlsx)"),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
     )

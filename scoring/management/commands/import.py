@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from directives.imports import tasks_import
@@ -36,7 +37,8 @@ class Command(BaseCommand):
         path = Path(rest[-1])
         if not path.is_file():
             raise CommandError(f"{path}: no such file")
-        kwargs = {"data": path.read_bytes()}
+        with path.open("rb") as file:  # past the limit the importer refuses it: read no more
+            kwargs = {"data": file.read(settings.IMPORT_MAX_BYTES + 1)}
         if needs_month:
             kwargs["month"] = rest[0]
         try:
