@@ -72,6 +72,8 @@ def units_import(*, data: bytes) -> dict:
             )
     if not errors:
         _check_unit_cycles(errors, parsed, in_file, existing)
+    if not errors:
+        _check_unit_paths(errors, parsed, in_file, existing)
     if errors:
         raise ImportFailed(errors)
 
@@ -103,6 +105,29 @@ def units_import(*, data: bytes) -> dict:
     for code in in_file:
         place(code)
     return {"created": created, "updated": updated, "unchanged": len(in_file) - created - updated}
+
+
+def _check_unit_paths(errors, parsed, in_file, existing):
+    """Each unit's materialized path ("/HN/W1/CODE/") must fit its column (no cycle left)."""
+    limit = Unit._meta.get_field("path").max_length
+    lengths = {}
+    for row, code, *_rest in parsed:
+        chain, current = [], code
+        while current in in_file and current not in lengths:
+            chain.append(current)
+            current = in_file[current][2]
+        if current in lengths:
+            length = lengths[current]
+        else:
+            length = len(existing[current].path) if current else 1
+        for link in reversed(chain):
+            length = lengths[link] = length + len(link) + 1
+        if code and lengths[code] > limit:
+            RowChecker(errors, row).fail(
+                "parent_code",
+                _("The unit lies too deep: its path would be over %(n)s characters.")
+                % {"n": limit},
+            )
 
 
 def _check_unit_cycles(errors, parsed, in_file, existing):
