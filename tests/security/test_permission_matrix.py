@@ -81,10 +81,11 @@ def test_permission_matrix(scenario, capsys):
                 if expected[role] in REFUSED and after != state:
                     failures.append(f"POST {name} as {role} was refused but wrote")
                 state = after
+    writes = sum(1 for entry in MATRIX.values() if entry.post is not None)
     with capsys.disabled():
         sys.stdout.write(
-            f"\npermission matrix: {len(MATRIX)} URLs × {len(ROLES)} roles"
-            f" = {checked} cases checked\n"
+            f"\npermission matrix: {len(MATRIX)} URLs ({writes} also by POST) × {len(ROLES)}"
+            f" roles = {checked} cases checked\n"
         )
     assert not failures, "\n".join(failures)
     assert checked >= FLOOR
