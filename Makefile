@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test test-fast lint format messages lock clean
+.PHONY: install run test test-fast lint format messages bench lock clean
 
 install: $(VENV)/.installed
 
@@ -33,6 +33,11 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
+
+# Benchmarks against floors measured in the same run (PostgreSQL at 127.0.0.1 and wrk needed):
+# every figure with its floor, ratio and target; fails when a target is missed.
+bench: install
+	$(PY) bench/run.py --size 2000
 
 format: install
 	$(VENV)/bin/ruff check --fix .

@@ -2,6 +2,7 @@
 
 python bench/probe.py floor MONTH     seconds to SELECT every input row of the decision
 python bench/probe.py session         a logged-in session key for the bench city's leader
+python bench/probe.py grid MONTH N    p95 of N grid-row saves by heads, and of the signed-in floor
 """
 
 import os
@@ -10,7 +11,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 
 import django
 
@@ -73,8 +74,81 @@ def session():
     print(store.session_key)
 
 
+def _p95(samples):
+    ordered = sorted(samples)
+    return ordered[max(0, round(0.95 * len(ordered)) - 1)]
+
+
+def grid(month, saves):
+    """Heads save supervisor rows of their own department's grid, one after another, through
+    the whole Django stack (test client, no network); the floor is the signed-in floor view
+    through the same stack. Prints JSON: p95 of each in milliseconds, and the saves refused."""
+    import json
+    import random
+
+    from django.conf import settings
+    from django.test import Client
+    from django.urls import reverse
+
+    from directives.models import Criterion
+    from scoring.models import Period, PeriodMember, Phase, Scorecard, ScorecardKind
+
+    settings.ALLOWED_HOSTS = ["*"]
+    period = Period.objects.get(month=month, scope__code="BC")
+    Period.objects.filter(pk=period.pk).update(phase=Phase.REVIEW)
+    criteria = list(Criterion.objects.filter(regulation_id=period.regulation_id))
+    rng = random.Random(7)
+    heads = list(
+        Role.objects.filter(role="head", unit__depth=2)
+        .select_related("cadre__user", "unit")
+        .order_by("unit__path")[:20]
+    )
+    for role in heads:  # the generator makes cadres without accounts
+        if role.cadre.user is None:
+            role.cadre.user = get_user_model().objects.create(username=f"bench{role.cadre.code}")
+            role.cadre.save(update_fields=["user"])
+    save_times, floor_times, refused = [], [], 0
+    for i in range(saves):
+        role = heads[i % len(heads)]
+        client = Client()
+        client.force_login(role.cadre.user)
+        staff = (
+            PeriodMember.objects.filter(period=period, unit=role.unit)
+            .exclude(cadre=role.cadre)
+            .select_related("cadre")
+        )
+        member = rng.choice(list(staff))
+        card = Scorecard.objects.filter(
+            period=period, ratee=member.cadre, kind=ScorecardKind.SUPERVISOR
+        ).first()
+        version = card.version if card else 0
+        data = {"version": version, "seen_card": card.pk if card else "", "seen_version": version}
+        for c in criteria:
+            top = float(c.max_points)
+            data[f"points_{c.code}"] = f"{rng.uniform(0.6 * top, top):.2f}"
+        url = reverse("month:grid_row", args=[period.pk, role.unit.code, member.cadre.code])
+        started = time.perf_counter()
+        response = client.post(url, data, HTTP_HX_REQUEST="true")
+        save_times.append(time.perf_counter() - started)
+        refused += response.status_code != 200 or b"is-invalid" in response.content
+        started = time.perf_counter()
+        client.get("/bench/floor/")
+        floor_times.append(time.perf_counter() - started)
+    print(
+        json.dumps(
+            {
+                "p95_ms": 1000 * _p95(save_times),
+                "floor_p95_ms": 1000 * _p95(floor_times),
+                "refused": refused,
+            }
+        )
+    )
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "floor":
         floor(sys.argv[2])
+    elif sys.argv[1] == "grid":
+        grid(sys.argv[2], int(sys.argv[3]))
     else:
         session()
