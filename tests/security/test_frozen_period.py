@@ -475,6 +475,22 @@ def test_web_appeal_answer_when_locked(frozen, login):
     assert_frozen(page_text(response), frozen.period)
 
 
+FROZEN_STEP = "đã được quyết định xếp loại: điểm không còn thay đổi"
+
+
+def test_web_pages_of_the_month_offer_no_input(frozen, login):
+    """The forms a POST above was refused from are shown read-only: the grid has no cell to
+    type in and no adjustment form, the self-assessment's fields are disabled; each says why."""
+    org, period = frozen.org, frozen.period
+    grid = page_text(login(org.head_a).get(grid_url("grid", period)))
+    assert f"{period} {FROZEN_STEP}" in grid
+    assert 'name="points_' not in grid
+    assert grid_url("grid_adjust", period, "SA") not in grid
+    own = page_text(login(org.staff_a).get(reverse("month:self", args=[period.pk])))
+    assert f"{period} {FROZEN_STEP}" in own
+    assert "<fieldset disabled>" in own
+
+
 # --- command line ---------------------------------------------------------------------------
 
 
