@@ -35,7 +35,7 @@ from scoring.models import (
 )
 from scoring.selectors import PeriodInputs
 from scoring.services import period_decide, period_reopen, pool_set, scorecard_save
-from scoring.services_month import supervisor_row_save
+from scoring.services_month import latest_supervisor_cards, supervisor_row_save
 from tests.factories import member
 from tests.scoring.factories import open_period, points, submit
 
@@ -75,13 +75,16 @@ def wait_until_another_connection_waits_for_this_one():
             time.sleep(0.01)
 
 
-def holding_the_lock(real):
+def holding_the_lock(real, first=None, holding=None):
     """`real`, called with the period row locked; its first call (the writer that got the lock)
-    waits until the other writer is blocked behind that lock."""
-    first = threading.Lock()
+    sets `holding` and waits until the other writer is blocked behind that lock. Wrappers of
+    two writers' calls share `first`, so only the first of either waits."""
+    first = first or threading.Lock()
 
     def call(*args, **kwargs):
         if first.acquire(blocking=False):
+            if holding is not None:
+                holding.set()
             wait_until_another_connection_waits_for_this_one()
         return real(*args, **kwargs)
 
@@ -236,6 +239,64 @@ def test_two_tabs_saving_one_self_assessment_at_once_lose_no_update(org, monkeyp
     assert card.lines.get(criterion__code="G1").points == winner
     saved = AuditEntry.objects.filter(pk__gt=before).values_list("action", "new__points__G1")
     assert list(saved) == [("scorecard.save", f"{winner:.2f}")]
+
+
+def general_sum(card) -> Decimal:
+    return sum(
+        (line.points for line in card.lines.all() if line.criterion.code.startswith("G")),
+        Decimal(0),
+    )
+
+
+@needs_postgresql
+@pytest.mark.parametrize("first", ["decide", "save"])
+def test_a_grid_save_during_the_decision_is_decided_or_refused_never_lost(
+    org, row, monkeypatch, first
+):
+    """A deputy saves a row while the head decides the month. `first` takes the period row;
+    the other starts once it is held and waits behind it. A save first is counted by the
+    decision; a save second is refused as frozen. Either way the decided result shows the
+    scores the database holds."""
+    period, card, deputy = row
+    taken, holding = threading.Lock(), threading.Event()
+    for owner, name in ((PeriodInputs, "decide"), (services_month, "scorecard_save")):
+        monkeypatch.setattr(owner, name, holding_the_lock(getattr(owner, name), taken, holding))
+
+    def decide():
+        period_decide(period=Period.objects.get(pk=period.pk), user=None)
+        return "decided"
+
+    def save():
+        try:
+            supervisor_row_save(
+                period=Period.objects.get(pk=period.pk),
+                ratee=org.staff_a,
+                rater=deputy,
+                points=points(G1=1, T=50),
+                seen_card_id=card.pk,
+                seen_version=card.version,
+                user=deputy.user,
+            )
+        except PeriodFrozen:
+            return "refused"
+        return "saved"
+
+    def once_held(call):
+        def after():
+            assert holding.wait(WAIT), "the first writer never took the period row"
+            return call()
+
+        return after
+
+    calls = {"decide": decide, "save": save}
+    calls = {name: call if name == first else once_held(call) for name, call in calls.items()}
+    outcomes = run_together(calls["decide"], calls["save"])
+    saved = first == "save"
+    assert outcomes == ["decided", "saved" if saved else "refused"]
+    counted = latest_supervisor_cards(period, [org.staff_a.pk])[org.staff_a.pk]
+    assert counted.rater == (deputy if saved else org.head_a)
+    result = Result.objects.get(period=period, cadre=org.staff_a)
+    assert result.supervisor_score == general_sum(counted) == Decimal(26 if saved else 30)
 
 
 ROW = {"G1": "5", "G2": "5", "G3": "5", "G4": "9", "G5": "5", "T": "55"}
