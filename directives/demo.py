@@ -10,6 +10,8 @@ are extended. Rows are written in bulk, so 5,000 cadres × 6 months stays fast.
 import datetime as dt
 import random
 from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.management.color import no_style
@@ -119,15 +121,47 @@ EXTENSIONS = [
 WEIGHTS = [Decimal("0.5"), Decimal("1"), Decimal("1"), Decimal("1"), Decimal("1.5"), Decimal("2")]
 
 
+EXTENDED = 0.06  # the share of tasks due before today whose deadline was extended
+
+
+@dataclass(frozen=True)
+class Odds:
+    """The chances that a task due before today ends late, is never finished, or is accepted
+    with a major error. The defaults are a typical cadre's."""
+
+    late: float = 0.14
+    unfinished: float = 0.03
+    error: float = 0.10
+
+    @classmethod
+    def of(cls, diligence: float) -> "Odds":
+        """A cadre's odds from their diligence, 0..1: at 0.95 a slip now and then, at 0.66
+        about one task in six left unfinished, at 0.4 about one in three."""
+        shortfall = max(0.0, 1.0 - diligence)
+        return cls(
+            late=0.08 + 0.6 * shortfall,
+            unfinished=0.03 + 0.3 * max(0.0, 0.97 - diligence),
+            error=0.06 + 0.45 * shortfall,
+        )
+
+
+TYPICAL = Odds()
+NO_SLIP = Odds(late=0, unfinished=0, error=0)  # a head who records no slip of anyone's
+
+
 @transaction.atomic
-def build_demo_tasks(*, months: list[str], rng: random.Random) -> int:
+def build_demo_tasks(
+    *, months: list[str], rng: random.Random, odds: Mapping[int, Odds] | None = None
+) -> int:
     """Create the tasks of every cadre of the demo organisation for the given months.
 
-    Rows go in with plain multi-row INSERTs and ids allocated here (then the id sequences
-    are reset): Django's bulk_create spends most of its time preparing each value.
+    `odds` (by cadre id) sets how often each cadre's work slips; a cadre without gets the
+    typical `Odds()`. Rows go in with plain multi-row INSERTs and ids allocated here (then the
+    id sequences are reset): Django's bulk_create spends most of its time preparing each value.
     """
     today = timezone.localdate()
     people = _people(today)
+    odds = odds or {}
     counters = {}
     tasks, supporters = [], []
     events = _Events(rng, timezone.get_current_timezone())
@@ -137,12 +171,13 @@ def build_demo_tasks(*, months: list[str], rng: random.Random) -> int:
         for cadre_id, unit, assigners in people.cadres:
             if not assigners:
                 continue
+            slips = odds.get(cadre_id, TYPICAL)
             count = rng.randint(1, 3) if cadre_id in people.leading else rng.randint(3, 6)
             for _ in range(count):
                 task = _task(rng, people, cadre_id, unit, assigners, first, last)
                 task["id"], next_id = next_id, next_id + 1
                 task["code"] = _code(counters, task["assigned_on"])
-                _outcome(rng, task, events, today)
+                _outcome(rng, task, events, today, slips)
                 tasks.append(task)
                 supporters.extend((task["id"], c) for c in task.pop("supporters"))
     now = timezone.now()
@@ -277,7 +312,7 @@ def _task(rng, people, cadre_id, unit, assigners, first, last):
     }
 
 
-def _outcome(rng, task, events, today):
+def _outcome(rng, task, events, today, odds):
     """Decide what happened to the task by `today` and write its history."""
     tid, assignee, assigner = task["id"], task["assignee_id"], task["assigned_by_id"]
     assigned_on, deadline = task["assigned_on"], task["deadline"]
@@ -293,7 +328,8 @@ def _outcome(rng, task, events, today):
             _start(task, events)
         return
     roll = rng.random()
-    if roll < 0.06:  # an extension asked and approved, then done by the new deadline
+    late, unfinished = EXTENDED + odds.late, EXTENDED + odds.late + odds.unfinished
+    if roll < EXTENDED:  # an extension asked and approved, then done by the new deadline
         new = deadline + dt.timedelta(days=rng.randint(3, 10))
         asked = max(assigned_on, deadline - dt.timedelta(days=2))
         request = events.add(
@@ -307,7 +343,7 @@ def _outcome(rng, task, events, today):
             _start(task, events)
             return
         done = new - dt.timedelta(days=rng.randint(0, 2))
-    elif roll < 0.20:  # late: the delay FiveClear records by itself, sometimes exempted
+    elif roll < late:  # late: the delay FiveClear records by itself, sometimes exempted
         done = deadline + dt.timedelta(days=rng.randint(1, 6))
         if done > today:
             _start(task, events)
@@ -317,7 +353,7 @@ def _outcome(rng, task, events, today):
         events.counted(tid, K.DELAY, None, done, reason, exempt, assigner)
         if rng.random() < 0.2:
             events.counted(tid, K.DELAY, assigner, done, rng.choice(DELAYS), "", assigner)
-    elif roll < 0.23:  # never finished
+    elif roll < unfinished:  # never finished
         _start(task, events)
         return
     else:
@@ -329,7 +365,7 @@ def _outcome(rng, task, events, today):
     events.add(
         tid, K.STATUS, assigner, accepted_on, 14, old_status=S.SUBMITTED, new_status=S.ACCEPTED
     )
-    if rng.random() < 0.10:
+    if rng.random() < odds.error:
         reason = rng.choice(ERRORS)
         for i in range(1 if rng.random() < 0.8 else 2):
             exempt = rng.choice(OBJECTIVE) if i == 0 and rng.random() < 0.15 else ""

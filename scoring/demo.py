@@ -1,10 +1,15 @@
 """The demo ward behind `manage.py seed_demo`: realistic Vietnamese units, people and roles,
-seven months of tasks, six months scored and decided, and the current month open."""
+seven months of tasks, six months scored and decided, and the current month open.
+
+The decided months are what a leader's dashboards are for: totals spread around 75 with some
+A, C and D, uneven reward pools, and in every ward the warning signs of `scoring.flags`: an
+equalizing centre (DV), a self-inflating department (VHXH), a lenient peer in the office (VP),
+a reciprocal pair in the economic department (KT)."""
 
 import datetime as dt
 import importlib
 import random
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -14,7 +19,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
-from directives.demo import build_demo_tasks
+from directives.demo import NO_SLIP, Odds, build_demo_tasks
 from directives.models import CriterionGroup, Regulation, Task, TaskStatus
 from directives.selectors import task_facts
 from scoring import services
@@ -234,8 +239,14 @@ def build_demo(
         today = today or timezone.localdate()
         current = f"{today:%Y-%m}"
         months = [_month_before(current, n) for n in range(HISTORY_MONTHS, 0, -1)]
-        summary.tasks = build_demo_tasks(months=[*months, current], rng=rng)
-        summary.periods = _MonthHistory(rng, ward_units, today).build(months, current)
+        levels = {c.pk: _level(rng) for c in cadre_rows}
+        # The equalizing head records no slip in anyone's work: every T is full.
+        odds = {
+            c.pk: NO_SLIP if _suffix(p[2]) == EQUALIZING else Odds.of(levels[c.pk])
+            for c, p in zip(cadre_rows, people, strict=True)
+        }
+        summary.tasks = build_demo_tasks(months=[*months, current], rng=rng, odds=odds)
+        summary.periods = _MonthHistory(rng, ward_units, today, levels).build(months, current)
     return summary
 
 
@@ -259,13 +270,30 @@ def _demo_accounts(cadre_rows, people):
 # --- the months of the demo ----------------------------------------------------------------
 
 HISTORY_MONTHS = 6
-# (share of the staff, range of the level): how well each cadre works, month after month.
-PROFILES = [
-    (0.15, (0.92, 1.0)),  # excellent
-    (0.55, (0.66, 0.84)),  # good
-    (0.25, (0.56, 0.68)),  # fair
-    (0.05, (0.48, 0.56)),  # struggling
-]
+# How well each cadre works, month after month, as a share of the maximum: a few excellent
+# cadres, the others about normal, so that totals spread around 75 with some A, C and D.
+EXCELLENT_SHARE, EXCELLENT_LOW = 0.12, 0.9
+LEVEL_MEAN, LEVEL_SD, LEVEL_LOW, LEVEL_HIGH = 0.59, 0.08, 0.40, 1.0
+STRUGGLING = 0.55  # below this level a cadre may leave overdue work unfinished
+# The warning signs the dashboards should find, by unit code suffix (in every ward).
+EQUALIZING = "DV"  # the head gives everyone the same points ("cào bằng"): all B
+EQUAL_SHARE = 0.65  # of each general criterion: 19.5 of 30, with a full T: 89.50 each
+SELF_INFLATING = "VHXH"  # self-assessments near full marks, well above the head's
+LENIENT = "VP"  # one staff member gives every colleague they rate full marks
+RECIPROCAL = "KT"  # two staff members give each other full marks
+MIN_PEER_CARDS = 3  # a ratee keeps at least this many peer scorecards (the peer mean shows)
+# Each unit's monthly pool per member (VND), ±15% from month to month: pools are uneven.
+POOL_PER_MEMBER = {
+    "": 900_000,  # the ward's own leaders
+    "VP": 650_000,
+    "KT": 800_000,
+    "VHXH": 450_000,
+    "HCC": 550_000,
+    "DV": 300_000,
+    "QS": 500_000,
+    "TCKT": 750_000,
+    "DCXD": 600_000,
+}
 PENALTIES = [
     "Chậm nộp báo cáo tuần",
     "Đi muộn, về sớm không có lý do",
@@ -278,7 +306,22 @@ APPEAL = (
     "Đề nghị xem xét lại điểm tiêu chí “Ý thức tổ chức kỷ luật”: trong tháng tôi không vi "
     "phạm thời giờ làm việc, đã nộp đủ báo cáo đúng hạn."
 )
-POOL_PER_MEMBER = [400_000, 500_000, 600_000]
+
+
+def _level(rng) -> float:
+    if rng.random() < EXCELLENT_SHARE:
+        return rng.uniform(EXCELLENT_LOW, LEVEL_HIGH)
+    return min(LEVEL_HIGH, max(LEVEL_LOW, rng.gauss(LEVEL_MEAN, LEVEL_SD)))
+
+
+def _general_share(level: float) -> float:
+    """General criteria are marked more generously than task results are earned."""
+    return 0.2 + 0.7 * level
+
+
+def _suffix(unit) -> str:
+    """ "HH-KT" → "KT"; "" for a ward or the city."""
+    return unit.code.split("-", 1)[1] if "-" in unit.code else ""
 
 
 def _month_before(month: str, n: int) -> str:
@@ -307,10 +350,11 @@ class _MonthHistory:
     current month open for self-assessment; scorecards in bulk, the month's steps through
     `scoring.services` like the command line (so decisions and publications are audited)."""
 
-    def __init__(self, rng, wards, today):
+    def __init__(self, rng, wards, today, levels):
         self.rng = rng
         self.wards = wards
         self.today = today
+        self.levels = levels
         self.regulation = _nd335()
         criteria = list(self.regulation.criteria.order_by("order"))
         self.general = [c for c in criteria if c.group == CriterionGroup.GENERAL]
@@ -320,7 +364,7 @@ class _MonthHistory:
             Role.objects.filter(role=RoleKind.HEAD).values_list("unit_id", "cadre_id")
         )
         self.canbo = Cadre.objects.get(user__username="canbo")
-        self.levels = {}
+        self._pick_patterns()
 
     def build(self, months, current) -> int:
         periods = 0
@@ -362,15 +406,28 @@ class _MonthHistory:
     # --- people --------------------------------------------------------------------------
 
     def level(self, cadre_id) -> float:
-        if cadre_id not in self.levels:
-            roll, band = self.rng.random(), PROFILES[-1][1]
-            for share, profile in PROFILES:
-                if roll < share:
-                    band = profile
-                    break
-                roll -= share
-            self.levels[cadre_id] = self.rng.uniform(*band)
         return self.levels[cadre_id]
+
+    def pattern(self, member) -> str:
+        return _suffix(self.units[member.unit_id])
+
+    def _pick_patterns(self):
+        """The lenient rater (the first staff member of each office) and the reciprocal pair
+        (the last two of each economic department, never the `canbo` demo login)."""
+        leaders = set(Role.objects.values_list("cadre_id", flat=True))
+        staff = defaultdict(list)  # unit id -> its staff (no role), by code
+        for cadre_id, unit_id in Membership.objects.order_by("cadre__code").values_list(
+            "cadre_id", "unit_id"
+        ):
+            if cadre_id not in leaders and cadre_id != self.canbo.pk:
+                staff[unit_id].append(cadre_id)
+        kind = {unit_id: _suffix(self.units[unit_id]) for unit_id in staff}
+        self.lenient = {cadres[0] for u, cadres in staff.items() if kind[u] == LENIENT}
+        self.pairs = {
+            (cadres[-2], cadres[-1])
+            for u, cadres in staff.items()
+            if kind[u] == RECIPROCAL and len(cadres) >= 2
+        }
 
     def supervisor(self, member) -> int | None:
         """The head of the member's unit, or for a head (or a unit without one) the nearest
@@ -392,7 +449,13 @@ class _MonthHistory:
         """In two of the months a struggling staff member leaves overdue work unfinished."""
         if index not in (1, 4):
             return
-        staff = [m for m in members if not m.is_leader and self.level(m.cadre_id) < 0.57]
+        staff = [
+            m
+            for m in members
+            if not m.is_leader
+            and self.level(m.cadre_id) < STRUGGLING
+            and self.pattern(m) != EQUALIZING
+        ]
         if not staff:
             return
         member = self.rng.choice(staff)
@@ -446,29 +509,31 @@ class _MonthHistory:
             lines.append((scorecard, shares))
 
         month_noise = {m.cadre_id: rng.uniform(-0.03, 0.03) for m in members}
+        level_of = {m.cadre_id: self.level(m.cadre_id) + month_noise[m.cadre_id] for m in members}
         for m in members:
-            base = self.level(m.cadre_id) + month_noise[m.cadre_id]
+            base = level_of[m.cadre_id]
             card(
-                m.cadre_id,
-                m.cadre_id,
-                ScorecardKind.SELF,
-                rng.randint(18, 25),
-                {c: base + 0.05 + rng.uniform(-0.02, 0.04) for c in self.general},
+                m.cadre_id, m.cadre_id, ScorecardKind.SELF, rng.randint(18, 25), self._own(m, base)
             )
             boss = self.supervisor(m)
             if boss is None:
                 continue
-            shares = {c: base + rng.uniform(-0.04, 0.03) for c in self.general}
+            shares = self._supervisor(m, base, boss)
             if m.cadre_id not in with_tasks:
-                shares[self.task_criterion] = min(0.97, base) - rng.uniform(0, 0.05)
+                shares[self.task_criterion] = (
+                    1.0 if self._equalized(m, boss) else min(0.97, base) - rng.uniform(0, 0.05)
+                )
             card(m.cadre_id, boss, ScorecardKind.SUPERVISOR, rng.randint(28, 30), shares)
-        level_of = {m.cadre_id: self.level(m.cadre_id) + month_noise[m.cadre_id] for m in members}
-        for rater_id, ratee_id in PeerAssignment.objects.filter(period=period).values_list(
-            "rater_id", "ratee_id"
-        ):
-            if rng.random() < 0.08:  # a few peers never submit
-                continue
-            shares = {c: level_of[ratee_id] + rng.uniform(-0.06, 0.05) for c in self.general}
+        member_of = {m.cadre_id: m for m in members}
+        for rater_id, ratee_id, always in self._peer_pairs(period, member_of):
+            ratee = member_of[ratee_id]
+            if always:
+                shares = dict.fromkeys(self.general, 1.0)
+            elif self.pattern(ratee) == EQUALIZING:
+                shares = dict.fromkeys(self.general, EQUAL_SHARE)
+            else:  # raters differ: some mark a colleague up, some down
+                share = _general_share(level_of[ratee_id]) + rng.uniform(-0.08, 0.08)
+                shares = {c: share + rng.uniform(-0.06, 0.05) for c in self.general}
             card(ratee_id, rater_id, ScorecardKind.PEER, rng.randint(26, 27), shares)
         Scorecard.objects.bulk_create(cards, batch_size=2000)
         ScoreLine.objects.bulk_create(
@@ -480,9 +545,57 @@ class _MonthHistory:
             batch_size=5000,
         )
 
+    def _equalized(self, member, boss) -> bool:
+        """Scored by the head of an equalizing unit (its head is scored from above)."""
+        return self.pattern(member) == EQUALIZING and boss == self.heads.get(member.unit_id)
+
+    def _own(self, member, base) -> dict:
+        """Self-assessment shares of each general criterion."""
+        if self.pattern(member) == EQUALIZING:
+            return dict.fromkeys(self.general, EQUAL_SHARE)
+        if self.pattern(member) == SELF_INFLATING:
+            return {c: self.rng.uniform(0.96, 1.0) for c in self.general}
+        share = _general_share(base) + 0.05
+        return {c: share + self.rng.uniform(-0.02, 0.04) for c in self.general}
+
+    def _supervisor(self, member, base, boss) -> dict:
+        if self._equalized(member, boss):
+            return dict.fromkeys(self.general, EQUAL_SHARE)
+        share = _general_share(base)
+        return {c: share + self.rng.uniform(-0.04, 0.03) for c in self.general}
+
+    def _peer_pairs(self, period, member_of):
+        """(rater, ratee, gives full marks) of every submitted peer scorecard: the assigned
+        pairs but a few that never submit (every ratee keeps `MIN_PEER_CARDS`), and the
+        reciprocal pairs, who also rate each other when not assigned (as the command line
+        may import)."""
+        assigned = list(
+            PeerAssignment.objects.filter(period=period)
+            .order_by("pk")
+            .values_list("rater_id", "ratee_id")
+        )
+        mutual = {
+            (a, b)
+            for pair in self.pairs
+            for a, b in (pair, pair[::-1])
+            if a in member_of and b in member_of
+        }
+        given = [*assigned, *sorted(mutual - set(assigned))]
+        left = Counter(ratee for _rater, ratee in given)
+        for rater, ratee in given:
+            always = rater in self.lenient or (rater, ratee) in mutual
+            if not always and left[ratee] > MIN_PEER_CARDS and self.rng.random() < 0.08:
+                left[ratee] -= 1  # a few peers never submit
+                continue
+            yield rater, ratee, always
+
     def _adjust(self, period, members, index):
         rng = self.rng
-        staff = [m for m in members if not m.is_leader and m.cadre_id != self.canbo.pk]
+        staff = [
+            m
+            for m in members
+            if not m.is_leader and m.cadre_id != self.canbo.pk and self.pattern(m) != EQUALIZING
+        ]
         if not staff:
             return
         rows = [
@@ -521,7 +634,9 @@ class _MonthHistory:
             size[m.unit_id] += 1
         rows = list(PeriodUnit.objects.filter(period=period))
         for row in rows:
-            row.pool = size[row.unit_id] * self.rng.choice(POOL_PER_MEMBER)
+            per_member = POOL_PER_MEMBER.get(_suffix(self.units[row.unit_id]), 500_000)
+            amount = size[row.unit_id] * per_member * self.rng.uniform(0.85, 1.15)
+            row.pool = int(round(amount, -5))
         PeriodUnit.objects.bulk_update(rows, ["pool"])
 
     def _dates_as_lived(self, period, newest):
@@ -588,7 +703,7 @@ class _MonthHistory:
             )
             cards.append(scorecard)
             criteria = self.general if submitted else self.general[:2]
-            share = self.level(cadre_id) + 0.05
+            share = _general_share(self.level(cadre_id)) + 0.05
             lines.extend(
                 ScoreLine(
                     scorecard=scorecard,

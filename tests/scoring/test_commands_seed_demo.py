@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import io
 import time
+from collections import Counter
+from decimal import Decimal
+from statistics import mean, pstdev
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.utils import timezone
 
+from scoring.dashboard import dashboard_data
 from scoring.models import (
     Adjustment,
     Appeal,
@@ -17,12 +21,13 @@ from scoring.models import (
     AuditEntry,
     PeerAssignment,
     Period,
+    PeriodMember,
     PeriodUnit,
     Phase,
     Result,
     Scorecard,
 )
-from units.models import Cadre
+from units.models import Cadre, Unit
 
 pytestmark = pytest.mark.django_db
 
@@ -97,3 +102,74 @@ def test_the_current_month_is_open_for_self_assessment_with_peers(seeded):
     assert set(cards.values_list("kind", flat=True)) == {"self"}
     canbo = Cadre.objects.get(user__username="canbo")
     assert not cards.filter(rater=canbo).exists()
+
+
+# --- what the dashboards should find in the decided months --------------------------------
+
+DECIDED = [Phase.LOCKED, Phase.APPEALS]
+
+
+def flags_of(month):
+    """(unit code, flag kind) of every flag the ward's dashboard raises in `month`."""
+    code_of = dict(Unit.objects.values_list("pk", "code"))
+    data = dashboard_data(Unit.objects.get(code="HH"), month, [month], with_trend=False)
+    return {(code_of[flag.unit_id], str(flag.kind)) for flag in data.flags}
+
+
+def test_each_decided_month_shows_the_warning_signs_where_the_demo_put_them(seeded):
+    """Equal scoring in HH-DV, self-inflation in HH-VHXH, a lenient peer in HH-VP, a reciprocal
+    pair in HH-KT (chance may add a flag elsewhere, such as a small team all in tier B)."""
+    expected = {
+        ("HH-DV", "equalization"),
+        ("HH-VHXH", "self_inflation"),
+        ("HH-VP", "leniency"),
+        ("HH-KT", "reciprocal"),
+    }
+    for period in months()[:-1]:
+        assert expected <= flags_of(period.month), period.month
+
+
+def test_the_equalizing_department_gives_its_staff_one_same_total(seeded):
+    for period in months()[:-1]:
+        staff = Result.objects.filter(period=period, unit__code="HH-DV", is_leader=False)
+        assert staff.count() >= 10
+        assert set(staff.values_list("total", flat=True)) == {Decimal("89.50")}
+        assert set(staff.values_list("tier", flat=True)) == {"B"}
+
+
+def test_decided_totals_spread_around_75_with_every_tier_each_month(seeded):
+    totals = [
+        float(total)
+        for total in Result.objects.filter(period__phase__in=DECIDED, rated=True).values_list(
+            "total", flat=True
+        )
+    ]
+    assert 71 <= mean(totals) <= 80
+    assert 10 <= pstdev(totals) <= 16
+    for period in months()[:-1]:
+        tiers = Counter(Result.objects.filter(period=period).values_list("tier", flat=True))
+        assert tiers["A"] >= 3 and tiers["B"] > tiers["A"] and tiers["C"] >= 5, period.month
+    assert Result.objects.filter(period__phase__in=DECIDED, tier="D").count() >= 6
+
+
+def test_every_ratee_has_at_least_three_peer_scorecards(seeded):
+    for period in months()[:-1]:
+        members = PeriodMember.objects.filter(period=period).values_list("cadre_id", flat=True)
+        cards = Counter(
+            Scorecard.objects.filter(period=period, kind="peer", status="submitted").values_list(
+                "ratee_id", flat=True
+            )
+        )
+        assert min(cards[cadre] for cadre in members) >= 3, period.month
+
+
+def test_reward_pools_per_member_differ_between_units(seeded):
+    for period in months()[:-1]:
+        size = Counter(PeriodMember.objects.filter(period=period).values_list("unit_id", flat=True))
+        per_member = [
+            pool / size[unit]
+            for unit, pool in PeriodUnit.objects.filter(period=period).values_list(
+                "unit_id", "pool"
+            )
+        ]
+        assert max(per_member) >= 2 * min(per_member) > 0, period.month
