@@ -144,9 +144,11 @@ def _csv_records(data):
     try:
         yield from reader
     except csv.Error as exc:
-        raise ImportFailed(
-            [RowError(reader.line_num, "", _("Unreadable CSV: %(e)s") % {"e": exc})]
-        ) from exc
+        if "field larger than field limit" in str(exc):  # the csv module's one error here
+            message = _("A cell holds more than %(n)s characters.") % {"n": csv.field_size_limit()}
+        else:
+            message = _("Unreadable CSV: %(e)s") % {"e": exc}
+        raise ImportFailed([RowError(reader.line_num, "", message)]) from exc
 
 
 def _not_a_workbook(row=1):
