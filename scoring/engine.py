@@ -309,11 +309,16 @@ def task_ratios(tasks: Iterable[TaskInput], regulation: Regulation = ND335) -> T
             continue
         qn += weight
         if task.accepted:
-            ql += weight * max(ZERO, 1 - error_step * task.errors)
-        pg += weight * max(ZERO, 1 - delay_step * task.delays)
+            ql += _kept(weight, error_step, task.errors)
+        pg += _kept(weight, delay_step, task.delays)
     if total_weight == 0:
         return None
     return TaskRatios(qn / total_weight, ql / total_weight, pg / total_weight)
+
+
+def _kept(weight: Fraction, step: Fraction, count: int) -> Fraction:
+    """The weight a task keeps after `count` steps down (25% each by default), floor 0."""
+    return weight if count == 0 else weight * max(ZERO, 1 - step * count)
 
 
 def task_score(ratios: TaskRatios, regulation: Regulation = ND335) -> Fraction:
@@ -601,27 +606,37 @@ def _within(points: Number, maximum: Fraction) -> bool:
 def _score_general(work: _Work, general: Mapping[str, Fraction], regulation: Regulation) -> None:
     cadre = work.cadre
     _check_points(cadre, general)
-    self_parts, peer_parts, supervisor_parts, values = [], [], [], []
-    for code in general:
-        own = cadre.self_points.get(code)
-        peer = trimmed_peer_mean(cadre.peer_points.get(code, ()), regulation.peer_trim_min)
-        supervisor = cadre.supervisor_points.get(code)
-        if own is not None:
-            self_parts.append(exact(own))
-        if peer is not None:
-            peer_parts.append(peer)
-        if supervisor is not None:
-            supervisor_parts.append(exact(supervisor))
-        values.append(general_value(own, peer, supervisor, regulation))
-    work.self_score = sum(self_parts, ZERO) if self_parts else None
-    work.peer_score = sum(peer_parts, ZERO) if peer_parts else None
-    work.supervisor_score = sum(supervisor_parts, ZERO) if supervisor_parts else None
-    if not supervisor_parts:
+    # (self, peer mean, supervisor) of each criterion, None where missing
+    parts = [
+        (
+            cadre.self_points.get(code),
+            trimmed_peer_mean(cadre.peer_points.get(code, ()), regulation.peer_trim_min),
+            cadre.supervisor_points.get(code),
+        )
+        for code in general
+    ]
+    own, peer, supervisor = zip(*parts, strict=True) if parts else ((), (), ())
+    work.self_score = _sum_present(own)
+    work.peer_score = _sum_present(peer)
+    work.supervisor_score = _sum_present(supervisor)
+    supervised = sum(1 for _, _, supervisor in parts if supervisor is not None)
+    if not supervised:
         work.supervisor_missing = REASON_NO_SUPERVISOR
-    elif len(supervisor_parts) < len(general):
+    elif supervised < len(general):
         work.supervisor_missing = REASON_SUPERVISOR_INCOMPLETE
+    elif len({(own is None, peer is None) for own, peer, _ in parts}) == 1:
+        # The same parts are present in every criterion, so the same weights apply to each:
+        # the sum of the criteria's values is the value of the parts' sums (exactly).
+        work.general = general_value(
+            work.self_score, work.peer_score, work.supervisor_score, regulation
+        )
     else:
-        work.general = sum(values, ZERO)
+        work.general = sum((general_value(*p, regulation) for p in parts), ZERO)
+
+
+def _sum_present(values: Iterable[Number | None]) -> Fraction | None:
+    present = [exact(v) for v in values if v is not None]
+    return sum(present, ZERO) if present else None
 
 
 def _manual_task(work: _Work, regulation: Regulation) -> None:

@@ -328,6 +328,28 @@ def test_general_parts_are_sums_over_criteria():
     assert (result.general.shown, result.total.shown) == (D("28.93"), D("96.93"))
 
 
+def test_criteria_missing_different_parts_are_weighted_each_on_its_own():
+    """Self given for G1 only, peers for G2 only: each criterion lends its own missing weight,
+    so G is the sum of the criteria's values, not the value of the parts' sums."""
+    supervisor = {"G1": D(4), "G2": D(4), "G3": D(4), "G4": D(8), "G5": D(4)}
+    result = decide(
+        CadreInput(
+            "C1",
+            "U",
+            "staff",
+            self_points={"G1": D(5)},
+            peer_points={"G2": (D(2), D(3), D(4))},
+            supervisor_points=supervisor,
+            manual_task_score=D(60),
+        )
+    ).cadre("C1")
+    g1 = (F(1, 5) * 5 + F(1, 2) * 4) / F(7, 10)
+    g2 = (F(3, 10) * 3 + F(1, 2) * 4) / F(4, 5)
+    assert result.general.exact == g1 + g2 + 4 + 8 + 4
+    # The parts' sums would give another value: the shortcut must not apply here.
+    assert result.general.exact != general_value(D(5), D(3), D(24))
+
+
 def test_peer_part_shows_the_trimmed_mean_summed_over_criteria():
     peers = {code: [D(1), D(2), D(3), D(4), D(5)] for code in FULL_MARKS}
     result = decide(cadre("C1", "80", peer_points=peers)).cadre("C1")
