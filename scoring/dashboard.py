@@ -34,9 +34,11 @@ from django.utils.translation import gettext as _
 from directives.models import Criterion, CriterionGroup, Task
 from scoring.flags import (
     Flag,
+    FlagKind,
     PeerCard,
     Person,
     equalization_flags,
+    flag_label,
     leniency_flags,
     population_sd_from_sums,
     reciprocal_flags,
@@ -354,12 +356,38 @@ def month_flags(
 # --- the dashboard -------------------------------------------------------------------------
 
 
+FLAGS_SHOWN = 10  # a row's flags listed on the dashboard; its own dashboard lists them all
+
+
 @dataclass
 class LeagueRow:
+    """The unit's own members (level 0) or a direct subunit with its whole subtree (level 1)."""
+
     unit: Unit
     level: int
     stats: Stats
-    flags: list[Flag]
+    flags: list[Flag]  # of the unit's own members, or of every unit of the subunit's subtree
+    flagged_names: dict[int, str] = field(default_factory=dict)  # flagged unit id -> name
+
+    @property
+    def flag_counts(self) -> list[tuple[FlagKind, str, int]]:
+        """(kind, label, how many) of the row's flags, kinds in a fixed order."""
+        counts: dict[FlagKind, int] = {}
+        for flag in self.flags:
+            counts[flag.kind] = counts.get(flag.kind, 0) + 1
+        return [(kind, flag_label(kind), n) for kind, n in sorted(counts.items())]
+
+    @property
+    def flags_shown(self) -> list[tuple[Flag, str]]:
+        """The first flags with the name of the unit flagged when it is below the row's."""
+        return [
+            (flag, "" if flag.unit_id == self.unit.pk else self.flagged_names[flag.unit_id])
+            for flag in self.flags[:FLAGS_SHOWN]
+        ]
+
+    @property
+    def flags_hidden(self) -> int:
+        return max(0, len(self.flags) - FLAGS_SHOWN)
 
 
 LEAGUE_SORTS: dict[str, Callable[[LeagueRow], object]] = {
@@ -402,12 +430,16 @@ class Dashboard:
     league: list[LeagueRow]
     sort: str
     flags: list[Flag]
-    flag_groups: list[tuple[Unit, list[Flag]]]
     trend: dict | None = None
 
     @property
     def flagged_units(self) -> int:
-        return len(self.flag_groups)
+        return len({flag.unit_id for flag in self.flags})
+
+    @property
+    def flagged_rows(self) -> list[LeagueRow]:
+        """The league's rows with flags, in tree order: the flags section's groups."""
+        return sorted((r for r in self.league if r.flags), key=lambda r: r.unit.path)
 
 
 def dashboard_data(
@@ -436,25 +468,25 @@ def dashboard_data(
 
     current = {uid: s for (m, uid), s in stats.items() if m == month}
     flags = month_flags(current, peer_cards(unit, month), viewer_code=viewer_code)
-    by_unit: dict[int, list[Flag]] = {}
-    for flag in flags:
-        by_unit.setdefault(flag.unit_id, []).append(flag)
+    flags.sort(key=lambda f: (by_id[f.unit_id].path, f.kind, f.reason))
 
+    # A row per direct subunit (its whole subtree added up) and one for the unit's own
+    # members: a city's dashboard compares its wards, each ward's its departments.
+    series_of = _series_of(unit, by_id)
+    rows: dict[int, LeagueRow] = {}
     summary = Stats()
-    rows = []
     for unit_id, unit_stats in current.items():
         summary.add(unit_stats)
-        row_unit = by_id[unit_id]
-        rows.append(
-            LeagueRow(row_unit, row_unit.depth - unit.depth, unit_stats, by_unit.get(unit_id, []))
-        )
-    league, sort = sort_league(rows, sort)
-    flags.sort(key=lambda f: (by_id[f.unit_id].path, f.kind, f.reason))
-    groups = [
-        (by_id[unit_id], by_unit[unit_id])
-        for unit_id in sorted(by_unit, key=lambda i: by_id[i].path)
-    ]
-    dashboard = Dashboard(unit, month, window, summary, league, sort, flags, groups)
+        target = series_of[unit_id]
+        if target.pk not in rows:
+            rows[target.pk] = LeagueRow(target, 0 if target.pk == unit.pk else 1, Stats(), [])
+        rows[target.pk].stats.add(unit_stats)
+    for flag in flags:
+        row = rows[series_of[flag.unit_id].pk]
+        row.flags.append(flag)
+        row.flagged_names[flag.unit_id] = by_id[flag.unit_id].name
+    league, sort = sort_league(list(rows.values()), sort)
+    dashboard = Dashboard(unit, month, window, summary, league, sort, flags)
     if with_trend:
         dashboard.trend = _trend(unit, window, stats, by_id)
     return dashboard

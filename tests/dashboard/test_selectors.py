@@ -236,3 +236,47 @@ class TestCadre:
         [adjustment] = selectors.adjustments_of(months.results.staff_a)
         assert adjustment.reason == "Đi họp muộn"
         assert list(selectors.adjustments_of(months.results.feb_a)) == []
+
+
+class TestLeagueOfACity:
+    """A row per direct subunit, its whole subtree added up, and one for the own members."""
+
+    def inflating_b(self, org, months):
+        for i in range(5):
+            ResultFactory(
+                period=months.march,
+                unit=org.b,
+                total=Decimal("80"),
+                tier="B",
+                self_score=Decimal("29"),
+                supervisor_score=Decimal("20"),
+                cadre=member(org.b, code=f"E{i}"),
+            )
+
+    def test_each_ward_is_one_row_with_its_departments_added_up(self, org, months):
+        data = board(org.city)
+        rows = {r.unit.code: r for r in data.league}
+        assert set(rows) == {"W1", "W2"}
+        assert all(r.level == 1 for r in rows.values())
+        # W1: its leader, both heads and three staff rated in March (the one on leave not)
+        assert (rows["W1"].stats.rated, rows["W1"].stats.results) == (6, 7)
+        assert rows["W1"].stats.tiers == {"A": 1, "B": 3, "C": 1, "D": 1}
+        assert rows["W2"].stats.rated == 1
+        assert data.summary.rated == 7
+
+    def test_a_departments_flags_show_on_its_wards_row_naming_the_department(self, org, months):
+        self.inflating_b(org, months)
+        w1 = next(r for r in board(org.city).league if r.unit.code == "W1")
+        assert [(f.kind, where) for f, where in w1.flags_shown] == [
+            (FlagKind.SELF_INFLATION, "Phòng B")
+        ]
+        assert [(k, n) for k, _label, n in w1.flag_counts] == [(FlagKind.SELF_INFLATION, 1)]
+
+    def test_a_row_lists_ten_flags_and_counts_the_rest(self, org, months):
+        self.inflating_b(org, months)
+        w1 = next(r for r in board(org.city).league if r.unit.code == "W1")
+        flag = w1.flags[0]
+        w1.flags.extend([flag] * 11)
+        assert len(w1.flags_shown) == selectors.FLAGS_SHOWN == 10
+        assert w1.flags_hidden == 2
+        assert [(k, n) for k, _label, n in w1.flag_counts] == [(FlagKind.SELF_INFLATION, 12)]

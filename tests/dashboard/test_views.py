@@ -385,3 +385,11 @@ class TestCachedPages:
         assert "Số người được xếp loại" in client.get(DASHBOARD).content.decode()
         client.cookies["django_language"] = "en"
         assert "Cadres rated" in client.get(DASHBOARD).content.decode()
+
+
+def test_the_citys_dashboard_compares_its_wards_and_opens_theirs(login, org, months):
+    page = login(org.admin).get(DASHBOARD + "?unit=HN&month=2026-03").content.decode()
+    assert page.count("data-unit=") == 2
+    assert 'data-unit="W1"' in page and 'data-unit="W2"' in page
+    assert 'data-unit="W1-A"' not in page
+    assert f'href="{DASHBOARD}?unit=W1&amp;month=2026-03"' in page
