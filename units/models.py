@@ -89,10 +89,9 @@ class Unit(models.Model):
 
     def clean(self):
         super().clean()
-        under_itself = self.parent_id == self.pk or (
-            self.path and self.parent.path.startswith(self.path)
-        )
-        if self.parent_id and self.pk and under_itself:
+        if self.parent_id is None or self.pk is None:
+            return  # a root, or a new unit: nothing can lie under it yet
+        if self.parent_id == self.pk or self.parent.path.startswith(self.path):
             raise ValidationError({"parent": _("A unit cannot be placed under itself.")})
 
     def _move_descendants(self, old_path):

@@ -18,6 +18,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.apps import apps
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -25,7 +26,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
@@ -39,11 +40,11 @@ from scoring.imports import (
     pools_import,
     scores_import,
 )
-from scoring.models import Phase
+from scoring.models import Adjustment, PeriodUnit, Phase, ScoreLine
 from scoring.services_month import supervisor_grid_import
 from tests.month.conftest import open_month
 from units import tabular
-from units.models import Unit
+from units.models import Cadre, Unit
 from units.services import CADRE_COLUMNS, UNIT_COLUMNS, cadres_import, units_import
 from units.tabular import XLSX_MAGIC, ImportFailed
 
@@ -164,18 +165,29 @@ def attempt(kind, world, data):
         try:
             run_import(kind, world, data)
         except ImportFailed as failure:
+            event("refused")
             assert_clear(failure, kind)
             assert snapshot() == before
         else:
-            assert all(t.weight > 0 for t in Task.objects.all())
+            event("imported")
+            assert_valid_rows()
         transaction.set_rollback(True)
+
+
+def assert_valid_rows():
+    """What an import wrote passes the models' own validation (SQLite checks no length)."""
+    for model in (Unit, Cadre, Task, Adjustment, PeriodUnit, ScoreLine):
+        for obj in model.objects.all():
+            obj.full_clean(validate_unique=False, validate_constraints=False)
+    assert all(t.weight > 0 for t in Task.objects.all())
 
 
 # --- strategies ----------------------------------------------------------------------------
 
 
 def cell_values(column, text):
-    return st.one_of(st.sampled_from(PLAUSIBLE.get(column.strip().lower(), [""]) + ABSURD), text)
+    plausible = PLAUSIBLE.get(column.strip().lower(), [""])
+    return st.one_of(st.sampled_from(plausible), st.sampled_from(plausible + ABSURD), text)
 
 
 @st.composite
@@ -475,6 +487,15 @@ def test_a_unit_chain_too_deep_for_its_path_is_a_row_error():
     deep = [e.row for e in failure.value.errors]
     assert deep == list(range(34, 42)) and not Unit.objects.filter(code__in=codes).exists()
     assert units_import(data="\n".join(lines[:33]).encode())["created"] == 32
+
+
+def test_a_root_unit_passes_its_own_validation(org):
+    """Found by the fuzzer's check of what an import wrote: Unit.clean raised AttributeError
+    for a unit without a parent (a 500 when a city was edited in the admin)."""
+    org.city.full_clean()
+    org.city.parent = org.a
+    with pytest.raises(ValidationError):
+        org.city.full_clean()
 
 
 def test_the_command_line_refuses_a_file_over_the_limit_in_vietnamese(settings, tmp_path):
