@@ -139,18 +139,20 @@ def _check_unit_cycles(errors, parsed, in_file, existing):
             return None
         return unit.path.strip("/").split("/")[-2]
 
+    loops = {}  # code -> whether its parent chain loops; each chain is walked once (linear)
     for row, code, *_rest in parsed:
         if not code:
             continue
-        seen, current = {code}, parent_of(code)
-        while current:
-            if current in seen:
-                RowChecker(errors, row).fail(
-                    "parent_code", _("The parent chain loops back to “%(code)s”.") % {"code": code}
-                )
-                break
-            seen.add(current)
+        walk, current = {}, code  # insertion-ordered, for membership in O(1)
+        while current and current not in loops and current not in walk:
+            walk[current] = True
             current = parent_of(current) if (current in in_file or current in existing) else None
+        looped = current in walk or loops.get(current, False)
+        loops.update(dict.fromkeys(walk, looped))
+        if looped:
+            RowChecker(errors, row).fail(
+                "parent_code", _("The parent chain loops back to “%(code)s”.") % {"code": code}
+            )
 
 
 @transaction.atomic
