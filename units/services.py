@@ -78,10 +78,11 @@ def units_import(*, data: bytes) -> dict:
         raise ImportFailed(errors)
 
     created = updated = 0
+    moved = False  # once a unit has moved, paths held in memory may be stale
     done: dict[str, Unit] = {}
 
     def place(code):
-        nonlocal created, updated
+        nonlocal created, updated, moved
         if code in done:
             return done[code]
         name, kind, parent_code = in_file[code]
@@ -89,11 +90,15 @@ def units_import(*, data: bytes) -> dict:
         if parent_code:
             parent = place(parent_code) if parent_code in in_file else existing[parent_code]
         unit = existing.get(code) or Unit(code=code)
+        for held in (parent, unit):
+            if moved and held is not None and held.pk:
+                held.refresh_from_db(fields=["path", "depth"])
         changed = unit.pk is None or (unit.name, unit.kind, unit.parent_id) != (
             name,
             kind,
             parent.pk if parent else None,
         )
+        moved = moved or (unit.pk is not None and unit.parent_id != (parent and parent.pk))
         unit.name, unit.kind, unit.parent = name, kind, parent
         if changed:
             created += unit.pk is None
@@ -132,12 +137,15 @@ def _check_unit_paths(errors, parsed, in_file, existing):
 
 def _check_unit_cycles(errors, parsed, in_file, existing):
     def parent_of(code):
+        """The next unit up whose parent the file sets: a unit outside the file keeps its
+        ancestors, so its chain goes on at the nearest of them that is in the file."""
         if code in in_file:
             return in_file[code][2]
         unit = existing.get(code)
-        if unit is None or unit.parent_id is None:
+        if unit is None:
             return None
-        return unit.path.strip("/").split("/")[-2]
+        ancestors = unit.path.strip("/").split("/")[:-1]
+        return next((a for a in reversed(ancestors) if a in in_file), None)
 
     loops = {}  # code -> whether its parent chain loops; each chain is walked once (linear)
     for row, code, *_rest in parsed:

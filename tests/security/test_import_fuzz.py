@@ -490,6 +490,24 @@ def test_a_unit_chain_too_deep_for_its_path_is_a_row_error():
     assert units_import(data="\n".join(lines[:33]).encode())["created"] == 32
 
 
+def test_a_unit_moved_under_its_own_descendant_is_refused(org):
+    """Found by the fuzzer on PostgreSQL: HN moved under W1-A (HN > W1 > W1-A) was imported,
+    the cycle check stopping at W1, a unit neither in the file nor fetched."""
+    with pytest.raises(ImportFailed) as failure:
+        units_import(data="code,name,kind,parent_code\nHN,Hà Nội,city,W1-A\n".encode())
+    assert [(e.row, e.column) for e in failure.value.errors] == [(2, "parent_code")]
+    assert Unit.objects.get(code="HN").parent is None
+
+
+def test_a_new_unit_under_a_unit_whose_ancestor_moves_in_the_same_file(org):
+    """W1 moves under W2, then a new unit goes under W1-A: its path follows the move (it was
+    built from W1-A's path as read before the move)."""
+    data = "code,name,kind,parent_code\nW1,Phường Một,ward,W2\nNEW,Mới,dept,W1-A\n"
+    units_import(data=data.encode())
+    assert Unit.objects.get(code="NEW").path == "/HN/W2/W1/W1-A/NEW/"
+    assert Unit.objects.get(code="W1-A").path == "/HN/W2/W1/W1-A/"
+
+
 def test_a_long_chain_of_units_is_checked_in_linear_time():
     """The cycle check walked every unit's whole chain: 30,000 nested units took about a
     minute (quadratic); now each chain is walked once. Such a chain is too deep anyway."""
