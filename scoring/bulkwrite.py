@@ -7,20 +7,22 @@ takes the rows as a stream, several times faster, and needs no parameter limit.
 
 import json
 import sqlite3
+from collections.abc import Iterable
 from contextlib import contextmanager
 
 from django.db import connection, models
 
 
-def insert_all(model: type[models.Model], objects: list[models.Model]) -> None:
-    """Insert unsaved instances (primary keys from the table's sequence); no signals."""
-    if not objects:
-        return
+def insert_all(model: type[models.Model], objects: Iterable[models.Model]) -> None:
+    """Insert unsaved instances (primary keys from the table's sequence); no signals.
+
+    On PostgreSQL the instances are streamed: a generator keeps one row in memory at a time.
+    """
     if connection.vendor == "postgresql":
         _copy(model, objects)
     else:
         with _whole_inserts():
-            model.objects.bulk_create(objects)
+            model.objects.bulk_create(list(objects))
 
 
 def _copy(model, objects):

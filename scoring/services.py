@@ -24,6 +24,7 @@ Choices the spec left open:
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import defaultdict
 from decimal import Decimal, InvalidOperation
@@ -879,8 +880,10 @@ def period_decide(*, period, user=None, enforce_phase=True) -> Period:
         )
     inputs = period_inputs(period)
     outcome = inputs.decide()
+    # The engine's inputs are done with: let their memory go before the results are written.
+    inputs = dataclasses.replace(inputs, cadres=())
     Result.objects.filter(period=period).delete()
-    insert_all(Result, [_result_row(period, inputs, r) for r in outcome.cadres])
+    insert_all(Result, (_result_row(period, inputs, r) for r in outcome.cadres))
     PeriodUnitResult.objects.filter(period=period).delete()
     insert_all(
         PeriodUnitResult,
