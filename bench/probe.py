@@ -81,8 +81,9 @@ def _p95(samples):
 
 def grid(month, saves):
     """Heads save supervisor rows of their own department's grid, one after another, through
-    the whole Django stack (test client, no network); the floor is the signed-in floor view
-    through the same stack. Prints JSON: p95 of each in milliseconds, and the saves refused."""
+    the whole Django stack (test client, no network); the floor is the empty signed-in page
+    (bench/urls.py) through the same stack. Prints JSON: p95 of each in milliseconds, and the
+    saves refused."""
     import json
     import random
 

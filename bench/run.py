@@ -53,7 +53,7 @@ class Report:
 def django_env(database_url):
     return {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "bench.settings",  # the app plus its floor view
+        "DJANGO_SETTINGS_MODULE": "bench.settings",  # the app plus its floor page
         "DATABASE_URL": database_url,
         "DEBUG": "False",
         "SECRET_KEY": "bench-" + "x" * 60,
@@ -215,7 +215,7 @@ def main():
         "grid row save p95",
         f"{saves['p95_ms']:.0f}",
         "ms",
-        f"{saves['floor_p95_ms']:.0f} ms (signed-in floor view)",
+        f"{saves['floor_p95_ms']:.0f} ms (empty signed-in page)",
         saves["p95_ms"] / max(saves["floor_p95_ms"], 0.01),
         "<= 150 ms, none refused",
         args.smoke or (saves["p95_ms"] <= 150 and saves["refused"] == 0),
@@ -229,9 +229,7 @@ def main():
     floor_rps = results["floor"]["rps"]
     healthz = results["healthz"]
     report.line("/healthz, no session", f"{healthz['rps']:.0f}", "req/s", None, None, "—", True)
-    report.line(
-        "signed-in trivial view (floor)", f"{floor_rps:.0f}", "req/s", None, None, "—", True
-    )
+    report.line("empty signed-in page (floor)", f"{floor_rps:.0f}", "req/s", None, None, "—", True)
     for name in pages:
         r = results[name]
         share = r["rps"] / floor_rps
