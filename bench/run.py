@@ -9,6 +9,7 @@ when a target is missed (`--smoke` reports without failing, for CI).
 """
 
 import argparse
+import concurrent.futures
 import json
 import os
 import re
@@ -19,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -128,6 +130,21 @@ def wrk(url, cookie, seconds, script):
     return json.loads(re.search(r"^JSON (.*)$", out, re.M).group(1))
 
 
+def first_views(url, cookie, workers=2):
+    """Seconds of the slowest of `workers` simultaneous first views: each worker renders the
+    page once (its cache is empty), then serves its copy; the load runs measure the copies."""
+
+    def fetch(_):
+        request = urllib.request.Request(url, headers={"Cookie": f"sessionid={cookie}"})
+        started = time.perf_counter()
+        with urllib.request.urlopen(request, timeout=600) as response:
+            response.read()
+        return time.perf_counter() - started
+
+    with concurrent.futures.ThreadPoolExecutor(workers * 2) as pool:
+        return max(pool.map(fetch, range(workers * 2)))
+
+
 def web(env, seconds, pages):
     run([PY, "manage.py", "collectstatic", "--no-input", "-v0"], env)
     port = free_port()
@@ -162,6 +179,7 @@ def web(env, seconds, pages):
             "floor": wrk(f"{base}/bench/floor/", cookie, seconds, f.name),
         }
         for name, path in pages.items():
+            results[f"{name} first"] = first_views(f"{base}{path}", cookie)
             wrk(f"{base}{path}", cookie, 1, f.name)  # warm up
             results[name] = wrk(f"{base}{path}", cookie, seconds, f.name)
         return results
@@ -231,6 +249,8 @@ def main():
     report.line("/healthz, no session", f"{healthz['rps']:.0f}", "req/s", None, None, "—", True)
     report.line("empty signed-in page (floor)", f"{floor_rps:.0f}", "req/s", None, None, "—", True)
     for name in pages:
+        first = results[f"{name} first"]
+        report.line(f"{name} first view", f"{first * 1000:.0f}", "ms", None, None, "—", True)
         r = results[name]
         share = r["rps"] / floor_rps
         report.line(

@@ -62,6 +62,7 @@ TIERS = ("A", "B", "C", "D")
 RATED = Q(rated=True, tier__in=TIERS)
 ON_TIME = Q(completed_on__isnull=False, completed_on__lte=F("effective_deadline"))
 TREND_MONTHS = 12
+TREND_SERIES = 12  # subunits drawn in the trend charts, the largest first
 RANKING_PAGE_SIZE = 50
 NOT_RATED = "none"  # the ranking's tier filter for results without a tier
 
@@ -357,6 +358,7 @@ def month_flags(
 
 
 FLAGS_SHOWN = 10  # a row's flags listed on the dashboard; its own dashboard lists them all
+FLAGGED_ROWS_SHOWN = 10  # rows whose flags are listed; the others show their counts only
 
 
 @dataclass
@@ -438,8 +440,15 @@ class Dashboard:
 
     @property
     def flagged_rows(self) -> list[LeagueRow]:
-        """The league's rows with flags, in tree order: the flags section's groups."""
-        return sorted((r for r in self.league if r.flags), key=lambda r: r.unit.path)
+        """The league's rows with flags, in tree order: the flags section's groups (at most
+        FLAGGED_ROWS_SHOWN, most flags first; a city has a hundred wards)."""
+        flagged = sorted((r for r in self.league if r.flags), key=lambda r: -len(r.flags))
+        return sorted(flagged[:FLAGGED_ROWS_SHOWN], key=lambda r: r.unit.path)
+
+    @property
+    def flagged_rows_hidden(self) -> list[LeagueRow]:
+        shown = {r.unit.pk for r in self.flagged_rows}
+        return [r for r in self.league if r.flags and r.unit.pk not in shown]
 
 
 def dashboard_data(
@@ -531,9 +540,18 @@ def _trend(unit: Unit, window: list[str], stats: dict, units: dict[int, Unit]) -
         target = series_of[unit_id]
         per_series.setdefault(target.pk, {m: Stats() for m in window})[month].add(unit_stats)
         whole[month].add(unit_stats)
-    ordered = sorted(per_series, key=lambda pk: units[pk].path)
+
+    # A chart of a city's 150 wards reads as nothing: the unit's own members and its
+    # TREND_SERIES largest subunits (by members rated over the window) get a line each.
+    def rated(pk):
+        return sum(s.rated for s in per_series[pk].values())
+
+    largest = sorted((pk for pk in per_series if pk != unit.pk), key=rated, reverse=True)
+    kept = {unit.pk, *largest[:TREND_SERIES]}
+    ordered = sorted((pk for pk in per_series if pk in kept), key=lambda pk: units[pk].path)
     return {
         "months": window,
+        "left_out": max(0, len(largest) - TREND_SERIES),
         "series": [
             _series_json(
                 _("%(unit)s (own members)") % {"unit": units[pk].name}

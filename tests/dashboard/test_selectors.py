@@ -280,3 +280,20 @@ class TestLeagueOfACity:
         assert len(w1.flags_shown) == selectors.FLAGS_SHOWN == 10
         assert w1.flags_hidden == 2
         assert [(k, n) for k, _label, n in w1.flag_counts] == [(FlagKind.SELF_INFLATION, 12)]
+
+    def test_past_the_first_rows_flags_are_counted_with_a_link(self, org, months, monkeypatch):
+        self.inflating_b(org, months)
+        monkeypatch.setattr(selectors, "FLAGGED_ROWS_SHOWN", 0)
+        data = board(org.city)
+        assert data.flagged_rows == []
+        assert [r.unit.code for r in data.flagged_rows_hidden] == ["W1"]
+
+
+def test_the_trend_draws_the_own_members_and_the_largest_subunits(org, months, monkeypatch):
+    monkeypatch.setattr(selectors, "TREND_SERIES", 1)
+    trend = board(org.w1).trend
+    # W1-A has 4 rated members over the window, W1-B 3: B is left out, the own members stay.
+    assert [s["code"] for s in trend["series"]] == ["W1", "W1-A"]
+    assert trend["left_out"] == 1
+    monkeypatch.setattr(selectors, "TREND_SERIES", 12)
+    assert board(org.w1).trend["left_out"] == 0
