@@ -5,7 +5,8 @@ progress page of heads and leaders, and the banner of work due soon.
 Every view resolves its objects through the scope first (`units.scope`): 404 for anyone the
 period or unit is not theirs to see, 403 on a write for a read-only leader. Writes go through
 `scoring.services` (and `scoring.services_month` for the grid); scores, totals and tiers come
-from the engine (`selectors.period_inputs(...).decide()`), never from here.
+from the engine (`selectors.period_inputs(...).decide()`) before the decision and from the stored
+`Result` rows after it, never from here.
 """
 
 from __future__ import annotations
@@ -54,7 +55,13 @@ from scoring.models import (
     ScorecardStatus,
 )
 from scoring.reminders import period_work, work_due_for
-from scoring.selectors import period_inputs, rating_rules, step_refusal
+from scoring.selectors import (
+    DECIDED_PHASES,
+    MEMBER_FIELDS,
+    period_inputs,
+    rating_rules,
+    step_refusal,
+)
 from scoring.services import (
     adjustment_add,
     adjustment_remove,
@@ -398,15 +405,60 @@ class GridRow:
     @property
     def demoted(self):
         r = self.result
-        return r is not None and r.tier is not None and r.tier != r.tier_before_quota
+        return r is not None and bool(r.tier) and r.tier != r.tier_before_quota
+
+
+@dataclass
+class GridInputs:
+    """What the grid shows of a unit's members besides their scorecards.
+
+    Before the decision, the engine's preview of the unit; from the decision on, the stored
+    `Result` rows, without the engine (DESIGN §6: a decided month never changes, whatever
+    happens to its tasks afterwards).
+    """
+
+    members: dict[str, PeriodMember]  # by cadre code, with cadre and unit loaded
+    results: dict  # by cadre code: an engine.CadreResult before the decision, then a Result
+    peer_counts: dict[str, int]  # submitted peer scorecards, by cadre code
+
+
+def _grid_inputs(period, unit) -> GridInputs:
+    if period.phase in DECIDED_PHASES:
+        return _stored_grid_inputs(period, unit)
+    inputs = period_inputs(period, unit)
+    return GridInputs(
+        members=inputs.members,
+        results={r.code: r for r in inputs.decide().cadres},
+        peer_counts=inputs.peer_counts,
+    )
+
+
+def _stored_grid_inputs(period, unit) -> GridInputs:
+    """The unit's members and their decided results: two queries, whatever the unit's size."""
+    members = {
+        m.cadre.code: m
+        for m in PeriodMember.objects.filter(period=period, unit=unit)
+        .select_related("cadre", "unit")
+        .only(*MEMBER_FIELDS)
+    }
+    code_of = {m.cadre_id: code for code, m in members.items()}
+    results = {
+        code_of[r.cadre_id]: r
+        for r in Result.objects.filter(period=period, cadre_id__in=list(code_of))
+    }
+    return GridInputs(
+        members=members,
+        results=results,
+        peer_counts={code: r.peer_count for code, r in results.items()},
+    )
 
 
 def _grid_rows(
     request, period, unit, members, inputs, general, task, *, typed=None, errors=None
 ) -> list[GridRow]:
-    """Rows of the grid for `members`, valued by the engine's preview of the whole period."""
+    """Rows of the grid for `members`, valued by `inputs` (the preview, or the decision)."""
     scope = get_scope(request)
-    results = {r.code: r for r in inputs.decide().cadres}
+    results = inputs.results
     ids = [m.cadre_id for m in members]
     cards = latest_supervisor_cards(period, ids)
     adjustments = defaultdict(list)
@@ -480,7 +532,7 @@ def grid(request, pk, code, *, upload_errors=None, status=200):
     """The head's grid over one unit: a row per member, a column per criterion."""
     period, unit = _get_period_unit(request, pk, code)
     scope = get_scope(request)
-    inputs = period_inputs(period, unit)
+    inputs = _grid_inputs(period, unit)
     general, task = grid_criteria(period)
     members = _unit_members(inputs, unit)
     rows = _grid_rows(request, period, unit, members, inputs, general, task)
@@ -504,6 +556,7 @@ def grid(request, pk, code, *, upload_errors=None, status=200):
             "total": len(rows),
             "can_act": scope.can_act(unit),
             "problem": _step_problem(period, SUPERVISOR),
+            "decided": period.phase in DECIDED_PHASES,
             "subunits": subunits,
             "upload_form": GridUploadForm(),
             "upload_errors": upload_errors,
@@ -518,7 +571,7 @@ def _row_response(request, period, unit, member, *, typed=None, errors=None, sta
         level = messages.success if state == "saved" else messages.error
         level(request, f"{member.cadre.full_name}: {message}")
         return redirect("month:grid", period.pk, unit.code)
-    inputs = period_inputs(period, unit)
+    inputs = _grid_inputs(period, unit)
     general, task = grid_criteria(period)
     (row,) = _grid_rows(
         request, period, unit, [member], inputs, general, task, typed=typed, errors=errors
@@ -673,10 +726,10 @@ def grid_excel(request, pk, code):
     from openpyxl.worksheet.datavalidation import DataValidation
 
     period, unit = _get_period_unit(request, pk, code)
-    inputs = period_inputs(period, unit)
+    inputs = _grid_inputs(period, unit)
     general, task = grid_criteria(period)
     members = _unit_members(inputs, unit)
-    results = {r.code: r for r in inputs.decide().cadres}
+    results = inputs.results
     cards = latest_supervisor_cards(period, [m.cadre_id for m in members])
 
     book = Workbook()
