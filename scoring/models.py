@@ -266,6 +266,22 @@ class Tier(models.TextChoices):
     D = "D", _("D · Not complete")
 
 
+# DESIGN §7: a ratee sees their peer mean only from this many submitted peer scorecards on.
+PEER_PARTS_MIN_SCORECARDS = 3
+
+
+def peer_parts_visible(*, peer_count: int, ratee_id: int, viewer: Cadre | None) -> bool:
+    """Whether `viewer` may see the peer and supervisor parts of `ratee_id`'s month.
+
+    Heads and leaders reading someone else see every part. The ratee sees them from
+    PEER_PARTS_MIN_SCORECARDS submitted peer scorecards on; until then both stay hidden from
+    them, as self, general and the supervisor's points would give the peer mean back
+    (general = w_self*self + w_peer*peer + w_sup*supervisor, DESIGN §5.2).
+    """
+    own = viewer is not None and viewer.pk == ratee_id
+    return not own or peer_count >= PEER_PARTS_MIN_SCORECARDS
+
+
 class Result(models.Model):
     """A cadre's decided month: every component, tiers, ranks, reward and the reasons.
 

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from scoring import dashboard as selectors
 from scoring.dashboard import NOT_RATED, RANKING_PAGE_SIZE, TIERS
 from scoring.exports_dashboard import league_export, ranking_export
-from scoring.models import Tier
+from scoring.models import Tier, peer_parts_visible
 from units.models import Cadre
 from units.scope import get_scope
 
@@ -219,14 +219,14 @@ def cadre_page(request, code):
         result = next((r for r in results if r.period.month == month), None)
         if result is None:
             raise Http404
-        is_self = scope.cadre is not None and scope.cadre.pk == cadre.pk
         context |= {
             "result": result,
             "month_label": month_label(month),
             "tasks": selectors.tasks_behind(cadre, month),
             "adjustments": selectors.adjustments_of(result),
-            # A ratee sees the peer mean only from 3 submitted peer scorecards on (DESIGN §7).
-            "show_peer": not is_self or result.peer_count >= 3,
+            "parts_visible": peer_parts_visible(
+                peer_count=result.peer_count, ratee_id=cadre.pk, viewer=scope.cadre
+            ),
             "history": {
                 "months": [month_label(r.period.month) for r in results],
                 "totals": [None if r.total is None else float(r.total) for r in results],

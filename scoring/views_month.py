@@ -53,6 +53,7 @@ from scoring.models import (
     Scorecard,
     ScorecardKind,
     ScorecardStatus,
+    peer_parts_visible,
 )
 from scoring.reminders import period_work, work_due_for
 from scoring.selectors import (
@@ -375,13 +376,14 @@ class Cell:
 @dataclass
 class GridRow:
     member: PeriodMember
-    result: engine.CadreResult | None
+    result: engine.CadreResult | Result | None  # the preview, or the stored decision
     card: Scorecard | None
     cells: list
     task_cell: Cell | None  # the manual T, for a cadre with no task in the month
     editable: bool
     refusal: str
     adjustments: list
+    parts_hidden: bool = False  # the viewer's own row, see peer_parts_visible (DESIGN §7)
     state: str = ""  # "", "saved", "invalid" or "refused"
     message: str = ""
 
@@ -475,7 +477,10 @@ def _grid_rows(
     for member in members:
         code = member.cadre.code
         card = cards.get(member.cadre_id)
-        lines = card.lines.all() if card is not None else ()
+        parts_hidden = not peer_parts_visible(
+            peer_count=inputs.peer_counts.get(code, 0), ratee_id=member.cadre_id, viewer=me
+        )
+        lines = card.lines.all() if card is not None and not parts_hidden else ()
         values = {line.criterion.code: shown_points(line.points) for line in lines}
         values |= typed.get(code, {})
         row_errors = errors.get(code, {})
@@ -500,6 +505,7 @@ def _grid_rows(
                 editable=step_open and not refusal,
                 refusal=refusal,
                 adjustments=adjustments[member.cadre_id],
+                parts_hidden=parts_hidden,
             )
         )
     return rows
@@ -754,9 +760,15 @@ def grid_excel(request, pk, code):
         letter = cell.column_letter
         validation.add(f"{letter}2:{letter}{len(members) + 1}")
     grey = PatternFill("solid", fgColor="DDDDDD")
+    viewer = get_scope(request).cadre
     for member in members:
         card = cards.get(member.cadre_id)
-        points = {line.criterion.code: line.points for line in card.lines.all()} if card else {}
+        shown = card is not None and peer_parts_visible(
+            peer_count=inputs.peer_counts.get(member.cadre.code, 0),
+            ratee_id=member.cadre_id,
+            viewer=viewer,
+        )
+        points = {line.criterion.code: line.points for line in card.lines.all()} if shown else {}
         result = results.get(member.cadre.code)
         manual = result is not None and result.task_source in MANUAL_TASK
         values = [points.get(c.code) for c in general]
@@ -1072,6 +1084,9 @@ def result(request, pk, code=None):
         )
         context.update(
             result=row,
+            parts_visible=peer_parts_visible(
+                peer_count=row.peer_count, ratee_id=member.cadre_id, viewer=scope.cadre
+            ),
             rated_in_unit=counts["unit"],
             rated_in_scope=counts["scope"],
             unit_result=PeriodUnitResult.objects.filter(period=period, unit=row.unit).first(),

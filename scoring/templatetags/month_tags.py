@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from scoring.formats import points_text
 from scoring.models import (
+    PEER_PARTS_MIN_SCORECARDS,
     PeerAssignment,
     PeriodMember,
     Phase,
@@ -18,6 +19,12 @@ from scoring.models import (
 register = template.Library()
 
 TIER_STYLE = {"A": "success", "B": "primary", "C": "warning", "D": "danger"}
+
+
+@register.simple_tag
+def peer_parts_min():
+    """The submitted peer scorecards from which a ratee sees their peer and supervisor parts."""
+    return PEER_PARTS_MIN_SCORECARDS
 
 
 @register.filter

@@ -47,6 +47,13 @@ RATERS = [
     ("MAR3307", "Rater Marmot 3307", Decimal("0.4")),
 ]
 PEER_MEAN = {2: "27", 3: "24", 5: "23"}
+# The supervisor's points of the two ratees, figures found nowhere else: SA's add up to 29.75,
+# HA's to 29.65. Before 3 peer scorecards they, with self and general, would give the peer mean.
+SUPERVISOR_POINTS = {
+    "SA": {"G1": "4.99", "G2": "4.98", "G3": "4.97", "G4": "9.96", "G5": "4.85"},
+    "HA": {"G1": "4.94", "G2": "4.93", "G3": "4.92", "G4": "9.91", "G5": "4.95"},
+}
+SUPERVISOR_TOTAL = {"SA": "29.75", "HA": "29.65"}
 NUMBER = re.compile(r"\d+[.,]\d\d")  # a shown figure: 24.00, or 24,00 in Vietnamese
 CSRF = re.compile(r'(?:X-CSRFToken": "|csrfmiddlewaretoken" value=")[^"]+')
 
@@ -67,7 +74,8 @@ def build(org, submitted: int) -> SimpleNamespace:
     for cadre in [*ratees, org.staff_a2, *raters]:
         submit(period, cadre, cadre, "self", points(Decimal("0.9")))
         supervisor = head_w1 if cadre == org.head_a else org.head_a
-        submit(period, cadre, supervisor, "supervisor", points(T=50))
+        given = SUPERVISOR_POINTS.get(cadre.code, {})
+        submit(period, cadre, supervisor, "supervisor", points(T=50, **given))
     for ratee in ratees:
         for rater, (_code, _name, share) in zip(raters, RATERS, strict=True):
             index = raters.index(rater)
@@ -393,3 +401,131 @@ def test_the_export_carries_the_engines_peer_mean_from_the_first_scorecard(
     rows = {r["cadre_code"]: r for r in csv.DictReader(io.StringIO(out.read_text("utf-8-sig")))}
     for code in ("SA", "HA"):
         assert rows[code]["peer"] == f"{PEER_MEAN[submitted]}.00"
+
+
+# --- before 3 peer scorecards: no supervisor points for the ratee either ---------------------
+# Self, general and the supervisor's score give the peer mean back: general = 0.2 × self +
+# 0.3 × peer + 0.5 × supervisor (DESIGN §5.2). So the ratee sees neither the peer part nor the
+# supervisor's points (total or per criterion) until 3 peer scorecards are submitted.
+
+
+def supervisor_figures_in(text: str, code: str) -> list[str]:
+    """The supervisor's total and points of `code` that `text` shows, with "." or ","."""
+    figures = [SUPERVISOR_TOTAL[code], *SUPERVISOR_POINTS[code].values()]
+    found = []
+    for figure in figures:
+        whole, cents = figure.split(".")
+        if re.search(rf"(?<![\d.,]){whole}[.,]{cents}(?!\d)", text):
+            found.append(figure)
+    return found
+
+
+def the_staffs_own_pages(client, pk) -> dict[str, str]:
+    return {
+        "result": page(client, "month:result", pk),
+        "own result by code": page(client, "month:cadre_result", pk, "SA"),
+        "month": page(client, "month:mine"),
+        "home": page(client, "home"),
+        "self": page(client, "month:self", pk),
+        "tasks": page(client, "month:tasks", pk, "SA"),
+    }
+
+
+def the_heads_own_pages(client, pk) -> dict[str, str]:
+    """Every page and file the head HA sees with their own figures on it."""
+    pages = {
+        "result": page(client, "month:result", pk),
+        "own result by code": page(client, "month:cadre_result", pk, "HA"),
+        "drill-down": page(client, "dashboard-cadre", "HA", month=MONTH),
+        "grid": page(client, "month:grid", pk, "W1-A"),
+        "decide": page(client, "month:decide", pk),
+        "appeals": page(client, "month:appeals", pk),
+        "year": page(client, "periods:year", 2026, "W1-A"),
+        "ranking": page(client, "dashboard-ranking", unit="W1-A", month=MONTH),
+        "dashboard": page(client, "dashboard", unit="W1-A", month=MONTH),
+        "month": page(client, "month:mine"),
+        "home": page(client, "home"),
+    }
+    # The row htmx swaps in after an adjustment (refused here: the month is decided).
+    url = reverse("month:grid_adjust", args=[pk, "W1-A", "HA"])
+    response = client.post(url, {}, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    pages["grid row"] = response.content.decode()
+    grid_file = client.get(reverse("month:grid_excel", args=[pk, "W1-A"]))
+    pages["grid excel"] = str(xlsx_rows(grid_file.content))
+    pages["ranking csv"] = export(client, "ranking", "csv").content.decode("utf-8-sig")
+    pages["ranking xlsx"] = str(xlsx_rows(export(client, "ranking", "xlsx").content))
+    return pages
+
+
+# Where the ratee's supervisor figures show from 3 peer scorecards on: the total on the result
+# pages, the points per criterion in the ratee's row of the grid (a head reads their unit's).
+SHOWN_FROM_THREE = {
+    ("SA", "result"): [SUPERVISOR_TOTAL["SA"]],
+    ("SA", "own result by code"): [SUPERVISOR_TOTAL["SA"]],
+    ("HA", "result"): [SUPERVISOR_TOTAL["HA"]],
+    ("HA", "own result by code"): [SUPERVISOR_TOTAL["HA"]],
+    ("HA", "drill-down"): [SUPERVISOR_TOTAL["HA"]],
+    ("HA", "grid"): list(SUPERVISOR_POINTS["HA"].values()),
+    ("HA", "grid row"): list(SUPERVISOR_POINTS["HA"].values()),
+    ("HA", "grid excel"): list(SUPERVISOR_POINTS["HA"].values()),
+}
+
+
+@pytest.mark.parametrize("submitted", [1, 2, 3])
+def test_the_ratee_sees_the_supervisors_points_only_from_three_peer_scorecards(
+    org, login, submitted
+):
+    world = build(org, submitted=submitted)
+    pk = world.period.pk
+    own = {
+        "SA": the_staffs_own_pages(login(org.staff_a), pk),
+        "HA": the_heads_own_pages(login(org.head_a), pk),
+    }
+    shown = {
+        (code, name): supervisor_figures_in(text, code)
+        for code, pages in own.items()
+        for name, text in pages.items()
+    }
+    expected = {key: SHOWN_FROM_THREE.get(key, []) if submitted >= 3 else [] for key in shown}
+    assert shown == expected
+
+
+@pytest.mark.parametrize("submitted", [1, 2])
+def test_the_ratee_is_told_why_the_parts_are_hidden(org, login, submitted):
+    world = build(org, submitted=submitted)
+    pk = world.period.pk
+    pages = {"SA result": page(login(org.staff_a), "month:result", pk)}
+    head = english(login(org.head_a))
+    pages["HA drill-down"] = page(head, "dashboard-cadre", "HA", month=MONTH)
+    pages["HA grid"] = page(head, "month:grid", pk, "W1-A")
+    note = "shown once there are 3 cross-evaluation scorecards"
+    assert "từ 3 phiếu đánh giá chéo, để không ai suy ra" in pages["SA result"]
+    assert note in pages["HA drill-down"]
+    assert [row for row in html_rows_of(pages["HA grid"], "HA") if note in row]
+    for code in ("SA", "SA2"):
+        assert not [row for row in html_rows_of(pages["HA grid"], code) if note in row], code
+
+
+def test_heads_and_leaders_see_every_part_of_someone_else_from_the_first_scorecard(org, login):
+    """One peer scorecard: SA's peer mean is one rater's 30.00, and still heads see it."""
+    world = build(org, submitted=1)
+    pk = world.period.pk
+    head_a = login(org.head_a)
+    for html in (
+        page(head_a, "month:cadre_result", pk, "SA"),
+        page(head_a, "dashboard-cadre", "SA", month=MONTH),
+    ):
+        assert supervisor_figures_in(html, "SA") == [SUPERVISOR_TOTAL["SA"]]
+        assert NUMBER.search(html[html.index("data-peer-mean") :]).group() in {"30.00", "30,00"}
+        assert "data-parts-hidden" not in html
+    for viewer in (world.head_w1, org.leader_w1):
+        client = login(viewer)
+        for html in (
+            page(client, "month:cadre_result", pk, "HA"),
+            page(client, "dashboard-cadre", "HA", month=MONTH),
+        ):
+            assert supervisor_figures_in(html, "HA") == [SUPERVISOR_TOTAL["HA"]], viewer.code
+    grid = page(login(world.head_w1), "month:grid", pk, "W1-A")
+    (row,) = html_rows_of(grid, "HA")
+    assert supervisor_figures_in(row, "HA") == list(SUPERVISOR_POINTS["HA"].values())
