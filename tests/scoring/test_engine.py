@@ -29,6 +29,7 @@ from scoring.engine import (
     capped_bonus,
     competition_ranks,
     decide_period,
+    exact_sum,
     general_value,
     leader_task_score,
     quota_keep,
@@ -290,6 +291,20 @@ def test_leader_of_a_unit_without_tasks_falls_back_to_the_manual_score():
 )
 def test_peer_mean_drops_highest_and_lowest_from_five_peers(points, expected):
     assert trimmed_peer_mean(points) == expected
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        [D("0.1")] * 10,
+        [D("1E+30"), D("1E-30"), D("-1E+30")],  # more digits than any default context holds
+        [D("9.99"), F(1, 3), 2],
+        [],
+    ],
+)
+def test_exact_sum_is_the_sum_of_the_exact_values(values):
+    assert exact_sum(values) == sum((F(v) for v in values), F(0))
+    assert isinstance(exact_sum(values), F)
 
 
 @pytest.mark.parametrize(
