@@ -202,6 +202,8 @@ def test_the_navigation_links_the_year_for_heads_leaders_and_administrators(
     login, org, who, settings
 ):
     client = login(getattr(org, who))
+    page = client.get(reverse("home")).content.decode()
+    assert f'href="{reverse("periods:year_start")}">Kết quả năm<' in nav(page)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     page = client.get(reverse("home")).content.decode()
     assert f'href="{reverse("periods:year_start")}">Year results<' in nav(page)
