@@ -99,7 +99,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # stamp of the decided months it shows, so servers never disagree for long (see
 # scoring.views_dashboard._cached). CACHE_URL may name a shared cache instead.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://fiveclear")}
-DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=120)
+DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=900)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
