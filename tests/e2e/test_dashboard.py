@@ -51,7 +51,7 @@ def test_leader_opens_the_dashboard_and_the_charts_draw(decided, log_in, console
     for chart in CHARTS:
         page.wait_for_function(DRAWN, arg=chart)
     # The tier chart follows the series picked; its data stays readable as a table.
-    page.get_by_label("Của").select_option(index=1)
+    page.get_by_label("Của", exact=True).select_option(index=1)
     assert page.evaluate(DRAWN, "chart-tiers")
     page.get_by_text("Bảng số liệu tỷ lệ xếp loại").click()
     expect(page.locator("details[open] table")).to_be_visible()
