@@ -108,11 +108,17 @@ def grid(month, saves):
         if role.cadre.user is None:
             role.cadre.user = get_user_model().objects.create(username=f"bench{role.cadre.code}")
             role.cadre.save(update_fields=["user"])
+    # One client per head, signed in once: a new client would load every middleware on its
+    # first request (WhiteNoise scans the static files), which a server does once at start.
+    clients = {}
+    for role in heads:
+        clients[role.pk] = Client()
+        clients[role.pk].force_login(role.cadre.user)
+        clients[role.pk].get("/bench/floor/")
     save_times, floor_times, refused = [], [], 0
     for i in range(saves):
         role = heads[i % len(heads)]
-        client = Client()
-        client.force_login(role.cadre.user)
+        client = clients[role.pk]
         staff = (
             PeriodMember.objects.filter(period=period, unit=role.unit)
             .exclude(cadre=role.cadre)
