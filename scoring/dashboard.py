@@ -26,7 +26,19 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Case, Count, DecimalField, F, Q, QuerySet, Sum, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -55,7 +67,7 @@ from scoring.models import (
     ScorecardStatus,
     month_bounds,
 )
-from units.models import Membership, Unit
+from units.models import Membership, Role, Unit
 
 FROZEN = (Phase.DECIDED, Phase.APPEALS, Phase.LOCKED)
 TIERS = ("A", "B", "C", "D")
@@ -205,8 +217,15 @@ class Stats:
 
 
 def _result_stats(unit: Unit, months: Sequence[str]) -> dict[tuple[str, int], Stats]:
-    """One query: results grouped by month and unit."""
-    both_parts = Q(self_score__isnull=False, supervisor_score__isnull=False)
+    """One query: results grouped by month and unit.
+
+    The self-assessment gap leaves out heads, deputies and anyone holding a role: they read the
+    dashboards, know everyone else's self and supervisor points, and could take their own
+    supervisor's points (then their peer mean) out of the unit's average gap (DESIGN §7).
+    """
+    both_parts = Q(
+        self_score__isnull=False, supervisor_score__isnull=False, is_leader=False
+    ) & ~Exists(Role.objects.filter(cadre=OuterRef("cadre")))
     rows = (
         Result.objects.filter(
             period__phase__in=FROZEN, period__month__in=months, unit__path__startswith=unit.path

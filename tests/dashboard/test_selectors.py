@@ -206,6 +206,27 @@ class TestPeerCardsAndFlags:
         # equalization; five of them claim 9 points more than their head gives them.
         assert kinds == {(FlagKind.SELF_INFLATION, "gap")}
 
+    def test_the_self_gap_leaves_out_those_who_read_the_dashboard(self, org, months):
+        """A head knows every other member's self and supervisor points: with their own in the
+        unit's average gap they could work out their own supervisor's points (DESIGN §7)."""
+        for i in range(3):
+            ResultFactory(
+                period=months.march,
+                unit=org.b,
+                self_score=Decimal("29"),
+                supervisor_score=Decimal("20"),
+                cadre=member(org.b, code=f"E{i}"),
+            )
+        head = months.results.head_b
+        head.self_score, head.supervisor_score = Decimal("30"), Decimal("0")
+        head.save()
+        [flag] = [
+            f
+            for f in board(org.w1).flags
+            if f.kind == FlagKind.SELF_INFLATION and f.unit_id == org.b.pk
+        ]
+        assert (flag.values["count"], flag.values["gap"]) == (3, Decimal(9))
+
     def test_a_reciprocal_pair_is_hidden_from_its_own_members(self, org, months):
         march = months.march
         scorecard(march, org.staff_a, org.staff_a2, "29")
