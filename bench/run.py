@@ -146,7 +146,6 @@ def first_views(url, cookie, workers=2):
 
 
 def web(env, seconds, pages):
-    run([PY, "manage.py", "collectstatic", "--no-input", "-v0"], env)
     port = free_port()
     server = subprocess.Popen(
         [
@@ -202,6 +201,8 @@ def main():
     report = Report()
     print(f"size {args.size} cadres, month {MONTH}, {os.cpu_count()} cores", flush=True)
 
+    # Pages render with DEBUG off: their static files' manifest must exist.
+    run([PY, "manage.py", "collectstatic", "--no-input", "-v0"], env)
     floor = sql_floor(env)
     saves = grid(env, 200)  # before the decision: rows are saved in supervisor review
     result = decide(env)
