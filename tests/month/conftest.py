@@ -67,6 +67,35 @@ def submit(period, ratee, rater, kind, given=None):
     )
 
 
+def scored_month(org):
+    """W1-A in supervisor review, everyone scored: self-assessments, every assigned peer, the
+    head's points (SA with a hand-entered T of 60), a task of SA2 due in the month done on time
+    and accepted (code T-SA2), a pool of 6,000,000."""
+    from directives.models import TaskStatus
+    from tests.scoring.factories import make_task
+
+    period = open_month(org.a, phase=Phase.REVIEW)
+    for cadre in (org.head_a, org.staff_a, org.staff_a2):
+        submit(period, cadre, cadre, "self")
+    submit(period, org.staff_a, org.head_a, "supervisor", points(T=60))
+    submit(period, org.staff_a2, org.head_a, "supervisor", points())
+    for assignment in PeerAssignment.objects.filter(period=period).select_related("rater", "ratee"):
+        submit(period, assignment.ratee, assignment.rater, "peer")
+    pool_set(period=period, unit=org.a, amount=6_000_000, user=None)
+    deadline = period.first_day + dt.timedelta(days=4)
+    make_task(
+        org.staff_a2,
+        unit=org.a,
+        deadline=deadline,
+        completed_on=deadline,
+        accepted=True,
+        assigned_by=org.head_a,
+        status=TaskStatus.ACCEPTED,
+        code="T-SA2",
+    )
+    return period
+
+
 @pytest.fixture
 def month(org):
     """This month over W1-A: its head HA and six staff (SA, SA2, SA3..SA6), in self-assessment.

@@ -12,14 +12,14 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from directives.models import Task, TaskStatus
+from directives.models import Task
 from directives.services import task_record_delay, task_record_error
 from scoring import engine
-from scoring.models import Adjustment, PeerAssignment, Phase, Result, ScorecardKind
+from scoring.models import Adjustment, Phase, Result, ScorecardKind
 from scoring.selectors import period_preview
-from scoring.services import period_decide, period_lock, period_publish, pool_set
+from scoring.services import period_decide, period_lock, period_publish
 from tests.factories import UnitFactory, member
-from tests.month.conftest import open_month, points, submit
+from tests.month.conftest import open_month, points, scored_month, submit
 from tests.scoring.factories import make_task
 
 pytestmark = pytest.mark.django_db
@@ -60,28 +60,7 @@ def freeze(period, phase, user):
 
 @pytest.fixture
 def scored(org):
-    """W1-A in supervisor review, everyone scored: SA with a hand-entered T of 60, SA2 with a
-    task of the month done on time and accepted (T = 100), a pool."""
-    period = open_month(org.a, phase=Phase.REVIEW)
-    for cadre in (org.head_a, org.staff_a, org.staff_a2):
-        submit(period, cadre, cadre, "self")
-    submit(period, org.staff_a, org.head_a, "supervisor", points(T=60))
-    submit(period, org.staff_a2, org.head_a, "supervisor", points())
-    for assignment in PeerAssignment.objects.filter(period=period).select_related("rater", "ratee"):
-        submit(period, assignment.ratee, assignment.rater, "peer")
-    pool_set(period=period, unit=org.a, amount=6_000_000, user=None)
-    deadline = period.first_day + dt.timedelta(days=4)
-    make_task(
-        org.staff_a2,
-        unit=org.a,
-        deadline=deadline,
-        completed_on=deadline,
-        accepted=True,
-        assigned_by=org.head_a,
-        status=TaskStatus.ACCEPTED,
-        code="T-SA2",
-    )
-    return period
+    return scored_month(org)
 
 
 def spoil_the_task(org):

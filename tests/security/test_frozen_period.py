@@ -34,7 +34,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from directives.imports import TASK_COLUMNS
-from directives.models import Criterion, Regulation, Task, TaskEvent, TaskEventKind, TaskStatus
+from directives.models import Criterion, Regulation, Task, TaskEvent, TaskEventKind
 from directives.services import task_exempt, task_record_delay, task_record_error
 from scoring.errors import PeriodConflict, PeriodFrozen, PhaseClosed
 from scoring.imports import adjustments_import, pools_import, scores_import
@@ -72,8 +72,7 @@ from scoring.services import (
 )
 from scoring.services_month import supervisor_grid_import, supervisor_row_save
 from tests.factories import member
-from tests.month.conftest import open_month, points, submit
-from tests.scoring.factories import make_task
+from tests.month.conftest import points, scored_month
 from units.tabular import ImportFailed
 
 pytestmark = pytest.mark.django_db
@@ -141,28 +140,9 @@ def refused(period, call):
 
 @pytest.fixture
 def scored(org):
-    """W1-A this month in supervisor review: everyone self-assessed, peers and supervisor
-    scores submitted, a task of SA2 due in the month, a pool and a penalty."""
-    period = open_month(org.a, phase=Phase.REVIEW)
-    for cadre in (org.head_a, org.staff_a, org.staff_a2):
-        submit(period, cadre, cadre, "self")
-    submit(period, org.staff_a, org.head_a, "supervisor", points(T=60))
-    submit(period, org.staff_a2, org.head_a, "supervisor", points())
-    for assignment in PeerAssignment.objects.filter(period=period).select_related("rater", "ratee"):
-        submit(period, assignment.ratee, assignment.rater, "peer")
-    pool_set(period=period, unit=org.a, amount=6_000_000, user=None)
+    """W1-A this month in supervisor review (`scored_month`) with a penalty besides."""
+    period = scored_month(org)
     adjustment_add(period=period, cadre=org.staff_a, kind="penalty", points=2, reason="Đi muộn")
-    deadline = period.first_day + dt.timedelta(days=4)
-    make_task(
-        org.staff_a2,
-        unit=org.a,
-        deadline=deadline,
-        completed_on=deadline,
-        accepted=True,
-        assigned_by=org.head_a,
-        status=TaskStatus.ACCEPTED,
-        code="T-SA2",
-    )
     return period
 
 
