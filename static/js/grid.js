@@ -100,6 +100,9 @@
           const code = input.closest("tr").dataset.row;
           const column = start && start.code === code ? start.column : input.dataset.col;
           pending = { code, column };
+          // A row the server just re-rendered is bound by htmx only when it settles; Enter
+          // pressed sooner would post the page the old way. Binding twice is a no-op.
+          if (window.htmx) window.htmx.process(input.form);
           input.form.requestSubmit();
           break;
         }

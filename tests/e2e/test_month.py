@@ -205,6 +205,34 @@ def test_the_head_scores_the_department_with_the_keyboard_only(
     assert console_errors == []
 
 
+def test_enter_pressed_before_a_re_rendered_row_settles_still_saves_in_place(
+    demo, log_in, live_server, console_errors
+):
+    """htmx binds a swapped-in row only when it settles (20 ms by default). A head who corrects
+    a refused cell and presses Enter inside that window must still save through htmx, not post
+    the whole page. A long settle delay makes the window wide enough to hit every time."""
+    period = reach(this_month(), Phase.REVIEW, supervisor=3)
+    page = log_in("truongphong")
+    page.goto(grid_url(live_server, period))
+    # The app settles swaps at once (base.html's htmx-config), so the window is closed there...
+    assert page.evaluate("() => htmx.config.defaultSettleDelay") == 0
+    # ...and grid.js binds the row itself, which this wide window checks.
+    page.evaluate("() => { htmx.config.defaultSettleDelay = 5000; window.stayed = true; }")
+    code = cadre("canbo").code
+    row = page.locator(f"#row-{code}")
+    row.locator("input[data-cell]").first.focus()
+    type_row(page, row, {"G1": 5, "G2": 5, "G3": 5, "G4": 12, "G5": 5, "T": 60})
+    expect(page.locator(f"#row-{code}")).to_have_attribute("data-state", "invalid")
+    expect(page.locator(f"#s-{code}-G4")).to_be_focused()
+    page.keyboard.type("9")
+    page.keyboard.press("Enter")
+    expect(page.locator(f"#row-{code}")).to_have_attribute("data-state", "saved")
+    assert page.evaluate("() => window.stayed === true"), "the page was posted and reloaded"
+    card = Scorecard.objects.get(period=period, ratee__code=code, kind="supervisor")
+    assert card.lines.get(criterion__code="G4").points == 9
+    assert console_errors == []
+
+
 # --- 2. two browsers on one row ------------------------------------------------------------
 
 
