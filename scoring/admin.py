@@ -12,6 +12,7 @@ from scoring.models import (
     PeriodMember,
     PeriodUnit,
     PeriodUnitResult,
+    RaterFlag,
     Result,
     Scorecard,
     ScoreLine,
@@ -120,6 +121,14 @@ class PeriodUnitResultAdmin(ReadOnlyAdmin):
     list_display = ["period", "unit", "pool", "rated", "distributed", "undistributed"]
     list_filter = ["period__month"]
     list_select_related = ["period__scope", "unit"]
+
+
+@admin.register(RaterFlag)
+class RaterFlagAdmin(ReadOnlyAdmin):
+    list_display = ["period", "unit", "kind", "rater", "partner"]
+    list_filter = ["period__month", "kind"]
+    search_fields = ["rater__code", "rater__full_name", "partner__code", "unit__code"]
+    list_select_related = ["period__scope", "unit", "rater", "partner"]
 
 
 @admin.register(Appeal)

@@ -43,17 +43,14 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from directives.models import Criterion, CriterionGroup, Task
+from directives.models import Task
 from scoring.flags import (
     Flag,
     FlagKind,
-    PeerCard,
     Person,
     equalization_flags,
     flag_label,
-    leniency_flags,
     population_sd_from_sums,
-    reciprocal_flags,
     self_inflation_flag,
 )
 from scoring.models import (
@@ -61,10 +58,8 @@ from scoring.models import (
     Period,
     PeriodUnitResult,
     Phase,
+    RaterFlag,
     Result,
-    Scorecard,
-    ScorecardKind,
-    ScorecardStatus,
     month_bounds,
 )
 from units.models import Membership, Role, Unit
@@ -296,61 +291,58 @@ def _add_pool_stats(unit: Unit, month: str, stats: dict) -> None:
 # --- flags ---------------------------------------------------------------------------------
 
 
-def peer_cards(unit: Unit, month: str) -> list[PeerCard]:
-    """Two queries: every submitted peer scorecard on a ratee of the scope in the month, with
-    its general points, and the general maximum of the month's regulations."""
-    general = Q(lines__criterion__group=CriterionGroup.GENERAL)
+def rater_flags(unit: Unit, month: str) -> list[Flag]:
+    """One query: the lenient raters and reciprocal pairs `period_decide` stored for the
+    month's decided periods on units of the scope, in the order they were found. Names are
+    read now, so a renamed cadre shows under the new name."""
     rows = (
-        Scorecard.objects.filter(
-            period__phase__in=FROZEN,
-            period__month=month,
-            kind=ScorecardKind.PEER,
-            status=ScorecardStatus.SUBMITTED,
-            ratee__results__period=F("period"),
-            ratee__results__unit__path__startswith=unit.path,
+        RaterFlag.objects.filter(
+            period__month=month, period__phase__in=FROZEN, unit__path__startswith=unit.path
         )
-        .values(
-            "pk",
-            "period__regulation_id",
+        .order_by("pk")
+        .values_list(
+            "kind",
+            "unit_id",
+            "reason",
+            "values",
             "rater__code",
             "rater__full_name",
-            "ratee__code",
-            "ratee__full_name",
-            ratee_unit=F("ratee__results__unit_id"),
+            "partner__code",
+            "partner__full_name",
         )
-        .annotate(points=Sum("lines__points", filter=general))
-        .order_by()
-    )
-    maxima = dict(
-        Criterion.objects.filter(
-            group=CriterionGroup.GENERAL,
-            regulation__in=Period.objects.filter(month=month, phase__in=FROZEN).values(
-                "regulation_id"
-            ),
-        )
-        .values("regulation_id")
-        .annotate(m=Sum("max_points"))
-        .values_list("regulation_id", "m")
-        .order_by()
     )
     return [
-        PeerCard(
-            unit_id=row["ratee_unit"],
-            rater=Person(row["rater__code"], row["rater__full_name"]),
-            ratee=Person(row["ratee__code"], row["ratee__full_name"]),
-            points=row["points"],
-            max_points=maxima[row["period__regulation_id"]],
+        Flag(
+            FlagKind(kind),
+            unit_id,
+            reason,
+            # Decimals are stored as text, exactly; counts as numbers.
+            {key: Decimal(v) if isinstance(v, str) else v for key, v in values.items()},
+            tuple(
+                Person(code, name)
+                for code, name in ((rater_code, rater_name), (partner_code, partner_name))
+                if code is not None
+            ),
         )
-        for row in rows
-        if row["points"] is not None and row["period__regulation_id"] in maxima
+        for (
+            kind,
+            unit_id,
+            reason,
+            values,
+            rater_code,
+            rater_name,
+            partner_code,
+            partner_name,
+        ) in rows
     ]
 
 
 def month_flags(
-    unit_stats: dict[int, Stats], cards: Iterable[PeerCard], *, viewer_code: str | None = None
+    unit_stats: dict[int, Stats], stored: Iterable[Flag], *, viewer_code: str | None = None
 ) -> list[Flag]:
-    """Every flag of the month. A reciprocal pair is never shown to one of its two cadres: it
-    would tell them that the other one rated them."""
+    """Every flag of the month: equal scoring and self-inflation from the units' results, the
+    rater flags as stored at decision. A reciprocal pair is never shown to one of its two
+    cadres: it would tell them that the other one rated them."""
     flags: list[Flag] = []
     for unit_id, stats in unit_stats.items():
         flags += equalization_flags(
@@ -363,12 +355,11 @@ def month_flags(
         inflation = self_inflation_flag(unit_id, count=stats.gap_count, gap_sum=stats.gap_sum)
         if inflation:
             flags.append(inflation)
-    cards = list(cards)
-    flags += leniency_flags(cards)
     flags += [
         flag
-        for flag in reciprocal_flags(cards)
-        if viewer_code not in {person.code for person in flag.people}
+        for flag in stored
+        if flag.kind != FlagKind.RECIPROCAL
+        or viewer_code not in {person.code for person in flag.people}
     ]
     return flags
 
@@ -482,9 +473,8 @@ def dashboard_data(
 ) -> Dashboard:
     """The scope's month: summary, league table with flags and 12-month trends.
 
-    Six queries: results by month and unit, tasks by month and unit, pools of the month, peer
-    scorecards of the month, general maxima of the month's regulations; and the subtree's
-    units when `units` is not given.
+    Five queries: results by month and unit, tasks by month and unit, pools of the month, the
+    rater flags stored at decision; and the subtree's units when `units` is not given.
     """
     window = trend_window(months, month) if with_trend else [month]
     stats = _result_stats(unit, window)
@@ -495,7 +485,7 @@ def dashboard_data(
     by_id = {u.pk: u for u in units}
 
     current = {uid: s for (m, uid), s in stats.items() if m == month}
-    flags = month_flags(current, peer_cards(unit, month), viewer_code=viewer_code)
+    flags = month_flags(current, rater_flags(unit, month), viewer_code=viewer_code)
     flags.sort(key=lambda f: (by_id[f.unit_id].path, f.kind, f.reason))
 
     # A row per direct subunit (its whole subtree added up) and one for the unit's own

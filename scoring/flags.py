@@ -1,8 +1,10 @@
 """Warning signs in a decided month: equal scoring and rater bias (issue 6).
 
-Pure functions over plain values: no database, no request. `scoring.dashboard` feeds them with
-aggregates and peer-scorecard totals read in a fixed number of queries. Each flag keeps the
-numbers behind it and says why in a sentence, translated when it is shown.
+Pure functions over plain values: no database, no request. Equal scoring and self-inflation
+come from the units' result aggregates each dashboard reads (`scoring.dashboard`); lenient
+raters and reciprocal pairs read every peer scorecard of the month, so `period_decide` works
+them out once and stores them (`RaterFlag`). Each flag keeps the numbers behind it and says
+why in a sentence, translated when it is shown.
 
 Flags are for leaders, heads and administrators only. A leniency or reciprocal flag names
 raters: the dashboards never show it to a cadre, and never say whom a rater rated.

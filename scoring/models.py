@@ -3,6 +3,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -355,6 +356,42 @@ class PeriodUnitResult(models.Model):
 
     def __str__(self):
         return f"{self.period} · {self.unit.code}"
+
+
+class RaterFlag(models.Model):
+    """A rater-bias flag of a decided period: a lenient rater or a reciprocal pair.
+
+    Both read every peer scorecard of the period (a city's 600,000), so `period_decide` works
+    them out once, with the pure functions of `scoring.flags`, and the dashboards read these
+    rows. `values` are the numbers the flag's sentence shows (decimals as text, exact).
+    """
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="rater_flags")
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=16)
+    reason = models.CharField(max_length=16)
+    rater = models.ForeignKey(
+        Cadre, verbose_name=_("rater"), on_delete=models.PROTECT, related_name="+"
+    )
+    partner = models.ForeignKey(
+        Cadre,
+        verbose_name=_("partner"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    values = models.JSONField(default=dict, encoder=DjangoJSONEncoder)
+
+    class Meta:
+        verbose_name = _("rater flag")
+        verbose_name_plural = _("rater flags")
+        indexes = [models.Index(fields=["period", "unit"], name="raterflag_unit_idx")]
+
+    def __str__(self):
+        return f"{self.period} · {self.kind} · {self.rater.code}"
 
 
 class AppealStatus(models.TextChoices):

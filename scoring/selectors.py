@@ -12,12 +12,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
 
 from directives.models import Criterion, CriterionGroup, Regulation
 from directives.selectors import task_facts
 from scoring import engine
+from scoring.flags import PeerCard, Person
 from scoring.models import (
     PHASE_ORDER,
     Adjustment,
@@ -261,6 +262,57 @@ def period_inputs(period: Period, unit: Unit | None = None) -> PeriodInputs:
 def period_preview(period: Period) -> engine.PeriodOutcome:
     """What deciding the period now would give: tiers, quota, ranks, rewards. Writes nothing."""
     return period_inputs(period).decide()
+
+
+# --- a decided period's peer scorecards, for the rater flags ------------------------------
+
+
+def period_peer_cards(period: Period) -> tuple[list[PeerCard], dict[str, int]]:
+    """Every submitted peer scorecard of a decided period with its general points, on the
+    ratee's unit of the month, and the cadre id of each code in them: two queries (the general
+    maximum, then the cards streamed). A scorecard without a general line is left out.
+
+    A city's 600,000 cards share one `Person` per cadre and one object per distinct sum.
+    """
+    general = Q(lines__criterion__group=CriterionGroup.GENERAL)
+    maximum = Criterion.objects.filter(
+        regulation_id=period.regulation_id, group=CriterionGroup.GENERAL
+    ).aggregate(m=Sum("max_points"))["m"]
+    rows = (
+        Scorecard.objects.filter(
+            period=period,
+            kind=ScorecardKind.PEER,
+            status=ScorecardStatus.SUBMITTED,
+            ratee__results__period=period,
+        )
+        .values_list(
+            "pk",
+            "rater_id",
+            "rater__code",
+            "rater__full_name",
+            "ratee_id",
+            "ratee__code",
+            "ratee__full_name",
+            "ratee__results__unit_id",
+        )
+        .annotate(points=Sum("lines__points", filter=general))
+        .order_by()
+    )
+    people: dict[int, Person] = {}
+    same_points: dict[Decimal, Decimal] = {}
+    cards = []
+    for row in rows.iterator(chunk_size=5000):
+        _pk, rater_id, rater_code, rater_name, ratee_id, ratee_code, ratee_name, unit_id, points = (
+            row
+        )
+        if points is None or maximum is None:
+            continue
+        rater = people.get(rater_id) or people.setdefault(rater_id, Person(rater_code, rater_name))
+        ratee = people.get(ratee_id) or people.setdefault(ratee_id, Person(ratee_code, ratee_name))
+        cards.append(
+            PeerCard(unit_id, rater, ratee, same_points.setdefault(points, points), maximum)
+        )
+    return cards, {person.code: pk for pk, person in people.items()}
 
 
 # --- who may rate whom ---------------------------------------------------------------------

@@ -47,6 +47,7 @@ from scoring.errors import (
     PhaseClosed,
     StaleScorecard,
 )
+from scoring.flags import Flag, leniency_flags, reciprocal_flags
 from scoring.formats import points_text
 from scoring.models import (
     PHASE_ORDER,
@@ -61,6 +62,7 @@ from scoring.models import (
     PeriodUnit,
     PeriodUnitResult,
     Phase,
+    RaterFlag,
     Result,
     Scorecard,
     ScorecardKind,
@@ -74,6 +76,7 @@ from scoring.selectors import (
     STEP_DEADLINE,
     is_month,
     period_inputs,
+    period_peer_cards,
     rating_rules,
     step_refusal,
 )
@@ -900,13 +903,16 @@ def period_decide(*, period, user=None, enforce_phase=True) -> Period:
             for u in outcome.units
         ],
     )
+    tiers = defaultdict(int)
+    for r in outcome.cadres:
+        tiers[r.tier.value if r.tier else ("not_rated" if r.decidable else "undecidable")] += 1
+    cadres = len(outcome.cadres)
+    del inputs, outcome  # the flags read the month's peer scorecards anew
+    rater_flags_store(period)
     old_phase = period.phase
     period.phase = Phase.DECIDED
     period.decided_at = timezone.now()
     period.save(update_fields=["phase", "decided_at"])
-    tiers = defaultdict(int)
-    for r in outcome.cadres:
-        tiers[r.tier.value if r.tier else ("not_rated" if r.decidable else "undecidable")] += 1
     _audit(
         user=user,
         action="period.decide",
@@ -914,11 +920,40 @@ def period_decide(*, period, user=None, enforce_phase=True) -> Period:
         old={"phase": old_phase},
         new={
             "phase": Phase.DECIDED,
-            "cadres": len(outcome.cadres),
+            "cadres": cadres,
             "tiers": dict(sorted(tiers.items())),
         },
     )
     return period
+
+
+def rater_flags_store(period: Period) -> list[Flag]:
+    """Work out the period's lenient raters and reciprocal pairs from its submitted peer
+    scorecards and store them for the dashboards (`RaterFlag`), replacing earlier ones.
+
+    Called by `period_decide`; a city's 600,000 scorecards are read once here rather than
+    by every dashboard that shows the month.
+    """
+    cards, cadre_ids = period_peer_cards(period)
+    flags = leniency_flags(cards) + reciprocal_flags(cards)
+    del cards
+    RaterFlag.objects.filter(period=period).delete()
+    insert_all(
+        RaterFlag,
+        [
+            RaterFlag(
+                period=period,
+                unit_id=flag.unit_id,
+                kind=flag.kind.value,
+                reason=flag.reason,
+                rater_id=cadre_ids[flag.people[0].code],
+                partner_id=cadre_ids[flag.people[1].code] if len(flag.people) > 1 else None,
+                values=dict(flag.values),
+            )
+            for flag in flags
+        ],
+    )
+    return flags
 
 
 @transaction.atomic

@@ -37,6 +37,7 @@ from scoring.models import (
     ScoreLine,
     month_bounds,
 )
+from scoring.services import rater_flags_store
 from tests.factories import CadreFactory, UnitFactory, ensure_regulations
 from units.models import Membership, Role, RoleKind, Unit
 
@@ -520,3 +521,4 @@ def _write(period, outcome, by_unit, tasks, adjustments, cards, by_code, pool_ea
         )
         for u in outcome.units
     )
+    rater_flags_store(period)  # what `period_decide` does after writing the results

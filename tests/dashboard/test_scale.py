@@ -16,8 +16,8 @@ pytestmark = pytest.mark.django_db
 # The admin has no cadre: session, user, scope (cadre lookup), the unit, its decided months;
 # then, unless the page is cached, the page's own queries.
 CACHED_QUERIES = 5
-DASHBOARD_QUERIES = 12  # + picker units, subtree units, results and tasks by month and unit,
-#                         pools, general maxima, peer scorecards
+DASHBOARD_QUERIES = 11  # + picker units, subtree units, results and tasks by month and unit,
+#                         pools, the rater flags stored at decision
 RANKING_QUERIES = 9  # + picker units, count, job groups, the page of results
 
 

@@ -5,8 +5,11 @@ import pytest
 from scoring import dashboard as selectors
 from scoring.flags import FlagKind
 from scoring.models import ScorecardKind, ScorecardStatus, ScoreLine
+from scoring.selectors import period_peer_cards
+from scoring.services import rater_flags_store
 from tests.dashboard.factories import ResultFactory, scorecard
 from tests.factories import member
+from units.models import Cadre
 from units.scope import scope_for
 
 pytestmark = pytest.mark.django_db
@@ -168,10 +171,11 @@ class TestPeerCardsAndFlags:
         )
         scorecard(march, org.head_a, org.staff_a, "25", status=ScorecardStatus.DRAFT)
         scorecard(march, org.staff_a, org.staff_a, "29", kind=ScorecardKind.SELF)
-        scorecard(march, org.leader_w2, org.leader_w2, "30")  # W2: outside the scope
-        [peer] = selectors.peer_cards(org.w1, "2026-03")
+        scorecard(march, org.leader_w2, org.leader_w2, "30")  # no result in this period
+        [peer], cadre_ids = period_peer_cards(march)
         assert (peer.rater.code, peer.ratee.code, peer.unit_id) == ("SA2", "SA", org.a.pk)
         assert (peer.points, peer.max_points) == (Decimal("21"), Decimal("30"))
+        assert cadre_ids == {"SA2": org.staff_a2.pk, "SA": org.staff_a.pk}
 
     def lenient_unit(self, org, months):
         """W1-A with four more members; L gives everyone 29 when the others give 20, 21, 19."""
@@ -181,12 +185,16 @@ class TestPeerCardsAndFlags:
             ResultFactory(period=months.march, cadre=rater, unit=org.a)
             for ratee in ratees:
                 scorecard(months.march, rater, ratee, points)
+        rater_flags_store(months.march)  # what deciding the month does
 
     def test_a_lenient_rater_is_flagged_on_their_unit(self, org, months):
         self.lenient_unit(org, months)
+        Cadre.objects.filter(code="L").update(full_name="Lê Văn Lành")  # renamed since
         data = board(org.w1)
         [flag] = [f for f in data.flags if f.kind == FlagKind.LENIENCY]
-        assert flag.people[0].code == "L" and flag.unit_id == org.a.pk
+        assert flag.people[0] == ("L", "Lê Văn Lành") and flag.unit_id == org.a.pk
+        # 29 against the other raters' mean of 20, on each of four ratees
+        assert (flag.values["ratees"], flag.values["excess"]) == (4, Decimal(9))
         row = next(r for r in data.league if r.unit.code == "W1-A")
         assert flag in row.flags
 
@@ -233,6 +241,7 @@ class TestPeerCardsAndFlags:
         scorecard(march, org.staff_a2, org.staff_a, "29.5")
         scorecard(march, org.staff_a, org.head_a, "22")
         scorecard(march, org.staff_a2, org.head_a, "21")
+        rater_flags_store(march)
         kinds = [f.kind for f in board(org.w1).flags]
         assert FlagKind.RECIPROCAL in kinds
         hidden = [f.kind for f in board(org.w1, viewer_code="SA").flags]

@@ -8,8 +8,10 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from scoring.models import Phase
+from scoring.services import rater_flags_store
 from tests.dashboard.factories import ResultFactory, scorecard
 from tests.factories import member
+from units.models import Cadre
 
 pytestmark = pytest.mark.django_db
 
@@ -140,6 +142,7 @@ class TestDashboardPage:
             ResultFactory(period=months.march, cadre=rater, unit=org.a)
             for ratee in ratees:
                 scorecard(months.march, rater, ratee, points)
+        rater_flags_store(months.march)
         page = login(org.leader_w1).get(DASHBOARD).content.decode()
         assert 'data-flag="leniency"' in page
         assert "Người chấm L (L)" in page
@@ -297,15 +300,20 @@ class TestQueryCounts:
             ResultFactory(period=months.march, unit=org.b, cadre=cadre, total=Decimal(60 + i))
             scorecard(months.march, org.staff_b, cadre, "20")
             scorecard(months.march, cadre, org.staff_b, "21")
+        for i in range(0, 12, 2):  # six reciprocal pairs: names of raters and partners shown
+            first, second = (Cadre.objects.get(code=f"M{n:02d}") for n in (i, i + 1))
+            scorecard(months.march, first, second, "29.5")
+            scorecard(months.march, second, first, "29.5")
+        rater_flags_store(months.march)
 
     def test_dashboard(self, login, org, months, more, django_assert_num_queries):
         client = login(org.leader_w1)
         # session, user, scope (cadre, roles, membership), months, picker units, subtree
-        # units, results by month and unit, tasks by month and unit, pools, general maxima,
-        # peer scorecards
-        with django_assert_num_queries(13):
+        # units, results by month and unit, tasks by month and unit, pools, rater flags
+        with django_assert_num_queries(12):
             response = client.get(DASHBOARD)
         assert response.content.decode().count("data-unit=") == 3
+        assert response.content.decode().count('data-flag="reciprocal"') == 6
         # Cached: session, user, scope (3), months (whose stamp keys the copy)
         with django_assert_num_queries(6):
             response = client.get(DASHBOARD)
@@ -331,8 +339,11 @@ class TestQueryCounts:
     def test_exports(self, login, org, months, more, django_assert_num_queries):
         client = login(org.leader_w1)
         # the dashboard's queries, without the picker's
-        with django_assert_num_queries(12):
-            client.get(export_url("league", "xlsx"))
+        with django_assert_num_queries(11):
+            response = client.get(export_url("league", "xlsx"))
+        sheet = load_workbook(io.BytesIO(response.content)).active
+        warnings = " ".join(str(cell.value) for row in sheet.iter_rows() for cell in row)
+        assert warnings.count("có dấu hiệu chấm điểm qua lại") == 6  # the six reciprocal pairs
         # session, user, scope (3), months, results with cadres and units
         with django_assert_num_queries(7):
             response = client.get(export_url("ranking", "csv"))
@@ -375,6 +386,7 @@ class TestCachedPages:
         scorecard(march, org.staff_a, org.head_a, "29.5")
         scorecard(march, org.head_a, org.staff_a2, "22")
         scorecard(march, org.staff_a, org.staff_a2, "21")
+        rater_flags_store(march)
         url = DASHBOARD + "?unit=W1-A&month=2026-03"
         assert 'data-flag="reciprocal"' in login(org.leader_w1).get(url).content.decode()
         assert 'data-flag="reciprocal"' not in login(org.head_a).get(url).content.decode()

@@ -18,6 +18,7 @@ MODELS = [
     "adjustment",
     "result",
     "periodunitresult",
+    "raterflag",
     "appeal",
     "auditentry",
 ]

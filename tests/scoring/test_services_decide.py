@@ -28,6 +28,7 @@ from scoring.models import (
     Period,
     PeriodUnitResult,
     Phase,
+    RaterFlag,
     Result,
 )
 from scoring.selectors import period_preview
@@ -128,6 +129,33 @@ def test_decide_matches_the_preview(scored):
     assert stored == preview
 
 
+def test_decide_stores_the_rater_flags_and_a_new_decision_replaces_them(scored, w1):
+    """SA and SA2 give each other full marks and their head 18 of 30: a reciprocal pair,
+    worked out from the peer scorecards when the month is decided (not by each dashboard)."""
+    submit(scored, w1.staff_a2, w1.staff_a, "peer")
+    for rater in (w1.staff_a, w1.staff_a2):
+        submit(scored, w1.head_a, rater, "peer", points(Decimal("0.6")))
+    assert not RaterFlag.objects.exists()
+    period = period_decide(period=scored, user=None)
+    [flag] = RaterFlag.objects.filter(period=period).select_related("rater", "partner")
+    assert (flag.kind, flag.reason, flag.unit_id) == ("reciprocal", "pair", w1.a.pk)
+    assert {flag.rater.code, flag.partner.code} == {"SA", "SA2"}
+    values = {key: Decimal(value) for key, value in flag.values.items()}
+    assert values == {
+        "first_gave": 30,
+        "second_gave": 30,
+        "max": 30,
+        "first_others": 18,
+        "second_others": 18,
+    }
+
+    # SA2 lowers the mark after a reopening: the next decision finds no pair any more.
+    period = period_reopen(period=period, reason="Chấm lại", user=w1.admin)
+    submit(period, w1.staff_a, w1.staff_a2, "peer", points(Decimal("0.7")))
+    period_decide(period=period, user=None)
+    assert not RaterFlag.objects.exists()
+
+
 def test_decide_computes_t_from_tasks_with_ratios(w1):
     period = open_period(w1.w1, phase=Phase.REVIEW)
     make_task(
@@ -201,10 +229,11 @@ def test_decide_uses_the_same_number_of_queries_for_40_and_400_cadres():
         assert Result.objects.filter(period=period, tier="").count() < size // 4
         counts.append(len(queries))
     # Lock, regulation, criteria, members, scorecards, lines, adjustments, units, tasks, two
-    # deletes, two bulk inserts, the period update, the audit insert (and savepoints on some
-    # databases).
+    # deletes, two bulk inserts; for the rater flags the general maximum, the peer scorecards,
+    # a delete (and an insert when any is found); the period update, the audit insert (and
+    # savepoints on some databases).
     assert counts[0] == counts[1]
-    assert counts[0] <= 17
+    assert counts[0] <= 20
 
 
 # --- publish, appeals, lock ----------------------------------------------------------------
