@@ -88,6 +88,7 @@ def prepare(size, reuse, base_url):
     )
     if exists and reuse:
         print(f"reusing database {name}", flush=True)
+        run([PY, "manage.py", "migrate", "-v0"], env)  # made by an older checkout, maybe
         return env
     subprocess.run(["psql", admin, "-qc", f"DROP DATABASE IF EXISTS {name}"], check=True)
     subprocess.run(["psql", admin, "-qc", f"CREATE DATABASE {name}"], check=True)

@@ -268,51 +268,47 @@ def period_preview(period: Period) -> engine.PeriodOutcome:
 
 
 def period_peer_cards(period: Period) -> tuple[list[PeerCard], dict[str, int]]:
-    """Every submitted peer scorecard of a decided period with its general points, on the
-    ratee's unit of the month, and the cadre id of each code in them: two queries (the general
-    maximum, then the cards streamed). A scorecard without a general line is left out.
+    """Every submitted peer scorecard between cadres of a decided period, with its general
+    points and the ratee's unit of the month, and the cadre id of each code: three queries (the
+    general criteria, the period's results, then the cards' sums streamed).
 
-    A city's 600,000 cards share one `Person` per cadre and one object per distinct sum.
+    The sums are read from the score lines alone, with no join to names: a city has 400,000
+    peer cards. People carry their codes only; the dashboards read the names they show.
     """
-    general = Q(lines__criterion__group=CriterionGroup.GENERAL)
-    maximum = Criterion.objects.filter(
-        regulation_id=period.regulation_id, group=CriterionGroup.GENERAL
-    ).aggregate(m=Sum("max_points"))["m"]
-    rows = (
-        Scorecard.objects.filter(
-            period=period,
-            kind=ScorecardKind.PEER,
-            status=ScorecardStatus.SUBMITTED,
-            ratee__results__period=period,
+    general = dict(
+        Criterion.objects.filter(
+            regulation_id=period.regulation_id, group=CriterionGroup.GENERAL
+        ).values_list("pk", "max_points")
+    )
+    if not general:
+        return [], {}
+    maximum = sum(general.values(), Decimal(0))
+    member = {
+        cadre_id: (Person(code, ""), unit_id)
+        for cadre_id, code, unit_id in Result.objects.filter(period=period)
+        .values_list("cadre_id", "cadre__code", "unit_id")
+        .iterator(chunk_size=5000)
+    }
+    sums = (
+        ScoreLine.objects.filter(
+            scorecard__period=period,
+            scorecard__kind=ScorecardKind.PEER,
+            scorecard__status=ScorecardStatus.SUBMITTED,
+            criterion_id__in=list(general),
         )
-        .values_list(
-            "pk",
-            "rater_id",
-            "rater__code",
-            "rater__full_name",
-            "ratee_id",
-            "ratee__code",
-            "ratee__full_name",
-            "ratee__results__unit_id",
-        )
-        .annotate(points=Sum("lines__points", filter=general))
+        .values_list("scorecard_id", "scorecard__rater_id", "scorecard__ratee_id")
+        .annotate(points=Sum("points"))
         .order_by()
     )
-    people: dict[int, Person] = {}
     same_points: dict[Decimal, Decimal] = {}
     cards = []
-    for row in rows.iterator(chunk_size=5000):
-        _pk, rater_id, rater_code, rater_name, ratee_id, ratee_code, ratee_name, unit_id, points = (
-            row
-        )
-        if points is None or maximum is None:
+    for _card_id, rater_id, ratee_id, points in sums.iterator(chunk_size=5000):
+        if rater_id not in member or ratee_id not in member:
             continue
-        rater = people.get(rater_id) or people.setdefault(rater_id, Person(rater_code, rater_name))
-        ratee = people.get(ratee_id) or people.setdefault(ratee_id, Person(ratee_code, ratee_name))
-        cards.append(
-            PeerCard(unit_id, rater, ratee, same_points.setdefault(points, points), maximum)
-        )
-    return cards, {person.code: pk for pk, person in people.items()}
+        ratee, unit_id = member[ratee_id]
+        points = same_points.setdefault(points, points)
+        cards.append(PeerCard(unit_id, member[rater_id][0], ratee, points, maximum))
+    return cards, {person.code: cadre_id for cadre_id, (person, _unit) in member.items()}
 
 
 # --- who may rate whom ---------------------------------------------------------------------

@@ -175,7 +175,7 @@ class TestPeerCardsAndFlags:
         [peer], cadre_ids = period_peer_cards(march)
         assert (peer.rater.code, peer.ratee.code, peer.unit_id) == ("SA2", "SA", org.a.pk)
         assert (peer.points, peer.max_points) == (Decimal("21"), Decimal("30"))
-        assert cadre_ids == {"SA2": org.staff_a2.pk, "SA": org.staff_a.pk}
+        assert (cadre_ids["SA2"], cadre_ids["SA"]) == (org.staff_a2.pk, org.staff_a.pk)
 
     def lenient_unit(self, org, months):
         """W1-A with four more members; L gives everyone 29 when the others give 20, 21, 19."""
