@@ -26,7 +26,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import gc
 from collections import defaultdict
+from contextlib import contextmanager
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
@@ -881,6 +883,25 @@ def period_decide(*, period, user=None, enforce_phase=True) -> Period:
             _("A period is decided in supervisor review; %(period)s is at “%(phase)s”.")
             % {"period": period, "phase": period.get_phase_display()}
         )
+    with _cycle_collector_paused():
+        return _decide(period, user)
+
+
+@contextmanager
+def _cycle_collector_paused():
+    """Deciding a city makes millions of small objects and no reference cycles: Python's cycle
+    collector would walk the growing heap again and again for nothing (a quarter of the time
+    at 20,000 cadres). Reference counting still frees everything at once."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _decide(period: Period, user) -> Period:
     inputs = period_inputs(period)
     outcome = inputs.decide()
     # The engine's inputs are done with: let their memory go before the results are written.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from decimal import Decimal
 
 import pytest
@@ -154,6 +155,28 @@ def test_decide_stores_the_rater_flags_and_a_new_decision_replaces_them(scored, 
     submit(period, w1.staff_a, w1.staff_a2, "peer", points(Decimal("0.7")))
     period_decide(period=period, user=None)
     assert not RaterFlag.objects.exists()
+
+
+def test_decide_pauses_the_cycle_collector_and_always_turns_it_back_on(scored, monkeypatch):
+    seen = []
+    real = services.period_inputs
+
+    def inputs(period):
+        seen.append(gc.isenabled())
+        return real(period)
+
+    monkeypatch.setattr(services, "period_inputs", inputs)
+    period_decide(period=scored, user=None)
+    assert seen == [False] and gc.isenabled()
+
+    def failing(period):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(services, "period_inputs", failing)
+    Period.objects.filter(pk=scored.pk).update(phase=Phase.REVIEW)
+    with pytest.raises(RuntimeError):
+        period_decide(period=refresh(scored), user=None)
+    assert gc.isenabled()
 
 
 def test_decide_computes_t_from_tasks_with_ratios(w1):
