@@ -2,7 +2,9 @@ import os
 import subprocess
 import sys
 
+import pytest
 from django.conf import settings
+from django.db import connection
 
 
 def run_check(**env):
@@ -46,3 +48,36 @@ def test_the_site_url_of_links_in_emails_comes_from_the_environment():
     assert (
         site_url(SITE_URL="https://fiveclear.example.gov.vn") == "https://fiveclear.example.gov.vn"
     )
+
+
+def database_options(**env):
+    code = "from django.conf import settings; print(settings.DATABASES['default'].get('OPTIONS'))"
+    environment = {key: value for key, value in os.environ.items() if key != "POSTGRES_JIT"}
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=settings.BASE_DIR,
+        env={
+            **environment,
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "DATABASE_URL": "postgres://fiveclear@127.0.0.1:5432/fiveclear",
+            **env,
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_postgresql_connections_turn_jit_off_unless_asked():
+    assert "-c jit=off" in database_options()
+    assert "jit" not in database_options(POSTGRES_JIT="True")
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only: SQLite has no JIT")
+def test_the_live_postgresql_connection_runs_without_jit():
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
