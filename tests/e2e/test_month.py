@@ -134,6 +134,7 @@ def test_the_head_scores_the_department_with_the_keyboard_only(
     period = reach(this_month(), Phase.REVIEW, supervisor=3)
     page = log_in("truongphong")
     page.get_by_role("link", name="Chấm điểm", exact=True).first.click()
+    expect(page).to_have_url(re.compile(r"/month/manage/$"))
     page.get_by_role("link", name="Phòng Kinh tế, Hạ tầng và Đô thị").click()
     expect(
         page.get_by_role("heading", name=re.compile("^Bảng chấm điểm: Phòng Kinh tế"))
@@ -283,8 +284,12 @@ def test_a_cadre_on_a_phone_submits_the_self_assessment_and_every_peer_evaluatio
     expect(page.locator("[data-due-banner]")).to_be_visible()
     page.get_by_role("button", name="Trình đơn").click()
     page.get_by_role("navigation").get_by_role("link", name="Đánh giá tháng").click()
+    # The home page's banner links to the self-assessment too: wait for the month page, or the
+    # next click may land on the page being left and race the navigation.
+    expect(page).to_have_url(re.compile(r"/month/$"))
 
     page.get_by_role("link", name=re.compile("Tự đánh giá")).first.click()
+    expect(page).to_have_url(re.compile(rf"/month/{period.pk}/self/$"))
     assert_every_field_is_labelled(page)
     deadline = period.self_until.strftime("%d/%m/%Y")
     expect(page.get_by_text(f"Hạn: {deadline}")).to_be_visible()
@@ -300,6 +305,7 @@ def test_a_cadre_on_a_phone_submits_the_self_assessment_and_every_peer_evaluatio
     total = PeerAssignment.objects.filter(period=period, rater=me).count()
     assert total >= 3
     page.get_by_role("link", name=re.compile("Phiếu đánh giá chéo của tôi")).first.click()
+    expect(page).to_have_url(re.compile(rf"/month/{period.pk}/peers/$"))
     expect(page.locator("[data-peer-progress]")).to_have_text(f"0 / {total} đã hoàn thành")
     for done in range(1, total + 1):
         page.locator("a.list-group-item:has(.text-bg-warning)").first.click()
