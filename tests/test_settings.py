@@ -29,10 +29,12 @@ def test_it_starts_in_production_mode_with_a_real_secret():
     assert result.returncode == 0, result.stderr
 
 
-def site_url(**env):
-    environment = {key: value for key, value in os.environ.items() if key != "SITE_URL"}
+def setting(expression, *, unset=(), **env):
+    """`expression` over django.conf.settings, printed by a fresh process with `env` (and
+    without the variables named in `unset`)."""
+    environment = {key: value for key, value in os.environ.items() if key not in unset}
     result = subprocess.run(
-        [sys.executable, "-c", "from django.conf import settings; print(settings.SITE_URL)"],
+        [sys.executable, "-c", f"from django.conf import settings; print({expression})"],
         cwd=settings.BASE_DIR,
         env={**environment, "DJANGO_SETTINGS_MODULE": "config.settings", **env},
         capture_output=True,
@@ -43,6 +45,10 @@ def site_url(**env):
     return result.stdout.strip()
 
 
+def site_url(**env):
+    return setting("settings.SITE_URL", unset={"SITE_URL"}, **env)
+
+
 def test_the_site_url_of_links_in_emails_comes_from_the_environment():
     assert site_url() == "http://127.0.0.1:8000"
     assert (
@@ -51,23 +57,12 @@ def test_the_site_url_of_links_in_emails_comes_from_the_environment():
 
 
 def database_options(**env):
-    code = "from django.conf import settings; print(settings.DATABASES['default'].get('OPTIONS'))"
-    environment = {key: value for key, value in os.environ.items() if key != "POSTGRES_JIT"}
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=settings.BASE_DIR,
-        env={
-            **environment,
-            "DJANGO_SETTINGS_MODULE": "config.settings",
-            "DATABASE_URL": "postgres://fiveclear@127.0.0.1:5432/fiveclear",
-            **env,
-        },
-        capture_output=True,
-        text=True,
-        timeout=60,
+    return setting(
+        "settings.DATABASES['default'].get('OPTIONS')",
+        unset={"POSTGRES_JIT"},
+        DATABASE_URL="postgres://fiveclear@127.0.0.1:5432/fiveclear",
+        **env,
     )
-    assert result.returncode == 0, result.stderr
-    return result.stdout.strip()
 
 
 def test_postgresql_connections_turn_jit_off_unless_asked():
