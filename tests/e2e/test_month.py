@@ -20,7 +20,7 @@ from scoring.models import (
     Scorecard,
     ScorecardKind,
 )
-from scoring.services import period_advance, period_open, period_reopen_step, scorecard_save
+from scoring.services import period_advance, period_open, scorecard_save
 from units.models import Cadre, Unit
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -47,17 +47,26 @@ def this_month(scope_code="HH"):
     return period
 
 
-def reach(period, phase, **open_until):
-    """Move the period to `phase` and keep the named steps open until a later day."""
+def reach(period, phase, **close_in):
+    """Move the period to `phase`; each named step closes that many days from today.
+
+    The deadlines are set, not only extended, so a test sees the same month whatever the day:
+    a step due in two days shows the due banner on the 3rd as on the 26th. A later step never
+    closes before an earlier one.
+    """
     while period.phase != phase:
         period = period_advance(period=period, phase=phase, user=None)
     today = timezone.localdate()
-    for kind, days in open_until.items():
-        until = today + dt.timedelta(days=days)
-        if getattr(period, DEADLINE[kind]) < until:
-            period = period_reopen_step(
-                period=period, kind=kind, until=until, reason="Kiểm thử", user=None
-            )
+    floor = None
+    for kind in ("self", "peer", "supervisor"):
+        field = DEADLINE[kind]
+        until = today + dt.timedelta(days=close_in[kind]) if kind in close_in else None
+        value = until or getattr(period, field)
+        if floor is not None and value < floor:
+            value = floor
+        setattr(period, field, value)
+        floor = value
+    period.save(update_fields=list(DEADLINE.values()))
     return period
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import time
 from collections import Counter
 from decimal import Decimal
 from statistics import mean, pstdev
@@ -39,11 +38,9 @@ def seeded(django_db_setup, django_db_blocker):
         from django.db import transaction
 
         out = io.StringIO()
-        started = time.perf_counter()
         with transaction.atomic():
             call_command("seed_demo", "--force", stdout=out)
-            seconds = time.perf_counter() - started
-            yield out.getvalue(), seconds
+            yield out.getvalue()
             transaction.set_rollback(True)
 
 
@@ -51,10 +48,9 @@ def months():
     return list(Period.objects.filter(scope__code="HH").order_by("month"))
 
 
-def test_seed_demo_is_fast_and_says_what_it_loaded(seeded, settings):
+def test_seed_demo_says_what_it_loaded(seeded, settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
-    output, seconds = seeded
-    assert seconds < 30
+    output = seeded
     assert "120 cadres" in output and "7 periods" in output
     for login in ("admin", "lanhdao", "truongphong", "canbo"):
         assert get_user_model().objects.get(username=login).check_password("fiveclear-demo")
