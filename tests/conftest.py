@@ -6,8 +6,7 @@ from django.core.cache import cache
 from tests.factories import UnitFactory, UserFactory, ensure_regulations, member
 
 
-@pytest.fixture
-def org(db):
+def build_org() -> SimpleNamespace:
     """A small organisation: city HN > wards W1, W2; W1 > departments A, B.
 
     People: head and staff of A, head of B, a leader of W1, a leader of W2 and a superuser.
@@ -33,6 +32,12 @@ def org(db):
         leader_w2=member(w2, role="leader", code="LW2", job_group="leader"),
         admin=UserFactory(username="root", is_superuser=True, is_staff=True),
     )
+
+
+@pytest.fixture
+def org(db):
+    """The small organisation of `build_org`."""
+    return build_org()
 
 
 @pytest.fixture
