@@ -904,13 +904,14 @@ def yearly_rollup(
     for cadre in cadres:
         months = rated_months[cadre.code]
         totals[cadre.code] = _mean(m.total for m in months)
-        # As in a month, discipline outranks "not rated".
-        if any(m.discipline for m in cadre.months):
-            tiers[cadre.code] = Tier.D
-            reasons[cadre.code].append(REASON_YEAR_DISCIPLINE)
-        elif len(months) < regulation.min_rated_months:
+        # As in a month, "not rated" comes first: too few rated months leave no tier, no rank
+        # and no place in the quota even when there was discipline (docs/RULES.md, the year).
+        if len(months) < regulation.min_rated_months:
             tiers[cadre.code] = None
             reasons[cadre.code].append(_reason_few_months(regulation.min_rated_months))
+        elif any(m.discipline for m in cadre.months):
+            tiers[cadre.code] = Tier.D
+            reasons[cadre.code].append(REASON_YEAR_DISCIPLINE)
         else:
             tiers[cadre.code] = tier_for(round_half_up(totals[cadre.code]), regulation)
 

@@ -772,7 +772,15 @@ def months(*totals: str, discipline_at: int | None = None) -> tuple[MonthRecord,
             "D",
             "discipline",
         ),
-        (months("95", "-", discipline_at=1), D("95.00"), "D", "discipline"),
+        # Not rated comes first: fewer than six rated months leave no tier even with discipline,
+        # in a rated month or in a month that was not rated.
+        (months("95", "-", discipline_at=1), D("95.00"), None, "too_few_rated_months"),
+        (
+            months("95", "95", "95", "95", "95", discipline_at=0),
+            D("95.00"),
+            None,
+            "too_few_rated_months",
+        ),
     ],
 )
 def test_yearly_rollup(records, total, tier, reason):
@@ -781,6 +789,15 @@ def test_yearly_rollup(records, total, tier, reason):
     assert [r.code for r in result.reasons if r.code != "quota_demoted"] == (
         [reason] if reason else []
     )
+
+
+def test_a_disciplined_cadre_with_too_few_rated_months_is_neither_tiered_nor_ranked():
+    year = [YearInput("A1", "U", "staff", months(*["80"] * 12))]
+    year.append(YearInput("X", "U", "staff", months("99", "99", "-", discipline_at=1)))
+    first, short = yearly_rollup(ND335, year)
+    assert (short.tier_before_quota, short.tier) == (None, None)
+    assert (short.rank_in_unit, short.rank_in_scope) == (None, None)
+    assert (first.rank_in_unit, first.rank_in_scope) == (1, 1)
 
 
 def test_yearly_rollup_applies_the_quota_and_ranks():

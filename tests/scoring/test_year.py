@@ -92,6 +92,30 @@ def test_discipline_in_any_month_makes_the_year_d(year):
     assert staff_b.tier == "D"
 
 
+def test_discipline_with_fewer_than_six_rated_months_is_not_rated_nor_ranked(org):
+    """DESIGN §5.8: not rated comes first, as in a month (no tier, no rank)."""
+    for i, month in enumerate(MONTHS[:8]):
+        decide_month(
+            org.w1,
+            month,
+            [
+                (org.staff_a, org.a, "70.00", True, []),
+                (
+                    org.staff_b,
+                    org.b,
+                    "99.00",
+                    i < 4,
+                    ["discipline"] if i == 1 else ["leave"] * (i >= 4),
+                ),
+            ],
+        )
+    rows = {r.code: r for r in year_results(year=2026, scope=org.w1).rows}
+    assert rows["SB"].rated_months == 4
+    assert (rows["SB"].tier, rows["SB"].rank_in_unit, rows["SB"].rank_in_scope) == (None,) * 3
+    assert [r.code for r in rows["SB"].reasons] == ["too_few_rated_months"]
+    assert rows["SA"].rank_in_scope == 1
+
+
 def test_the_quota_applies_to_the_year(org):
     people = [member(org.b, code=f"Q{i}") for i in range(6)]
     for month in MONTHS[:6]:
