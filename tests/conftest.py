@@ -3,6 +3,7 @@ from types import SimpleNamespace
 import pytest
 from django.core.cache import cache
 
+import tests.profiles  # noqa: F401  (loads the hypothesis profile)
 from tests.factories import UnitFactory, UserFactory, ensure_regulations, member
 
 

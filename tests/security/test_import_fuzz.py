@@ -44,6 +44,7 @@ from scoring.imports import (
 from scoring.models import Adjustment, PeriodUnit, Phase, ScoreLine
 from scoring.services_month import supervisor_grid_import
 from tests.month.conftest import open_month
+from tests.profiles import examples
 from units import tabular
 from units.models import Cadre, Unit
 from units.services import CADRE_COLUMNS, UNIT_COLUMNS, cadres_import, units_import
@@ -52,7 +53,7 @@ from units.tabular import XLSX_MAGIC, ImportFailed
 pytestmark = pytest.mark.django_db
 
 FUZZ = settings(
-    max_examples=60,
+    max_examples=examples(60),
     deadline=None,
     suppress_health_check=[
         HealthCheck.function_scoped_fixture,
@@ -323,14 +324,14 @@ def test_xlsx_tables(world, kind, data):
 
 
 @pytest.mark.parametrize("kind", ["units", "tasks", "scores", "grid"])
-@settings(FUZZ, max_examples=40)
+@settings(FUZZ, max_examples=examples(40))
 @given(data=junk_bytes)
 def test_random_bytes(world, kind, data):
     attempt(kind, world, data)
 
 
 @pytest.mark.parametrize("kind", ["cadres", "adjustments"])
-@settings(FUZZ, max_examples=30)
+@settings(FUZZ, max_examples=examples(30))
 @given(data=st.data())
 def test_a_nul_byte_anywhere_in_a_csv_is_refused_clearly(world, kind, data):
     text = data.draw(csv_files(COLUMNS[kind]))
