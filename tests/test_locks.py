@@ -41,11 +41,11 @@ def parse_lock(text):
         elif (match := HASH.match(line)) and pin is not None:
             pin.hashes.append(match["hash"])
         elif (match := COMMENT.match(line)) and pin is not None:
-            text = match["text"].strip()
-            if "/" in text or "\\" in text:
+            note = match["text"].strip()
+            if "/" in note or "\\" in note:
                 odd.append(f"line {number}: a path in {line.strip()!r}")
-            elif text not in ("via", ""):
-                pin.via.append(text.removeprefix("via ").strip())
+            elif note not in ("via", ""):
+                pin.via.append(note.removeprefix("via ").strip())
         elif line.strip():
             odd.append(f"line {number}: {line.strip()!r}")
     return pins, odd
