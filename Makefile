@@ -5,14 +5,26 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test test-fast test-thorough test-clock lint format messages bench lock clean
+.PHONY: install install-dev run test test-fast test-thorough test-clock lint format messages bench lock lock-check clean
 
-install: $(VENV)/.installed
+# Two locks (scripts/locks.py): the runtime one holds only what the application runs (make
+# install, make run, the app servers of docs/DEPLOY.md); the dev one adds the tools that test,
+# lint, bench and translate it. Each install leaves its own stamp, so a venv that `make run` made
+# gets the dev lock on top at the next `make test`, and either is redone when its lock changes.
+install: $(VENV)/.installed-runtime
 
-$(VENV)/.installed: requirements.lock
+install-dev: $(VENV)/.installed-dev
+
+PIP_INSTALL := $(PY) -m pip install --quiet --disable-pip-version-check --require-hashes
+
+$(VENV)/.installed-runtime: requirements-runtime.lock
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: install Python 3.11"; exit 1; }
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	$(PIP_INSTALL) -r requirements-runtime.lock
+	touch $@
+
+$(VENV)/.installed-dev: requirements-dev.lock $(VENV)/.installed-runtime
+	$(PIP_INSTALL) -r requirements-dev.lock
 	touch $@
 
 run: install
@@ -24,50 +36,53 @@ run: install
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 # The whole suite on both cores; prints its wall time and its 15 slowest tests.
-test: install
+test: install-dev
 	$(PY) -m pytest -n 2 --durations=15
 
 # Hypothesis properties with ten times the examples and fresh random draws.
-test-thorough: install
+test-thorough: install-dev
 	HYPOTHESIS_PROFILE=thorough $(PY) -m pytest -n 2 -m "not e2e" tests/scoring/test_engine.py tests/scoring/test_peers.py tests/security/test_import_fuzz.py
 
 # The suite (no browser) with the whole process's clock moved to each of CLOCK_DATES in turn
 # (libfaketime: apt-get install faketime): no test may depend on the day it runs.
 CLOCK_DATES ?= 2027-01-01T00:10 2027-02-28T23:50 2027-03-15T09:00
-test-clock: install
+test-clock: install-dev
 	@for d in $(CLOCK_DATES); do \
 	  echo "=== clock at $$d (Asia/Ho_Chi_Minh)"; \
 	  TZ=Asia/Ho_Chi_Minh faketime -f "@$$(echo $$d | tr T ' '):00" $(PY) -m pytest -n 2 -m "not e2e" -q || exit 1; \
 	done
 
-test-fast: install
+test-fast: install-dev
 	$(PY) -m pytest -m "not e2e" -x
 
-lint: install
+lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
 
 # Benchmarks against floors measured in the same run (PostgreSQL at 127.0.0.1 and wrk needed):
 # every figure with its floor, ratio and target; fails when a target is missed.
-bench: install
+bench: install-dev
 	$(PY) bench/run.py --size 2000
 
-format: install
+format: install-dev
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-messages: install
+messages: install-dev
 	$(PY) manage.py makemessages -l vi -l en --no-obsolete --ignore=.venv --ignore=tests --ignore=bench --ignore=scripts --ignore=staticfiles
 	$(PY) scripts/i18n.py apply locale/pending/*.json
 	$(PY) scripts/i18n.py fill-en
 	$(PY) manage.py compilemessages --ignore=.venv
 	$(PY) scripts/i18n.py check
 
-# Regenerate the lock after changing dependencies in pyproject.toml.
-lock:
-	$(PY) -m pip install --quiet uv
-	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes --no-header -o requirements.lock
+# Regenerate both locks after changing dependencies in pyproject.toml (uv, from the dev lock).
+lock: install-dev
+	$(PY) scripts/locks.py write
+
+# Fail when the committed locks no longer match pyproject.toml (CI runs it).
+lock-check: install-dev
+	$(PY) scripts/locks.py check
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
