@@ -491,8 +491,10 @@ class _MonthHistory:
         tz = timezone.get_current_timezone()
 
         def at(day):
+            # A short month ends before the 29th or 30th: the card comes on its last day.
             moment = dt.time(rng.randint(8, 16), rng.randint(0, 59))
-            return dt.datetime.combine(period.first_day.replace(day=day), moment, tzinfo=tz)
+            on = period.first_day.replace(day=min(day, period.last_day.day))
+            return dt.datetime.combine(on, moment, tzinfo=tz)
 
         cards, lines = [], []
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from collections import Counter
 from decimal import Decimal
 from statistics import mean, pstdev
 
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.utils import timezone
@@ -31,10 +33,16 @@ from units.models import Cadre, Unit
 pytestmark = pytest.mark.django_db
 
 
+# The demo's months are drawn around "today": these tests read one demo, seeded with the clock
+# on a fixed day (the same draws on any real day). tests/scoring/test_demo_any_day.py seeds it
+# on the days of the calendar that move its months.
+SEEDED_ON = dt.datetime(2026, 11, 12, 3, 0, tzinfo=dt.UTC)
+
+
 @pytest.fixture(scope="module")
 def seeded(django_db_setup, django_db_blocker):
     """Seeded once for the module (it takes a few seconds), removed afterwards."""
-    with django_db_blocker.unblock():
+    with django_db_blocker.unblock(), time_machine.travel(SEEDED_ON, tick=True):
         from django.db import transaction
 
         out = io.StringIO()
