@@ -158,7 +158,9 @@ def board(request, code):
     page = Paginator(tasks, BOARD_PAGE_SIZE).get_page(request.GET.get("page"))
     can_act = scope.cadre is not None and scope.can_act(unit)
     actor_roles = _actor_roles(scope, today)
-    rows = selectors.mark_reviewable(page.object_list, actor_roles=actor_roles, on=today)
+    rows = selectors.mark_reviewable(
+        page.object_list, actor=scope.cadre, actor_roles=actor_roles, on=today
+    )
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -481,7 +483,9 @@ def _render_fragment(request, task, source, *, panel=None, flash=""):
     context = {"t": task, "panel": panel, "flash": flash, "today": today}
     if source == "board":
         scope = get_scope(request)
-        selectors.mark_reviewable([task], actor_roles=_actor_roles(scope, today), on=today)
+        selectors.mark_reviewable(
+            [task], actor=scope.cadre, actor_roles=_actor_roles(scope, today), on=today
+        )
         return render(request, "directives/board.html#task-row", context)
     return render(request, "directives/my_tasks.html#task-card", context)
 
