@@ -503,7 +503,8 @@ def _next_url(request, task):
 
 
 def task_import(request):
-    """Heads import tasks of the units they manage; administrators import any."""
+    """Heads import their own assignments in the units they manage; administrators import as
+    on the command line (`directives.imports`, docs/RULES.md §3)."""
     scope = get_scope(request)
     if not (scope.is_admin or scope.act_paths):
         raise PermissionDenied
@@ -511,8 +512,15 @@ def task_import(request):
     errors = []
     form = TaskImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
         try:
-            counts = tasks_import(data=form.cleaned_data["file"].read(), within_paths=within)
+            counts = tasks_import(
+                data=upload.read(),
+                user=request.user,
+                importer=scope.cadre,
+                within_paths=within,
+                file_name=upload.name,
+            )
         except ImportFailed as failure:
             errors = failure.errors
         else:
@@ -522,5 +530,11 @@ def task_import(request):
                 % counts,
             )
             return redirect("directives:import")
-    context = {"form": form, "errors": errors, "columns": ",".join(TASK_COLUMNS)}
+    context = {
+        "form": form,
+        "errors": errors,
+        "columns": ",".join(TASK_COLUMNS),
+        "own_assignments": within is not None,
+        "importer": scope.cadre,
+    }
     return render(request, "directives/import.html", context)
