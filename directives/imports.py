@@ -21,7 +21,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from directives.authority import outranks
@@ -419,4 +419,7 @@ def _shown(value) -> str:
         return _("yes") if value else _("no")
     if hasattr(value, "strftime"):
         return value.strftime("%d/%m/%Y")
+    if isinstance(value, Decimal):  # a weight, as people write it: "2", "1,5" (DESIGN §9)
+        whole = value == value.to_integral_value()
+        return formats.number_format(value.quantize(Decimal(1)) if whole else value.normalize())
     return str(value)
