@@ -5,7 +5,7 @@ from django.http import HttpResponseRedirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from directives.models import Criterion, Regulation, Task, TaskEvent
+from directives.models import AuditEntry, Criterion, Regulation, Task, TaskEvent
 from directives.services import regulation_new_version
 from directives.signals import regulation_frozen_reason
 
@@ -128,6 +128,25 @@ class TaskEventAdmin(admin.ModelAdmin):
     list_filter = ["kind", "exempted"]
     search_fields = ["task__code", "task__title", "author__code", "author__full_name", "reason"]
     list_select_related = ["task", "author"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """Append-only: nobody adds, edits or deletes an entry, here or anywhere."""
+
+    list_display = ["at", "actor", "action", "object_type", "object_id", "new"]
+    list_filter = ["action", "object_type"]
+    search_fields = ["actor", "action", "object_id", "reason"]
     date_hierarchy = "at"
 
     def has_add_permission(self, request):

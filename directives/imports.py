@@ -5,17 +5,27 @@ tasks are created or updated by code in one transaction with bulk writes. `major
 `delays` are counts already net of exemptions; `deadline` is the effective one; the task's unit
 is the assignee's unit on the deadline, and the assigner must outrank the assignee there on the
 assignment date (`directives.authority`).
+
+Who imports what (docs/RULES.md §3):
+- The command line is the administrator's tool: any assigner who outranks the assignee.
+- A head's web import is their own assignments: every row's assigner is the importer (an empty
+  `assigned_by_code` means them), who must outrank the assignee on the assignment date in a
+  unit they manage; a task that already exists changes only by its assigner or a head or
+  deputy above the assigner.
+- An administrator's web import follows the command line's rules.
+- Nobody imports a task of their own, and every import is an audit entry; each task it creates
+  or changes gets an "imported" event.
 """
 
 from collections import defaultdict
 from decimal import Decimal
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from directives.authority import outranks
-from directives.models import Task, TaskStatus
+from directives.models import AuditEntry, Task, TaskEvent, TaskEventKind, TaskStatus
 from directives.services import MAX_WEIGHT, code_problem
 from units.models import Cadre, Membership, Role
 from units.scope import ACTING_ROLES
@@ -52,102 +62,169 @@ FIELDS = [
     "imported_errors",
     "imported_delays",
 ]
+COMMAND_LINE = "manage.py"  # the actor of an import from the command line, as the month's log
+AUDIT_ACTION = "tasks_import"
 
 
 @transaction.atomic
-def tasks_import(*, data: bytes, within_paths=None) -> dict:
-    """Create or update tasks from a table; all or nothing. Returns counts.
+def tasks_import(*, data: bytes, user=None, importer=None, within_paths=None, file_name="") -> dict:
+    """Create or update tasks from a table; all or nothing. Returns the counts.
 
-    `within_paths`: for a head's web import, the unit paths they act on; a task whose
-    assignee's unit lies elsewhere (or an existing task of another unit) is a row error.
+    The command line passes `data` (and the file's name). The web passes the `user` and their
+    cadre (`importer`, None for an administrator without one); for a head, `within_paths` are
+    the unit paths they act on today, and the rows are the head's own assignments (see the
+    module docstring). Every row of someone else's, or outside those units, is a row error.
     """
+    if within_paths is not None and importer is None:
+        raise ValueError("A head's import needs the importer.")
     rows = read_table(data, TASK_COLUMNS)
-    errors = []
-    codes = {row["assignee_code"] for row in rows} | {row["assigned_by_code"] for row in rows}
-    cadres = {c.code: c for c in Cadre.objects.filter(code__in=codes - {""})}
-    ids = [c.pk for c in cadres.values()]
-    memberships = defaultdict(list)
-    for m in Membership.objects.filter(cadre_id__in=ids).select_related("unit"):
-        memberships[m.cadre_id].append(m)
-    roles = defaultdict(list)
-    for r in Role.objects.filter(cadre_id__in=ids, role__in=ACTING_ROLES).select_related("unit"):
-        roles[r.cadre_id].append(r)
     existing = {
         t.code: t
-        for t in Task.objects.filter(code__in=[row["code"] for row in rows]).select_related("unit")
+        for t in Task.objects.filter(code__in=[row["code"] for row in rows]).select_related(
+            "unit", "assignee", "assigned_by"
+        )
     }
+    codes = {row["assignee_code"] for row in rows} | {row["assigned_by_code"] for row in rows}
+    cadres = {c.code: c for c in Cadre.objects.filter(code__in=codes - {""})}
+    if importer is not None:
+        cadres.setdefault(importer.code, importer)
+    people = {c.pk for c in cadres.values()}
+    people |= {t.assigned_by_id for t in existing.values()}
+    memberships = defaultdict(list)
+    for m in Membership.objects.filter(cadre_id__in=people).select_related("unit"):
+        memberships[m.cadre_id].append(m)
+    roles = defaultdict(list)
+    for r in Role.objects.filter(cadre_id__in=people, role__in=ACTING_ROLES).select_related("unit"):
+        roles[r.cadre_id].append(r)
 
-    parsed, seen = [], {}
+    errors, parsed, seen = [], [], {}
+    rules = _Rules(importer=importer, within_paths=within_paths, roles=roles)
     for row in rows:
         check = RowChecker(errors, row)
         before = len(errors)
-        values = _check_row(check, row, cadres, seen)
+        values = _check_row(check, row, cadres, seen, importer)
         if len(errors) > before:
             continue
+        unit = _unit_on(memberships[values["assignee"].pk], values["deadline"])
+        values["unit"] = unit
+        rules.check_row(check, values, unit, existing.get(values["code"]))
+        parsed.append(values)
+    if errors:
+        raise ImportFailed(errors)
+    return _write(parsed, existing, user=user, importer=importer, file_name=file_name)
+
+
+class _Rules:
+    """Who may import which row: the assignee's unit, the assigner's authority, own tasks."""
+
+    def __init__(self, *, importer, within_paths, roles):
+        self.importer = importer
+        self.within_paths = within_paths
+        self.roles = roles
+        self.today = timezone.localdate()
+
+    @property
+    def own_assignments(self):
+        """A head's web import: every row's assigner is the importer."""
+        return self.within_paths is not None
+
+    def check_row(self, check, values, unit, task):
         assignee, assigner = values["assignee"], values["assigned_by"]
-        unit = _unit_on(memberships[assignee.pk], values["deadline"]) if assignee else None
-        if assignee and unit is None:
+        if unit is None:
             check.fail(
                 "assignee_code",
                 _("%(code)s belongs to no unit on the deadline %(date)s.")
                 % {"code": assignee.code, "date": values["deadline"].isoformat()},
             )
-        elif assignee and within_paths is not None and not _within(unit, within_paths):
+        elif self.own_assignments and not _within(unit, self.within_paths):
             check.fail(
                 "assignee_code",
                 _("%(code)s is in %(unit)s, which is not a unit you manage.")
                 % {"code": assignee.code, "unit": unit.name},
             )
-        if assignee and assigner and unit is not None:
-            if assignee.pk == assigner.pk:
-                check.fail("assigned_by_code", _("Nobody assigns a task to themself."))
-            elif not _outranks(roles, assigner, assignee, unit, values["assigned_on"]):
-                check.fail(
-                    "assigned_by_code",
-                    _(
-                        "%(assigner)s holds no head or deputy authority over %(code)s "
-                        "(%(unit)s) on %(date)s."
-                    )
-                    % {
-                        "assigner": assigner.code,
-                        "code": assignee.code,
-                        "unit": unit.code,
-                        "date": values["assigned_on"].isoformat(),
-                    },
+        own = self.importer is not None and assignee.pk == self.importer.pk
+        if own:
+            check.fail(
+                "assignee_code",
+                _("Nobody imports a task of their own: a head or deputy above you assigns it."),
+            )
+        if self.own_assignments and assigner.pk != self.importer.pk:
+            check.fail(
+                "assigned_by_code",
+                _(
+                    "You import only the tasks you assign: leave this column empty or write "
+                    "your own code %(code)s; %(assigner)s imports their own assignments."
                 )
-        task = existing.get(values["code"])
-        if task is not None and within_paths is not None and not _within(task.unit, within_paths):
+                % {"code": self.importer.code, "assigner": assigner.code},
+            )
+        elif not own:
+            self._check_authority(check, values, unit)
+        if task is not None:
+            self._check_existing(check, task)
+
+    def _check_authority(self, check, values, unit):
+        """The assigner outranks the assignee on the assignment date."""
+        assignee, assigner = values["assignee"], values["assigned_by"]
+        if assignee.pk == assigner.pk:
+            check.fail("assigned_by_code", _("Nobody assigns a task to themself."))
+        elif unit is not None and not self._outranks(
+            assigner, assignee, unit, on=values["assigned_on"]
+        ):
+            check.fail(
+                "assigned_by_code",
+                _(
+                    "%(assigner)s holds no head or deputy authority over %(code)s "
+                    "(%(unit)s) on %(date)s."
+                )
+                % {
+                    "assigner": assigner.code,
+                    "code": assignee.code,
+                    "unit": unit.code,
+                    "date": values["assigned_on"].isoformat(),
+                },
+            )
+
+    def _check_existing(self, check, task):
+        """A task that exists: in the head's units, and never the importer's own; in a head's
+        import, the importer is its assigner or above its assigner today."""
+        if self.own_assignments and not _within(task.unit, self.within_paths):
             check.fail(
                 "code",
                 _("Task %(code)s belongs to a unit you do not manage.") % {"code": task.code},
             )
-        values["unit"] = unit
-        parsed.append(values)
-    if errors:
-        raise ImportFailed(errors)
+        elif self.importer is not None and task.assignee_id == self.importer.pk:
+            check.fail(
+                "code",
+                _("Task %(code)s is your own: only a head or deputy above you changes it.")
+                % {"code": task.code},
+            )
+        elif (
+            self.own_assignments
+            and task.assigned_by_id != self.importer.pk
+            and not self._outranks(self.importer, task.assigned_by, task.unit, on=self.today)
+        ):
+            check.fail(
+                "code",
+                _(
+                    "Task %(code)s was assigned by %(assigner)s: only they or a head or deputy "
+                    "above them change it."
+                )
+                % {"code": task.code, "assigner": task.assigned_by.code},
+            )
 
-    created, changed = [], []
-    now = timezone.now()
-    for values in parsed:
-        fields = _fields(values)
-        task = existing.get(values["code"])
-        if task is None:
-            created.append(Task(code=values["code"], **fields))
-        elif any(getattr(task, name) != value for name, value in fields.items()):
-            for name, value in fields.items():
-                setattr(task, name, value)
-            task.updated_at = now
-            changed.append(task)
-    Task.objects.bulk_create(created, batch_size=1000)
-    Task.objects.bulk_update(changed, [*FIELDS, "updated_at"], batch_size=1000)
-    return {
-        "created": len(created),
-        "updated": len(changed),
-        "unchanged": len(parsed) - len(created) - len(changed),
-    }
+    def _outranks(self, actor, subject, unit, *, on):
+        def valid(cadre):
+            return [
+                (r.unit.path, r.role)
+                for r in self.roles[cadre.pk]
+                if (r.valid_from is None or r.valid_from <= on)
+                and (r.valid_to is None or r.valid_to >= on)
+            ]
+
+        return outranks(valid(actor), valid(subject), unit.path)
 
 
-def _check_row(check, row, cadres, seen):
+def _check_row(check, row, cadres, seen, importer):
     code = check.text("code")
     if code:
         problem = code_problem(code)
@@ -164,7 +241,7 @@ def _check_row(check, row, cadres, seen):
             seen[code] = row.number
     title = check.text("title", max_length=300)
     assignee = _cadre(check, cadres, "assignee_code")
-    assigner = _cadre(check, cadres, "assigned_by_code")
+    assigner = _cadre(check, cadres, "assigned_by_code", default=importer)
     assigned_on = check.date("assigned_on")
     deadline = check.date("deadline")
     expected = check.text("expected_result")
@@ -198,10 +275,11 @@ def _check_row(check, row, cadres, seen):
     }
 
 
-def _cadre(check, cadres, column):
-    code = check.text(column)
+def _cadre(check, cadres, column, *, default=None):
+    """The cadre named in the column; an empty cell is `default` (required when None)."""
+    code = check.text(column, required=default is None)
     if not code:
-        return None
+        return default
     cadre = cadres.get(code)
     if cadre is None:
         check.fail(column, _("Unknown cadre “%(code)s”.") % {"code": code})
@@ -222,16 +300,68 @@ def _within(unit, paths):
     return any(unit.path.startswith(p) for p in paths)
 
 
-def _outranks(roles, assigner, assignee, unit, on):
-    def valid(cadre):
-        return [
-            (r.unit.path, r.role)
-            for r in roles[cadre.pk]
-            if (r.valid_from is None or r.valid_from <= on)
-            and (r.valid_to is None or r.valid_to >= on)
-        ]
+# --- the writes ----------------------------------------------------------------------------
 
-    return outranks(valid(assigner), valid(assignee), unit.path)
+
+def _write(parsed, existing, *, user, importer, file_name) -> dict:
+    """Create and update the tasks, one "imported" event on each, one audit entry."""
+    created, changed, events = [], [], []
+    now = timezone.now()
+    if file_name:
+        source = _("Imported from “%(file)s”") % {"file": file_name}
+    else:
+        source = _("Imported from a file")
+    for values in parsed:
+        fields = _fields(values)
+        task = existing.get(values["code"])
+        if task is None:
+            task = Task(code=values["code"], **fields)
+            created.append(task)
+            events.append(_event(task, importer, f"{source}.", new_status=task.status))
+            continue
+        changes = _changes(task, fields, values)
+        if not changes:
+            continue
+        old_status = task.status
+        for name, value in fields.items():
+            setattr(task, name, value)
+        task.updated_at = now
+        changed.append(task)
+        reason = f"{source}: {'; '.join(changes)}."
+        events.append(_event(task, importer, reason, old_status=old_status))
+    Task.objects.bulk_create(created, batch_size=1000)
+    Task.objects.bulk_update(changed, [*FIELDS, "updated_at"], batch_size=1000)
+    for event in events:
+        event.task_id = event.task.pk  # the created tasks have their keys only now
+        event.new_status = event.task.status
+    TaskEvent.objects.bulk_create(events, batch_size=1000)
+    counts = {
+        "created": len(created),
+        "updated": len(changed),
+        "unchanged": len(parsed) - len(created) - len(changed),
+    }
+    AuditEntry.objects.create(
+        user=user,
+        actor=_actor(user, importer),
+        action=AUDIT_ACTION,
+        object_type="file",
+        object_id=file_name[:255],
+        new={"file": file_name, "rows": len(parsed), **counts},
+    )
+    return counts
+
+
+def _event(task, importer, reason, **fields):
+    return TaskEvent(
+        task=task, kind=TaskEventKind.IMPORTED, author=importer, reason=reason, **fields
+    )
+
+
+def _actor(user, importer) -> str:
+    if user is None:
+        return COMMAND_LINE
+    username = user.get_username()
+    return f"{importer.full_name} ({username})" if importer is not None else username
 
 
 def _fields(values):
@@ -257,3 +387,39 @@ def _fields(values):
         "imported_errors": values["major_errors"],
         "imported_delays": values["delays"],
     }
+
+
+RELATIONS = {"assignee_id": "assignee", "assigned_by_id": "assigned_by", "unit_id": "unit"}
+LONG_TEXT = ("title", "expected_result")
+
+
+def _changes(task, fields, values) -> list[str]:
+    """What the row changes in an existing task, as people read it: "accepted: no → yes"."""
+    found = []
+    for name, new in fields.items():
+        old = getattr(task, name)
+        if old == new:
+            continue
+        label = Task._meta.get_field(RELATIONS.get(name, name)).verbose_name
+        if name in LONG_TEXT:
+            found.append(str(label))
+            continue
+        if name in RELATIONS:
+            old, new = getattr(task, RELATIONS[name]).code, values[RELATIONS[name]].code
+        elif name == "status":
+            old, new = TaskStatus(old).label, TaskStatus(new).label
+        found.append(f"{label}: {_shown(old)} → {_shown(new)}")
+    return found
+
+
+def _shown(value) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if hasattr(value, "strftime"):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, Decimal):  # a weight, as people write it: "2", "1,5" (DESIGN §9)
+        whole = value == value.to_integral_value()
+        return formats.number_format(value.quantize(Decimal(1)) if whole else value.normalize())
+    return str(value)

@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -238,6 +239,7 @@ class TaskEventKind(models.TextChoices):
     MAJOR_ERROR = "major_error", _("Major error")
     EXEMPTION = "exemption", _("Objective-cause exemption")
     COMMENT = "comment", _("Comment")
+    IMPORTED = "imported", _("Imported from a file")
 
 
 class TaskEvent(models.Model):
@@ -287,3 +289,67 @@ class TaskEvent(models.Model):
 
     def __str__(self):
         return f"{self.task.code}: {self.get_kind_display()}"
+
+
+class AuditQuerySet(models.QuerySet):
+    """Entries are only ever added: updates, deletes and upserts are refused."""
+
+    def update(self, **kwargs):
+        raise PermissionError("The audit log is append-only.")
+
+    def delete(self):
+        raise PermissionError("The audit log is append-only.")
+
+    def bulk_create(
+        self, objs, batch_size=None, ignore_conflicts=False, update_conflicts=False, **kwargs
+    ):
+        if update_conflicts:  # an upsert would overwrite the entries it collides with
+            raise PermissionError("The audit log is append-only.")
+        return super().bulk_create(
+            objs, batch_size=batch_size, ignore_conflicts=ignore_conflicts, **kwargs
+        )
+
+
+class AuditEntry(models.Model):
+    """Append-only record of the task side's bulk changes (a task import): who, when, what.
+
+    One task's own steps are its TaskEvents; this log holds what touches many tasks at once,
+    with its counts. Imports point `scoring → directives`, so the month's log cannot be used.
+    """
+
+    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    actor = models.CharField(_("actor"), max_length=150, help_text=_("who, as shown"))
+    action = models.CharField(_("action"), max_length=40)
+    object_type = models.CharField(_("object"), max_length=40)
+    object_id = models.CharField(max_length=255, blank=True)
+    old = models.JSONField(_("old"), null=True, blank=True)
+    new = models.JSONField(_("new"), null=True, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit log")
+        ordering = ["-at", "-pk"]
+        # Django's own reach into the rows (a related manager's add) is append-only too.
+        base_manager_name = "objects"
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.object_type}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("The audit log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("The audit log is append-only.")

@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from directives.authority import acting_roles, outranks
+from directives.authority import acting_roles, reviews
 from directives.models import Task, TaskEvent, TaskEventKind, TaskStatus
 from units.models import Cadre, Membership
 
@@ -181,12 +181,21 @@ def unit_members_in_month(*, unit, month):
     return Cadre.objects.filter(pk__in=memberships.values("cadre_id")).order_by("full_name", "code")
 
 
-def mark_reviewable(tasks, *, actor_roles, on):
-    """Set `can_review` on each task: whether the actor outranks its assignee (one query)."""
+def mark_reviewable(tasks, *, actor, actor_roles, on):
+    """Set `can_review` on each task: whether the actor may review it, i.e. is its assigner or
+    above the assigner and outranks the assignee (`directives.authority.reviews`; one query)."""
     tasks = list(tasks)
-    roles = acting_roles({t.assignee_id for t in tasks}, on)
+    roles = acting_roles({t.assignee_id for t in tasks} | {t.assigned_by_id for t in tasks}, on)
+    actor_id = actor.pk if actor is not None else None
     for task in tasks:
-        task.can_review = outranks(actor_roles, roles.get(task.assignee_id, []), task.unit.path)
+        task.can_review = reviews(
+            actor_id,
+            actor_roles,
+            assignee_id=task.assignee_id,
+            assigner_id=task.assigned_by_id,
+            unit_path=task.unit.path,
+            roles=roles,
+        )
     return tasks
 
 

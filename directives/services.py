@@ -14,9 +14,10 @@ Decisions where the issue left a choice:
   finishing after the effective deadline is one delay (DESIGN §5.1). The assigner or a head or
   deputy above the assignee exempts it like any other delay.
 - Returning a task clears `completed_on` and `accepted`: it is not done until submitted again.
-- The lead assignee starts, submits and asks for extensions; a head or deputy who outranks the
-  assignee (normally the assigner) accepts, returns, cancels, records delays and major errors,
-  decides extensions and exemptions. Nobody reviews their own task.
+- The lead assignee starts, submits and asks for extensions; the assigner, or a head or deputy
+  above the assigner, who also outranks the assignee, accepts, returns, cancels, records delays
+  and major errors, decides extensions and exemptions. Nobody reviews their own task
+  (docs/RULES.md §3).
 """
 
 import datetime as dt
@@ -30,6 +31,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from directives.authority import has_authority
+from directives.authority import may_review as reviewer_may_act
 from directives.models import Criterion, Regulation, Task, TaskEvent, TaskEventKind, TaskStatus
 from units.models import Membership, code_validator
 
@@ -79,7 +81,9 @@ def unit_on(cadre, on):
 
 
 def may_review(*, task, by, on=None) -> bool:
-    return has_authority(actor=by, assignee=task.assignee, unit=task.unit, on=on or today())
+    """The task's assigner or someone above the assigner, with authority over the assignee;
+    never the assignee (`directives.authority`)."""
+    return reviewer_may_act(actor=by, task=task, on=on or today())
 
 
 # --- assignment ----------------------------------------------------------------------------
@@ -445,7 +449,7 @@ def pending_extension(task) -> TaskEvent | None:
 def _lock(task) -> Task:
     return (
         Task.objects.select_for_update(of=("self",))
-        .select_related("unit", "assignee")
+        .select_related("unit", "assignee", "assigned_by")
         .get(pk=task.pk)
     )
 
@@ -462,11 +466,20 @@ def _require_reviewer(task, by):
         raise PermissionDenied(
             _("Nobody reviews their own task: a head or deputy above you does it.")
         )
-    if not may_review(task=task, by=by):
+    if may_review(task=task, by=by):
+        return
+    if has_authority(actor=by, assignee=task.assignee, unit=task.unit, on=today()):
         raise PermissionDenied(
-            _("You hold no head or deputy authority over %(name)s in %(unit)s.")
-            % {"name": task.assignee.full_name, "unit": task.unit.name}
+            _(
+                "Only %(assigner)s, who assigned this task, or a head or deputy above them "
+                "reviews it."
+            )
+            % {"assigner": task.assigned_by.full_name}
         )
+    raise PermissionDenied(
+        _("You hold no head or deputy authority over %(name)s in %(unit)s.")
+        % {"name": task.assignee.full_name, "unit": task.unit.name}
+    )
 
 
 def _require_status(task, allowed, action):

@@ -158,7 +158,9 @@ def board(request, code):
     page = Paginator(tasks, BOARD_PAGE_SIZE).get_page(request.GET.get("page"))
     can_act = scope.cadre is not None and scope.can_act(unit)
     actor_roles = _actor_roles(scope, today)
-    rows = selectors.mark_reviewable(page.object_list, actor_roles=actor_roles, on=today)
+    rows = selectors.mark_reviewable(
+        page.object_list, actor=scope.cadre, actor_roles=actor_roles, on=today
+    )
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -481,7 +483,9 @@ def _render_fragment(request, task, source, *, panel=None, flash=""):
     context = {"t": task, "panel": panel, "flash": flash, "today": today}
     if source == "board":
         scope = get_scope(request)
-        selectors.mark_reviewable([task], actor_roles=_actor_roles(scope, today), on=today)
+        selectors.mark_reviewable(
+            [task], actor=scope.cadre, actor_roles=_actor_roles(scope, today), on=today
+        )
         return render(request, "directives/board.html#task-row", context)
     return render(request, "directives/my_tasks.html#task-card", context)
 
@@ -499,7 +503,8 @@ def _next_url(request, task):
 
 
 def task_import(request):
-    """Heads import tasks of the units they manage; administrators import any."""
+    """Heads import their own assignments in the units they manage; administrators import as
+    on the command line (`directives.imports`, docs/RULES.md §3)."""
     scope = get_scope(request)
     if not (scope.is_admin or scope.act_paths):
         raise PermissionDenied
@@ -507,8 +512,15 @@ def task_import(request):
     errors = []
     form = TaskImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
         try:
-            counts = tasks_import(data=form.cleaned_data["file"].read(), within_paths=within)
+            counts = tasks_import(
+                data=upload.read(),
+                user=request.user,
+                importer=scope.cadre,
+                within_paths=within,
+                file_name=upload.name,
+            )
         except ImportFailed as failure:
             errors = failure.errors
         else:
@@ -518,5 +530,11 @@ def task_import(request):
                 % counts,
             )
             return redirect("directives:import")
-    context = {"form": form, "errors": errors, "columns": ",".join(TASK_COLUMNS)}
+    context = {
+        "form": form,
+        "errors": errors,
+        "columns": ",".join(TASK_COLUMNS),
+        "own_assignments": within is not None,
+        "importer": scope.cadre,
+    }
     return render(request, "directives/import.html", context)

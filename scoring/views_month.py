@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -1218,19 +1219,35 @@ def manage(request):
 
 
 def decisions(request):
-    """Periods the user reads: phase, dates, open appeals, and links to decide and follow."""
+    """Periods the user reads: phase, dates, open appeals, and links to decide and follow.
+
+    A period over the ward lists for a department's head only the open appeals of cadres
+    whose unit in the period he reads, as the appeals inbox does."""
     scope = get_scope(request)
     if not (scope.read_paths or scope.is_admin):
         raise Http404
     periods = Period.objects.all() if scope.is_admin else _periods_covering(scope.read_paths)
     periods = list(
         periods.select_related("scope")
-        .annotate(open_appeals=Count("appeals", filter=Q(appeals__status=AppealStatus.OPEN)))
+        .annotate(open_appeals=_open_appeals(None if scope.is_admin else scope.read_paths))
         .order_by("-month", "scope__code")[:12]
     )
     for period in periods:
         period.can_decide = scope.can_act(period.scope)
     return render(request, "scoring/month/decisions.html", {"periods": periods})
+
+
+def _open_appeals(paths):
+    """The number of open appeals of the outer period by cadres whose unit in the period lies
+    under one of `paths` (None: every appeal), as a subquery."""
+    appeals = Appeal.objects.filter(period=OuterRef("pk"), status=AppealStatus.OPEN)
+    if paths is not None:
+        members = PeriodMember.objects.filter(
+            period=OuterRef("period"), cadre=OuterRef("cadre")
+        ).filter(_path_q("unit__path", paths))
+        appeals = appeals.filter(Exists(members))
+    counted = appeals.order_by().values("period").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
 def due(request):

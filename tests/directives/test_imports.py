@@ -209,13 +209,17 @@ def test_the_unit_is_the_assignees_unit_on_the_deadline(org):
 def test_a_head_import_is_limited_to_their_units(org):
     with pytest.raises(ImportFailed) as failed:
         tasks_import(
-            data=csv_bytes(row("NV1"), row("NV2", assignee="SB", assigner="HB")),
+            data=csv_bytes(row("NV1"), row("NV2", assignee="SB", assigner="")),
+            importer=org.head_a,
             within_paths=[org.a.path],
         )
-    assert [(e.row, e.column) for e in failed.value.errors] == [(3, "assignee_code")]
+    assert [(e.row, e.column) for e in failed.value.errors] == [
+        (3, "assigned_by_code"),
+        (3, "assignee_code"),
+    ]
     make_task(org.staff_b, org.head_b, code="NVB")
     with pytest.raises(ImportFailed) as failed:
-        tasks_import(data=csv_bytes(row("NVB")), within_paths=[org.a.path])
+        tasks_import(data=csv_bytes(row("NVB")), importer=org.head_a, within_paths=[org.a.path])
     assert [(e.row, e.column) for e in failed.value.errors] == [(2, "code")]
 
 

@@ -94,16 +94,27 @@ def test_the_appeals_inbox(login, ready, django_assert_num_queries):
 def test_the_heads_lists(login, org, django_assert_num_queries):
     client = login(org.head_a)
     months = ["2026-01", "2026-02"]
+    periods = []
     for i, month in enumerate(months):
         period = open_month(org.a, phase=Phase.SELF)
         period.month = month
         period.save()
+        periods.append(period)
         member(org.a, code=f"X{i}")
     # + periods, members with scored flags
     page = queries(client, reverse("month:manage"), django_assert_num_queries, 7)
     assert page.count("/grid/W1-A/") == 2
-    # + periods with open appeals
+    # + periods with the open appeals of the units the head reads
     queries(client, reverse("month:decisions"), django_assert_num_queries, 6)
+    ward = open_month(org.w1, phase=Phase.SELF)
+    ward.month = "2026-03"
+    ward.save()
+    for period in [*periods, ward]:
+        for cadre in (org.staff_a, org.staff_a2, org.staff_b):
+            Appeal.objects.create(period=period, cadre=cadre, text="Xin xem lại")
+    page = queries(client, reverse("month:decisions"), django_assert_num_queries, 6)
+    # W1-A's months count SA and SA2; the ward's month leaves SB of W1-B out.
+    assert page.count('<span class="badge text-bg-warning">2</span>') == 3
 
 
 def test_the_excel_template(login, org, django_assert_num_queries):

@@ -16,6 +16,7 @@ from types import SimpleNamespace
 from django.apps import apps
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from scoring.models import PeerAssignment, Phase, Scorecard, ScorecardKind
@@ -118,6 +119,16 @@ def supervisor_data(s):
     return scores(G4=7) | seen | {"seen_version": str(card.version)}
 
 
+def task_file():
+    """A one-row task import: SA2 in W1-A, no assigner named."""
+    rows = [
+        "code,title,assignee_code,assigned_by_code,assigned_on,deadline,expected_result,"
+        "weight,completed_on,accepted,major_errors,delays",
+        "NV-MATRIX,Báo cáo tháng,SA2,,2026-10-01,2026-10-20,Báo cáo,1,,false,0,0",
+    ]
+    return SimpleUploadedFile("nhiem-vu.csv", "\n".join(rows).encode())
+
+
 def task_args(**extra):
     return lambda s: {"code": s.task.code, **extra}
 
@@ -166,8 +177,13 @@ MATRIX: dict[str, Entry] = {
         get=row("L 403 403 404 200 404 403 403"),
         post=row("L 403 403 404 200 404 403 403"),
     ),
+    # A head imports his own assignment (the empty assigned_by_code is him); the head of
+    # another unit gets the row refused, and so does the administrator, who has no cadre to
+    # stand for an empty assigner.
     "directives:import": Entry(
-        get=row("L 403 403 200 200 403 403 200"), post=row("L 403 403 200 200 403 403 200")
+        get=row("L 403 403 200 200 403 403 200"),
+        post=row("L 403 403 200 R 403 403 200"),
+        data=lambda s: {"file": task_file()},
     ),
     "directives:detail": Entry(kwargs=task_args(), get=row("L 200 404 404 200 404 200 200")),
     "directives:fragment": Entry(

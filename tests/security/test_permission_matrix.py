@@ -6,7 +6,8 @@ from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import NoReverseMatch, reverse
 
-from directives.models import TaskStatus
+from directives.models import AuditEntry as TaskAuditEntry
+from directives.models import Task, TaskStatus
 from scoring.models import Adjustment, Appeal, AppealStatus, Phase, Scorecard, ScorecardKind
 from tests.conftest import build_org
 from tests.security.matrix import LAST, MATRIX, ROLES, build_scenario, snapshot, url_names
@@ -124,6 +125,9 @@ def allowed_writes_went_through(s):
     assert card.updated_by == s.org.head_a.user
     assert card.lines.get(criterion__code="G4").points == 7
     assert Appeal.objects.filter(period=s.published, cadre=s.org.staff_a2).count() == 1
+    imported = Task.objects.get(code="NV-MATRIX")
+    assert (imported.assignee, imported.assigned_by) == (s.org.staff_a2, s.org.head_a)
+    assert TaskAuditEntry.objects.get().user == s.org.head_a.user
     for ratee, kind in ((s.org.staff_a, ScorecardKind.SELF), (s.ratee, ScorecardKind.PEER)):
         card = Scorecard.objects.get(period=s.review, ratee=ratee, rater=s.org.staff_a, kind=kind)
         assert (card.version, card.updated_by) == (2, s.org.staff_a.user)

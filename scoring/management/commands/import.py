@@ -19,6 +19,8 @@ IMPORTERS = {
     "adjustments": (adjustments_import, True),
     "pools": (pools_import, True),
 }
+# Importers whose audit entry records the file's name.
+NAMED = {"tasks"}
 
 
 class Command(BaseCommand):
@@ -41,6 +43,8 @@ class Command(BaseCommand):
             kwargs = {"data": file.read(settings.IMPORT_MAX_BYTES + 1)}
         if needs_month:
             kwargs["month"] = rest[0]
+        if kind in NAMED:
+            kwargs["file_name"] = path.name
         try:
             counts = importer(**kwargs)
         except ImportFailed as failure:
