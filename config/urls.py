@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from units import views as unit_views
+from units.accounts import password_link_tokens
 from units.health import healthz
 
 urlpatterns = [
@@ -18,7 +19,7 @@ urlpatterns = [
     ),
     path(
         "password/set/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
+        auth_views.PasswordResetConfirmView.as_view(token_generator=password_link_tokens),
         name="password_reset_confirm",
     ),
     path(

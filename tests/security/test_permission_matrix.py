@@ -13,7 +13,7 @@ from scoring.models import Adjustment, Appeal, AppealStatus, Phase, Scorecard, S
 from scoring.services import appeal_file, period_decide, period_publish
 from tests.scoring.factories import open_period, points, submit
 from tests.security.matrix import LAST, MATRIX, ROLES, build_scenario, snapshot, url_names
-from units.models import Cadre
+from units.models import AccountEvent, AccountEventKind, Cadre
 
 pytestmark = pytest.mark.django_db
 
@@ -110,6 +110,8 @@ def allowed_writes_went_through(s):
     assert card.updated_by == s.org.head_a.user
     assert card.lines.get(criterion__code="G4").points == 7
     assert Appeal.objects.filter(period=s.published, cadre=s.org.staff_a2).count() == 1
+    link = AccountEvent.objects.get(kind=AccountEventKind.PASSWORD_LINK)
+    assert (link.actor, link.account) == (s.org.admin, s.org.staff_a.user)
     for ratee, kind in ((s.org.staff_a, ScorecardKind.SELF), (s.ratee, ScorecardKind.PEER)):
         card = Scorecard.objects.get(period=s.review, ratee=ratee, rater=s.org.staff_a, kind=kind)
         assert (card.version, card.updated_by) == (2, s.org.staff_a.user)
