@@ -1,6 +1,10 @@
 from django.contrib import admin
 
+from units.logins import AdminLoginForm
 from units.models import AccountEvent, Cadre, Membership, Role, Unit
+
+# The admin's login obeys the same slowdown as the site's (docs/RULES.md §3).
+admin.site.login_form = AdminLoginForm
 
 
 class MembershipInline(admin.TabularInline):

@@ -49,3 +49,8 @@ class PasswordLinkForm(forms.Form):
             )
         else:
             del self.fields["replace"]
+
+
+class UnlockForm(forms.Form):
+    username = forms.CharField(max_length=255)
+    ip_address = forms.GenericIPAddressField(required=False)

@@ -1,9 +1,11 @@
-"""Writes of the organisation: imports of units and cadres, set-password links."""
+"""Writes of the organisation: imports of units and cadres, set-password links, lockouts."""
 
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
+from axes.models import AccessAttempt
+from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -352,3 +354,27 @@ def _link_notice(cadre, issuer_name, link, hours, expires) -> tuple[str, str]:
         _("If you did not ask for it, tell your unit head or an administrator."),
     ]
     return _("FiveClear: a link to set your password"), "\n".join(lines)
+
+
+@transaction.atomic
+def lockout_lift(*, username: str, ip_address: str | None, by) -> int:
+    """Lift the lockout of `username` from `ip_address` (None: attempts with no address), in
+    the account log; returns how many attempt records were removed (0: nothing was locked,
+    nothing is logged). The username's slowdown starts again from the lift."""
+    if ip_address:
+        removed = axes_reset(ip=ip_address, username=username)
+    else:
+        removed, _kinds = AccessAttempt.objects.filter(
+            username=username, ip_address__isnull=True
+        ).delete()
+    if removed:
+        AccountEvent.objects.create(
+            kind=AccountEventKind.UNLOCK,
+            actor=by,
+            actor_name=_person(by),
+            account=get_user_model().objects.filter(username=username).first(),
+            username=username,
+            ip_address=ip_address or None,
+            detail={"attempts_removed": removed},
+        )
+    return removed

@@ -1,18 +1,20 @@
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from units.accounts import password_link_refusal, replaces_a_password
-from units.forms import ImportForm, PasswordLinkForm
+from units.forms import ImportForm, PasswordLinkForm, UnlockForm
+from units.logins import LoginForm, current_lockouts, lockout_log
 from units.models import Cadre, Membership, Role, Unit, valid_on_q
 from units.scope import get_scope
-from units.services import cadres_import, password_link_issue, units_import
+from units.services import cadres_import, lockout_lift, password_link_issue, units_import
 from units.tabular import ImportFailed
 
 
@@ -226,3 +228,50 @@ def import_page(request):
             )
             return redirect("units:import")
     return render(request, "units/import.html", {"form": form, "errors": errors})
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login with the username slowdown (units/logins.py): a slowed attempt is
+    answered 429 with Retry-After and the wait in the form's message."""
+
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.wait_seconds:
+            response.status_code = 429
+            response["Retry-After"] = str(form.wait_seconds)
+        return response
+
+
+def _require_admin(request):
+    if not get_scope(request).is_admin:
+        raise PermissionDenied(_("Only an administrator may open the lockouts."))
+
+
+def lockouts(request):
+    """Username and address pairs locked now, with their unlock buttons, and the lockout log."""
+    _require_admin(request)
+    context = {
+        "lockouts": current_lockouts(),
+        "log": lockout_log(),
+        "limit": settings.AXES_FAILURE_LIMIT,
+    }
+    return render(request, "units/lockouts.html", context)
+
+
+@require_POST
+def lockout_unlock(request):
+    _require_admin(request)
+    form = UnlockForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The lockout to lift is not named: nothing was changed."))
+        return redirect("units:lockouts")
+    username, address = form.cleaned_data["username"], form.cleaned_data["ip_address"] or None
+    names = {"username": username, "address": address or "—"}
+    if lockout_lift(username=username, ip_address=address, by=request.user):
+        messages.success(request, _("Lifted the lockout of %(username)s from %(address)s.") % names)
+    else:
+        messages.info(request, _("%(username)s is not locked from %(address)s.") % names)
+    return redirect("units:lockouts")

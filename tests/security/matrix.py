@@ -158,6 +158,12 @@ MATRIX: dict[str, Entry] = {
     "units:import": Entry(
         get=row("L 403 403 403 403 403 403 200"), post=row("L 403 403 403 403 403 403 200")
     ),
+    "units:lockouts": Entry(get=row("L 403 403 403 403 403 403 200")),
+    "units:lockout_unlock": Entry(
+        get=POST_ONLY,
+        post=row("L 403 403 403 403 403 403 R"),
+        data=lambda s: {"username": "SA", "ip_address": "203.0.113.7"},
+    ),
     # --- directives/urls.py and scoring/urls_taskmonth.py
     "directives:my_tasks": Entry(get=row("L 200 200 200 200 200 200 404")),
     "directives:board_home": Entry(get=row("L 404 404 R R R R 404")),
