@@ -238,7 +238,10 @@ def test_an_admin_cannot_issue_a_password_link_for_a_staff_account(ward):
 
 
 def test_an_admin_issues_a_link_for_an_account_without_a_password_at_once(ward):
-    response = as_user(ward.admin).post(url(ward.ward_head))
+    admin = as_user(ward.admin)
+    assert url(ward.ward_head) in admin.get(ward.ward_head.get_absolute_url()).content.decode()
+    assert 'name="replace"' not in admin.get(url(ward.ward_head)).content.decode()
+    response = admin.post(url(ward.ward_head))
     assert response.status_code == 302
     assert len(mail.outbox) == 1
 
