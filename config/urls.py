@@ -5,12 +5,13 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from units import views as unit_views
+from units.accounts import password_link_tokens
 from units.health import healthz
 
 urlpatterns = [
     path("", unit_views.home, name="home"),
     path("healthz", healthz, name="healthz"),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("login/", unit_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path(
@@ -18,7 +19,7 @@ urlpatterns = [
     ),
     path(
         "password/set/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
+        auth_views.PasswordResetConfirmView.as_view(token_generator=password_link_tokens),
         name="password_reset_confirm",
     ),
     path(

@@ -1,6 +1,10 @@
 from django.contrib import admin
 
-from units.models import Cadre, Membership, Role, Unit
+from units.logins import AdminLoginForm
+from units.models import AccountEvent, Cadre, Membership, Role, Unit
+
+# The admin's login obeys the same slowdown as the site's (docs/RULES.md §3).
+admin.site.login_form = AdminLoginForm
 
 
 class MembershipInline(admin.TabularInline):
@@ -50,3 +54,22 @@ class RoleAdmin(admin.ModelAdmin):
     search_fields = ["cadre__code", "cadre__full_name", "unit__code", "unit__name"]
     autocomplete_fields = ["cadre", "unit"]
     list_select_related = ["cadre", "unit"]
+
+
+@admin.register(AccountEvent)
+class AccountEventAdmin(admin.ModelAdmin):
+    """The account log, read-only: it is written by the services that act on accounts."""
+
+    list_display = ["at", "kind", "username", "ip_address", "actor_name"]
+    list_filter = ["kind"]
+    search_fields = ["username", "actor_name"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

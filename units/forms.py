@@ -27,3 +27,30 @@ class ImportForm(forms.Form):
         label=_("File (CSV UTF-8 or .xlsx)"),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
     )
+
+
+class PasswordLinkForm(forms.Form):
+    """Issuing a set-password link; for an account that has a password, the issuer confirms
+    that the link replaces it."""
+
+    replace = forms.BooleanField(required=False)
+
+    def __init__(self, *args, cadre, replaces, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.replaces = replaces
+        if replaces:
+            self.fields["replace"].required = True
+            self.fields["replace"].label = gettext(
+                "%(name)s already has a password: I confirm that the link replaces it once "
+                "it is used."
+            ) % {"name": cadre.full_name}
+            self.fields["replace"].error_messages["required"] = gettext(
+                "Tick the box to confirm that the current password is replaced: no link was issued."
+            )
+        else:
+            del self.fields["replace"]
+
+
+class UnlockForm(forms.Form):
+    username = forms.CharField(max_length=255)
+    ip_address = forms.GenericIPAddressField(required=False)

@@ -229,3 +229,86 @@ class Role(models.Model):
 
     def __str__(self):
         return f"{self.cadre.code}: {self.get_role_display()} {self.unit.code}"
+
+
+class AccountEventQuerySet(models.QuerySet):
+    """Events are only ever added: updates, deletes and upserts are refused."""
+
+    def update(self, **kwargs):
+        raise PermissionError("The account log is append-only.")
+
+    def delete(self):
+        raise PermissionError("The account log is append-only.")
+
+    def bulk_create(
+        self, objs, batch_size=None, ignore_conflicts=False, update_conflicts=False, **kwargs
+    ):
+        if update_conflicts:  # an upsert would overwrite the events it collides with
+            raise PermissionError("The account log is append-only.")
+        return super().bulk_create(
+            objs, batch_size=batch_size, ignore_conflicts=ignore_conflicts, **kwargs
+        )
+
+
+class AccountEventKind(models.TextChoices):
+    PASSWORD_LINK = "password_link", _("Set-password link issued")
+    PASSWORD_SET = "password_set", _("Password set")
+    LOCKOUT = "lockout", _("Login locked out")
+    UNLOCK = "unlock", _("Lockout lifted")
+
+
+class AccountEvent(models.Model):
+    """Append-only record of what happens to accounts: set-password links issued (who, for
+    whom, when), passwords set, logins locked out and lockouts lifted (docs/RULES.md §3).
+
+    The organisation's own log: `scoring.AuditEntry` records the month's work, and units never
+    import scoring.
+    """
+
+    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+    kind = models.CharField(_("event"), max_length=20, choices=AccountEventKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    actor_name = models.CharField(_("by (as shown)"), max_length=200, blank=True)
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    username = models.CharField(
+        _("username"), max_length=255, help_text=_("the account concerned, as typed or named")
+    )
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+
+    objects = AccountEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("account event")
+        verbose_name_plural = _("account log")
+        ordering = ["-at", "-pk"]
+        # Django's own reach into the rows (a related manager's add) is append-only too.
+        base_manager_name = "objects"
+        indexes = [
+            models.Index(fields=["username", "kind", "at"], name="accountevent_user_kind_idx")
+        ]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()} {self.username}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("The account log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("The account log is append-only.")

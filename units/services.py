@@ -1,20 +1,34 @@
-"""Writes of the organisation: imports of units and cadres, accounts and password links."""
+"""Writes of the organisation: imports of units and cadres, set-password links, lockouts."""
 
 import datetime as dt
 from collections import defaultdict
+from dataclasses import dataclass
 
+from axes.models import AccessAttempt
+from axes.utils import reset as axes_reset
+from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from units.models import Cadre, Membership, Role, RoleKind, Unit, code_validator
+from units.accounts import password_link_tokens
+from units.models import (
+    AccountEvent,
+    AccountEventKind,
+    Cadre,
+    Membership,
+    Role,
+    RoleKind,
+    Unit,
+    code_validator,
+)
 from units.tabular import ImportFailed, RowChecker, read_table
 
 UNIT_COLUMNS = ["code", "name", "kind", "parent_code"]
@@ -262,20 +276,105 @@ def _close(dated_rows, on):
             row.save(update_fields=["valid_to"])
 
 
-def password_link(*, cadre: Cadre, request) -> str:
-    """An absolute one-time link with which the cadre sets their own password."""
-    user = cadre.user
-    if user is None:
-        user = get_user_model().objects.create(username=cadre.code, email=cadre.email)
-        user.set_unusable_password()
-        user.save(update_fields=["password"])
-        cadre.user = user
+@transaction.atomic
+def password_link_issue(*, cadre: Cadre, issuer) -> "IssuedLink":
+    """Issue `cadre` a one-time set-password link, audited; the caller has checked the rule
+    (units.accounts.password_link_refusal) and the issuer's confirmation.
+
+    With an email address known, the link goes to the person alone (absolute on SITE_URL), in
+    a notice naming who issued it: the issuer never holds it. Without one, its path is returned
+    for the issuer to hand over, and the log says so. A notice that cannot be sent issues
+    nothing: the mail goes out inside the transaction.
+    """
+    account = cadre.user
+    if account is None:
+        account = get_user_model()(username=cadre.code, email=cadre.email)
+        account.set_unusable_password()
+        account.save()
+        cadre.user = account
         cadre.save(update_fields=["user"])
     path = reverse(
         "password_reset_confirm",
         kwargs={
-            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-            "token": default_token_generator.make_token(user),
+            "uidb64": urlsafe_base64_encode(force_bytes(account.pk)),
+            "token": password_link_tokens.make_token(account),
         },
     )
-    return request.build_absolute_uri(path)
+    hours = settings.PASSWORD_LINK_HOURS
+    expires = timezone.now() + dt.timedelta(hours=hours)
+    address = cadre.email or account.email
+    issuer_name = _person(issuer)
+    AccountEvent.objects.create(
+        kind=AccountEventKind.PASSWORD_LINK,
+        actor=issuer,
+        actor_name=issuer_name,
+        account=account,
+        username=account.get_username(),
+        detail={
+            "cadre": cadre.code,
+            "expires": expires.isoformat(),
+            "replaces_password": account.has_usable_password(),
+            "sent_to": address,
+        },
+    )
+    if not address:
+        return IssuedLink(path=path, sent_to="", hours=hours)
+    link = settings.SITE_URL.rstrip("/") + path
+    with translation.override(settings.LANGUAGE_CODE):
+        subject, body = _link_notice(cadre, issuer_name, link, hours, expires)
+    send_mail(subject, body, None, [address])
+    return IssuedLink(path=None, sent_to=address, hours=hours)
+
+
+@dataclass(frozen=True)
+class IssuedLink:
+    path: str | None  # None: the link went to the person by email
+    sent_to: str
+    hours: int
+
+
+def _person(user) -> str:
+    """A user as people know them: the cadre's name and code, or the username."""
+    cadre = Cadre.objects.filter(user=user).first()
+    return f"{cadre.full_name} ({cadre.code})" if cadre else user.get_username()
+
+
+def _link_notice(cadre, issuer_name, link, hours, expires) -> tuple[str, str]:
+    local = timezone.localtime(expires)
+    lines = [
+        _("Hello %(name)s,") % {"name": cadre.full_name},
+        "",
+        _("%(issuer)s has issued you a link to set the password of your FiveClear account:")
+        % {"issuer": issuer_name},
+        link,
+        "",
+        _("It works once, until %(time)s on %(date)s (%(hours)s hours).")
+        % {"time": f"{local:%H:%M}", "date": f"{local:%d/%m/%Y}", "hours": hours},
+        _("A password you already have keeps working until you use the link."),
+        _("If you did not ask for it, tell your unit head or an administrator."),
+    ]
+    return _("FiveClear: a link to set your password"), "\n".join(lines)
+
+
+@transaction.atomic
+def lockout_lift(*, username: str, ip_address: str | None, by) -> int:
+    """Lift the lockout of `username` from `ip_address` (None: attempts with no address), in
+    the account log; returns how many attempt records were removed (0: nothing was locked,
+    nothing is logged). The username's slowdown starts again from the lift."""
+    if ip_address:
+        removed = axes_reset(ip=ip_address, username=username)
+    else:
+        removed, _kinds = AccessAttempt.objects.filter(
+            username=username, ip_address__isnull=True
+        ).delete()
+    if removed:
+        AccountEvent.objects.create(
+            kind=AccountEventKind.UNLOCK,
+            actor=by,
+            actor_name=_person(by),
+            account=get_user_model().objects.filter(username=username).first(),
+            username=username,
+            ip_address=ip_address or None,
+            detail={"attempts_removed": removed},
+        )
+    return removed

@@ -9,4 +9,6 @@ urlpatterns = [
     path("cadres/<str:code>/", views.cadre_detail, name="cadre"),
     path("cadres/<str:code>/password-link/", views.cadre_password_link, name="password_link"),
     path("imports/", views.import_page, name="import"),
+    path("lockouts/", views.lockouts, name="lockouts"),
+    path("lockouts/unlock/", views.lockout_unlock, name="lockout_unlock"),
 ]

@@ -1,16 +1,20 @@
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
-from units.forms import ImportForm
+from units.accounts import password_link_refusal, replaces_a_password
+from units.forms import ImportForm, PasswordLinkForm, UnlockForm
+from units.logins import LoginForm, current_lockouts, lockout_log
 from units.models import Cadre, Membership, Role, Unit, valid_on_q
 from units.scope import get_scope
-from units.services import cadres_import, password_link, units_import
+from units.services import cadres_import, lockout_lift, password_link_issue, units_import
 from units.tabular import ImportFailed
 
 
@@ -35,7 +39,7 @@ def current_unit(cadre, on=None):
 
 def _get_cadre_for_user(request, code):
     """The cadre, if it is the user or lies in a unit the user has a role over; else 404."""
-    cadre = get_object_or_404(Cadre, code=code)
+    cadre = get_object_or_404(Cadre.objects.select_related("user"), code=code)
     scope = get_scope(request)
     if scope.cadre and scope.cadre.pk == cadre.pk:
         return cadre
@@ -124,34 +128,83 @@ def unit_detail(request, code):
 
 def cadre_detail(request, code):
     cadre = _get_cadre_for_user(request, code)
-    scope = get_scope(request)
     memberships = cadre.memberships.select_related("unit").order_by("-valid_from")
-    roles = cadre.roles.select_related("unit").order_by("-valid_from")
+    roles = list(cadre.roles.select_related("unit").order_by("-valid_from"))
     unit = current_unit(cadre)
+    today = timezone.localdate()
+    refusal = password_link_refusal(
+        scope=get_scope(request),
+        cadre=cadre,
+        unit=unit,
+        cadre_roles=[r for r in roles if _valid_on(r, today)],
+    )
     context = {
         "cadre": cadre,
         "memberships": memberships,
         "roles": roles,
         "unit": unit,
-        "can_issue_link": scope.is_admin or (unit is not None and scope.can_act(unit)),
+        "can_issue_link": refusal is None,
     }
     return render(request, "units/cadre_detail.html", context)
 
 
-@require_POST
-def cadre_password_link(request, code):
-    cadre = _get_cadre_for_user(request, code)
-    scope = get_scope(request)
-    unit = current_unit(cadre)
-    if not (scope.is_admin or (unit is not None and scope.can_act(unit))):
-        raise PermissionDenied
-    link = password_link(cadre=cadre, request=request)
-    messages.success(
-        request,
-        _("Send this one-time link to %(name)s to set a password: %(link)s")
-        % {"name": cadre.full_name, "link": link},
+def _valid_on(row, on):
+    return (row.valid_from is None or row.valid_from <= on) and (
+        row.valid_to is None or row.valid_to >= on
     )
-    return redirect(cadre)
+
+
+@require_http_methods(["GET", "POST"])
+def cadre_password_link(request, code):
+    """Issue a set-password link (docs/RULES.md §3): refused with the reason on a 403 page."""
+    cadre = _get_cadre_for_user(request, code)
+    unit = current_unit(cadre)
+    roles = Role.objects.valid_on(timezone.localdate()).filter(cadre=cadre).select_related("unit")
+    refusal = password_link_refusal(
+        scope=get_scope(request), cadre=cadre, unit=unit, cadre_roles=list(roles)
+    )
+    if refusal:
+        raise PermissionDenied(refusal)
+    data = request.POST if request.method == "POST" else None
+    form = PasswordLinkForm(data, cadre=cadre, replaces=replaces_a_password(cadre))
+    if request.method == "POST" and form.is_valid():
+        try:
+            issued = password_link_issue(cadre=cadre, issuer=request.user)
+        except OSError:  # the mail server refused or cannot be reached: nothing was issued
+            messages.error(
+                request,
+                _(
+                    "The email to %(address)s could not be sent: no link was issued. Try "
+                    "again later."
+                )
+                % {"address": cadre.email or cadre.user.email},
+            )
+            return redirect(cadre)
+        messages.success(request, _issued_message(request, cadre, issued))
+        return redirect(cadre)
+    context = {
+        "cadre": cadre,
+        "form": form,
+        "hours": settings.PASSWORD_LINK_HOURS,
+        "address": cadre.email or (cadre.user.email if cadre.user else ""),
+    }
+    return render(request, "units/password_link.html", context)
+
+
+def _issued_message(request, cadre, issued):
+    if issued.path is None:
+        return _(
+            "A one-time set-password link, valid %(hours)s hours, was sent to %(name)s at "
+            "%(address)s."
+        ) % {"hours": issued.hours, "name": cadre.full_name, "address": issued.sent_to}
+    return _(
+        "%(name)s has no email address: hand them this one-time link, valid %(hours)s hours: "
+        "%(link)s"
+    ) % {
+        "name": cadre.full_name,
+        "hours": issued.hours,
+        "link": request.build_absolute_uri(issued.path),
+    }
 
 
 IMPORTERS = {"units": units_import, "cadres": cadres_import}
@@ -175,3 +228,50 @@ def import_page(request):
             )
             return redirect("units:import")
     return render(request, "units/import.html", {"form": form, "errors": errors})
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login with the username slowdown (units/logins.py): a slowed attempt is
+    answered 429 with Retry-After and the wait in the form's message."""
+
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.wait_seconds:
+            response.status_code = 429
+            response["Retry-After"] = str(form.wait_seconds)
+        return response
+
+
+def _require_admin(request):
+    if not get_scope(request).is_admin:
+        raise PermissionDenied(_("Only an administrator may open the lockouts."))
+
+
+def lockouts(request):
+    """Username and address pairs locked now, with their unlock buttons, and the lockout log."""
+    _require_admin(request)
+    context = {
+        "lockouts": current_lockouts(),
+        "log": lockout_log(),
+        "limit": settings.AXES_FAILURE_LIMIT,
+    }
+    return render(request, "units/lockouts.html", context)
+
+
+@require_POST
+def lockout_unlock(request):
+    _require_admin(request)
+    form = UnlockForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The lockout to lift is not named: nothing was changed."))
+        return redirect("units:lockouts")
+    username, address = form.cleaned_data["username"], form.cleaned_data["ip_address"] or None
+    names = {"username": username, "address": address or "—"}
+    if lockout_lift(username=username, ip_address=address, by=request.user):
+        messages.success(request, _("Lifted the lockout of %(username)s from %(address)s.") % names)
+    else:
+        messages.info(request, _("%(username)s is not locked from %(address)s.") % names)
+    return redirect("units:lockouts")

@@ -158,13 +158,22 @@ MATRIX: dict[str, Entry] = {
         kwargs=lambda s: {"code": "W1-A"}, get=row("L 200 200 404 200 404 200 200")
     ),
     "units:cadre": Entry(kwargs=lambda s: {"code": "SA"}, get=row("L 200 404 404 200 404 200 200")),
+    # SA has a password: only the administrator issues (and confirms the replacement); the
+    # head is refused, SA on himself too (docs/RULES.md §3).
     "units:password_link": Entry(
         kwargs=lambda s: {"code": "SA"},
-        get=POST_ONLY,
-        post=row("L 403 404 404 R 404 403 R"),
+        get=row("L 403 404 404 403 404 403 200"),
+        post=row("L 403 404 404 403 404 403 R"),
+        data=lambda s: {"replace": "on"},
     ),
     "units:import": Entry(
         get=row("L 403 403 403 403 403 403 200"), post=row("L 403 403 403 403 403 403 200")
+    ),
+    "units:lockouts": Entry(get=row("L 403 403 403 403 403 403 200")),
+    "units:lockout_unlock": Entry(
+        get=POST_ONLY,
+        post=row("L 403 403 403 403 403 403 R"),
+        data=lambda s: {"username": "SA", "ip_address": "203.0.113.7"},
     ),
     # --- directives/urls.py and scoring/urls_taskmonth.py
     "directives:my_tasks": Entry(get=row("L 200 200 200 200 200 200 404")),

@@ -11,6 +11,7 @@ from directives.models import Task, TaskStatus
 from scoring.models import Adjustment, Appeal, AppealStatus, Phase, Scorecard, ScorecardKind
 from tests.conftest import build_org
 from tests.security.matrix import LAST, MATRIX, ROLES, build_scenario, snapshot, url_names
+from units.models import AccountEvent, AccountEventKind
 
 pytestmark = pytest.mark.django_db
 
@@ -128,6 +129,8 @@ def allowed_writes_went_through(s):
     imported = Task.objects.get(code="NV-MATRIX")
     assert (imported.assignee, imported.assigned_by) == (s.org.staff_a2, s.org.head_a)
     assert TaskAuditEntry.objects.get().user == s.org.head_a.user
+    link = AccountEvent.objects.get(kind=AccountEventKind.PASSWORD_LINK)
+    assert (link.actor, link.account) == (s.org.admin, s.org.staff_a.user)
     for ratee, kind in ((s.org.staff_a, ScorecardKind.SELF), (s.ratee, ScorecardKind.PEER)):
         card = Scorecard.objects.get(period=s.review, ratee=ratee, rater=s.org.staff_a, kind=kind)
         assert (card.version, card.updated_by) == (2, s.org.staff_a.user)
