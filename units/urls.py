@@ -9,4 +9,5 @@ urlpatterns = [
     path("cadres/<str:code>/", views.cadre_detail, name="cadre"),
     path("cadres/<str:code>/password-link/", views.cadre_password_link, name="password_link"),
     path("imports/", views.import_page, name="import"),
+    path("imports/samples/<slug:kind>.<slug:fmt>", views.import_sample, name="import_sample"),
 ]

@@ -155,6 +155,9 @@ MATRIX: dict[str, Entry] = {
     "units:import": Entry(
         get=row("L 403 403 403 403 403 403 200"), post=row("L 403 403 403 403 403 403 200")
     ),
+    "units:import_sample": Entry(
+        kwargs=lambda s: {"kind": "cadres", "fmt": "xlsx"}, get=row("L 403 403 403 403 403 403 200")
+    ),
     # --- directives/urls.py and scoring/urls_taskmonth.py
     "directives:my_tasks": Entry(get=row("L 200 200 200 200 200 200 404")),
     "directives:board_home": Entry(get=row("L 404 404 R R R R 404")),
@@ -168,6 +171,9 @@ MATRIX: dict[str, Entry] = {
     ),
     "directives:import": Entry(
         get=row("L 403 403 200 200 403 403 200"), post=row("L 403 403 200 200 403 403 200")
+    ),
+    "directives:import_sample": Entry(
+        kwargs=lambda s: {"fmt": "csv"}, get=row("L 403 403 200 200 403 403 200")
     ),
     "directives:detail": Entry(kwargs=task_args(), get=row("L 200 404 404 200 404 200 200")),
     "directives:fragment": Entry(
