@@ -12,6 +12,7 @@ is read up to settings.IMPORT_MAX_ROWS rows and refused at the next one (docs/RU
 
 import csv
 import datetime as dt
+import functools
 import io
 import re
 import unicodedata
@@ -65,9 +66,21 @@ HEADERS = {
 def loose_key(text) -> str:
     """How a header or a choice is matched: NFC, case-folded, without diacritics (đ is d),
     underscores read as spaces, runs of spaces as one: "Họ và  TÊN" and "ho_va_ten" agree."""
-    text = unicodedata.normalize("NFC", str(text)).casefold().replace("đ", "d")
-    text = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
-    return " ".join(text.replace("_", " ").split())
+    text = str(text)
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text).casefold().replace("đ", "d")
+        text = unicodedata.normalize("NFD", text)
+        text = "".join(c for c in text if not unicodedata.combining(c))
+    return " ".join(text.lower().replace("_", " ").split())
+
+
+@functools.lru_cache(maxsize=32)
+def _choice_keys(choices: tuple, names: tuple) -> dict[str, str]:
+    """{loose key: choice} for the choices and their other names (read once per import)."""
+    keys = {loose_key(c): c for c in choices}
+    for choice, others in names:
+        keys |= {loose_key(name): choice for name in others}
+    return keys
 
 
 def grouped(count: int) -> str:
@@ -397,9 +410,7 @@ class RowChecker:
         value = self.row[column]
         if not value and not required:
             return None
-        accepted = {loose_key(c): c for c in choices}
-        for choice, others in (names or {}).items():
-            accepted |= {loose_key(name): choice for name in others}
+        accepted = _choice_keys(tuple(choices), tuple((names or {}).items()))
         if loose_key(value) not in accepted:
             shown = [f"{c} ({', '.join(names[c])})" if names and c in names else c for c in choices]
             self.fail(
