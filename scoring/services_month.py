@@ -30,7 +30,7 @@ from scoring.models import (
     ScoreLine,
 )
 from scoring.selectors import rating_rules, step_refusal
-from scoring.services import scorecard_save, stale_message
+from scoring.services import _refuse_frozen, scorecard_save, stale_message
 from units.tabular import ImportFailed, RowError, read_table
 
 SUPERVISOR = ScorecardKind.SUPERVISOR
@@ -117,11 +117,12 @@ def supervisor_grid_import(*, period, unit, rater, data: bytes, user) -> dict:
     it was downloaded. Outside the supervisor step nothing is read. Returns
     {"saved": n, "unchanged": n, "skipped": n}.
     """
-    locked = Period.objects.select_for_update(of=("self",)).get(pk=period.pk)
-    if locked.is_frozen:
-        raise PeriodFrozen(
-            _("The period %(period)s is decided: scores no longer change.") % {"period": locked}
-        )
+    locked = (
+        Period.objects.select_for_update(of=("self",))
+        .select_related("scope", "regulation")
+        .get(pk=period.pk)
+    )
+    _refuse_frozen(locked)  # the refusal every write of scoring.services gives
     refusal = step_refusal(locked, SUPERVISOR, timezone.localdate())
     if refusal:
         raise PhaseClosed(refusal)
