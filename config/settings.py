@@ -177,8 +177,10 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="fiveclear@localhost"
 # Where people open the site: links in emails (reminders) are absolute on it.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
-# Imports refuse larger files before parsing them.
+# Imports refuse larger files before parsing them, and stop reading a file at the first row
+# past IMPORT_MAX_ROWS below its header (docs/RULES.md, imports).
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=20_000)
 
 # Scripts only from our own static files (no inline script, no eval); styles may be inline
 # (Bootstrap and Chart.js set element styles).

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from directives.models import TaskEventKind, TaskStatus
 from directives.services import FIVE_CLEAR, MAX_ERRORS_AT_ONCE, MAX_WEIGHT
-from units.forms import ImportFileField
+from units.forms import UploadForm
 
 RESULT_FILE_MAX_BYTES = 20 * 1024 * 1024
 RESULT_FILE_TYPES = {
@@ -204,11 +204,8 @@ class BoardFilterForm(forms.Form):
         ]
 
 
-class TaskImportForm(forms.Form):
-    file = ImportFileField(
-        label=_("File (CSV UTF-8 or .xlsx)"),
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
-    )
+class TaskImportForm(UploadForm):
+    pass
 
 
 EXEMPTABLE = (TaskEventKind.DELAY, TaskEventKind.MAJOR_ERROR)

@@ -24,6 +24,7 @@ urlpatterns = [
     path("tasks/board/<str:code>/", views.board, name="board"),
     path("tasks/board/<str:code>/assign/", views.task_assign, name="assign"),
     path("tasks/import/", views.task_import, name="import"),
+    path("tasks/import/sample.<slug:fmt>", views.task_import_sample, name="import_sample"),
     path("tasks/<task:code>/", views.task_detail, name="detail"),
     path("tasks/<task:code>/fragment/", views.task_fragment, name="fragment"),
     path("tasks/<task:code>/result/", views.task_result_file, name="result_file"),

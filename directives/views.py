@@ -9,6 +9,7 @@ with the re-rendered row or card (a named partial of the page's template).
 import datetime as dt
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -38,9 +39,11 @@ from directives.forms import (
 )
 from directives.imports import TASK_COLUMNS, tasks_import
 from directives.models import TaskStatus
+from directives.samples import TASK_EXAMPLES
 from units.models import Cadre, Unit
+from units.samples import listing, sample_response
 from units.scope import ACTING_ROLES, get_scope
-from units.tabular import ImportFailed
+from units.tabular import ImportFailed, grouped
 
 S = TaskStatus
 BOARD_PAGE_SIZE = 100
@@ -502,14 +505,20 @@ def _next_url(request, task):
 # --- import --------------------------------------------------------------------------------
 
 
-def task_import(request):
-    """Heads import their own assignments in the units they manage; administrators import as
-    on the command line (`directives.imports`, docs/RULES.md §3)."""
+def _require_importer(request):
+    """Heads (and deputies) import tasks of the units they act on; administrators any."""
     scope = get_scope(request)
     if not (scope.is_admin or scope.act_paths):
         raise PermissionDenied
+    return scope
+
+
+def task_import(request):
+    """Heads import their own assignments in the units they manage; administrators import as
+    on the command line (`directives.imports`, docs/RULES.md §3)."""
+    scope = _require_importer(request)
     within = None if scope.is_admin else scope.act_paths
-    errors = []
+    failure = None
     form = TaskImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -521,8 +530,8 @@ def task_import(request):
                 within_paths=within,
                 file_name=upload.name,
             )
-        except ImportFailed as failure:
-            errors = failure.errors
+        except ImportFailed as refused:
+            failure = refused
         else:
             messages.success(
                 request,
@@ -532,9 +541,18 @@ def task_import(request):
             return redirect("directives:import")
     context = {
         "form": form,
-        "errors": errors,
-        "columns": ",".join(TASK_COLUMNS),
+        "failure": failure,
+        "sample": listing(
+            _("Tasks"), TASK_COLUMNS, lambda fmt: reverse("directives:import_sample", args=[fmt])
+        ),
+        "max_rows": grouped(settings.IMPORT_MAX_ROWS),
         "own_assignments": within is not None,
         "importer": scope.cadre,
     }
     return render(request, "directives/import.html", context)
+
+
+def task_import_sample(request, fmt):
+    """The task import's sample file, for those who may import tasks."""
+    _require_importer(request)
+    return sample_response("mau-nhiem-vu", TASK_COLUMNS, TASK_EXAMPLES, fmt)

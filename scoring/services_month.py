@@ -30,7 +30,7 @@ from scoring.models import (
     ScoreLine,
 )
 from scoring.selectors import rating_rules, step_refusal
-from scoring.services import scorecard_save, stale_message
+from scoring.services import _refuse_frozen, scorecard_save, stale_message
 from units.tabular import ImportFailed, RowError, read_table
 
 SUPERVISOR = ScorecardKind.SUPERVISOR
@@ -112,8 +112,20 @@ def supervisor_grid_import(*, period, unit, rater, data: bytes, user) -> dict:
 
     Columns: cadre_code, full_name (ignored), one per general criterion, and the task criterion
     for a cadre with no task in the month. A row left blank is skipped; a row with some points
-    needs them all. Returns {"saved": n, "skipped": n}.
+    needs them all. A row holding the points the grid shows (the supervisor scorecard that
+    counts, whoever saved it) is unchanged and saves nothing, so the template uploads back as
+    it was downloaded. Outside the supervisor step nothing is read. Returns
+    {"saved": n, "unchanged": n, "skipped": n}.
     """
+    locked = (
+        Period.objects.select_for_update(of=("self",))
+        .select_related("scope", "regulation")
+        .get(pk=period.pk)
+    )
+    _refuse_frozen(locked)  # the refusal every write of scoring.services gives
+    refusal = step_refusal(locked, SUPERVISOR, timezone.localdate())
+    if refusal:
+        raise PhaseClosed(refusal)
     general, task = grid_criteria(period)
     columns = ["cadre_code", *[c.code.lower() for c in general]]
     optional = ["full_name", *([task.code.lower()] if task else [])]
@@ -122,17 +134,18 @@ def supervisor_grid_import(*, period, unit, rater, data: bytes, user) -> dict:
         m.cadre.code: m
         for m in PeriodMember.objects.filter(period=period, unit=unit).select_related("cadre")
     }
+    ids = [m.cadre_id for m in members.values()]
+    shown = {
+        ratee_id: {line.criterion.code: line.points for line in card.lines.all()}
+        for ratee_id, card in latest_supervisor_cards(period, ids).items()
+    }
     rules = rating_rules(period)
     with_tasks = set(
-        task_facts(
-            cadre_ids=[m.cadre_id for m in members.values()],
-            first_day=period.first_day,
-            last_day=period.last_day,
-        )
+        task_facts(cadre_ids=ids, first_day=period.first_day, last_day=period.last_day)
     )
 
     errors, parsed, seen = [], [], {}
-    skipped = 0
+    skipped = unchanged = 0
     for row in rows:
         code = row["cadre_code"]
         member = members.get(code)
@@ -162,6 +175,11 @@ def supervisor_grid_import(*, period, unit, rater, data: bytes, user) -> dict:
             cells.append((task, row[task.code.lower()]))
         if not any(text for _c, text in cells):
             skipped += 1
+            continue
+        # The rater's own row is never "as shown": the grid hides it from them (and their
+        # guess must not be confirmed by an answer).
+        if member.cadre_id != rater.pk and _as_shown(cells, shown.get(member.cadre_id)):
+            unchanged += 1
             continue
         refusal = rules.refusal(SUPERVISOR, rater.pk, member.cadre_id)
         if refusal:
@@ -207,4 +225,18 @@ def supervisor_grid_import(*, period, unit, rater, data: bytes, user) -> dict:
             errors.append(RowError(row.number, "", refusal.message))
     if errors:
         raise ImportFailed(errors)
-    return {"saved": len(parsed), "skipped": skipped}
+    return {"saved": len(parsed), "unchanged": unchanged, "skipped": skipped}
+
+
+def _as_shown(cells, points) -> bool:
+    """Whether every cell of a row holds the points its scorecard has (None: no scorecard)."""
+    if points is None:
+        return False
+    for criterion, text in cells:
+        try:
+            number = parse_points(text)
+        except ValueError:
+            return False
+        if number is None or points.get(criterion.code) != number:
+            return False
+    return True

@@ -535,7 +535,7 @@ def _scored_count(period, unit) -> int:
     )
 
 
-def grid(request, pk, code, *, upload_errors=None, status=200):
+def grid(request, pk, code, *, upload_failure=None, uploaded_name="", status=200):
     """The head's grid over one unit: a row per member, a column per criterion."""
     period, unit = _get_period_unit(request, pk, code)
     scope = get_scope(request)
@@ -566,7 +566,8 @@ def grid(request, pk, code, *, upload_errors=None, status=200):
             "decided": period.phase in DECIDED_PHASES,
             "subunits": subunits,
             "upload_form": GridUploadForm(),
-            "upload_errors": upload_errors,
+            "upload_failure": upload_failure,
+            "uploaded_name": uploaded_name,
         },
         status=status,
     )
@@ -726,16 +727,20 @@ def grid_adjust_remove(request, pk, code, cadre_code, adjustment_id):
 
 
 def grid_excel(request, pk, code):
-    """The grid as an Excel template: cadre codes, one column per criterion, current points."""
+    """The grid as an Excel template: cadre codes, one column per criterion, current points.
+
+    It holds every member but the viewer (nobody scores themself), and uploads back unchanged:
+    a row still holding the points shown saves nothing (`supervisor_grid_import`)."""
     from openpyxl import Workbook
     from openpyxl.comments import Comment
     from openpyxl.styles import Font, PatternFill
     from openpyxl.worksheet.datavalidation import DataValidation
 
     period, unit = _get_period_unit(request, pk, code)
+    viewer = get_scope(request).cadre
     inputs = _grid_inputs(period, unit)
     general, task = grid_criteria(period)
-    members = _unit_members(inputs, unit)
+    members = [m for m in _unit_members(inputs, unit) if viewer is None or m.cadre_id != viewer.pk]
     results = inputs.results
     cards = latest_supervisor_cards(period, [m.cadre_id for m in members])
 
@@ -761,7 +766,6 @@ def grid_excel(request, pk, code):
         letter = cell.column_letter
         validation.add(f"{letter}2:{letter}{len(members) + 1}")
     grey = PatternFill("solid", fgColor="DDDDDD")
-    viewer = get_scope(request).cadre
     for member in members:
         card = cards.get(member.cadre_id)
         shown = card is not None and peer_parts_visible(
@@ -830,13 +834,18 @@ def grid_upload(request, pk, code):
             user=request.user,
         )
     except ImportFailed as failure:
-        return grid(request, pk, code, upload_errors=failure.errors, status=400)
+        name = form.cleaned_data["file"].name
+        return grid(request, pk, code, upload_failure=failure, uploaded_name=name, status=400)
     except ScoringError as refusal:
         messages.error(request, refusal.message)
         return redirect("month:grid", period.pk, unit.code)
     messages.success(
         request,
-        _("Uploaded: %(saved)s rows saved, %(skipped)s empty rows skipped.") % counts,
+        _(
+            "Uploaded: %(saved)s rows saved, %(unchanged)s rows unchanged, %(skipped)s empty "
+            "rows skipped."
+        )
+        % counts,
     )
     return redirect("month:grid", period.pk, unit.code)
 

@@ -19,14 +19,26 @@ class ImportFileField(forms.FileField):
             )
 
 
-class ImportForm(forms.Form):
-    KINDS = [("units", _("Units")), ("cadres", _("Cadres"))]
+class UploadForm(forms.Form):
+    """One import file. A file input cannot be refilled: a page answering an upload with errors
+    shows `uploaded_name` beside the input, so the user knows which file to correct."""
 
-    kind = forms.ChoiceField(label=_("What to import"), choices=KINDS)
     file = ImportFileField(
         label=_("File (CSV UTF-8 or .xlsx)"),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
     )
+
+    @property
+    def uploaded_name(self) -> str:
+        upload = self.files.get("file")
+        return upload.name if upload else ""
+
+
+class ImportForm(UploadForm):
+    KINDS = [("units", _("Units")), ("cadres", _("Cadres"))]
+
+    kind = forms.ChoiceField(label=_("What to import"), choices=KINDS)
+    field_order = ["kind", "file"]
 
 
 class PasswordLinkForm(forms.Form):

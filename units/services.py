@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
@@ -34,6 +35,12 @@ from units.tabular import ImportFailed, RowChecker, read_table
 UNIT_COLUMNS = ["code", "name", "kind", "parent_code"]
 CADRE_COLUMNS = ["code", "full_name", "unit_code", "job_group", "role", "email"]
 CADRE_ROLES = ["staff", "deputy", "head"]
+# The role column also takes these Vietnamese names (docs/RULES.md, imports).
+ROLE_NAMES = {
+    "staff": ("nhân viên",),
+    "deputy": ("cấp phó", "phó"),
+    "head": ("cấp trưởng", "trưởng"),
+}
 
 
 def _check_code(check, column):
@@ -182,7 +189,9 @@ def cadres_import(*, data: bytes, on: dt.date | None = None) -> dict:
     """Create or update cadres with their account, unit and head/deputy role; all or nothing.
 
     A cadre whose unit or role changes gets the old one closed the day before `on` (today) and
-    the new one opened on `on`, so earlier months keep the unit they had.
+    the new one opened on `on`, so earlier months keep the unit they had. A cadre without an
+    account gets a new one (username = code) with no usable password; an import never attaches
+    an existing account: a code equal to a username already taken is a row error.
     """
     on = on or timezone.localdate()
     rows = read_table(data, CADRE_COLUMNS)
@@ -197,7 +206,7 @@ def cadres_import(*, data: bytes, on: dt.date | None = None) -> dict:
         if unit_code and unit_code not in units:
             check.fail("unit_code", _("Unknown unit “%(code)s”.") % {"code": unit_code})
         job_group = check.text("job_group", max_length=64)
-        role = check.choice("role", CADRE_ROLES)
+        role = check.choice("role", CADRE_ROLES, names=ROLE_NAMES)
         email = check.text("email", required=False, max_length=254)
         if email:
             try:
@@ -207,13 +216,25 @@ def cadres_import(*, data: bytes, on: dt.date | None = None) -> dict:
         if code and _duplicate(check, seen, code):
             code = None
         parsed.append((code, full_name, units.get(unit_code), job_group, role, email))
+
+    codes = [p[0] for p in parsed if p[0]]
+    cadres = {c.code: c for c in Cadre.objects.filter(code__in=codes).select_related("user")}
+    unlinked = {code for code in codes if code not in cadres or cadres[code].user_id is None}
+    taken = _taken_usernames(unlinked)
+    for row, code in zip(rows, (p[0] for p in parsed), strict=True):
+        if code in unlinked and code.lower() in taken:
+            RowChecker(errors, row).fail(
+                "code",
+                _(
+                    "An account “%(username)s” already exists: an import never attaches an "
+                    "existing account. Give this cadre another code."
+                )
+                % {"username": taken[code.lower()]},
+            )
     if errors:
         raise ImportFailed(errors)
 
-    codes = [p[0] for p in parsed]
-    cadres = {c.code: c for c in Cadre.objects.filter(code__in=codes).select_related("user")}
     known = set(cadres)  # a change for a known cadre starts on `on`; a new one has no start
-    users = {u.username: u for u in get_user_model().objects.filter(username__in=codes)}
     memberships = defaultdict(list)
     for m in Membership.objects.valid_on(on).filter(cadre__code__in=codes).select_related("unit"):
         memberships[m.cadre_id].append(m)
@@ -224,29 +245,33 @@ def cadres_import(*, data: bytes, on: dt.date | None = None) -> dict:
         acting[r.cadre_id].append(r)
 
     created = updated = 0
-    new_users, new_cadres = [], []
+    new_cadres, linked = [], []
     User = get_user_model()
+    accounts = {code: _new_account(code, email) for code, *_, email in parsed if code in unlinked}
+    User.objects.bulk_create(accounts.values())
     for code, full_name, _unit, job_group, _role, email in parsed:
         cadre = cadres.get(code)
         if cadre is None:
-            user = users.get(code)
-            if user is None:
-                user = User(username=code, email=email or "")
-                user.set_unusable_password()
-                new_users.append(user)
-            cadre = Cadre(code=code, full_name=full_name, job_group=job_group, email=email or "")
-            cadre._account = user
+            cadre = Cadre(
+                code=code,
+                full_name=full_name,
+                job_group=job_group,
+                email=email or "",
+                user=accounts[code],
+            )
             new_cadres.append(cadre)
             cadres[code] = cadre
             created += 1
-        elif (cadre.full_name, cadre.job_group, cadre.email) != (full_name, job_group, email or ""):
+            continue
+        if code in accounts:
+            cadre.user = accounts[code]
+            linked.append(cadre)
+        if (cadre.full_name, cadre.job_group, cadre.email) != (full_name, job_group, email or ""):
             cadre.full_name, cadre.job_group, cadre.email = full_name, job_group, email or ""
             cadre.save(update_fields=["full_name", "job_group", "email"])
             updated += 1
-    User.objects.bulk_create(new_users)
-    for cadre in new_cadres:
-        cadre.user = cadre._account
     Cadre.objects.bulk_create(new_cadres)
+    Cadre.objects.bulk_update(linked, ["user"])
 
     new_memberships, new_roles = [], []
     for code, _name, unit, _group, role, _email in parsed:
@@ -264,6 +289,23 @@ def cadres_import(*, data: bytes, on: dt.date | None = None) -> dict:
     Membership.objects.bulk_create(new_memberships)
     Role.objects.bulk_create(new_roles)
     return {"created": created, "updated": updated, "unchanged": len(parsed) - created - updated}
+
+
+def _taken_usernames(codes) -> dict[str, str]:
+    """The existing usernames equal to one of `codes`, ignoring case: {lowercased: username}."""
+    wanted = {code.lower() for code in codes}
+    if not wanted:
+        return {}
+    users = get_user_model().objects.annotate(key=Lower("username")).filter(key__in=wanted)
+    return {name.lower(): name for name in users.values_list("username", flat=True)}
+
+
+def _new_account(code, email):
+    """An account named after the cadre's code, with no usable password: the person signs in
+    once an administrator has issued them a set-password link."""
+    user = get_user_model()(username=code, email=email or "")
+    user.set_unusable_password()
+    return user
 
 
 def _close(dated_rows, on):

@@ -4,21 +4,29 @@ rule every CSV and .xlsx export follows against formula injection (`neutralise`)
 Every importer follows one pattern: read the whole table, validate every row while collecting
 `RowError`s, raise `ImportFailed` with all of them before writing anything, then write in one
 transaction. Row numbers are the ones a spreadsheet shows: the header is row 1.
+
+A header cell names its column in English (`full_name`) or in Vietnamese (`Họ và tên`, see
+HEADERS), in any case, with or without diacritics; every cell's text is NFC and trimmed. A file
+is read up to settings.IMPORT_MAX_ROWS rows and refused at the next one (docs/RULES.md, imports).
 """
 
 import csv
 import datetime as dt
+import functools
 import io
+import re
+import unicodedata
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from xml.etree import ElementTree
 
 from django.conf import settings
+from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 
 XLSX_MAGIC = b"PK\x03\x04"
-MAX_ROWS = 200_000
+MAX_LISTED = 200  # errors a page or the command line lists; the rest are counted
 MAX_COLUMNS = 100  # the widest import (the grid) has a dozen
 # openpyxl holds a whole row in memory: a small .xlsx of one row with millions of cells (a "zip
 # bomb") would exhaust it, so a workbook is refused when it unpacks to more than this, or when a
@@ -29,6 +37,63 @@ MAX_DIGITS = 15  # before the decimal point: no amount, count or score of this a
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+# The Vietnamese headers accepted for each column besides its English name; the first is the one
+# the sample files use. A header may name one column only, whatever the import.
+HEADERS = {
+    "code": ("Mã", "Mã số"),
+    "name": ("Tên", "Tên đơn vị"),
+    "kind": ("Loại", "Loại đơn vị"),
+    "parent_code": ("Mã đơn vị cha", "Đơn vị cha"),
+    "full_name": ("Họ và tên", "Họ tên"),
+    "unit_code": ("Mã đơn vị", "Đơn vị"),
+    "job_group": ("Nhóm chức danh", "Nhóm vị trí việc làm", "Chức danh"),
+    "role": ("Vai trò",),
+    "email": ("Email", "Thư điện tử"),
+    "title": ("Tiêu đề", "Tên nhiệm vụ"),
+    "assignee_code": ("Người thực hiện", "Mã người thực hiện"),
+    "assigned_by_code": ("Người giao", "Mã người giao"),
+    "assigned_on": ("Ngày giao",),
+    "deadline": ("Hạn", "Hạn hoàn thành", "Thời hạn"),
+    "expected_result": ("Kết quả dự kiến",),
+    "weight": ("Trọng số",),
+    "completed_on": ("Ngày hoàn thành",),
+    "accepted": ("Đạt yêu cầu",),
+    "major_errors": ("Lỗi nghiêm trọng", "Số lỗi nghiêm trọng"),
+    "delays": ("Chậm muộn", "Số lần chậm muộn"),
+}
+
+
+def loose_key(text) -> str:
+    """How a header or a choice is matched: NFC, case-folded, without diacritics (đ is d),
+    underscores read as spaces, runs of spaces as one: "Họ và  TÊN" and "ho_va_ten" agree."""
+    text = str(text)
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text).casefold().replace("đ", "d")
+        text = unicodedata.normalize("NFD", text)
+        text = "".join(c for c in text if not unicodedata.combining(c))
+    return " ".join(text.lower().replace("_", " ").split())
+
+
+@functools.lru_cache(maxsize=32)
+def _choice_keys(choices: tuple, names: tuple) -> dict[str, str]:
+    """{loose key: choice} for the choices and their other names (read once per import)."""
+    keys = {loose_key(c): c for c in choices}
+    for choice, others in names:
+        keys |= {loose_key(name): choice for name in others}
+    return keys
+
+
+def grouped(count: int) -> str:
+    """A count with the active language's thousands separator: 20.000 (vi), 20,000 (en)."""
+    return f"{count:,}".replace(",", get_format("THOUSAND_SEPARATOR"))
+
+
+def column_label(column: str) -> str:
+    """A column as messages name it: "Họ và tên (full_name)", or the name alone."""
+    names = HEADERS.get(column)
+    return f"{names[0]} ({column})" if names else column
+
+
 def neutralise(text: str) -> str:
     """Text a spreadsheet must not run as a formula: "=1+1" → "'=1+1" (numbers are not text)."""
     return "'" + text if text.startswith(FORMULA_STARTS) else text
@@ -37,31 +102,61 @@ def neutralise(text: str) -> str:
 @dataclass(frozen=True)
 class RowError:
     row: int
-    column: str
+    column: str  # the column's English name, whatever the file's header calls it
     message: str
+    header: str = field(default="", compare=False)  # the file's header of the column
+
+    @property
+    def label(self) -> str:
+        """The column as the user's file names it, else as the import knows it."""
+        return self.header or self.column
 
     def __str__(self):
         if not self.column:
             return _("Row %(row)s: %(message)s") % {"row": self.row, "message": self.message}
         return _("Row %(row)s, column %(column)s: %(message)s") % {
             "row": self.row,
-            "column": self.column,
+            "column": self.label,
             "message": self.message,
         }
 
 
 class ImportFailed(Exception):
-    """Nothing was written; `errors` lists every bad row."""
+    """Nothing was written; `errors` lists every bad row.
+
+    Pages and the command line show the first MAX_LISTED (`listed`) and count the rest
+    (`unlisted_text`): a file of thousands of bad rows answers in a page of a few kilobytes.
+    """
 
     def __init__(self, errors):
         self.errors = sorted(errors, key=lambda e: (e.row, e.column))
-        super().__init__("\n".join(str(e) for e in self.errors))
+        super().__init__("\n".join(str(e) for e in self.errors[:MAX_LISTED]))
+
+    @property
+    def listed(self) -> list[RowError]:
+        return self.errors[:MAX_LISTED]
+
+    @property
+    def unlisted(self) -> int:
+        return max(0, len(self.errors) - MAX_LISTED)
+
+    @property
+    def unlisted_text(self) -> str:
+        """ "… and 1,234 more errors." in the active language; empty when all are listed."""
+        if not self.unlisted:
+            return ""
+        return _("… and %(n)s more errors.") % {"n": grouped(self.unlisted)}
+
+    def lines(self) -> list[str]:
+        """The errors as the command line prints them, the unlisted ones counted."""
+        return [str(e) for e in self.listed] + ([self.unlisted_text] if self.unlisted else [])
 
 
 @dataclass(frozen=True)
 class Row:
     number: int
     values: dict[str, str]
+    headers: dict[str, str] = field(default_factory=dict)  # column -> the file's header
 
     def __getitem__(self, column):
         return self.values.get(column, "")
@@ -70,8 +165,10 @@ class Row:
 def read_table(data: bytes, columns: list[str], *, optional=()) -> list[Row]:
     """Parse CSV or .xlsx bytes into rows keyed by the given columns (header row required).
 
-    Anything wrong with the file itself (too large, not UTF-8, binary, not a workbook, too many
-    rows or columns, a column missing or twice in the header) raises `ImportFailed` too.
+    Anything wrong with the file itself (too large, not UTF-8, binary, not a workbook, more
+    rows than settings.IMPORT_MAX_ROWS besides the header, too many columns, a column missing
+    or twice in the header) raises `ImportFailed` too. Reading stops at the first row over the
+    limit, so a huge file costs no more than one at the limit.
     """
     limit = settings.IMPORT_MAX_BYTES
     if len(data) > limit:
@@ -80,39 +177,64 @@ def read_table(data: bytes, columns: list[str], *, optional=()) -> list[Row]:
         )
     if not data.strip():
         raise ImportFailed([RowError(1, "", _("The file is empty."))])
-    records = _xlsx_records(data) if data.startswith(XLSX_MAGIC) else _csv_records(data)
-    header = [_cell_text(cell).lower() for cell in _within_columns(1, next(records, []))]
+    max_rows = settings.IMPORT_MAX_ROWS
+    xlsx = data.startswith(XLSX_MAGIC)
+    records = _xlsx_records(data, max_rows) if xlsx else _csv_records(data)
+    header = [_cell_text(cell) for cell in _within_columns(1, next(records, []))]
     positions = _positions(header, columns, optional)
+    names = {c: str(header[i]) for c, i in positions.items()}  # one dict, shared by every row
     rows = []
     for number, record in enumerate(records, start=2):
-        if number > MAX_ROWS:
-            raise ImportFailed(
-                [RowError(number, "", _("Too many rows (at most %(n)s).") % {"n": MAX_ROWS})]
-            )
+        if number > max_rows + 1:
+            raise too_many_rows(number, max_rows)
         cells = [_cell_text(v) for v in _within_columns(number, record)]
         if not any(cells):
             continue
         values = {c: (cells[i] if i < len(cells) else "") for c, i in positions.items()}
-        rows.append(Row(number, values))
+        rows.append(Row(number, values, names))
     return rows
 
 
+def too_many_rows(number, max_rows) -> ImportFailed:
+    return ImportFailed(
+        [
+            RowError(
+                number,
+                "",
+                _("More than %(n)s rows below the header: split the file.")
+                % {"n": grouped(max_rows)},
+            )
+        ]
+    )
+
+
 def _positions(header, columns, optional) -> dict[str, int]:
-    """Where each wanted column is; every required column once, an optional one at most once."""
+    """Where each wanted column is; every required column once, an optional one at most once.
+
+    A column is found by its English name or one of its Vietnamese HEADERS (`loose_key`)."""
+    keys = [loose_key(cell) for cell in header]
+
+    def found(column):
+        names = {loose_key(column), *(loose_key(n) for n in HEADERS.get(column, ()))}
+        return [i for i, key in enumerate(keys) if key in names]
+
+    places = {c: found(c) for c in [*columns, *optional]}
     errors = [
-        RowError(1, c, _("The header has no column “%(column)s”.") % {"column": c})
+        RowError(1, c, _("The header has no column “%(column)s”.") % {"column": column_label(c)})
         for c in columns
-        if c not in header
+        if not places[c]
     ]
-    wanted = [*columns, *[c for c in optional if c in header]]
+    wanted = [*columns, *[c for c in optional if places[c]]]
     errors += [
-        RowError(1, c, _("The header has the column “%(column)s” twice.") % {"column": c})
+        RowError(
+            1, c, _("The header has the column “%(column)s” twice.") % {"column": column_label(c)}
+        )
         for c in wanted
-        if header.count(c) > 1
+        if len(places[c]) > 1
     ]
     if errors:
         raise ImportFailed(errors)
-    return {c: header.index(c) for c in wanted if c in header}
+    return {c: places[c][0] for c in wanted}
 
 
 def _within_columns(number, record):
@@ -155,7 +277,7 @@ def _not_a_workbook(row=1):
     return ImportFailed([RowError(row, "", _("The file is not a valid .xlsx workbook."))])
 
 
-def _xlsx_records(data):
+def _xlsx_records(data, max_rows):
     """The first sheet's rows as tuples of values (cached results of formulas, not formulas).
 
     openpyxl fails in many ways (zip, XML, KeyError, AttributeError, ...) on a damaged or foreign
@@ -163,7 +285,7 @@ def _xlsx_records(data):
     """
     from openpyxl import load_workbook
 
-    _check_unpacked(data)
+    _check_unpacked(data, max_rows)
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:
@@ -196,8 +318,9 @@ def _without_trailing_blanks(record):
     return record[:end]
 
 
-def _check_unpacked(data):
-    """Refuse a workbook that unpacks to too much, or whose sheets hold a row too wide."""
+def _check_unpacked(data, max_rows):
+    """Refuse a workbook that unpacks to too much, or whose sheets hold a row too wide or more
+    rows than `max_rows` below a header, before openpyxl reads any of it."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             if sum(info.file_size for info in archive.infolist()) > MAX_UNZIPPED_BYTES:
@@ -214,15 +337,16 @@ def _check_unpacked(data):
             for name in archive.namelist():
                 if name.startswith("xl/worksheets/") and name.endswith(".xml"):
                     with archive.open(name) as part:
-                        _check_row_widths(part)
+                        _check_rows(part, max_rows)
     except ImportFailed:
         raise
     except Exception as exc:
         raise _not_a_workbook() from exc
 
 
-def _check_row_widths(part):
-    """Stream a sheet's XML counting its rows and the cells of each row, in bounded memory."""
+def _check_rows(part, max_rows):
+    """Stream a sheet's XML counting its rows and the cells of each row, in bounded memory;
+    stop at the first row over the limit."""
     number = cells = 0
     for _event, element in ElementTree.iterparse(part):
         tag = element.tag.rpartition("}")[2]
@@ -240,10 +364,8 @@ def _check_row_widths(part):
                 )
         elif tag == "row":
             number, cells = number + 1, 0
-            if number > MAX_ROWS:
-                raise ImportFailed(
-                    [RowError(number, "", _("Too many rows (at most %(n)s).") % {"n": MAX_ROWS})]
-                )
+            if number > max_rows + 1:
+                raise too_many_rows(number, max_rows)
             element.clear()
 
 
@@ -258,7 +380,7 @@ def _cell_text(value) -> str:
         return "true" if value else "false"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    return unicodedata.normalize("NFC", str(value)).strip()
 
 
 class RowChecker:
@@ -269,7 +391,8 @@ class RowChecker:
         self.row = row
 
     def fail(self, column, message):
-        self.errors.append(RowError(self.row.number, column, message))
+        header = self.row.headers.get(column, "")
+        self.errors.append(RowError(self.row.number, column, message, header))
 
     def text(self, column, *, required=True, max_length=None):
         value = self.row[column]
@@ -281,29 +404,37 @@ class RowChecker:
             return None
         return value
 
-    def choice(self, column, choices, *, required=True):
-        value = self.row[column].lower()
+    def choice(self, column, choices, *, required=True, names=None):
+        """One of `choices`, or one of its other `names` ({choice: (name, ...)}), matched as
+        headers are (`loose_key`): "Cấp phó" and "cap pho" both give "deputy"."""
+        value = self.row[column]
         if not value and not required:
             return None
-        if value not in choices:
+        accepted = _choice_keys(tuple(choices), tuple((names or {}).items()))
+        if loose_key(value) not in accepted:
+            shown = [f"{c} ({', '.join(names[c])})" if names and c in names else c for c in choices]
             self.fail(
                 column,
                 _("“%(value)s” is not one of: %(choices)s.")
-                % {"value": self.row[column], "choices": ", ".join(choices)},
+                % {"value": value, "choices": ", ".join(shown)},
             )
             return None
-        return value
+        return accepted[loose_key(value)]
 
     def date(self, column, *, required=True):
+        """A date written dd/mm/yyyy (as Vietnamese offices do) or ISO (YYYY-MM-DD)."""
         value = self.row[column]
         if not value:
             if required:
-                self.fail(column, _("A date is required (YYYY-MM-DD)."))
+                self.fail(column, _("A date is required (dd/mm/yyyy)."))
             return None
         try:
-            return dt.date.fromisoformat(value[:10] if "T" in value else value)
+            return _parse_date(value)
         except ValueError:
-            self.fail(column, _("“%(value)s” is not a date (YYYY-MM-DD).") % {"value": value})
+            self.fail(
+                column,
+                _("“%(value)s” is not a date (dd/mm/yyyy or YYYY-MM-DD).") % {"value": value},
+            )
             return None
 
     def decimal(self, column, *, required=True, minimum=None, maximum=None, places=None):
@@ -346,14 +477,26 @@ class RowChecker:
         return int(number)
 
     def boolean(self, column, *, required=True):
-        value = self.row[column].lower()
+        value = loose_key(self.row[column])
         if not value and not required:
             return None
-        truthy = {"true", "1", "yes", "có", "x"}
-        falsy = {"false", "0", "no", "không", ""}
-        if value in truthy:
+        if value in TRUTHY:
             return True
-        if value in falsy:
+        if value in FALSY:
             return False
         self.fail(column, _("“%(value)s” is not true or false.") % {"value": self.row[column]})
         return None
+
+
+# As `loose_key` reads them: "Có", "Đạt", "x" are true; "Không", "Chưa đạt" or nothing false.
+TRUTHY = {"true", "1", "yes", "co", "x", "dat"}
+FALSY = {"false", "0", "no", "khong", "", "khong dat", "chua dat"}
+DAY_MONTH_YEAR = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+
+
+def _parse_date(value: str) -> dt.date:
+    found = DAY_MONTH_YEAR.fullmatch(value)
+    if found:
+        day, month, year = (int(part) for part in found.groups())
+        return dt.date(year, month, day)
+    return dt.date.fromisoformat(value[:10] if "T" in value else value)

@@ -11,4 +11,5 @@ urlpatterns = [
     path("imports/", views.import_page, name="import"),
     path("lockouts/", views.lockouts, name="lockouts"),
     path("lockouts/unlock/", views.lockout_unlock, name="lockout_unlock"),
+    path("imports/samples/<slug:kind>.<slug:fmt>", views.import_sample, name="import_sample"),
 ]

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -13,9 +14,17 @@ from units.accounts import password_link_refusal, replaces_a_password
 from units.forms import ImportForm, PasswordLinkForm, UnlockForm
 from units.logins import LoginForm, current_lockouts, lockout_log
 from units.models import Cadre, Membership, Role, Unit, valid_on_q
+from units.samples import CADRE_EXAMPLES, UNIT_EXAMPLES, listing, sample_response
 from units.scope import get_scope
-from units.services import cadres_import, lockout_lift, password_link_issue, units_import
-from units.tabular import ImportFailed
+from units.services import (
+    CADRE_COLUMNS,
+    UNIT_COLUMNS,
+    cadres_import,
+    lockout_lift,
+    password_link_issue,
+    units_import,
+)
+from units.tabular import ImportFailed, grouped
 
 
 def _get_unit_for_user(request, code):
@@ -208,18 +217,24 @@ def _issued_message(request, cadre, issued):
 
 
 IMPORTERS = {"units": units_import, "cadres": cadres_import}
+# kind -> (file name of its sample, columns, example rows)
+SAMPLES = {
+    "units": ("mau-don-vi", UNIT_COLUMNS, UNIT_EXAMPLES),
+    "cadres": ("mau-can-bo", CADRE_COLUMNS, CADRE_EXAMPLES),
+}
 
 
 def import_page(request):
+    """The administrator's import of units and cadres (docs/RULES.md, imports)."""
     if not request.user.is_superuser:
         raise PermissionDenied
-    errors = []
+    failure = None
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
             counts = IMPORTERS[form.cleaned_data["kind"]](data=form.cleaned_data["file"].read())
-        except ImportFailed as failure:
-            errors = failure.errors
+        except ImportFailed as refused:
+            failure = refused
         else:
             messages.success(
                 request,
@@ -227,7 +242,32 @@ def import_page(request):
                 % counts,
             )
             return redirect("units:import")
-    return render(request, "units/import.html", {"form": form, "errors": errors})
+    titles = dict(ImportForm.KINDS)
+    samples = [
+        listing(
+            titles[kind],
+            columns,
+            lambda fmt, kind=kind: reverse("units:import_sample", args=[kind, fmt]),
+        )
+        for kind, (_name, columns, _rows) in SAMPLES.items()
+    ]
+    context = {
+        "form": form,
+        "failure": failure,
+        "samples": samples,
+        "max_rows": grouped(settings.IMPORT_MAX_ROWS),
+    }
+    return render(request, "units/import.html", context)
+
+
+def import_sample(request, kind, fmt):
+    """A sample file of the units or cadres import, for the administrators who import."""
+    if not request.user.is_superuser:
+        raise PermissionDenied
+    if kind not in SAMPLES:
+        raise Http404
+    name, columns, rows = SAMPLES[kind]
+    return sample_response(name, columns, rows, fmt)
 
 
 class LoginView(auth_views.LoginView):

@@ -122,14 +122,14 @@ def test_missing_deadline_unknown_assignee_and_bad_date_write_nothing_and_name_a
         row("NV1"),
         row("NV2", deadline=""),
         row("NV3", assignee="KHONGCO"),
-        row("NV4", completed="31/10/2026"),
+        row("NV4", completed="31/13/2026"),
     )
     with pytest.raises(ImportFailed) as failed:
         tasks_import(data=data)
     found = [(e.row, e.column) for e in failed.value.errors]
     assert found == [(3, "deadline"), (4, "assignee_code"), (5, "completed_on")]
     assert "KHONGCO" in failed.value.errors[1].message
-    assert "31/10/2026" in failed.value.errors[2].message
+    assert "31/13/2026" in failed.value.errors[2].message
     assert not Task.objects.exists()
 
 

@@ -3,13 +3,21 @@ adjustments, the Excel round trip and a query count that does not grow with the 
 
 import io
 import json
+import re
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from scoring.models import Adjustment, AuditEntry, Phase, Scorecard, ScorecardKind
+from scoring.models import (
+    Adjustment,
+    AuditEntry,
+    Phase,
+    Scorecard,
+    ScorecardKind,
+    ScoreLine,
+)
 from scoring.selectors import period_preview
 from tests.factories import RoleFactory, UnitFactory, member
 from tests.month.conftest import advance, open_month, points, submit
@@ -234,6 +242,14 @@ class TestAdjustments:
         assert AuditEntry.objects.filter(action="adjustment.remove").count() == 1
 
 
+def errors_above_the_grid(response) -> list[tuple[str, str]]:
+    """The (row, column) of each upload error, which the page lists before the grid."""
+    page = response.content.decode()
+    assert page.index("data-import-errors") < page.index("data-score-grid")
+    listing = page.split("data-import-errors")[1].split("</table>")[0]
+    return re.findall(r'data-error-row="(\d+)" data-error-column="([^"]*)"', listing)
+
+
 class TestExcel:
     def download(self, client, period):
         response = client.get(reverse("month:grid_excel", args=[period.pk, "W1-A"]))
@@ -250,11 +266,16 @@ class TestExcel:
             reverse("month:grid_upload", args=[period.pk, "W1-A"]), {"file": data}, follow=True
         )
 
-    def test_the_template_lists_every_cadre_with_a_column_per_criterion(self, login, review):
+    def test_the_template_lists_every_cadre_but_the_viewer_with_a_column_per_criterion(
+        self, login, review
+    ):
         sheet = self.download(login(review.head), review.period).worksheets[0]
         header = [cell.value for cell in sheet[1]]
         assert header == ["cadre_code", "full_name", "G1", "G2", "G3", "G4", "G5", "T"]
         codes = [row[0].value for row in sheet.iter_rows(min_row=2)]
+        assert sorted(codes) == sorted(["SA", "SA2", "SA3", "SA4", "SA5", "SA6"])
+        leaders = self.download(login(review.org.leader_w1), review.period).worksheets[0]
+        codes = [row[0].value for row in leaders.iter_rows(min_row=2)]
         assert sorted(codes) == sorted(["HA", "SA", "SA2", "SA3", "SA4", "SA5", "SA6"])
 
     def test_a_filled_template_round_trips_into_the_grid(self, login, review):
@@ -287,12 +308,80 @@ class TestExcel:
         sheet.append(["SA3", "", 5, "abc", 5, 10, None, 60])
         response = self.upload(client, review.period, book)
         assert response.status_code == 400
-        errors = response.content.decode().split("data-upload-errors>")[1].split("</ul>")[0]
-        assert "Dòng 3, cột G4" in errors
-        assert "Dòng 4, cột cadre_code" in errors
-        assert "Dòng 5, cột G2" in errors and "Dòng 5, cột G5" in errors
-        assert "Dòng 2" not in errors
+        assert errors_above_the_grid(response) == [
+            ("3", "G4"),
+            ("4", "cadre_code"),
+            ("5", "G2"),
+            ("5", "G5"),
+        ]
         assert not Scorecard.objects.filter(kind=ScorecardKind.SUPERVISOR).exists()
+
+    def scores_state(self):
+        """Every scorecard with its version and lines, and the audit trail's length."""
+        cards = list(Scorecard.objects.order_by("pk").values_list("pk", "version", "updated_at"))
+        lines = list(ScoreLine.objects.order_by("pk").values_list("pk", "points"))
+        return cards, lines, AuditEntry.objects.count()
+
+    def test_the_downloaded_template_uploads_back_unchanged(self, login, review):
+        """The repro of issue 14.8: the head's own row (scored by the ward's chairman, shown to
+        him since three peers scored him) made the unchanged template refused; a row as the
+        grid shows it was saved again under the uploader's name."""
+        org, period = review.org, review.period
+        chairman = member(org.w1, role="head", code="HW1", job_group="leader")
+        submit(period, review.head, chairman, ScorecardKind.SUPERVISOR, points(T=60))
+        for rater in review.staff[:3]:
+            submit(period, review.head, rater, ScorecardKind.PEER)
+        submit(period, org.staff_a, review.head, ScorecardKind.SUPERVISOR, points(T=60))
+        submit(period, org.staff_a2, review.head, ScorecardKind.SUPERVISOR, points(G2="4.5"))
+        client = login(review.head)
+        book = self.download(client, review.period)
+        before = self.scores_state()
+        response = self.upload(client, review.period, book)
+        assert response.status_code == 200
+        assert "0 dòng đã lưu, 2 dòng không đổi, 4 dòng trống" in response.content.decode()
+        assert self.scores_state() == before
+
+    def test_one_bad_cell_is_named_above_the_grid_and_nothing_is_written(self, login, review):
+        org = review.org
+        submit(review.period, org.staff_a, review.head, ScorecardKind.SUPERVISOR, points(T=60))
+        client = login(review.head)
+        book = self.download(client, review.period)
+        sheet = book.worksheets[0]
+        for row in sheet.iter_rows(min_row=2):
+            if row[0].value == "SA2":
+                for cell, value in zip(row[2:], [5, 5, 5, 10, 5, 60], strict=True):
+                    cell.value = value
+            if row[0].value == "SA":
+                row[5].value = 11  # G4, at most 10
+                bad_row = row[0].row
+        before = self.scores_state()
+        response = self.upload(client, review.period, book)
+        assert response.status_code == 400
+        assert errors_above_the_grid(response) == [(str(bad_row), "G4")]
+        assert "Tệp đã chọn: grid.xlsx" in response.content.decode()
+        assert self.scores_state() == before
+
+    def test_the_uploaders_own_row_is_refused_even_with_the_points_hidden_from_them(
+        self, login, review
+    ):
+        org, period = review.org, review.period
+        chairman = member(org.w1, role="head", code="HW1", job_group="leader")
+        submit(period, review.head, chairman, ScorecardKind.SUPERVISOR, points(T=60))
+        book = Workbook()
+        book.active.append(["cadre_code", "G1", "G2", "G3", "G4", "G5", "T"])
+        book.active.append(["HA", 5, 5, 5, 10, 5, 60])  # the chairman's points, guessed right
+        before = self.scores_state()
+        response = self.upload(login(review.head), period, book)
+        assert errors_above_the_grid(response) == [("2", "cadre_code")]
+        assert self.scores_state() == before
+
+    def test_an_upload_outside_the_supervisor_step_is_refused_unread(self, login, month):
+        client = login(month.head)
+        book = Workbook()
+        book.active.append(["not", "a", "template"])
+        response = self.upload(client, month.period, book)
+        assert "data-import-errors" not in response.content.decode()
+        assert "chưa bắt đầu" in response.content.decode()
 
     def test_the_leader_downloads_but_cannot_upload(self, login, review):
         client = login(review.org.leader_w1)

@@ -175,6 +175,9 @@ MATRIX: dict[str, Entry] = {
         post=row("L 403 403 403 403 403 403 R"),
         data=lambda s: {"username": "SA", "ip_address": "203.0.113.7"},
     ),
+    "units:import_sample": Entry(
+        kwargs=lambda s: {"kind": "cadres", "fmt": "xlsx"}, get=row("L 403 403 403 403 403 403 200")
+    ),
     # --- directives/urls.py and scoring/urls_taskmonth.py
     "directives:my_tasks": Entry(get=row("L 200 200 200 200 200 200 404")),
     "directives:board_home": Entry(get=row("L 404 404 R R R R 404")),
@@ -193,6 +196,9 @@ MATRIX: dict[str, Entry] = {
         get=row("L 403 403 200 200 403 403 200"),
         post=row("L 403 403 200 R 403 403 200"),
         data=lambda s: {"file": task_file()},
+    ),
+    "directives:import_sample": Entry(
+        kwargs=lambda s: {"fmt": "csv"}, get=row("L 403 403 200 200 403 403 200")
     ),
     "directives:detail": Entry(kwargs=task_args(), get=row("L 200 404 404 200 404 200 200")),
     "directives:fragment": Entry(

@@ -316,9 +316,10 @@ def test_the_ratees_row_names_no_rater_in_the_excel_grid_and_dashboard_exports(w
     tables = {name: xlsx_rows(response.content) for name, response in files.items()}
     text = export(client, "ranking", "csv").content.decode("utf-8-sig")
     tables["ranking csv"] = list(csv.reader(io.StringIO(text)))
+    assert not [row for row in tables["grid"] if row[0] == "HA"]  # nobody's own row
     for name in ("grid", "ranking xlsx", "ranking csv"):
         assert leaks(str(tables[name]), world.raters), f"the raters are rows of {name} too"
-        for code in ("SA", "HA"):
+        for code in ("SA",) if name == "grid" else ("SA", "HA"):
             for text in table_rows_of(tables[name], code):
                 assert leaks(text, world.raters) == [], (name, code)
 
@@ -468,7 +469,8 @@ SHOWN_FROM_THREE = {
     ("HA", "drill-down"): [SUPERVISOR_TOTAL["HA"]],
     ("HA", "grid"): list(SUPERVISOR_POINTS["HA"].values()),
     ("HA", "grid row"): list(SUPERVISOR_POINTS["HA"].values()),
-    ("HA", "grid excel"): list(SUPERVISOR_POINTS["HA"].values()),
+    # The grid's Excel template has no row of the head who downloads it (nobody scores
+    # themself, issue 14.8): HA's points are never in it.
 }
 
 

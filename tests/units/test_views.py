@@ -160,7 +160,7 @@ class TestImportPage:
         response = login(org.admin).post(
             self.url(), {"kind": "units", "file": SimpleUploadedFile("u.csv", data)}
         )
-        assert [(e.row, e.column) for e in response.context["errors"]] == [
+        assert [(e.row, e.column) for e in response.context["failure"].errors] == [
             (2, "name"),
             (3, "parent_code"),
             (4, "code"),

@@ -48,8 +48,8 @@ class Command(BaseCommand):
         try:
             counts = importer(**kwargs)
         except ImportFailed as failure:
-            for error in failure.errors:
-                self.stderr.write(f"{path.name}: {error}")
+            for line in failure.lines():  # the first errors, the rest counted
+                self.stderr.write(f"{path.name}: {line}")
             raise CommandError(
                 f"{len(failure.errors)} error(s) in {path.name}: nothing was imported."
             ) from None

@@ -1,0 +1,35 @@
+"""The sample file of the task import: it imports after the units and cadres samples
+(`units.samples`), its assigner being the head of the department there."""
+
+import datetime as dt
+
+TASK_EXAMPLES = [
+    [
+        "NV-XP-001",
+        "Báo cáo tình hình trật tự xây dựng tháng",
+        "CB900002",
+        "CB900001",
+        dt.date(2026, 3, 2),
+        dt.date(2026, 3, 20),
+        "Báo cáo gửi UBND phường",
+        1,
+        "",
+        "",
+        0,
+        0,
+    ],
+    [
+        "NV-XP-002",
+        "Rà soát hồ sơ cấp phép xây dựng",
+        "CB900002",
+        "CB900001",
+        dt.date(2026, 3, 2),
+        dt.date(2026, 3, 25),
+        "Danh sách hồ sơ đã rà soát",
+        2,
+        dt.date(2026, 3, 24),
+        "có",
+        0,
+        1,
+    ],
+]
