@@ -16,7 +16,8 @@ Paths, by channel:
   (a new decision after a reopen would see it) but never the stored results.
 
 The designed ways out of a frozen phase are not refusals and are tested elsewhere: publishing a
-decided period, appealing and answering while appeals are open, locking, reopening.
+decided period, appealing and answering while appeals are open, the correction an accepted
+appeal opens for the appellant alone (`test_appeal_corrections`), locking, reopening.
 """
 
 from __future__ import annotations

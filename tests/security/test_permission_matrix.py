@@ -9,7 +9,15 @@ from django.test import Client
 from django.urls import NoReverseMatch, reverse
 
 from directives.models import TaskStatus
-from scoring.models import Adjustment, Appeal, AppealStatus, Phase, Scorecard, ScorecardKind
+from scoring.models import (
+    Adjustment,
+    Appeal,
+    AppealStatus,
+    Phase,
+    Revision,
+    Scorecard,
+    ScorecardKind,
+)
 from scoring.services import appeal_file, period_decide, period_publish
 from tests.scoring.factories import open_period, points, submit
 from tests.security.matrix import LAST, MATRIX, ROLES, build_scenario, snapshot, url_names
@@ -98,7 +106,9 @@ def allowed_writes_went_through(s):
     s.decided.refresh_from_db()
     s.task.refresh_from_db()
     s.appeal.refresh_from_db()
+    s.correction.refresh_from_db()
     assert s.review.phase == Phase.DECIDED
+    assert not s.correction.is_open and Revision.objects.filter(correction=s.correction).exists()
     assert s.decided.phase == Phase.APPEALS
     assert s.task.status == TaskStatus.IN_PROGRESS
     assert s.appeal.status == AppealStatus.REJECTED
