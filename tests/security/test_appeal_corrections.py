@@ -609,3 +609,23 @@ def test_the_correction_and_month_pages_read_in_fixed_queries(
     with django_assert_num_queries(10):
         page = page_text(client.get(month))
     assert page.count("data-revision=") == 2 and page.count("data-change=") == 6
+
+
+def test_the_admin_reads_corrections_and_revisions_and_changes_none(ward, login):
+    correction = accept(ward)
+    correct_t(ward)
+    revision = correction_decide(correction=correction, user=ward.org.head_a.user)
+    client = login(ward.org.admin)
+    for model, row in ((Correction, correction), (Revision, revision)):
+        name = model._meta.model_name
+        change = reverse(f"admin:scoring_{name}_change", args=[row.pk])
+        with nothing_changes():
+            assert client.get(reverse(f"admin:scoring_{name}_changelist")).status_code == 200
+            page = page_text(client.get(change))
+            assert "_save" not in page
+            assert client.post(change, {"reason": "Sửa"}).status_code == 403
+            delete = reverse(f"admin:scoring_{name}_delete", args=[row.pk])
+            assert client.post(delete, {"post": "yes"}).status_code == 403
+    assert "95.00" in page_text(
+        client.get(reverse("admin:scoring_revision_change", args=[revision.pk]))
+    )

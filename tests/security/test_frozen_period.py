@@ -44,6 +44,7 @@ from scoring.models import (
     Appeal,
     AppealStatus,
     AuditEntry,
+    Correction,
     PeerAssignment,
     Period,
     PeriodMember,
@@ -51,6 +52,8 @@ from scoring.models import (
     PeriodUnitResult,
     Phase,
     Result,
+    Revision,
+    RevisionChange,
     Scorecard,
     ScoreLine,
 )
@@ -92,6 +95,9 @@ ROWS = [
     Result,
     PeriodUnitResult,
     Appeal,
+    Correction,
+    Revision,
+    RevisionChange,
     AuditEntry,
 ]
 
