@@ -484,7 +484,7 @@ def test_a_deputy_is_answered_by_the_head_and_a_head_by_the_unit_above(ward):
     assert appeal_supervisors(period, org.head_w1.pk) == set()
 
 
-def test_only_the_supervisor_and_the_appellant_may_not_be_confused_in_the_correction(ward):
+def test_in_a_correction_only_the_appellants_supervisor_writes_their_card(ward):
     """In a correction the card is written by the appellant's own supervisor only: the ward
     head (above), the appellant and a colleague are refused, and nothing changes."""
     accept(ward)
