@@ -7,6 +7,7 @@ from scoring.models import (
     Adjustment,
     Appeal,
     AuditEntry,
+    Correction,
     PeerAssignment,
     Period,
     PeriodMember,
@@ -14,6 +15,8 @@ from scoring.models import (
     PeriodUnitResult,
     RaterFlag,
     Result,
+    Revision,
+    RevisionChange,
     Scorecard,
     ScoreLine,
 )
@@ -137,6 +140,27 @@ class AppealAdmin(ReadOnlyAdmin):
     list_filter = ["status", "period__month"]
     search_fields = ["cadre__code", "cadre__full_name", "text", "answer"]
     list_select_related = ["period__scope", "cadre", "answered_by"]
+
+
+@admin.register(Correction)
+class CorrectionAdmin(ReadOnlyAdmin):
+    list_display = ["period", "cadre", "unit", "opened_by", "opened_at", "closed_at"]
+    list_filter = ["period__month"]
+    search_fields = ["cadre__code", "cadre__full_name", "reason"]
+    list_select_related = ["period__scope", "cadre", "unit", "opened_by"]
+
+
+class RevisionChangeInline(ReadOnlyInline):
+    model = RevisionChange
+    fields = ["cadre", "unit", "before", "after"]
+
+
+@admin.register(Revision)
+class RevisionAdmin(ReadOnlyAdmin):
+    list_display = ["period", "correction", "decided_by", "decided_at"]
+    list_filter = ["period__month"]
+    list_select_related = ["period__scope", "correction__cadre", "decided_by"]
+    inlines = [RevisionChangeInline]
 
 
 @admin.register(AuditEntry)

@@ -191,6 +191,8 @@ class AppealAnswerForm(forms.Form):
         choices=[("reject", _("Reject")), ("accept", _("Accept and correct the scores"))],
         widget=forms.HiddenInput,
     )
+    # Accepting is asked again on a page that says what it opens (DESIGN §6, appeals).
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
 class GridUploadForm(forms.Form):

@@ -425,6 +425,101 @@ class Appeal(models.Model):
         return f"{self.period} · {self.cadre.code} · {self.get_status_display()}"
 
 
+class Correction(models.Model):
+    """An accepted appeal reopens the appellant's own inputs of a published month (DESIGN §6).
+
+    While it is open (no `closed_at`), the appellant's supervisor scorecard and adjustments may
+    be changed by their own supervisor; every other input of the period stays frozen and the
+    published results stay as they are. Deciding again closes it with a `Revision`
+    (docs/RULES.md §2).
+    """
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="corrections")
+    cadre = models.ForeignKey(
+        Cadre, verbose_name=_("cadre"), on_delete=models.PROTECT, related_name="corrections"
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
+    )  # the cadre's unit in the month: who may read the correction
+    appeal = models.OneToOneField(
+        Appeal, verbose_name=_("appeal"), on_delete=models.CASCADE, related_name="correction"
+    )
+    reason = models.TextField(_("reason"))
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    opened_at = models.DateTimeField(_("opened at"), auto_now_add=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("correction")
+        verbose_name_plural = _("corrections")
+        ordering = ["-opened_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "cadre"],
+                condition=models.Q(closed_at__isnull=True),
+                name="correction_one_open_per_cadre",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.period} · {self.cadre.code}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+class Revision(models.Model):
+    """A published month decided again after a correction: the results that changed."""
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="revisions")
+    correction = models.OneToOneField(Correction, on_delete=models.CASCADE, related_name="revision")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("revision")
+        verbose_name_plural = _("revisions")
+        ordering = ["-decided_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.period} · {self.correction.cadre.code} · {self.decided_at:%Y-%m-%d}"
+
+
+# The parts of a result a revision compares and lists, before and after.
+REVISED_FIELDS = ("total", "tier", "rank_in_unit", "rank_in_scope", "reward")
+
+
+class RevisionChange(models.Model):
+    """One result changed by a revision: its shown parts before and after (`REVISED_FIELDS`,
+    totals as text with 2 decimals, tier "" for not rated)."""
+
+    revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="changes")
+    cadre = models.ForeignKey(
+        Cadre, verbose_name=_("cadre"), on_delete=models.PROTECT, related_name="revisions"
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    before = models.JSONField(_("before"))
+    after = models.JSONField(_("after"))
+
+    class Meta:
+        verbose_name = _("revised result")
+        verbose_name_plural = _("revised results")
+        constraints = [
+            models.UniqueConstraint(fields=["revision", "cadre"], name="revisionchange_unique")
+        ]
+        indexes = [models.Index(fields=["cadre", "revision"], name="revisionchange_cadre_idx")]
+
+    def __str__(self):
+        return f"{self.revision} · {self.cadre.code}"
+
+
 class AuditQuerySet(models.QuerySet):
     """Entries are only ever added: updates, deletes and upserts are refused."""
 

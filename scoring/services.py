@@ -15,9 +15,14 @@ Choices the spec left open:
   moving its deadline (`period_reopen_step`, audited with a reason).
 - Only submitted scorecards count in a decision; a submitted scorecard can still be edited while
   its step is open, and stays submitted.
-- An accepted appeal sends the whole period back to supervisor review (audited, the appeal as
-  the reason) and reopens the supervisor step for `REOPEN_DAYS`; the head corrects the scores and
-  decides again, which recomputes the unit (and the scope's ranks) from the engine.
+- Adjustments belong to the supervisor step: on the web they are accepted only while that step
+  is open, exactly like supervisor scores; the command line imports them before the decision.
+- An accepted appeal (confirmed) opens a `Correction` for the appellant alone: only their
+  supervisor scorecard and adjustments become writable, by their own supervisor
+  (`corrections.appeal_supervisors`), while the period stays published. Deciding again
+  (`correction_decide`) writes a `Revision` listing every result that changed; nobody else's
+  scores are recomputed, they move only through the quota, ranks and pools
+  (docs/RULES.md §2).
 - A period locks only after its appeals window (the command line may lock earlier) and never
   while an appeal waits for its answer.
 """
@@ -40,6 +45,7 @@ from django.utils.translation import ngettext
 from directives.models import Criterion, CriterionGroup, Regulation
 from directives.selectors import task_facts
 from scoring.bulkwrite import insert_all
+from scoring.corrections import answer_refusal, open_correction, revision_plan
 from scoring.engine import round_half_up
 from scoring.errors import (
     InvalidInput,
@@ -58,6 +64,7 @@ from scoring.models import (
     Appeal,
     AppealStatus,
     AuditEntry,
+    Correction,
     PeerAssignment,
     Period,
     PeriodMember,
@@ -66,12 +73,15 @@ from scoring.models import (
     Phase,
     RaterFlag,
     Result,
+    Revision,
+    RevisionChange,
     Scorecard,
     ScorecardKind,
     ScorecardStatus,
     ScoreLine,
     month_bounds,
 )
+from scoring.notices import send_revision_notices
 from scoring.peers import assign_peers
 from scoring.selectors import (
     ACTING_ROLES,
@@ -123,6 +133,45 @@ def _refuse_frozen(period: Period) -> None:
             )
             % {"period": period, "phase": period.get_phase_display()}
         )
+
+
+def _refuse_frozen_inputs(period: Period, *, cadre: Cadre) -> Correction | None:
+    """The open correction under which `cadre`'s supervisor inputs may change in a published
+    period; None before the decision. Any other write into a frozen period is refused."""
+    if not period.is_frozen:
+        return None
+    correction = open_correction(period, cadre.pk)
+    if correction is not None:
+        return correction
+    others = (
+        sorted(
+            Correction.objects.filter(period=period, closed_at=None).values_list(
+                "cadre__code", flat=True
+            )
+        )
+        if period.phase == Phase.APPEALS
+        else []
+    )
+    if others:
+        raise PeriodFrozen(
+            _(
+                "Only the results under an accepted appeal are being corrected in %(period)s "
+                "(%(codes)s). %(cadre)s did not appeal: their scores and adjustments stay as "
+                "decided and their result stays as published."
+            )
+            % {"period": period, "codes": ", ".join(others), "cadre": cadre.code}
+        )
+    _refuse_frozen(period)
+    return None
+
+
+def _require_appeal_supervisor(user, period: Period, cadre: Cadre) -> None:
+    """The user is the cadre's own supervisor for their appeal (or the command line)."""
+    if user is None:
+        return
+    refusal = answer_refusal(period, cadre, Cadre.objects.filter(user=user).first())
+    if refusal:
+        raise NotAllowed(refusal)
 
 
 def _is_admin(user) -> bool:
@@ -558,15 +607,23 @@ def scorecard_save(
     and a submitted scorecard has every general criterion.
     """
     period = _lock(period)
-    _refuse_frozen(period)
+    correction = None
+    if kind == ScorecardKind.SUPERVISOR:
+        correction = _refuse_frozen_inputs(period, cadre=ratee)
+    else:
+        _refuse_frozen(period)
     if kind not in ScorecardKind.values:
         raise InvalidInput(_("“%(kind)s” is not a kind of scorecard.") % {"kind": kind})
     if enforce_phase:
         if user is not None and rater.user_id != user.pk:
             raise NotAllowed(_("You can only save your own scorecards."))
-        refusal = step_refusal(period, kind, today())
+        refusal = None if correction else step_refusal(period, kind, today())
         if refusal:
             raise PhaseClosed(refusal)
+    if correction is not None:
+        refusal = answer_refusal(period, ratee, rater)
+        if refusal:
+            raise NotAllowed(refusal)
     rules = rating_rules(period, cadre_ids=[ratee.pk, rater.pk])
     rules.names |= {ratee.pk: ratee.code, rater.pk: rater.code}
     refusal = rules.refusal(kind, rater.pk, ratee.pk, assigned_only=enforce_phase)
@@ -711,21 +768,42 @@ def adjustment_state(adjustment: Adjustment) -> dict:
     }
 
 
+def _adjustment_allowed(period: Period, cadre: Cadre, user, *, enforce_phase: bool) -> None:
+    """Adjustments obey the supervisor step exactly as its scores do (DESIGN §6): refused in a
+    frozen period unless a correction is open for the cadre (then only their own supervisor
+    writes), and on the web only while the step is open, until its deadline or a reopening."""
+    correction = _refuse_frozen_inputs(period, cadre=cadre)
+    if correction is not None:
+        _require_appeal_supervisor(user, period, cadre)
+        return
+    _require_supervisor(user, period, cadre)
+    if enforce_phase:
+        refusal = step_refusal(period, ScorecardKind.SUPERVISOR, today())
+        if refusal:
+            raise PhaseClosed(
+                _("Bonus, penalty, discipline and leave are part of the supervisor review. %(why)s")
+                % {"why": refusal}
+            )
+
+
 @transaction.atomic
-def adjustment_add(*, period, cadre, kind, points=None, reason, user=None) -> Adjustment:
+def adjustment_add(
+    *, period, cadre, kind, points=None, reason, user=None, enforce_phase=True
+) -> Adjustment:
     """Record a bonus, penalty, discipline or leave for a cadre, with its reason.
 
     A bonus is refused when the regulation has none (cap 0); several bonuses may add up past
     the cap, which the decision then applies. The points of discipline and leave are ignored.
+    With `enforce_phase` (the web), only while the supervisor step is open.
     """
     period = _lock(period)
-    _refuse_frozen(period)
     if not PeriodMember.objects.filter(period=period, cadre=cadre).exists():
+        _refuse_frozen(period)
         raise InvalidInput(
             _("%(cadre)s is not scored in the period %(period)s.")
             % {"cadre": cadre.code, "period": period}
         )
-    _require_supervisor(user, period, cadre)
+    _adjustment_allowed(period, cadre, user, enforce_phase=enforce_phase)
     number = None if points in (None, "") else _decimal(points, _("points"))
     problem = adjustment_refusal(period.regulation, kind, number)
     if problem:
@@ -750,10 +828,10 @@ def adjustment_add(*, period, cadre, kind, points=None, reason, user=None) -> Ad
 
 
 @transaction.atomic
-def adjustment_remove(*, adjustment, reason="", user=None) -> None:
+def adjustment_remove(*, adjustment, reason="", user=None, enforce_phase=True) -> None:
+    """Remove an adjustment, under the rules of `adjustment_add`."""
     period = _lock(adjustment.period)
-    _refuse_frozen(period)
-    _require_supervisor(user, period, adjustment.cadre)
+    _adjustment_allowed(period, adjustment.cadre, user, enforce_phase=enforce_phase)
     old = adjustment_state(adjustment)
     pk = adjustment.pk
     adjustment.delete()
@@ -1046,25 +1124,44 @@ def appeal_file(*, period, cadre, text, user=None) -> Appeal:
     return appeal
 
 
-@transaction.atomic
-def appeal_answer(*, appeal, accept, answer, user=None) -> Appeal:
-    """A head or deputy above the cadre answers an appeal. Accepting it sends the period back
-    to supervisor review (the appeal is the reason) so the scores can be corrected and the
-    period decided again."""
-    period = _lock(appeal.period)
+def _check_answerable(period, appeal, user) -> None:
     if period.phase == Phase.LOCKED:
         _refuse_frozen(period)
+    if appeal.status != AppealStatus.OPEN:
+        raise InvalidInput(_("This appeal has already been answered."))
+    _require_appeal_supervisor(user, period, appeal.cadre)
+
+
+def appeal_answer_check(*, appeal, user) -> None:
+    """Raise what `appeal_answer` would refuse for this user, before asking them to confirm;
+    writes nothing."""
+    _check_answerable(appeal.period, appeal, user)
+
+
+@transaction.atomic
+def appeal_answer(*, appeal, accept, answer, confirmed=False, user=None) -> Appeal:
+    """The appellant's own supervisor answers an appeal (`corrections.appeal_supervisors`).
+
+    Accepting needs `confirmed`: in a published period it opens a `Correction` for the
+    appellant alone, so that their supervisor scorecard and adjustments can be corrected and
+    the month decided again (`correction_decide`); the rest stays frozen and published.
+    """
+    period = _lock(appeal.period)
     appeal = (
         Appeal.objects.select_for_update(of=("self",)).select_related("cadre").get(pk=appeal.pk)
     )
-    if appeal.status != AppealStatus.OPEN:
-        raise InvalidInput(_("This appeal has already been answered."))
-    if user is not None and appeal.cadre.user_id == user.pk:
-        raise NotAllowed(_("Nobody answers their own appeal."))
-    _require_supervisor(user, period, appeal.cadre)
+    _check_answerable(period, appeal, user)
     answer = _text(answer)
     if not answer:
         raise InvalidInput(_("Write the answer to the appeal."))
+    if accept and not confirmed:
+        raise InvalidInput(
+            _(
+                "Accepting the appeal opens a correction of the result of %(cadre)s: "
+                "confirm it first."
+            )
+            % {"cadre": appeal.cadre.code}
+        )
     appeal.status = AppealStatus.ACCEPTED if accept else AppealStatus.REJECTED
     appeal.answer = answer
     appeal.answered_by = user
@@ -1081,11 +1178,140 @@ def appeal_answer(*, appeal, accept, answer, user=None) -> Appeal:
         new={"status": appeal.status, "answer": answer},
         reason=appeal.text,
     )
-    if accept and period.phase != Phase.REVIEW:
-        _back_to_review(
-            period, user=user, actor=actor, reason=appeal.text, action="period.reopen_by_appeal"
+    if accept and period.phase == Phase.APPEALS:
+        unit_id = (
+            PeriodMember.objects.filter(period=period, cadre=appeal.cadre)
+            .values_list("unit_id", flat=True)
+            .get()
+        )
+        correction = Correction.objects.create(
+            period=period,
+            cadre=appeal.cadre,
+            unit_id=unit_id,
+            appeal=appeal,
+            reason=answer,
+            opened_by=user,
+        )
+        _audit(
+            user=user,
+            actor=actor,
+            action="correction.open",
+            period=period,
+            obj=correction,
+            new={"cadre": appeal.cadre.code, "appeal": appeal.pk},
+            reason=answer,
         )
     return appeal
+
+
+@transaction.atomic
+def correction_decide(*, correction, user=None) -> Revision:
+    """Decide a published month again after a correction, and close the correction.
+
+    The appellant's result is computed anew from their corrected inputs; everyone else moves
+    only through the rules (`corrections.revision_plan`). Every result whose total, tier, rank
+    or reward changed is listed in the `Revision` with before and after, audited, and its
+    person notified by email once the transaction commits (`scoring.notices`). By the
+    appellant's own supervisor or a head or deputy of the period's scope.
+    """
+    period = _lock(correction.period)
+    if period.phase == Phase.LOCKED:
+        _refuse_frozen(period)
+    correction = (
+        Correction.objects.select_for_update(of=("self",))
+        .select_related("cadre")
+        .get(pk=correction.pk)
+    )
+    if correction.closed_at is not None or period.phase != Phase.APPEALS:
+        raise InvalidInput(
+            _("The correction of %(cadre)s is closed: the month was already decided again.")
+            % {"cadre": correction.cadre.code}
+        )
+    cadre = correction.cadre
+    if user is not None and not scope_for(user).can_act(period.scope):
+        _require_appeal_supervisor(user, period, cadre)
+    plan = revision_plan(period, cadre)
+    rows = _revised_results(period, plan, cadre)
+    for unit_id, fields in plan.units.items():
+        PeriodUnitResult.objects.filter(period=period, unit_id=unit_id).update(**fields)
+    revision = Revision.objects.create(period=period, correction=correction, decided_by=user)
+    listed = plan.listed
+    RevisionChange.objects.bulk_create(
+        [
+            RevisionChange(
+                revision=revision,
+                cadre_id=row.cadre_id,
+                unit_id=row.unit_id,
+                before=row.before,
+                after=row.after,
+            )
+            for row in listed
+        ]
+    )
+    correction.closed_at = timezone.now()
+    correction.save(update_fields=["closed_at"])
+    actor = _actor(user)
+    codes = dict(
+        Cadre.objects.filter(pk__in=[r.cadre_id for r in listed]).values_list("pk", "code")
+    )
+    AuditEntry.objects.bulk_create(
+        [
+            audit_entry(
+                user=user,
+                actor=actor,
+                action="period.revise",
+                period=period,
+                obj=revision,
+                new={"cadre": cadre.code, "correction": correction.pk, "changed": len(listed)},
+                reason=correction.reason,
+            ),
+            *[
+                audit_entry(
+                    user=user,
+                    actor=actor,
+                    action="result.revise",
+                    period=period,
+                    obj=rows[row.cadre_id],
+                    old={"cadre": codes[row.cadre_id], **row.before},
+                    new={"cadre": codes[row.cadre_id], **row.after},
+                    reason=correction.reason,
+                )
+                for row in listed
+            ],
+        ]
+    )
+    revision_id = revision.pk
+    transaction.on_commit(lambda: send_revision_notices(revision_id))
+    return revision
+
+
+def _revised_results(period, plan, cadre) -> dict[int, Result]:
+    """Write the results a revision changes; the saved rows by cadre id."""
+    stored = {
+        r.cadre_id: r
+        for r in Result.objects.filter(
+            period=period, cadre_id__in=[row.cadre_id for row in plan.rows]
+        )
+    }
+    fields = set()
+    for row in plan.rows:
+        result = stored[row.cadre_id]
+        if row.cadre_id == cadre.pk:
+            fresh = _result_row(period, plan.inputs, plan.fresh)
+            own = {
+                f.attname: getattr(fresh, f.attname)
+                for f in Result._meta.concrete_fields
+                if f.attname not in ("id", "period_id", "cadre_id", "computed_at")
+            }
+            changes = own | row.fields
+        else:
+            changes = row.fields
+        for name, value in changes.items():
+            setattr(result, name, value)
+        fields |= set(changes)
+    if fields:
+        Result.objects.bulk_update(list(stored.values()), sorted(fields))
+    return stored
 
 
 def _back_to_review(period, *, user, actor, reason, action) -> None:
@@ -1122,6 +1348,16 @@ def period_lock(*, period, user=None, enforce_phase=True) -> Period:
             _("Publish the period %(period)s before locking it.") % {"period": period}
         )
     _require_head(user, period.scope)
+    correcting = Correction.objects.filter(period=period, closed_at=None).count()
+    if correcting:
+        raise PhaseClosed(
+            ngettext(
+                "%(n)s correction of %(period)s is still open: decide the month again first.",
+                "%(n)s corrections of %(period)s are still open: decide the month again first.",
+                correcting,
+            )
+            % {"n": correcting, "period": period}
+        )
     waiting = Appeal.objects.filter(period=period, status=AppealStatus.OPEN).count()
     if waiting:
         raise PhaseClosed(
@@ -1164,5 +1400,22 @@ def period_reopen(*, period, reason, user=None) -> Period:
             _("The period %(period)s is not decided: there is nothing to reopen.")
             % {"period": period}
         )
-    _back_to_review(period, user=user, actor=_actor(user), reason=reason, action="period.reopen")
+    actor = _actor(user)
+    for correction in Correction.objects.filter(period=period, closed_at=None).select_related(
+        "cadre"
+    ):
+        # The whole month is decided again: the correction is overtaken, not revised.
+        correction.closed_at = timezone.now()
+        correction.save(update_fields=["closed_at"])
+        _audit(
+            user=user,
+            actor=actor,
+            action="correction.close",
+            period=period,
+            obj=correction,
+            old={"cadre": correction.cadre.code, "open": True},
+            new={"cadre": correction.cadre.code, "open": False},
+            reason=reason,
+        )
+    _back_to_review(period, user=user, actor=actor, reason=reason, action="period.reopen")
     return period

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from directives.models import Criterion, CriterionGroup
 from directives.selectors import task_facts
+from scoring.corrections import open_correction
 from scoring.errors import PeriodFrozen, PhaseClosed, ScoringError, StaleScorecard
 from scoring.forms_month import cell_refusal, parse_points
 from scoring.models import (
@@ -59,8 +60,12 @@ def supervisor_row_save(
     another save came in between, `StaleScorecard` says who saved and when; nothing is written.
     """
     locked = Period.objects.select_for_update(of=("self",)).get(pk=period.pk)
-    # A frozen period or a closed step is refused by scorecard_save with its own message.
-    if not locked.is_frozen and step_refusal(locked, SUPERVISOR, timezone.localdate()) is None:
+    # A frozen period or a closed step is refused by scorecard_save with its own message; an
+    # open correction (an accepted appeal) makes the appellant's row writable again.
+    step_open = not locked.is_frozen and (
+        step_refusal(locked, SUPERVISOR, timezone.localdate()) is None
+    )
+    if step_open or open_correction(locked, ratee.pk) is not None:
         latest = (
             Scorecard.objects.filter(
                 period=locked, ratee=ratee, kind=SUPERVISOR, status=ScorecardStatus.SUBMITTED

@@ -33,5 +33,10 @@ urlpatterns = [
     path("month/<int:pk>/publish/", views.publish, name="publish"),
     path("month/<int:pk>/appeals/", views.appeals, name="appeals"),
     path("month/<int:pk>/appeals/<int:appeal_id>/", views.appeal_reply, name="appeal_reply"),
+    path(
+        "month/<int:pk>/corrections/<int:correction_id>/",
+        views.correction_detail,
+        name="correction",
+    ),
     path("month/<int:pk>/progress/", views.progress, name="progress"),
 ]

@@ -15,6 +15,7 @@ import io
 import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -25,11 +26,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from directives.models import Task
 from directives.selectors import with_counts
 from scoring import engine
+from scoring.corrections import answer_refusal, open_corrections, revision_plan, supervisors_of
 from scoring.errors import ScoringError, StaleScorecard
 from scoring.formats import points_text
 from scoring.forms_month import (
@@ -44,6 +47,7 @@ from scoring.models import (
     Adjustment,
     Appeal,
     AppealStatus,
+    Correction,
     PeerAssignment,
     Period,
     PeriodMember,
@@ -51,6 +55,8 @@ from scoring.models import (
     PeriodUnitResult,
     Phase,
     Result,
+    Revision,
+    RevisionChange,
     Scorecard,
     ScorecardKind,
     ScorecardStatus,
@@ -68,7 +74,9 @@ from scoring.services import (
     adjustment_add,
     adjustment_remove,
     appeal_answer,
+    appeal_answer_check,
     appeal_file,
+    correction_decide,
     period_decide,
     period_publish,
     scorecard_save,
@@ -385,6 +393,7 @@ class GridRow:
     refusal: str
     adjustments: list
     parts_hidden: bool = False  # the viewer's own row, see peer_parts_visible (DESIGN §7)
+    correction: Correction | None = None  # open for this cadre after an accepted appeal
     state: str = ""  # "", "saved", "invalid" or "refused"
     message: str = ""
 
@@ -472,6 +481,10 @@ def _grid_rows(
     me = scope.cadre
     step_open = scope.can_act(unit) and me is not None and _step_problem(period, SUPERVISOR) is None
     rules = rating_rules(period, cadre_ids=[*ids, me.pk]) if step_open else None
+    # A published month: only a cadre under correction (an accepted appeal) is writable, by
+    # their own supervisor (docs/RULES.md §2).
+    corrections = {c.cadre_id: c for c in open_corrections(period).filter(cadre_id__in=ids)}
+    correctors = supervisors_of(period, list(corrections)) if corrections else {}
     typed = typed or {}
     errors = errors or {}
     rows = []
@@ -489,6 +502,13 @@ def _grid_rows(
         refusal = ""
         if rules is not None:
             refusal = rules.refusal(SUPERVISOR, me.pk, member.cadre_id) or ""
+        correction = corrections.get(member.cadre_id)
+        corrects = (
+            correction is not None
+            and me is not None
+            and me.pk in correctors.get(member.cadre_id, ())
+            and scope.can_act(unit)
+        )
         manual = task is not None and result is not None and result.task_source in MANUAL_TASK
         rows.append(
             GridRow(
@@ -503,10 +523,11 @@ def _grid_rows(
                     if manual
                     else None
                 ),
-                editable=step_open and not refusal,
+                editable=(step_open and not refusal) or corrects,
                 refusal=refusal,
                 adjustments=adjustments[member.cadre_id],
                 parts_hidden=parts_hidden,
+                correction=correction,
             )
         )
     return rows
@@ -544,6 +565,7 @@ def grid(request, pk, code, *, upload_failure=None, uploaded_name="", status=200
     members = _unit_members(inputs, unit)
     rows = _grid_rows(request, period, unit, members, inputs, general, task)
     scored = sum(1 for row in rows if row.card is not None)
+    corrected = [row for row in rows if row.correction is not None]
     in_period = PeriodUnit.objects.filter(period=period).values("unit_id")
     subunits = [
         u
@@ -565,6 +587,7 @@ def grid(request, pk, code, *, upload_failure=None, uploaded_name="", status=200
             "problem": _step_problem(period, SUPERVISOR),
             "decided": period.phase in DECIDED_PHASES,
             "subunits": subunits,
+            "corrected": corrected,
             "upload_form": GridUploadForm(),
             "upload_failure": upload_failure,
             "uploaded_name": uploaded_name,
@@ -932,6 +955,10 @@ def decide(request, pk):
         )
         context["results"] = results
         context["tiers"] = _tier_counts(r.tier for r in results)
+        context["revisions"] = _revisions(period, paths)
+        context["corrections"] = list(
+            open_corrections(period).filter(_path_q("unit__path", paths)).order_by("opened_at")
+        )
     else:
         inputs = period_inputs(period)
         outcome = inputs.decide()
@@ -962,6 +989,28 @@ def decide(request, pk):
             demoted=sum(len(g.demoted) for g in groups.values()),
         )
     return render(request, "scoring/month/decide.html", context)
+
+
+def _revisions(period, paths) -> list[Revision]:
+    """The month's revisions, newest first, each with the changed results the viewer reads
+    (`shown_changes`) and whether they read the appellant (`shows_appellant`): two queries."""
+    revisions = list(
+        Revision.objects.filter(period=period).select_related(
+            "correction__cadre", "correction__unit", "decided_by__cadre"
+        )
+    )
+    changes = defaultdict(list)
+    for change in (
+        RevisionChange.objects.filter(revision__period=period)
+        .filter(_path_q("unit__path", paths))
+        .select_related("cadre", "unit")
+        .order_by("unit__path", "cadre__full_name", "cadre__code")
+    ):
+        changes[change.revision_id].append(change)
+    for revision in revisions:
+        revision.shown_changes = changes[revision.pk]
+        revision.shows_appellant = _under(revision.correction.unit.path, paths)
+    return [r for r in revisions if r.shown_changes or r.shows_appellant]
 
 
 def _tier_counts(tiers) -> list[tuple[str, int]]:
@@ -997,22 +1046,19 @@ def appeals(request, pk):
     members = PeriodMember.objects.filter(period=period).filter(_path_q("unit__path", paths))
     rows = list(
         Appeal.objects.filter(period=period, cadre_id__in=members.values("cadre_id"))
-        .select_related("cadre", "answered_by__cadre")
+        .select_related("cadre", "answered_by__cadre", "correction__revision")
         .order_by("status", "-created_at")
     )
-    units = dict(
-        PeriodMember.objects.filter(
-            period=period, cadre_id__in=[a.cadre_id for a in rows]
-        ).values_list("cadre_id", "unit__path")
-    )
-    rules = rating_rules(period) if scope.cadre is not None else None
+    waiting = [a.cadre_id for a in rows if a.status == AppealStatus.OPEN]
+    # Only the appellant's own supervisor answers (docs/RULES.md §3).
+    supervisors = supervisors_of(period, waiting) if waiting and scope.cadre else {}
     for appeal in rows:
-        appeal.unit_path = units.get(appeal.cadre_id, "")
         appeal.can_answer = (
             appeal.status == AppealStatus.OPEN
-            and rules is not None
-            and rules.refusal(SUPERVISOR, scope.cadre.pk, appeal.cadre_id) is None
+            and scope.cadre is not None
+            and scope.cadre.pk in supervisors.get(appeal.cadre_id, ())
         )
+        appeal.opened = getattr(appeal, "correction", None)
     return render(
         request,
         "scoring/month/appeals.html",
@@ -1027,6 +1073,8 @@ def appeals(request, pk):
 
 @require_POST
 def appeal_reply(request, pk, appeal_id):
+    """Answer an appeal. Accepting is asked again on a page that says what it opens (nothing
+    is written until that page is confirmed); rejecting is answered at once."""
     period, paths = _get_period_for_reader(request, pk)
     appeal = get_object_or_404(
         Appeal.objects.select_related("cadre", "period"), pk=appeal_id, period=period
@@ -1036,31 +1084,131 @@ def appeal_reply(request, pk, appeal_id):
     )
     if not _under(member.unit.path, paths):
         raise Http404
-    if not get_scope(request).can_act(member.unit):
+    scope = get_scope(request)
+    if not scope.can_act(member.unit):
         raise PermissionDenied
     form = AppealAnswerForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Write the answer to the appeal."))
         return redirect("month:appeals", period.pk)
     accept = form.cleaned_data["decision"] == "accept"
+    if accept and not form.cleaned_data["confirm"]:
+        try:
+            appeal_answer_check(appeal=appeal, user=request.user)
+        except ScoringError as refusal:
+            messages.error(request, refusal.message)
+            return redirect("month:appeals", period.pk)
+        return render(
+            request,
+            "scoring/month/appeal_accept.html",
+            {
+                "period": period,
+                "appeal": appeal,
+                "member": member,
+                "result": Result.objects.filter(period=period, cadre=appeal.cadre).first(),
+                "answer": form.cleaned_data["answer"],
+            },
+        )
     try:
         appeal_answer(
-            appeal=appeal, accept=accept, answer=form.cleaned_data["answer"], user=request.user
+            appeal=appeal,
+            accept=accept,
+            answer=form.cleaned_data["answer"],
+            confirmed=accept,
+            user=request.user,
         )
     except ScoringError as refusal:
         messages.error(request, refusal.message)
     else:
-        if accept:
+        correction = Correction.objects.filter(appeal=appeal).first() if accept else None
+        if correction is not None:
             messages.success(
                 request,
                 _(
-                    "Appeal accepted: the period is back in supervisor review. Correct the "
-                    "scores in the grid, then decide and publish again."
-                ),
+                    "Appeal accepted: a correction is open for %(name)s alone. Correct their "
+                    "supervisor scores or adjustments in the grid, then decide the month again "
+                    "on the correction page."
+                )
+                % {"name": appeal.cadre.full_name},
             )
-        else:
-            messages.success(request, _("Answer sent."))
+            return redirect("month:correction", period.pk, correction.pk)
+        messages.success(request, _("Answer sent.") if not accept else _("Appeal accepted."))
     return redirect("month:appeals", period.pk)
+
+
+def _get_correction(request, pk, correction_id) -> tuple[Period, list[str], Correction]:
+    """The period, the paths the user reads, and a correction of a cadre they read; else 404."""
+    period, paths = _get_period_for_reader(request, pk)
+    correction = get_object_or_404(
+        Correction.objects.select_related("cadre", "unit", "appeal", "opened_by__cadre"),
+        pk=correction_id,
+        period=period,
+    )
+    if not _under(correction.unit.path, paths):
+        raise Http404
+    return period, paths, correction
+
+
+def correction_detail(request, pk, correction_id):
+    """An accepted appeal's correction: the appellant's row to correct, what deciding again
+    would change (before and after), and the button; once decided, the revision."""
+    period, paths, correction = _get_correction(request, pk, correction_id)
+    scope = get_scope(request)
+    may_decide = scope.can_act(period.scope) or (
+        scope.cadre is not None and answer_refusal(period, correction.cadre, scope.cadre) is None
+    )
+    if request.method == "POST":
+        if not may_decide:
+            raise PermissionDenied
+        try:
+            revision = correction_decide(correction=correction, user=request.user)
+        except ScoringError as refusal:
+            messages.error(request, refusal.message)
+            return redirect("month:correction", period.pk, correction.pk)
+        changed = revision.changes.count()
+        messages.success(
+            request,
+            ngettext(
+                "Decided again: %(n)s result changed; the people concerned are notified.",
+                "Decided again: %(n)s results changed; the people concerned are notified.",
+                changed,
+            )
+            % {"n": changed},
+        )
+        return redirect(reverse("month:decide", args=[period.pk]) + "#revisions")
+
+    context = {"period": period, "correction": correction, "may_decide": may_decide}
+    if correction.is_open and period.phase == Phase.APPEALS:
+        plan = revision_plan(period, correction.cadre)
+        members = {
+            m.cadre_id: m
+            for m in PeriodMember.objects.filter(
+                period=period, cadre_id__in=[row.cadre_id for row in plan.listed]
+            ).select_related("cadre", "unit")
+        }
+        context["changes"] = [
+            SimpleNamespace(
+                cadre=members[row.cadre_id].cadre,
+                unit=members[row.cadre_id].unit,
+                before=row.before,
+                after=row.after,
+            )
+            for row in plan.listed
+            if _under(members[row.cadre_id].unit.path, paths)
+        ]
+    else:
+        revision = Revision.objects.filter(correction=correction).first()
+        context["revision"] = revision
+        context["changes"] = (
+            list(
+                revision.changes.filter(_path_q("unit__path", paths))
+                .select_related("cadre", "unit")
+                .order_by("unit__path", "cadre__full_name")
+            )
+            if revision
+            else []
+        )
+    return render(request, "scoring/month/correction.html", context)
 
 
 # --- the cadre's result --------------------------------------------------------------------
@@ -1118,6 +1266,17 @@ def result(request, pk, code=None):
         )
         window_open = period.phase == Phase.APPEALS and _today() <= period.appeals_until
         context["appeal_form"] = AppealForm() if own and window_open else None
+        # Revisions after accepted appeals: what changed in this result (never whose appeal).
+        context["revised"] = list(
+            RevisionChange.objects.filter(revision__period=period, cadre=member.cadre)
+            .select_related("revision")
+            .order_by("-revision__decided_at", "-pk")
+        )
+        context["correcting"] = (
+            open_corrections(period).filter(cadre=member.cadre).exists()
+            if period.phase == Phase.APPEALS
+            else False
+        )
     return render(request, "scoring/month/result.html", context)
 
 

@@ -17,10 +17,18 @@ from scoring.models import (
     Period,
     PeriodMember,
     Phase,
+    RevisionChange,
     Scorecard,
     ScorecardKind,
 )
-from scoring.services import period_advance, period_open, scorecard_save
+from scoring.services import (
+    appeal_file,
+    period_advance,
+    period_decide,
+    period_open,
+    period_publish,
+    scorecard_save,
+)
 from units.models import Cadre, Unit
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -438,4 +446,57 @@ def test_the_head_decides_and_publishes_and_the_cadre_appeals_the_quota(
     log_in("canbo")
     page.goto(f"{live_server.url}/month/{period.pk}/result/")
     expect(page.get_by_text("Tỷ lệ loại A của nhóm đã đủ theo quy chế.")).to_be_visible()
+    assert console_errors == []
+
+
+def test_the_head_accepts_an_appeal_corrects_that_row_alone_and_decides_again(
+    demo, log_in, page, live_server, console_errors
+):
+    """Accepting asks first; the correction opens canbo's row alone in the grid; deciding again
+    lists canbo and the colleagues whose ranks move, before and after (issue 12, item 4)."""
+    period = later_month_of_the_department()
+    period = period_publish(period=period_decide(period=period, user=None), user=None)
+    me = cadre("canbo")
+    appeal_file(period=period, cadre=me, text="Điểm T chưa đúng.", user=me.user)
+
+    page = log_in("truongphong")
+    page.goto(f"{live_server.url}/month/{period.pk}/appeals/")
+    page.get_by_label("Trả lời").fill("Đồng ý chấm lại điểm T.")
+    page.get_by_role("button", name="Chấp nhận và điều chỉnh điểm").click()
+    expect(page.locator("[data-accept-warning]")).to_contain_text("mở điều chỉnh riêng cho")
+    assert Appeal.objects.get(period=period).status == AppealStatus.OPEN
+    assert_every_field_is_labelled(page)
+    page.get_by_role("button", name="Xác nhận: chấp nhận và mở điều chỉnh").click()
+    expect(page.locator("[data-correction-open]")).to_be_visible()
+
+    page.get_by_role("link", name="Sửa trong bảng chấm điểm").click()
+    expect(page.locator("input[data-cell]")).to_have_count(6)  # canbo's row alone
+    row = page.locator(f"#row-{me.code}")
+    row.locator("input[data-cell]").first.focus()
+    type_row(page, row, {"G1": 5, "G2": 5, "G3": 5, "G4": 10, "G5": 5, "T": 70})
+    expect(page.locator(f"#row-{me.code}")).to_have_attribute("data-state", "saved")
+
+    page.get_by_role("link", name="Những gì thay đổi khi xếp loại lại").click()
+    expect(page.locator(f"[data-change='{me.code}'] [data-field='total']")).to_contain_text(
+        "94,00 → 100,00"
+    )
+    expect(page.locator(f"[data-change='{me.code}'] [data-field='rank_in_unit']")).to_contain_text(
+        "→ 1"
+    )
+    # The colleagues at 95 keep their totals and move down a rank (the quota keeps no A here).
+    others = page.locator("[data-change]").filter(has_not=page.locator("text=→ 100,00"))
+    expect(others.first.locator("[data-field='total']")).to_have_text("95,00")
+    listed = page.locator("[data-change]").count()
+    assert listed >= 2
+    page.get_by_role("button", name="Xác nhận và quyết định xếp loại lại").click()
+    expect(
+        page.get_by_text(f"Đã quyết định xếp loại lại: {listed} kết quả thay đổi")
+    ).to_be_visible()
+    expect(page.locator("#revisions [data-change]")).to_have_count(listed)
+    assert RevisionChange.objects.filter(revision__period=period).count() == listed
+
+    log_out(page)
+    log_in("canbo")
+    page.goto(f"{live_server.url}/month/{period.pk}/result/")
+    expect(page.locator("[data-revised]")).to_contain_text("94,00 → 100,00")
     assert console_errors == []

@@ -113,7 +113,9 @@ def test_a_cadre_appeals_and_the_head_answers_in_the_inbox(login, ready):
     assert "Điểm G4 đúng theo quy chế" in page
 
 
-def test_an_accepted_appeal_sends_the_period_back_to_review(login, ready):
+def test_accepting_an_appeal_asks_first_then_opens_a_correction(login, ready):
+    """The accept button shows what accepting opens; only the confirmation writes, and the
+    month stays published."""
     head = login(ready.head)
     head.post(decide_url(ready.period))
     head.post(reverse("month:publish", args=[ready.period.pk]))
@@ -121,13 +123,19 @@ def test_an_accepted_appeal_sends_the_period_back_to_review(login, ready):
         reverse("month:appeal", args=[ready.period.pk]), {"text": "Xin xem lại"}
     )
     appeal = Appeal.objects.get()
-    response = login(ready.head).post(
-        reverse("month:appeal_reply", args=[ready.period.pk, appeal.pk]),
-        {"answer": "Đồng ý chấm lại", "decision": "accept"},
-        follow=True,
+    url = reverse("month:appeal_reply", args=[ready.period.pk, appeal.pk])
+    head = login(ready.head)
+    asked = head.post(url, {"answer": "Đồng ý chấm lại", "decision": "accept"})
+    page = asked.content.decode()
+    assert asked.status_code == 200 and "data-accept-warning" in page
+    assert "Đồng ý chấm lại" in page
+    assert Appeal.objects.get().status == AppealStatus.OPEN
+    response = head.post(
+        url, {"answer": "Đồng ý chấm lại", "decision": "accept", "confirm": "on"}, follow=True
     )
-    assert "trở lại bước thủ trưởng đánh giá" in response.content.decode()
-    assert Period.objects.get(pk=ready.period.pk).phase == Phase.REVIEW
+    assert "mở điều chỉnh riêng cho" in response.content.decode()
+    assert Appeal.objects.get().status == AppealStatus.ACCEPTED
+    assert Period.objects.get(pk=ready.period.pk).phase == Phase.APPEALS
 
 
 def test_an_appeal_after_the_window_is_refused(login, ready):

@@ -56,13 +56,13 @@ def test_the_result_page(login, ready, django_assert_num_queries):
             period=period, cadre=ready.org.staff_a, text=f"{i}", status="rejected"
         )
     client = login(ready.org.staff_a)
-    # + own membership, result, rated counts, the unit's pool result, tasks, adjustments,
-    # appeals
-    page = queries(client, reverse("month:result", args=[period.pk]), django_assert_num_queries, 12)
+    # + own membership, result, rated counts, the unit's pool result, revisions of the result,
+    # an open correction, tasks, adjustments, appeals
+    page = queries(client, reverse("month:result", args=[period.pk]), django_assert_num_queries, 14)
     assert "data-reward" in page
     # The head reads a cadre's result: + period, member (instead of own membership)
     url = reverse("month:cadre_result", args=[period.pk, "SA"])
-    queries(login(ready.head), url, django_assert_num_queries, 13)
+    queries(login(ready.head), url, django_assert_num_queries, 15)
 
 
 def test_the_decide_page_before_and_after_the_decision(login, ready, django_assert_num_queries):
@@ -73,8 +73,8 @@ def test_the_decide_page_before_and_after_the_decision(login, ready, django_asse
     page = queries(client, url, django_assert_num_queries, 14)
     assert page.count("<tr>") >= 7
     published(ready)
-    # + period, results with cadre and unit
-    page = queries(client, url, django_assert_num_queries, 7)
+    # + period, results with cadre and unit, revisions, their changes, open corrections
+    page = queries(client, url, django_assert_num_queries, 10)
     assert page.count(f"month/{ready.period.pk}/result/") == 7
 
 
@@ -83,11 +83,12 @@ def test_the_appeals_inbox(login, ready, django_assert_num_queries):
     client = login(ready.head)
     url = reverse("month:appeals", args=[period.pk])
     Appeal.objects.create(period=period, cadre=ready.org.staff_a, text="một")
-    # + period, appeals with cadre and answerer, their members' units, rating rules (3)
-    queries(client, url, django_assert_num_queries, 11)
+    # + period, appeals with cadre, answerer and correction, the appellants' supervisors
+    # (their units, the roles above them)
+    queries(client, url, django_assert_num_queries, 9)
     for cadre in ready.staff[1:]:
         Appeal.objects.create(period=period, cadre=cadre, text="nữa")
-    page = queries(client, url, django_assert_num_queries, 11)
+    page = queries(client, url, django_assert_num_queries, 9)
     assert page.count("<blockquote") == 6
 
 

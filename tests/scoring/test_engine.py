@@ -19,6 +19,7 @@ from scoring.engine import (
     QuotaBase,
     QuotaCandidate,
     Regulation,
+    Standing,
     TaskInput,
     TaskRatios,
     Tier,
@@ -26,6 +27,7 @@ from scoring.engine import (
     Value,
     YearInput,
     apply_quota,
+    apply_rules,
     capped_bonus,
     competition_ranks,
     decide_period,
@@ -984,3 +986,103 @@ def test_ranks_follow_totals(totals):
                 assert ranks[a] < ranks[b]
             if totals[a] == totals[b]:
                 assert ranks[a] == ranks[b]
+
+
+# --- the rules again, after one cadre's result is corrected (DESIGN §6, appeals) -----------
+
+
+def standings_of(outcome) -> list[Standing]:
+    """Each decided cadre as the rules see them, from the decision's own outcome."""
+    return [
+        Standing(
+            code=r.code,
+            unit_code=r.unit_code,
+            job_group=r.job_group,
+            total=r.total.shown if r.total else None,
+            tier_before=r.tier_before_quota,
+            tier=r.tier,
+            supervisor_general=r.supervisor_score.exact if r.supervisor_score else 0,
+            pg=r.pg.exact if r.pg else 0,
+            penalty=r.penalty.exact,
+        )
+        for r in outcome.cadres
+    ]
+
+
+def placed(outcome) -> dict:
+    return {
+        r.code: (r.tier, r.rank_in_unit, r.rank_in_scope, r.reward, r.equal_split)
+        for r in outcome.cadres
+    }
+
+
+def placed_again(placings) -> dict:
+    return {
+        p.code: (p.tier, p.rank_in_unit, p.rank_in_scope, p.reward, p.equal_split)
+        for p in placings.values()
+    }
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(min_value=2000, max_value=10_000).map(lambda c: D(c) / 100),
+            st.sampled_from(["U", "V"]),
+            st.sampled_from(["staff", "expert"]),
+            st.booleans(),
+        ),
+        min_size=1,
+        max_size=14,
+    ),
+    st.integers(min_value=0, max_value=50_000_000),
+    st.booleans(),
+)
+def test_the_rules_over_the_decided_standings_give_the_decision_back(rows, pool, requota_all):
+    """Applying the rules again to a decided month, quota everywhere or nowhere, changes
+    nothing: a correction that changes nobody's own result changes no result."""
+    cadres = [
+        cadre(f"C{i:02d}", str(total), unit=unit, group=group, leave=away)
+        for i, (total, unit, group, away) in enumerate(rows)
+    ]
+    units = [UnitInput("U", pool=pool), UnitInput("V", pool=pool // 3)]
+    outcome = decide(*cadres, units=units)
+    groups = {(c.unit_code, c.job_group) for c in cadres} if requota_all else set()
+    placings, unit_outcomes = apply_rules(ND335, standings_of(outcome), units, requota=groups)
+    assert placed_again(placings) == placed(outcome)
+    assert unit_outcomes == outcome.units
+    demoted = {r.code for r in outcome.cadres if "quota_demoted" in r.reason_codes}
+    again = {p.code for p in placings.values() if p.quota_reason is not None}
+    assert again == (demoted if requota_all else set())
+
+
+def test_a_corrected_total_moves_the_others_only_through_the_rules():
+    """The worked example of section 5 with C4 corrected from 84.25 to 95: C4 becomes the one
+    A the quota keeps, C1 (93.10) moves to B through the quota, ranks shift down by one for the
+    three above C4; every other total stays, the pool is split over the new tiers."""
+    cadres = [cadre(f"C{i}", total) for i, total in enumerate(WORKED_TOTALS, start=1)]
+    outcome = decide(*cadres, pool=10_000_000)
+    standings = {s.code: s for s in standings_of(outcome)}
+    standings["C4"] = dataclasses.replace(
+        standings["C4"], total=D("95.00"), tier_before=Tier.A, tier=Tier.A
+    )
+    placings, units = apply_rules(
+        ND335,
+        list(standings.values()),
+        [UnitInput("U", pool=10_000_000)],
+        requota={("U", "staff")},
+    )
+    assert {code: p.tier for code, p in placings.items()} == {
+        "C1": Tier.B,
+        "C2": Tier.B,
+        "C3": Tier.B,
+        "C4": Tier.A,
+        "C5": Tier.B,
+        "C6": Tier.B,
+        "C7": Tier.C,
+    }
+    assert placings["C1"].quota_reason.message == "Hạ từ A xuống B do vượt tỷ lệ 20%"
+    assert placings["C4"].quota_reason is None
+    assert [placings[f"C{i}"].rank_in_unit for i in range(1, 8)] == [2, 3, 4, 1, 5, 6, 7]
+    assert (placings["C1"].reward, placings["C4"].reward) == (1_428_000, 2_142_000)
+    assert placings["C7"].reward == 714_000
+    assert units[0].distributed == 9_996_000

@@ -467,21 +467,23 @@ def test_every_save_is_audited_with_old_and_new_points(w1):
 
 
 def test_a_bonus_is_refused_where_the_regulation_has_none(w1):
-    period = open_period(w1.w1)
+    period = open_period(w1.w1, phase=Phase.REVIEW)
     with pytest.raises(InvalidInput) as refused:
         adjustment_add(period=period, cadre=w1.staff_a, kind="bonus", points=2, reason="Giỏi")
     assert "ND335" in refused.value.message
 
 
 def test_bonuses_under_hn3814_may_add_up_past_the_cap(w1):
-    period = open_period(w1.w1, regulation=Regulation.objects.get(code="HN3814"))
+    period = open_period(
+        w1.w1, phase=Phase.REVIEW, regulation=Regulation.objects.get(code="HN3814")
+    )
     for _ in range(2):
         adjustment_add(period=period, cadre=w1.staff_a, kind="bonus", points=6, reason="Sáng kiến")
     assert Adjustment.objects.filter(kind="bonus").count() == 2
 
 
 def test_adjustments_need_a_reason_a_supervisor_and_sensible_points(w1):
-    period = open_period(w1.w1)
+    period = open_period(w1.w1, phase=Phase.REVIEW)
     with pytest.raises(InvalidInput):
         adjustment_add(period=period, cadre=w1.staff_a, kind="penalty", points=2, reason="  ")
     with pytest.raises(InvalidInput):
@@ -510,7 +512,7 @@ def test_adjustments_need_a_reason_a_supervisor_and_sensible_points(w1):
 
 
 def test_removing_an_adjustment_is_audited(w1):
-    period = open_period(w1.w1)
+    period = open_period(w1.w1, phase=Phase.REVIEW)
     penalty = adjustment_add(
         period=period, cadre=w1.staff_a, kind="penalty", points=2, reason="Chậm báo cáo"
     )

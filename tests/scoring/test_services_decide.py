@@ -26,6 +26,7 @@ from scoring.models import (
     Appeal,
     AppealStatus,
     AuditEntry,
+    Correction,
     Period,
     PeriodUnitResult,
     Phase,
@@ -38,6 +39,7 @@ from scoring.services import (
     adjustment_remove,
     appeal_answer,
     appeal_file,
+    correction_decide,
     period_advance,
     period_decide,
     period_lock,
@@ -325,17 +327,24 @@ def test_a_head_above_the_cadre_answers_and_nobody_else(published, w1):
     assert refresh(published).phase == Phase.APPEALS
 
 
-def test_an_accepted_appeal_sends_the_period_back_to_review_to_correct_and_decide_again(
-    published, w1
-):
+def test_an_accepted_appeal_opens_a_correction_and_deciding_again_revises_the_result(published, w1):
+    """The period stays published; SA's supervisor card is corrected and the month decided
+    again: SA's result rises, the correction closes with a revision (docs/RULES.md §2)."""
     appeal = appeal_file(period=published, cadre=w1.staff_a, text="Thiếu G4", user=w1.staff_a.user)
-    appeal_answer(appeal=appeal, accept=True, answer="Chấp nhận", user=w1.head_a.user)
+    with pytest.raises(InvalidInput):
+        appeal_answer(appeal=appeal, accept=True, answer="Chấp nhận", user=w1.head_a.user)
+    appeal_answer(
+        appeal=appeal, accept=True, answer="Chấp nhận", confirmed=True, user=w1.head_a.user
+    )
     period = refresh(published)
-    assert period.phase == Phase.REVIEW
-    assert period.review_until >= TODAY
-    reopened = AuditEntry.objects.get(action="period.reopen_by_appeal")
-    assert reopened.reason == "Thiếu G4"
-    assert reopened.old["phase"] == "appeals"
+    assert period.phase == Phase.APPEALS
+    correction = Correction.objects.get(period=period)
+    assert (correction.cadre, correction.is_open, correction.reason) == (
+        w1.staff_a,
+        True,
+        "Chấp nhận",
+    )
+    assert AuditEntry.objects.get(action="correction.open").reason == "Chấp nhận"
     before = Result.objects.get(cadre=w1.staff_a).total
     card = w1.staff_a.scorecards_received.get(kind="supervisor")
     scorecard_save(
@@ -347,8 +356,12 @@ def test_an_accepted_appeal_sends_the_period_back_to_review_to_correct_and_decid
         expected_version=card.version,
         user=w1.head_a.user,
     )
-    period_decide(period=period, user=w1.head_w1.user)
+    assert Result.objects.get(cadre=w1.staff_a).total == before
+    revision = correction_decide(correction=correction, user=w1.head_a.user)
     assert Result.objects.get(cadre=w1.staff_a).total > before
+    assert refresh(published).phase == Phase.APPEALS
+    correction.refresh_from_db()
+    assert not correction.is_open and revision.correction == correction
 
 
 def test_lock_waits_for_answers_and_for_the_window_on_the_web(published, w1):

@@ -19,9 +19,10 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from scoring.models import PeerAssignment, Phase, Scorecard, ScorecardKind
+from scoring.models import Correction, PeerAssignment, Phase, Scorecard, ScorecardKind
 from scoring.services import (
     adjustment_add,
+    appeal_answer,
     appeal_file,
     period_decide,
     period_publish,
@@ -292,6 +293,11 @@ MATRIX: dict[str, Entry] = {
         post=row("L 404 404 404 R 404 403 403"),
         data=lambda s: {"decision": "reject", "answer": "Điểm đúng quy chế"},
     ),
+    "month:correction": Entry(
+        kwargs=lambda s: {"pk": s.published.pk, "correction_id": s.correction.pk},
+        get=row("L 404 404 404 200 404 200 200"),
+        post=row("L 404 404 404 R 404 403 403"),
+    ),
     "month:progress": Entry(
         kwargs=period_of("review"),
         query=lambda s: {"unit": "W1-A"},
@@ -355,12 +361,15 @@ def _peer_target(period, *, rater, not_raters, ratee):
 def build_scenario(org) -> SimpleNamespace:
     """Over W1-A of `org`: a month in supervisor review (2026-10, scored, with a pool, an
     adjustment and a task of SA's with a result file), a decided month (2026-08) and a
-    published one (2026-09) with SA's open appeal. The task's file goes to MEDIA_ROOT."""
+    published one (2026-09) with SA's open appeal and SA3's accepted one (a correction). The
+    task's file goes to MEDIA_ROOT."""
     extra = [member(org.a, code=f"SA{i}", full_name=f"Lê Văn {i}") for i in (3, 4, 5)]
     staff = [org.staff_a, org.staff_a2, *extra]
     decided = _decided(org, staff, "2026-08", publish=False)
     published = _decided(org, staff, "2026-09", publish=True)
     appeal = appeal_file(period=published, cadre=org.staff_a, text="Xin xem lại", user=None)
+    accepted = appeal_file(period=published, cadre=extra[0], text="Thiếu điểm T", user=None)
+    appeal_answer(appeal=accepted, accept=True, answer="Chấm lại", confirmed=True, user=None)
     review = open_period(org.a, "2026-10", phase=Phase.REVIEW)
     _scored(review, org, staff)
     ratee = extra[0]
@@ -391,6 +400,7 @@ def build_scenario(org) -> SimpleNamespace:
         decided=decided,
         published=published,
         appeal=appeal,
+        correction=Correction.objects.get(appeal=accepted),
         adjustment=adjustment,
         task=task,
         ratee=ratee,

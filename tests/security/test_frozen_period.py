@@ -16,7 +16,8 @@ Paths, by channel:
   (a new decision after a reopen would see it) but never the stored results.
 
 The designed ways out of a frozen phase are not refusals and are tested elsewhere: publishing a
-decided period, appealing and answering while appeals are open, locking, reopening.
+decided period, appealing and answering while appeals are open, the correction an accepted
+appeal opens for the appellant alone (`test_appeal_corrections`), locking, reopening.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ from scoring.models import (
     Appeal,
     AppealStatus,
     AuditEntry,
+    Correction,
     PeerAssignment,
     Period,
     PeriodMember,
@@ -50,6 +52,8 @@ from scoring.models import (
     PeriodUnitResult,
     Phase,
     Result,
+    Revision,
+    RevisionChange,
     Scorecard,
     ScoreLine,
 )
@@ -91,6 +95,9 @@ ROWS = [
     Result,
     PeriodUnitResult,
     Appeal,
+    Correction,
+    Revision,
+    RevisionChange,
     AuditEntry,
 ]
 

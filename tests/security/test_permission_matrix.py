@@ -8,7 +8,15 @@ from django.urls import NoReverseMatch, reverse
 
 from directives.models import AuditEntry as TaskAuditEntry
 from directives.models import Task, TaskStatus
-from scoring.models import Adjustment, Appeal, AppealStatus, Phase, Scorecard, ScorecardKind
+from scoring.models import (
+    Adjustment,
+    Appeal,
+    AppealStatus,
+    Phase,
+    Revision,
+    Scorecard,
+    ScorecardKind,
+)
 from tests.conftest import build_org
 from tests.security.matrix import LAST, MATRIX, ROLES, build_scenario, snapshot, url_names
 from units.models import AccountEvent, AccountEventKind
@@ -114,7 +122,9 @@ def allowed_writes_went_through(s):
     s.decided.refresh_from_db()
     s.task.refresh_from_db()
     s.appeal.refresh_from_db()
+    s.correction.refresh_from_db()
     assert s.review.phase == Phase.DECIDED
+    assert not s.correction.is_open and Revision.objects.filter(correction=s.correction).exists()
     assert s.decided.phase == Phase.APPEALS
     assert s.task.status == TaskStatus.IN_PROGRESS
     assert s.appeal.status == AppealStatus.REJECTED
