@@ -384,6 +384,8 @@ class GridRow:
     refusal: str
     adjustments: list
     parts_hidden: bool = False  # the viewer's own row, see peer_parts_visible (DESIGN §7)
+    # While peers still rate: no total, tier or leader's T (Period.cross_evaluation_closed).
+    figures_hidden: bool = False
     state: str = ""  # "", "saved", "invalid" or "refused"
     message: str = ""
 
@@ -408,6 +410,12 @@ class GridRow:
     def demoted(self):
         r = self.result
         return r is not None and bool(r.tier) and r.tier != r.tier_before_quota
+
+    @property
+    def task_hidden(self):
+        """A leader's T hangs on whether a staff member is D (DESIGN §5.1), so on the peers."""
+        r = self.result
+        return self.figures_hidden and r is not None and r.task_source == engine.TaskSource.LEADER
 
 
 @dataclass
@@ -469,6 +477,7 @@ def _grid_rows(
     ):
         adjustments[adjustment.cadre_id].append(adjustment)
     me = scope.cadre
+    closed = period.cross_evaluation_closed(_today())
     step_open = scope.can_act(unit) and me is not None and _step_problem(period, SUPERVISOR) is None
     rules = rating_rules(period, cadre_ids=[*ids, me.pk]) if step_open else None
     typed = typed or {}
@@ -478,7 +487,10 @@ def _grid_rows(
         code = member.cadre.code
         card = cards.get(member.cadre_id)
         parts_hidden = not peer_parts_visible(
-            peer_count=inputs.peer_counts.get(code, 0), ratee_id=member.cadre_id, viewer=me
+            closed=closed,
+            peer_count=inputs.peer_counts.get(code, 0),
+            ratee_id=member.cadre_id,
+            viewer=me,
         )
         lines = card.lines.all() if card is not None and not parts_hidden else ()
         values = {line.criterion.code: shown_points(line.points) for line in lines}
@@ -506,6 +518,7 @@ def _grid_rows(
                 refusal=refusal,
                 adjustments=adjustments[member.cadre_id],
                 parts_hidden=parts_hidden,
+                figures_hidden=not closed,
             )
         )
     return rows
@@ -563,6 +576,7 @@ def grid(request, pk, code, *, upload_errors=None, status=200):
             "can_act": scope.can_act(unit),
             "problem": _step_problem(period, SUPERVISOR),
             "decided": period.phase in DECIDED_PHASES,
+            "figures_hidden": not period.cross_evaluation_closed(_today()),
             "subunits": subunits,
             "upload_form": GridUploadForm(),
             "upload_errors": upload_errors,
@@ -761,9 +775,11 @@ def grid_excel(request, pk, code):
         validation.add(f"{letter}2:{letter}{len(members) + 1}")
     grey = PatternFill("solid", fgColor="DDDDDD")
     viewer = get_scope(request).cadre
+    closed = period.cross_evaluation_closed(_today())
     for member in members:
         card = cards.get(member.cadre_id)
         shown = card is not None and peer_parts_visible(
+            closed=closed,
             peer_count=inputs.peer_counts.get(member.cadre.code, 0),
             ratee_id=member.cadre_id,
             viewer=viewer,
@@ -908,10 +924,12 @@ def decide(request, pk):
             messages.success(request, _("The period is decided. Publish it to show the results."))
         return redirect("month:decide", period.pk)
 
+    closed = period.cross_evaluation_closed(_today())
     context = {
         "period": period,
         "can_decide": scope.can_act(period.scope),
         "decided": period.is_frozen,
+        "figures_hidden": not closed,
     }
     if period.is_frozen:
         results = list(
@@ -922,7 +940,7 @@ def decide(request, pk):
         )
         context["results"] = results
         context["tiers"] = _tier_counts(r.tier for r in results)
-    else:
+    elif closed:  # while peers rate, the preview would move with each peer scorecard
         inputs = period_inputs(period)
         outcome = inputs.decide()
         groups = {}
@@ -1085,7 +1103,10 @@ def result(request, pk, code=None):
         context.update(
             result=row,
             parts_visible=peer_parts_visible(
-                peer_count=row.peer_count, ratee_id=member.cadre_id, viewer=scope.cadre
+                closed=period.cross_evaluation_closed(_today()),
+                peer_count=row.peer_count,
+                ratee_id=member.cadre_id,
+                viewer=scope.cadre,
             ),
             rated_in_unit=counts["unit"],
             rated_in_scope=counts["scope"],
@@ -1133,7 +1154,11 @@ def appeal_new(request, pk):
 
 
 def progress(request, pk):
-    """Who has not submitted what, per step, over the units the user reads (or one of them)."""
+    """Who has not submitted what, per step, over the units the user reads (or one of them).
+
+    Of the peer step only counts: per rater how many they still owe, per ratee how many are
+    in; never who rates whom (docs/RULES.md §3).
+    """
     period, paths = _get_period_for_reader(request, pk)
     unit = None
     if request.GET.get("unit"):
@@ -1143,8 +1168,12 @@ def progress(request, pk):
         paths = [unit.path]
     work = period_work(period, paths=paths)
     peers = sorted(
-        ((work.names[rater_id], owed) for rater_id, owed in work.peer_owed.items()),
-        key=lambda pair: (pair[0].cadre.full_name, pair[0].cadre.code),
+        ((work.names[rater_id], owed.remaining) for rater_id, owed in work.peer_owed.items()),
+        key=_by_member_name,
+    )
+    receiving = sorted(
+        ((work.names[ratee_id], count) for ratee_id, count in work.peer_received.items()),
+        key=_by_member_name,
     )
     supervisors = sorted(
         (_full_name(work.names[cadre_id]), owed) for cadre_id, owed in work.supervisors_owed.items()
@@ -1160,12 +1189,18 @@ def progress(request, pk):
             "total": total,
             "self_done": total - len(work.self_missing),
             "peers": peers,
+            "receiving": receiving,
             "peer_done": work.peer_raters - len(work.peer_owed),
             "supervisors": supervisors,
             "supervisor_done": total - len(work.supervisor_missing),
             "steps": {kind: _step_problem(period, kind) for kind in (SELF, PEER, SUPERVISOR)},
         },
     )
+
+
+def _by_member_name(pair):
+    member = pair[0]
+    return member.cadre.full_name, member.cadre.code
 
 
 def _full_name(person) -> str:
