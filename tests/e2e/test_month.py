@@ -48,10 +48,18 @@ def this_month(scope_code="HH"):
 
 
 def reach(period, phase, **open_until):
-    """Move the period to `phase` and keep the named steps open until a later day."""
+    """Move the period to `phase` and keep the named steps open until a later day. Supervisor
+    review starts with the cross-evaluation over, as the schedule moves it (its deadline
+    passed), unless `peer` is kept open: only then do the month's pages show totals and tiers
+    (docs/RULES.md §3)."""
     while period.phase != phase:
         period = period_advance(period=period, phase=phase, user=None)
     today = timezone.localdate()
+    if phase == Phase.REVIEW and "peer" not in open_until:
+        yesterday = today - dt.timedelta(days=1)
+        period.self_until = min(period.self_until, yesterday)
+        period.peer_until = min(period.peer_until, yesterday)
+        period.save(update_fields=["self_until", "peer_until"])
     for kind, days in open_until.items():
         until = today + dt.timedelta(days=days)
         if getattr(period, DEADLINE[kind]) < until:
@@ -349,8 +357,8 @@ def later_month_of_the_department():
         month=f"{first:%Y-%m}",
         scope=department,
         dates={
-            "self_until": today,
-            "peer_until": today,
+            "self_until": today - day,
+            "peer_until": today - day,
             "review_until": today + 3 * day,
             "publish_by": today + 5 * day,
             "appeals_until": today + 10 * day,
