@@ -400,6 +400,9 @@ def test_before_supervisor_review_no_total_tier_or_leaders_t_is_shown(
     head_row = grid_row_html(client, s, "HA")
     assert period_preview(s.period).cadre("HA").task_source == "leader"
     assert "data-task-score" not in head_row and "data-figure-hidden" in head_row
+    # The head's own row: four peer cards are in, yet their own parts wait for the close.
+    assert "data-parts-hidden" in head_row
+    assert "khi đã kết thúc đánh giá chéo với ít nhất 3 phiếu" in head_row
     # The supervisor's points stay: the grid still shows what was entered.
     assert re.search(r">\s*10,00\s*<", staff_row)  # G4 of the supervisor's full marks
     decide = client.get(reverse("month:decide", args=[s.period.pk])).content.decode()
@@ -424,7 +427,8 @@ def test_once_the_cross_evaluation_has_closed_the_figures_show_as_before(
         row = grid_row_html(client, s, code)
         shown = f"{outcome.cadre(code).total.shown:.2f}".replace(".", ",")
         assert f"data-total>{shown}<" in row
-    assert "data-task-score" in grid_row_html(client, s, "HA")
+    head_row = grid_row_html(client, s, "HA")
+    assert "data-task-score" in head_row and "data-parts-hidden" not in head_row
     decide = client.get(reverse("month:decide", args=[period.pk])).content.decode()
     assert "data-figures-hidden" not in decide and "Xếp loại trước khi áp tỷ lệ" in decide
     # No peer scorecard can come any more on the web.

@@ -1,12 +1,14 @@
 """Every named URL × eight roles (DESIGN §7), generated from the URLconf: a URL missing from
 the matrix fails, an entry for a URL that is gone fails, and every refused POST writes nothing."""
 
+import datetime as dt
 import sys
 from types import SimpleNamespace
 
 import pytest
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
 from directives.models import TaskStatus
 from scoring.models import Adjustment, Appeal, AppealStatus, Phase, Scorecard, ScorecardKind
@@ -176,7 +178,10 @@ def ward(org):
         submit(published, cadre, head, "supervisor", points(T=50))
     published = period_publish(period=period_decide(period=published, user=None), user=None)
     appeal = appeal_file(period=published, cadre=org.staff_a, text="Xin xem lại", user=None)
-    review = open_period(org.w1, "2026-10", phase=Phase.REVIEW)
+    # The cross-evaluation is over, so the decide page shows its provisional rows.
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    closed = dict.fromkeys(("self_until", "peer_until"), yesterday)
+    review = open_period(org.w1, "2026-10", phase=Phase.REVIEW, **closed)
     return SimpleNamespace(org=org, published=published, review=review, appeal=appeal)
 
 
