@@ -1,5 +1,10 @@
 """The month's data in the admin, read-only: every change goes through `scoring.services` (the
-web pages and the command line), which checks it and writes the audit log."""
+web pages and the command line), which checks it and writes the audit log.
+
+Peer evaluations are not here: who rates whom, and what they gave, is the rater's alone to see
+on the web (docs/RULES.md §3). Their scorecards, assignments and audit entries stay in the
+database and the command line.
+"""
 
 from django.contrib import admin
 
@@ -8,7 +13,6 @@ from scoring.models import (
     Appeal,
     AuditEntry,
     Correction,
-    PeerAssignment,
     Period,
     PeriodMember,
     PeriodUnit,
@@ -18,6 +22,7 @@ from scoring.models import (
     Revision,
     RevisionChange,
     Scorecard,
+    ScorecardKind,
     ScoreLine,
 )
 
@@ -84,13 +89,8 @@ class ScorecardAdmin(ReadOnlyAdmin):
     list_select_related = ["period__scope", "rater", "ratee"]
     inlines = [ScoreLineInline]
 
-
-@admin.register(PeerAssignment)
-class PeerAssignmentAdmin(ReadOnlyAdmin):
-    list_display = ["period", "rater", "ratee"]
-    list_filter = ["period__month"]
-    search_fields = ["rater__code", "ratee__code"]
-    list_select_related = ["period__scope", "rater", "ratee"]
+    def get_queryset(self, request):
+        return super().get_queryset(request).exclude(kind=ScorecardKind.PEER)
 
 
 @admin.register(Adjustment)
@@ -172,3 +172,7 @@ class AuditEntryAdmin(ReadOnlyAdmin):
     search_fields = ["actor", "action", "object_id", "reason"]
     list_select_related = ["period__scope"]
     date_hierarchy = "at"
+
+    def get_queryset(self, request):
+        peer_cards = {"object_type": "scorecard", "new__kind": ScorecardKind.PEER}
+        return super().get_queryset(request).exclude(**peer_cards)

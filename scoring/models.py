@@ -87,6 +87,21 @@ class Period(models.Model):
         """Decided, published or locked: scores, adjustments and pools no longer change."""
         return PHASE_ORDER.index(self.phase) >= PHASE_ORDER.index(Phase.DECIDED)
 
+    def cross_evaluation_closed(self, today: dt.date) -> bool:
+        """Whether no peer scorecard can reach the month on the web any more: the period is
+        decided, or it is in supervisor review past the cross-evaluation's deadline.
+
+        The one rule of what pages may show while peers rate (docs/RULES.md §3, DESIGN §7):
+        until it holds, no page, fragment or export shows a peer part, nor a total, tier or
+        rank that includes one (nor a leader's T, which depends on the staff's tiers).
+        Watching a total move as each named colleague submits would give their score away.
+        A peer step stays open in review until its deadline, and a head may reopen it
+        (`selectors.step_refusal`), so the phase alone does not close it.
+        """
+        if self.is_frozen:
+            return True
+        return self.phase == Phase.REVIEW and today > self.peer_until
+
 
 class PeriodUnit(models.Model):
     """A unit of the period's scope: its pool of additional income and its outstanding flag."""
@@ -271,16 +286,22 @@ class Tier(models.TextChoices):
 PEER_PARTS_MIN_SCORECARDS = 3
 
 
-def peer_parts_visible(*, peer_count: int, ratee_id: int, viewer: Cadre | None) -> bool:
+def peer_parts_visible(
+    *, closed: bool, peer_count: int, ratee_id: int, viewer: Cadre | None
+) -> bool:
     """Whether `viewer` may see the peer and supervisor parts of `ratee_id`'s month.
 
-    Heads and leaders reading someone else see every part. The ratee sees them from
-    PEER_PARTS_MIN_SCORECARDS submitted peer scorecards on; until then both stay hidden from
-    them, as self, general and the supervisor's points would give the peer mean back
+    `closed` is `Period.cross_evaluation_closed(today)`: while peers still rate, nobody sees a
+    peer part (pages showing one are only those of a decided month), and the ratee sees none of
+    their own parts, so that the count of peer scorecards changes nothing they see. Heads and
+    leaders reading someone else see the supervisor's points throughout. Once it is closed the
+    ratee sees both parts from PEER_PARTS_MIN_SCORECARDS submitted peer scorecards on; with
+    fewer, self, general and the supervisor's points would give the peer mean back
     (general = w_self*self + w_peer*peer + w_sup*supervisor, DESIGN §5.2).
+    See docs/RULES.md §3.
     """
     own = viewer is not None and viewer.pk == ratee_id
-    return not own or peer_count >= PEER_PARTS_MIN_SCORECARDS
+    return not own or (closed and peer_count >= PEER_PARTS_MIN_SCORECARDS)
 
 
 class Result(models.Model):

@@ -59,6 +59,19 @@ class Owed:
 
 
 @dataclass
+class Received:
+    """The peer scorecards of one ratee: `done` submitted of `total` assigned, counts only
+    (who rates whom is the rater's alone to see, docs/RULES.md §3)."""
+
+    done: int = 0
+    total: int = 0
+
+    @property
+    def remaining(self) -> int:
+        return self.total - self.done
+
+
+@dataclass
 class PeriodWork:
     """Who has not submitted what in one period, per step."""
 
@@ -67,6 +80,8 @@ class PeriodWork:
     self_missing: list  # members without a submitted self-assessment
     peer_owed: dict  # rater cadre id -> Owed (only raters with work left)
     peer_raters: int  # raters with at least one assignment
+    peer_received: dict  # ratee cadre id -> Received (only ratees still waiting for some)
+    peer_cards: Received  # every assigned peer scorecard of the chosen units
     supervisor_missing: list  # members without a submitted supervisor scorecard
     supervisors_owed: dict  # supervisor cadre id -> Owed
     names: dict  # cadre id -> PeriodMember, or Cadre for a supervisor outside the period
@@ -136,20 +151,29 @@ def period_work(period, *, paths=None) -> PeriodWork:
         m for m in members if (m.cadre_id, m.cadre_id, ScorecardKind.SELF) not in submitted
     ]
 
-    peer_owed, raters = {}, set()
+    peer_owed, raters, received, cards = {}, set(), {}, Received()
     for rater_id, ratee_id in sorted(rules.assigned):
         rater = rules.members.get(rater_id)
         ratee = rules.members.get(ratee_id)
-        if rater is None or ratee is None or not wanted(rater):
+        if rater is None or ratee is None:
+            continue
+        done = (rater_id, ratee_id, ScorecardKind.PEER) in submitted
+        if wanted(ratee):
+            counted = received.setdefault(ratee_id, Received())
+            for count in (counted, cards):
+                count.total += 1
+                count.done += done
+        if not wanted(rater):
             continue
         raters.add(rater_id)
         owed = peer_owed.setdefault(rater_id, Owed(period, ScorecardKind.PEER, period.peer_until))
         owed.total += 1
-        if (rater_id, ratee_id, ScorecardKind.PEER) in submitted:
+        if done:
             owed.done += 1
         else:
             owed.left.append(ratee)
     peer_owed = {k: v for k, v in peer_owed.items() if v.remaining}
+    received = {k: v for k, v in received.items() if v.remaining}
 
     scored = {ratee for _rater, ratee, kind in submitted if kind == ScorecardKind.SUPERVISOR}
     supervisor_missing = [m for m in members if m.cadre_id not in scored]
@@ -176,6 +200,8 @@ def period_work(period, *, paths=None) -> PeriodWork:
         self_missing=self_missing,
         peer_owed=peer_owed,
         peer_raters=len(raters),
+        peer_received=received,
+        peer_cards=cards,
         supervisor_missing=supervisor_missing,
         supervisors_owed=supervisors_owed,
         names=names,

@@ -15,6 +15,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -225,7 +226,10 @@ def cadre_page(request, code):
             "tasks": selectors.tasks_behind(cadre, month),
             "adjustments": selectors.adjustments_of(result),
             "parts_visible": peer_parts_visible(
-                peer_count=result.peer_count, ratee_id=cadre.pk, viewer=scope.cadre
+                closed=result.period.cross_evaluation_closed(timezone.localdate()),
+                peer_count=result.peer_count,
+                ratee_id=cadre.pk,
+                viewer=scope.cadre,
             ),
             "history": {
                 "months": [month_label(r.period.month) for r in results],

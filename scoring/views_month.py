@@ -394,6 +394,8 @@ class GridRow:
     adjustments: list
     parts_hidden: bool = False  # the viewer's own row, see peer_parts_visible (DESIGN §7)
     correction: Correction | None = None  # open for this cadre after an accepted appeal
+    # While peers still rate: no total, tier or leader's T (Period.cross_evaluation_closed).
+    figures_hidden: bool = False
     state: str = ""  # "", "saved", "invalid" or "refused"
     message: str = ""
 
@@ -418,6 +420,12 @@ class GridRow:
     def demoted(self):
         r = self.result
         return r is not None and bool(r.tier) and r.tier != r.tier_before_quota
+
+    @property
+    def task_hidden(self):
+        """A leader's T hangs on whether a staff member is D (DESIGN §5.1), so on the peers."""
+        r = self.result
+        return self.figures_hidden and r is not None and r.task_source == engine.TaskSource.LEADER
 
 
 @dataclass
@@ -479,6 +487,7 @@ def _grid_rows(
     ):
         adjustments[adjustment.cadre_id].append(adjustment)
     me = scope.cadre
+    closed = period.cross_evaluation_closed(_today())
     step_open = scope.can_act(unit) and me is not None and _step_problem(period, SUPERVISOR) is None
     rules = rating_rules(period, cadre_ids=[*ids, me.pk]) if step_open else None
     # A published month: only a cadre under correction (an accepted appeal) is writable, by
@@ -492,7 +501,10 @@ def _grid_rows(
         code = member.cadre.code
         card = cards.get(member.cadre_id)
         parts_hidden = not peer_parts_visible(
-            peer_count=inputs.peer_counts.get(code, 0), ratee_id=member.cadre_id, viewer=me
+            closed=closed,
+            peer_count=inputs.peer_counts.get(code, 0),
+            ratee_id=member.cadre_id,
+            viewer=me,
         )
         lines = card.lines.all() if card is not None and not parts_hidden else ()
         values = {line.criterion.code: shown_points(line.points) for line in lines}
@@ -528,6 +540,7 @@ def _grid_rows(
                 adjustments=adjustments[member.cadre_id],
                 parts_hidden=parts_hidden,
                 correction=correction,
+                figures_hidden=not closed,
             )
         )
     return rows
@@ -586,6 +599,7 @@ def grid(request, pk, code, *, upload_failure=None, uploaded_name="", status=200
             "can_act": scope.can_act(unit),
             "problem": _step_problem(period, SUPERVISOR),
             "decided": period.phase in DECIDED_PHASES,
+            "figures_hidden": not period.cross_evaluation_closed(_today()),
             "subunits": subunits,
             "corrected": corrected,
             "upload_form": GridUploadForm(),
@@ -789,9 +803,12 @@ def grid_excel(request, pk, code):
         letter = cell.column_letter
         validation.add(f"{letter}2:{letter}{len(members) + 1}")
     grey = PatternFill("solid", fgColor="DDDDDD")
+    viewer = get_scope(request).cadre
+    closed = period.cross_evaluation_closed(_today())
     for member in members:
         card = cards.get(member.cadre_id)
         shown = card is not None and peer_parts_visible(
+            closed=closed,
             peer_count=inputs.peer_counts.get(member.cadre.code, 0),
             ratee_id=member.cadre_id,
             viewer=viewer,
@@ -941,10 +958,12 @@ def decide(request, pk):
             messages.success(request, _("The period is decided. Publish it to show the results."))
         return redirect("month:decide", period.pk)
 
+    closed = period.cross_evaluation_closed(_today())
     context = {
         "period": period,
         "can_decide": scope.can_act(period.scope),
         "decided": period.is_frozen,
+        "figures_hidden": not closed,
     }
     if period.is_frozen:
         results = list(
@@ -959,7 +978,7 @@ def decide(request, pk):
         context["corrections"] = list(
             open_corrections(period).filter(_path_q("unit__path", paths)).order_by("opened_at")
         )
-    else:
+    elif closed:  # while peers rate, the preview would move with each peer scorecard
         inputs = period_inputs(period)
         outcome = inputs.decide()
         groups = {}
@@ -1243,7 +1262,10 @@ def result(request, pk, code=None):
         context.update(
             result=row,
             parts_visible=peer_parts_visible(
-                peer_count=row.peer_count, ratee_id=member.cadre_id, viewer=scope.cadre
+                closed=period.cross_evaluation_closed(_today()),
+                peer_count=row.peer_count,
+                ratee_id=member.cadre_id,
+                viewer=scope.cadre,
             ),
             rated_in_unit=counts["unit"],
             rated_in_scope=counts["scope"],
@@ -1302,7 +1324,11 @@ def appeal_new(request, pk):
 
 
 def progress(request, pk):
-    """Who has not submitted what, per step, over the units the user reads (or one of them)."""
+    """Who has not submitted what, per step, over the units the user reads (or one of them).
+
+    Of the peer step only counts: per rater how many they still owe, per ratee how many are
+    in; never who rates whom (docs/RULES.md §3).
+    """
     period, paths = _get_period_for_reader(request, pk)
     unit = None
     if request.GET.get("unit"):
@@ -1312,8 +1338,12 @@ def progress(request, pk):
         paths = [unit.path]
     work = period_work(period, paths=paths)
     peers = sorted(
-        ((work.names[rater_id], owed) for rater_id, owed in work.peer_owed.items()),
-        key=lambda pair: (pair[0].cadre.full_name, pair[0].cadre.code),
+        ((work.names[rater_id], owed.remaining) for rater_id, owed in work.peer_owed.items()),
+        key=_by_member_name,
+    )
+    receiving = sorted(
+        ((work.names[ratee_id], count) for ratee_id, count in work.peer_received.items()),
+        key=_by_member_name,
     )
     supervisors = sorted(
         (_full_name(work.names[cadre_id]), owed) for cadre_id, owed in work.supervisors_owed.items()
@@ -1329,12 +1359,18 @@ def progress(request, pk):
             "total": total,
             "self_done": total - len(work.self_missing),
             "peers": peers,
+            "receiving": receiving,
             "peer_done": work.peer_raters - len(work.peer_owed),
             "supervisors": supervisors,
             "supervisor_done": total - len(work.supervisor_missing),
             "steps": {kind: _step_problem(period, kind) for kind in (SELF, PEER, SUPERVISOR)},
         },
     )
+
+
+def _by_member_name(pair):
+    member = pair[0]
+    return member.cadre.full_name, member.cadre.code
 
 
 def _full_name(person) -> str:

@@ -60,11 +60,17 @@ def reach(period, phase, **close_in):
 
     The deadlines are set, not only extended, so a test sees the same month whatever the day:
     a step due in two days shows the due banner on the 3rd as on the 26th. A later step never
-    closes before an earlier one.
+    closes before an earlier one. Supervisor review starts with the cross-evaluation over, as
+    the schedule moves it (its deadline passed), unless `peer` is named: only then do the
+    month's pages show totals and tiers (docs/RULES.md §3).
     """
     while period.phase != phase:
         period = period_advance(period=period, phase=phase, user=None)
     today = timezone.localdate()
+    if phase == Phase.REVIEW and "peer" not in close_in:
+        yesterday = today - dt.timedelta(days=1)
+        period.self_until = min(period.self_until, yesterday)
+        period.peer_until = min(period.peer_until, yesterday)
     floor = None
     for kind in ("self", "peer", "supervisor"):
         field = DEADLINE[kind]
@@ -366,8 +372,8 @@ def later_month_of_the_department():
         month=f"{first:%Y-%m}",
         scope=department,
         dates={
-            "self_until": today,
-            "peer_until": today,
+            "self_until": today - day,
+            "peer_until": today - day,
             "review_until": today + 3 * day,
             "publish_by": today + 5 * day,
             "appeals_until": today + 10 * day,

@@ -41,8 +41,23 @@ def open_month(scope, *, phase=Phase.SELF, **days):
 
 
 def advance(period, phase):
+    """Move the period to `phase`. Reaching supervisor review closes the cross-evaluation as
+    the schedule does (its deadline is then past), so review's pages show totals and tiers
+    (docs/RULES.md §3); `period_reopen_step` opens it again."""
     if period.phase != phase:
         period = period_advance(period=period, phase=phase, user=None)
+    if phase == Phase.REVIEW:
+        close_cross_evaluation(period)
+    return period
+
+
+def close_cross_evaluation(period):
+    """The self-assessment and cross-evaluation deadlines moved to the past: no peer
+    scorecard can come any more on the web."""
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    period.self_until = min(period.self_until, yesterday)
+    period.peer_until = min(period.peer_until, yesterday)
+    period.save(update_fields=["self_until", "peer_until"])
     return period
 
 

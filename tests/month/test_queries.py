@@ -10,7 +10,7 @@ from django.urls import reverse
 from scoring.models import Appeal, PeerAssignment, Phase
 from scoring.services import period_decide, period_publish
 from tests.factories import UnitFactory, member
-from tests.month.conftest import open_month, submit
+from tests.month.conftest import open_month, points, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -132,3 +132,29 @@ def test_the_excel_template(login, org, django_assert_num_queries):
     with django_assert_num_queries(18):
         response = client.get(url)
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("size", [5, 30])
+def test_the_grid_and_the_decide_page_while_peers_rate(login, org, size, django_assert_num_queries):
+    """While peers rate, the grid reads what it always reads but shows no total or tier, and
+    the decide page reads no score at all (docs/RULES.md §3)."""
+    unit = UnitFactory(code="W1-P", name="Phòng P", parent=org.w1)
+    head = member(unit, role="head", code="PH", job_group="leader")
+    staff = [member(unit, code=f"P{i:02d}") for i in range(size - 1)]
+    period = open_month(unit, phase=Phase.PEER)
+    for cadre in staff[::2]:
+        submit(period, cadre, head, "supervisor", points(T=50))
+    for assignment in PeerAssignment.objects.filter(period=period)[:size]:
+        submit(period, assignment.ratee, assignment.rater, "peer")
+    client = login(head)
+    # + period, unit; period_inputs (8: regulation, criteria, members, scorecards, lines,
+    # adjustments, units, tasks); criteria; latest supervisor cards and their lines;
+    # adjustments; subunits (no rating rules: the supervisor step has not started)
+    url = reverse("month:grid", args=[period.pk, unit.code])
+    page = queries(client, url, django_assert_num_queries, 20)
+    assert page.count('<tr id="row-') == size
+    assert page.count('data-total><span class="text-body-secondary"') == size
+    # + period, and nothing else: no preview to compute
+    url = reverse("month:decide", args=[period.pk])
+    page = queries(client, url, django_assert_num_queries, 6)
+    assert "data-figures-hidden" in page

@@ -47,8 +47,11 @@ class TestProgress:
         missing_self = page.split('data-missing="self">')[1].split("</ul>")[0]
         assert month.head.full_name in missing_self and rater.full_name not in missing_self
         peer = page.split('data-missing="peer">')[1].split("</ul>")[0]
-        assert f"{rater.full_name}: 1 / 4 đã hoàn thành" in peer
+        assert f"{rater.full_name}: <span data-progress>còn 3 phiếu chưa nộp</span>" in peer
         assert "0 / 7 người đã hoàn thành mọi phiếu" in page
+        assert "1 / 28 phiếu đã nộp" in page
+        received = page.split('data-missing="peer-received">')[1].split("</ul>")[0]
+        assert received.count("đã nhận 0/4 phiếu") == 6 and received.count("đã nhận 1/4") == 1
         assert "1 / 7 đã chấm" in page
         heads = page.split('data-missing="supervisor-heads">')[1].split("</ul>")[0]
         assert f"{month.head.full_name}: 1 / 6 đã chấm" in heads

@@ -14,7 +14,6 @@ MODELS = [
     "periodmember",
     "periodunit",
     "scorecard",
-    "peerassignment",
     "adjustment",
     "result",
     "periodunitresult",

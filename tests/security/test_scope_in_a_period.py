@@ -1,10 +1,12 @@
 """Scope inside a period: a head of a sibling unit reads only their own part of a ward's month,
 and a form naming a scorecard that does not exist is answered, not a 500."""
 
+import datetime as dt
 from types import SimpleNamespace
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from scoring.models import AppealStatus, Phase, Scorecard
 from scoring.services import appeal_file, period_decide, period_publish
@@ -47,7 +49,10 @@ def ward(org):
         submit(published, cadre, head, "supervisor", points(T=50))
     published = period_publish(period=period_decide(period=published, user=None), user=None)
     appeal = appeal_file(period=published, cadre=org.staff_a, text="Xin xem lại", user=None)
-    review = open_period(org.w1, "2026-10", phase=Phase.REVIEW)
+    # The cross-evaluation is over, so the decide page shows its provisional rows.
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    closed = dict.fromkeys(("self_until", "peer_until"), yesterday)
+    review = open_period(org.w1, "2026-10", phase=Phase.REVIEW, **closed)
     return SimpleNamespace(org=org, published=published, review=review, appeal=appeal)
 
 
