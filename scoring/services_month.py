@@ -60,7 +60,8 @@ def supervisor_row_save(
     """
     locked = Period.objects.select_for_update(of=("self",)).get(pk=period.pk)
     # A frozen period or a closed step is refused by scorecard_save with its own message.
-    if not locked.is_frozen and step_refusal(locked, SUPERVISOR, timezone.localdate()) is None:
+    today = timezone.localdate()
+    if not locked.is_frozen and step_refusal(locked, SUPERVISOR, today, ratee_id=ratee.pk) is None:
         latest = (
             Scorecard.objects.filter(
                 period=locked, ratee=ratee, kind=SUPERVISOR, status=ScorecardStatus.SUBMITTED
