@@ -110,6 +110,7 @@ def allowed_writes_went_through(s):
     assert card.updated_by == s.org.head_a.user
     assert card.lines.get(criterion__code="G4").points == 7
     assert Appeal.objects.filter(period=s.published, cadre=s.org.staff_a2).count() == 1
+    assert s.review.units.get(unit=s.org.a).pool == 8_500_000  # months:pools
     for ratee, kind in ((s.org.staff_a, ScorecardKind.SELF), (s.ratee, ScorecardKind.PEER)):
         card = Scorecard.objects.get(period=s.review, ratee=ratee, rater=s.org.staff_a, kind=kind)
         assert (card.version, card.updated_by) == (2, s.org.staff_a.user)
