@@ -534,11 +534,11 @@ def open_appeals(period: Period) -> int:
     return Appeal.objects.filter(period=period, status=AppealStatus.OPEN).count()
 
 
-def lock_refusal(period: Period, today: dt.date) -> str | None:
-    """Why the period cannot be locked from the page today; None when it can."""
+def lock_refusal(period: Period, today: dt.date, waiting: int) -> str | None:
+    """Why the period cannot be locked from the page today (`waiting`: its open appeals);
+    None when it can."""
     if period.phase != Phase.APPEALS:
         return _("Publish the period before locking it.")
-    waiting = open_appeals(period)
     if waiting:
         return _("%(n)s appeals still wait for an answer.") % {"n": waiting}
     if today <= period.appeals_until:

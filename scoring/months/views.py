@@ -436,12 +436,13 @@ def lock(request, pk):
             return redirect("months:lock", period.pk)
         messages.success(request, _("The month is locked."))
         return _back(period)
+    waiting = selectors.open_appeals(period)
     context = {
         "period": period,
         "can_run": can_run,
         "action": "lock",
-        "refusal": selectors.lock_refusal(period, _today()),
-        "open_appeals": selectors.open_appeals(period),
+        "refusal": selectors.lock_refusal(period, _today(), waiting),
+        "open_appeals": waiting,
     }
     if period.is_frozen:
         context["preview"] = selectors.stored_preview(period)
