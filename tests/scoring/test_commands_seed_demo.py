@@ -56,7 +56,7 @@ def test_seed_demo_is_fast_and_says_what_it_loaded(seeded, settings):
     output, seconds = seeded
     assert seconds < 30
     assert "120 cadres" in output and "7 periods" in output
-    for login in ("admin", "lanhdao", "truongphong", "canbo"):
+    for login in ("admin", "lanhdao", "chutich", "truongphong", "canbo"):
         assert get_user_model().objects.get(username=login).check_password("fiveclear-demo")
 
 
