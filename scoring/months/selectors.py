@@ -207,7 +207,9 @@ def timeline(period: Period, today: dt.date) -> tuple[list[Stage], int]:
         state = "done" if index < current else "current" if index == current else "upcoming"
         overdue = state == "current" and name is not None and phase != Phase.LOCKED and today > day
         stages.append(Stage(phase, Phase(phase).label, day, state, overdue))
-    today_at = next((i for i, s in enumerate(stages) if s.date >= today), len(stages))
+    # The opening is behind whoever reads the page, even on its own day; a deadline dated
+    # today is still ahead (the step is open all that day).
+    today_at = next((i for i, s in enumerate(stages) if i and s.date >= today), len(stages))
     return stages, today_at
 
 

@@ -179,7 +179,7 @@ def month(request, pk):
         "units": rows,
         "before_decision": period.phase in BEFORE_DECISION,
         "next_phase": Phase(PHASE_ORDER[index + 1]) if period.phase in Phase.values[:3] else None,
-        "back_phase": STEP_BACK.get(period.phase),
+        "back_phase": _back_phase(period, today),
         "steps": selectors.steps_open(period, today),
         "history": selectors.history(period),
         "outstanding_rate": period.regulation.quota_rate_outstanding,
@@ -194,6 +194,14 @@ def month(request, pk):
     else:
         context["open_appeals"] = selectors.open_appeals(period)
     return render(request, "scoring/months/month.html", context)
+
+
+def _back_phase(period, today):
+    """The phase the month could step back to today (draft only before the month begins)."""
+    back = STEP_BACK.get(period.phase)
+    if back == Phase.DRAFT and today >= period.first_day:
+        return None
+    return back
 
 
 def advance(request, pk):

@@ -52,6 +52,24 @@ class TestTimeline:
         current = between(page, 'data-stage="self"', "</li>")
         assert "đã quá hạn" in current
 
+    def test_a_month_opened_today_has_today_after_its_opening(self, ward, login):
+        page = login(ward.head).get(url(ward.period)).content.decode()  # 28/10, in draft
+        timeline = between(page, "data-timeline>", "</ol>")
+        draft, today, self_step = (
+            timeline.index(marker)
+            for marker in ('data-stage="draft"', "data-today", 'data-stage="self"')
+        )
+        assert draft < today < self_step
+
+    def test_stepping_back_to_draft_is_offered_only_before_the_month_begins(
+        self, self_phase, login
+    ):
+        back = reverse("months:back", args=[self_phase.period.pk])
+        client = login(self_phase.head)
+        assert back not in client.get(url(self_phase.period)).content.decode()  # 20/11
+        period_advance(period=self_phase.period, phase=Phase.PEER, user=None)
+        assert back in client.get(url(self_phase.period)).content.decode()
+
 
 class TestProgress:
     def test_each_unit_shows_the_cards_still_owed_as_counts(self, self_phase, login):
