@@ -136,3 +136,9 @@ def test_the_regulation_chosen_is_pinned_and_its_days_prefill(ward_head, login, 
     assert 'value="20/11/2026"' in page
     client.post(OPEN, form(org, regulation=str(hn.pk), self_until="20/11/2026"))
     assert Period.objects.get().regulation == hn
+
+
+def test_the_admins_add_period_leads_to_the_months_opening_page(org, login):
+    response = login(org.admin).get(reverse("admin:scoring_period_add"))
+    assert response.status_code == 302 and response["Location"] == OPEN
+    assert login(org.admin).get(reverse("admin:scoring_period_changelist")).status_code == 200
