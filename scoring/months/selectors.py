@@ -1,9 +1,9 @@
-"""Reads of the month page: what opening would create, the timeline, who still owes what per
-unit, the history, and the previews of deciding, publishing and locking.
+"""Reads of the Months area: the months to open and what opening one would create, the
+timeline, and who still owes what per unit (the history is `months.history`, the previews of
+deciding, publishing and locking `months.previews`).
 
-Each reads a whole period in a fixed number of queries, whatever its size. Totals, tiers and
-rewards come from the engine (`selectors.period_inputs(...).decide()`) before the decision and
-from the stored results after it. Progress is counts only: never who rated whom (DESIGN §7).
+Each reads a whole period in a fixed number of queries, whatever its size. Progress is counts
+only: never who rated whom (DESIGN §7).
 """
 
 from __future__ import annotations
@@ -17,37 +17,23 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from directives.models import Regulation
-from scoring.formats import date_text
 from scoring.models import (
     PHASE_ORDER,
-    Appeal,
-    AppealStatus,
-    AuditEntry,
     Period,
     PeriodUnit,
-    PeriodUnitResult,
     Phase,
     ReminderSent,
-    Result,
     ScorecardKind,
     month_bounds,
 )
 from scoring.reminders import period_work
-from scoring.selectors import period_inputs, step_refusal
+from scoring.selectors import step_refusal
 from scoring.services import (
-    CLI_ACTOR,
     _month_snapshot,
     _peer_assignments,
     default_dates,
-    members_change,
 )
 from units.models import Unit
-
-SCHEDULE_ACTOR = "run_schedule"
-HISTORY_PREFIXES = ("period.", "pool.", "unit.", "reminder.", "appeal.")
-HISTORY_LENGTH = 60
-TIERS = ("A", "B", "C", "D")
-
 
 # --- months and scopes ---------------------------------------------------------------------
 
@@ -286,278 +272,3 @@ def steps_open(period: Period, today: dt.date) -> dict[str, bool]:
         kind: not period.is_frozen and step_refusal(period, kind, today) is None
         for kind in ScorecardKind.values
     }
-
-
-# --- the history ---------------------------------------------------------------------------
-
-
-def history(period: Period) -> list[AuditEntry]:
-    """The month's own actions, newest first (not every score saved: those are the grid's)."""
-    condition = Q()
-    for prefix in HISTORY_PREFIXES:
-        condition |= Q(action__startswith=prefix)
-    entries = list(
-        AuditEntry.objects.filter(period=period)
-        .filter(condition)
-        .order_by("-at", "-pk")[:HISTORY_LENGTH]
-    )
-    for entry in entries:
-        entry.who = actor_label(entry.actor)
-        entry.what = describe(entry)
-    return entries
-
-
-def actor_label(actor: str) -> str:
-    if actor == SCHEDULE_ACTOR:
-        return _("Automatic schedule")
-    if actor == CLI_ACTOR:
-        return _("Command line")
-    return actor
-
-
-def _phase(value) -> str:
-    return Phase(value).label if value in Phase.values else str(value or "")
-
-
-def _day(value) -> str:
-    try:
-        return date_text(dt.date.fromisoformat(value))
-    except (TypeError, ValueError):
-        return str(value or "")
-
-
-def _money(value) -> str:
-    return f"{int(value or 0):,}".replace(",", ".")
-
-
-STEP_NAMES = {
-    ScorecardKind.SELF: Phase.SELF,
-    ScorecardKind.PEER: Phase.PEER,
-    ScorecardKind.SUPERVISOR: Phase.REVIEW,
-}
-
-
-def describe(entry: AuditEntry) -> str:
-    """One line of the month's history, in words."""
-    old, new = entry.old or {}, entry.new or {}
-    action = entry.action
-    if action == "period.open":
-        return _(
-            "Opened with regulation %(regulation)s: %(members)s people in %(units)s units."
-        ) % {
-            "regulation": new.get("regulation", ""),
-            "members": new.get("members", 0),
-            "units": new.get("units", 0),
-        }
-    if action == "period.advance":
-        return _("Moved from “%(old)s” to “%(new)s”.") % {
-            "old": _phase(old.get("phase")),
-            "new": _phase(new.get("phase")),
-        }
-    if action == "period.step_back":
-        return _("Stepped back from “%(old)s” to “%(new)s”.") % {
-            "old": _phase(old.get("phase")),
-            "new": _phase(new.get("phase")),
-        }
-    if action == "period.reopen_units":
-        return _("Step “%(step)s” reopened for %(units)s until %(date)s.") % {
-            "step": _phase(STEP_NAMES.get(new.get("kind"), "")),
-            "units": ", ".join(new.get("units", [])),
-            "date": _day(new.get("until")),
-        }
-    if action == "period.reopen_step":
-        return _("A step reopened for every unit: new deadline %(date)s.") % {
-            "date": ", ".join(_day(v) for v in new.values())
-        }
-    if action == "period.refresh_members":
-        return _("Members refreshed: %(added)s joined, %(removed)s left, %(changed)s changed.") % {
-            "added": len(new.get("added", [])),
-            "removed": len(new.get("removed", [])),
-            "changed": len(new.get("changed", [])),
-        }
-    if action == "period.decide":
-        return _("Decided: %(cadres)s people.") % {"cadres": new.get("cadres", 0)}
-    if action == "period.publish":
-        return _("Published; appeals until %(date)s.") % {"date": _day(new.get("appeals_until"))}
-    if action == "period.lock":
-        return _("Locked: nothing in the month changes any more.")
-    if action in ("period.reopen", "period.reopen_by_appeal"):
-        return _("Reopened: back in supervisor review.")
-    if action == "pool.set":
-        return _("Pool of %(unit)s: %(old)s → %(new)s VND.") % {
-            "unit": new.get("unit", ""),
-            "old": _money(old.get("pool")),
-            "new": _money(new.get("pool")),
-        }
-    if action == "unit.outstanding":
-        if new.get("outstanding"):
-            return _("%(unit)s flagged as an outstanding unit.") % {"unit": new.get("unit", "")}
-        return _("%(unit)s no longer flagged as outstanding.") % {"unit": new.get("unit", "")}
-    if action in ("reminder.send", "reminder.due"):
-        return _("Reminders emailed to %(n)s people.") % {"n": len(new.get("sent", []))}
-    if action == "appeal.file":
-        return _("An appeal was filed.")
-    if action == "appeal.accept":
-        return _("An appeal was accepted.")
-    if action == "appeal.reject":
-        return _("An appeal was answered (not accepted).")
-    return action
-
-
-# --- previews: decide, publish, lock -------------------------------------------------------
-
-
-@dataclass
-class UnitPreview:
-    unit: Unit
-    pool: int = 0
-    outstanding: bool = False
-    rated: int = 0
-    distributed: int = 0
-    undistributed: int = 0
-    tiers: dict = field(default_factory=dict)
-    not_rated: int = 0
-    undecidable: list = field(default_factory=list)  # (member, [reason messages])
-    cuts: list = field(default_factory=list)  # (member, total, reason message)
-
-
-@dataclass
-class DecisionPreview:
-    units: list[UnitPreview]
-    named: bool  # whether people and totals may be shown (cross-evaluation closed)
-    quota_rate: object
-    outstanding_rate: object
-
-    @property
-    def pool(self) -> int:
-        return sum(u.pool for u in self.units)
-
-    @property
-    def distributed(self) -> int:
-        return sum(u.distributed for u in self.units)
-
-    @property
-    def undistributed(self) -> int:
-        return sum(u.undistributed for u in self.units)
-
-    @property
-    def tiers(self) -> dict:
-        return {t: sum(u.tiers.get(t, 0) for u in self.units) for t in TIERS}
-
-    @property
-    def cuts(self) -> int:
-        return sum(len(u.cuts) for u in self.units)
-
-    @property
-    def undecidable(self) -> int:
-        return sum(len(u.undecidable) for u in self.units)
-
-
-def decision_preview(period: Period, today: dt.date) -> DecisionPreview:
-    """What deciding now would give, per unit: tiers, the quota's cuts with their reasons, the
-    pool, what it distributes and what is left undistributed. Writes nothing; the engine's
-    eight input queries and the period's units. People are named only once the
-    cross-evaluation step has closed (DESIGN §7)."""
-    inputs = period_inputs(period)
-    outcome = inputs.decide()
-    rows = {
-        row.unit_id: row for row in PeriodUnit.objects.filter(period=period).select_related("unit")
-    }
-    units = {
-        code: UnitPreview(unit=rows[unit_id].unit, outstanding=rows[unit_id].outstanding)
-        for code, unit_id in inputs.unit_ids.items()
-    }
-    for result in outcome.units:
-        preview = units[result.code]
-        preview.pool, preview.rated = result.pool, result.rated
-        preview.distributed, preview.undistributed = result.distributed, result.undistributed
-    for result in outcome.cadres:
-        member = inputs.members[result.code]
-        preview = units[result.unit_code]
-        if not result.decidable:
-            preview.undecidable.append((member, [r.message for r in result.reasons]))
-        elif result.tier is None:
-            preview.not_rated += 1
-        else:
-            preview.tiers[result.tier.value] = preview.tiers.get(result.tier.value, 0) + 1
-        if result.tier and result.tier_before_quota and result.tier != result.tier_before_quota:
-            reason = next((r.message for r in result.reasons if r.code == "quota_demoted"), "")
-            preview.cuts.append((member, result.total, reason))
-    for preview in units.values():
-        preview.cuts.sort(key=lambda cut: (-(cut[1].exact if cut[1] else 0), cut[0].cadre.code))
-    return DecisionPreview(
-        units=sorted(units.values(), key=lambda u: u.unit.path),
-        named=step_refusal(period, ScorecardKind.PEER, today) is not None,
-        quota_rate=period.regulation.quota_rate,
-        outstanding_rate=period.regulation.quota_rate_outstanding,
-    )
-
-
-def stored_preview(period: Period) -> DecisionPreview:
-    """The decided results per unit (publishing and locking show what they make final):
-    tiers, cuts and the pools' split, from the stored rows in three queries."""
-    rows = {
-        row.unit_id: row for row in PeriodUnit.objects.filter(period=period).select_related("unit")
-    }
-    units = {
-        uid: UnitPreview(unit=row.unit, outstanding=row.outstanding) for uid, row in rows.items()
-    }
-    for split in PeriodUnitResult.objects.filter(period=period):
-        preview = units.get(split.unit_id)
-        if preview is not None:
-            preview.pool, preview.rated = split.pool, split.rated
-            preview.distributed, preview.undistributed = split.distributed, split.undistributed
-    results = Result.objects.filter(period=period).select_related("cadre")
-    for result in results.order_by("-total", "cadre__code"):
-        preview = units.get(result.unit_id)
-        if preview is None:
-            continue
-        if not result.decidable:
-            preview.undecidable.append((result, [r.get("message", "") for r in result.reasons]))
-        elif not result.tier:
-            preview.not_rated += 1
-        else:
-            preview.tiers[result.tier] = preview.tiers.get(result.tier, 0) + 1
-        if result.tier and result.tier != result.tier_before_quota:
-            reason = next(
-                (r.get("message", "") for r in result.reasons if r.get("code") == "quota_demoted"),
-                "",
-            )
-            preview.cuts.append((result, result.total, reason))
-    return DecisionPreview(
-        units=sorted(units.values(), key=lambda u: u.unit.path),
-        named=True,
-        quota_rate=period.regulation.quota_rate,
-        outstanding_rate=period.regulation.quota_rate_outstanding,
-    )
-
-
-def open_appeals(period: Period) -> int:
-    return Appeal.objects.filter(period=period, status=AppealStatus.OPEN).count()
-
-
-def lock_refusal(period: Period, today: dt.date, waiting: int) -> str | None:
-    """Why the period cannot be locked from the page today (`waiting`: its open appeals);
-    None when it can."""
-    if period.phase != Phase.APPEALS:
-        return _("Publish the period before locking it.")
-    if waiting:
-        return _("%(n)s appeals still wait for an answer.") % {"n": waiting}
-    if today <= period.appeals_until:
-        return _("Appeals are open until %(date)s: lock it after that.") % {
-            "date": date_text(period.appeals_until)
-        }
-    return None
-
-
-def decide_refusal(period: Period) -> str | None:
-    if period.phase != Phase.REVIEW:
-        return _("A period is decided in supervisor review; it is at “%(phase)s”.") % {
-            "phase": period.get_phase_display()
-        }
-    return None
-
-
-def members_preview(period: Period):
-    """What refreshing the members would change (`services.members_change`), with names."""
-    return members_change(period)

@@ -1,10 +1,11 @@
-"""Writes of the month page and of `run_schedule` that `scoring.services` does not have.
+"""Writes of the month page that `scoring.services` does not have (`run_schedule`'s moves are
+`months.schedule`).
 
 Like every write of the month, each is atomic, locks the period row (``select_for_update``)
 before it reads what it checks, refuses with a `scoring.errors` message ready to show, and
 records an `AuditEntry` in the same transaction. Opening, advancing, refreshing the members,
 deciding, publishing and locking are `scoring.services`' own; these add stepping back, reopening
-a step for named units, the pools of every unit at once, reminders and the schedule.
+a step for named units, the pools of every unit at once, and reminders.
 See docs/RULES.md §2 (the month) and §3 (who may do what).
 """
 
@@ -19,11 +20,9 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from scoring.errors import InvalidInput, PhaseClosed, ScoringError
+from scoring.errors import InvalidInput, PhaseClosed
 from scoring.models import (
     PHASE_ORDER,
-    Appeal,
-    AppealStatus,
     Period,
     PeriodUnit,
     Phase,
@@ -31,7 +30,6 @@ from scoring.models import (
     ScorecardKind,
 )
 from scoring.months.emails import address_of, reminder_message
-from scoring.months.selectors import SCHEDULE_ACTOR
 from scoring.reminders import REMIND_DAYS, period_work, reminders_due
 from scoring.selectors import STEP_DEADLINE, STEP_PHASE, step_refusal
 from scoring.services import (
@@ -42,8 +40,6 @@ from scoring.services import (
     _require_head,
     _text,
     audit_entry,
-    period_advance,
-    period_lock,
     period_set_outstanding,
     pool_set,
     today,
@@ -328,106 +324,6 @@ def reminders_send_due(
                 user=None, actor=actor, action="reminder.due", period=period, new={"sent": codes}
             ).save()
     return report
-
-
-# --- the schedule --------------------------------------------------------------------------
-
-
-def due_step(period: Period, on: dt.date) -> tuple[str, str] | None:
-    """The phase the period's dates say it should have reached on `on`, with why; None when
-    it is where its dates put it, or the next step is a person's (deciding, publishing)."""
-    if period.phase == Phase.DRAFT and on >= period.first_day:
-        return Phase.SELF, _("The month began on %(date)s.") % {"date": _dmy(period.first_day)}
-    if period.phase == Phase.SELF and on > period.self_until:
-        return Phase.PEER, _("Self-assessment closed on %(date)s.") % {
-            "date": _dmy(period.self_until)
-        }
-    if period.phase == Phase.PEER and on > period.peer_until:
-        return Phase.REVIEW, _("Cross-evaluation closed on %(date)s.") % {
-            "date": _dmy(period.peer_until)
-        }
-    if period.phase == Phase.APPEALS and on > period.appeals_until and on >= period.lock_on:
-        return Phase.LOCKED, _("Appeals closed on %(date)s; the month locks on %(lock)s.") % {
-            "date": _dmy(period.appeals_until),
-            "lock": _dmy(period.lock_on),
-        }
-    return None
-
-
-def waiting_for(period: Period, on: dt.date) -> str | None:
-    """What a period whose date has passed waits for from a person, in words; None if nothing."""
-    if period.phase == Phase.REVIEW and on > period.review_until:
-        return f"supervisor review ended {period.review_until:%Y-%m-%d}: waits to be decided"
-    if period.phase == Phase.DECIDED and on > period.publish_by:
-        return f"to be published by {period.publish_by:%Y-%m-%d}: waits to be published"
-    if period.phase == Phase.APPEALS and on > period.appeals_until and on >= period.lock_on:
-        waiting = Appeal.objects.filter(period=period, status=AppealStatus.OPEN).count()
-        if waiting:
-            return f"{waiting} appeal(s) wait for an answer before it locks"
-    return None
-
-
-@transaction.atomic
-def schedule_step(period: Period, on: dt.date) -> tuple[Period, str | None]:
-    """Move the period one phase if its dates say so, deciding on the locked row (two runs at
-    once never move it twice); returns the period and why it moved, or None."""
-    period = _lock(period)
-    step = due_step(period, on)
-    if step is None:
-        return period, None
-    phase, why = step
-    if phase == Phase.LOCKED:
-        if Appeal.objects.filter(period=period, status=AppealStatus.OPEN).exists():
-            return period, None
-        period = period_lock(
-            period=period, user=None, enforce_phase=False, actor=SCHEDULE_ACTOR, reason=why
-        )
-    else:
-        period = period_advance(
-            period=period, phase=phase, user=None, actor=SCHEDULE_ACTOR, reason=why
-        )
-    return period, why
-
-
-def schedule_period(period: Period, on: dt.date) -> list[str]:
-    """Move one period as far as its dates say, one audited phase at a time."""
-    done = []
-    while True:
-        before = period.phase
-        try:
-            period, why = schedule_step(period, on)
-        except ScoringError as refusal:
-            done.append(f"{period}: not moved from {before}: {refusal.message}")
-            break
-        if why is None:
-            break
-        done.append(f"{period}: {before} → {period.phase} ({why})")
-    return done
-
-
-def schedule_run(*, on: dt.date, reminders=True, base_url="") -> list[str]:
-    """What `run_schedule` does: every period not locked moves as far as its dates say, then
-    the reminders due that day go out (once a day each). Returns what it did, line by line;
-    running it again the same day does nothing more."""
-    lines = []
-    periods = (
-        Period.objects.exclude(phase=Phase.LOCKED)
-        .select_related("scope", "regulation")
-        .order_by("month", "scope__code")
-    )
-    for period in periods:
-        lines.extend(schedule_period(period, on))
-        period.refresh_from_db()
-        waiting = waiting_for(period, on)
-        if waiting:
-            lines.append(f"{period}: {waiting}")
-    if reminders:
-        report = reminders_send_due(on=on, base_url=base_url, actor=SCHEDULE_ACTOR)
-        lines.append(
-            f"reminders: {len(report.sent)} sent, {len(report.already)} already sent today, "
-            f"{len(report.no_address)} without an address"
-        )
-    return lines
 
 
 def reminder_summary(report: ReminderReport) -> str:

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 
 from scoring.errors import ScoringError
 from scoring.models import PHASE_ORDER, Period, PeriodMember, PeriodUnit, Phase
-from scoring.months import selectors
+from scoring.months import history, previews, selectors
 from scoring.months.forms import OpenForm, PoolsForm, ReopenUnitsForm, StepBackForm
 from scoring.months.services import (
     STEP_BACK,
@@ -181,7 +181,7 @@ def month(request, pk):
         "next_phase": Phase(PHASE_ORDER[index + 1]) if period.phase in Phase.values[:3] else None,
         "back_phase": _back_phase(period, today),
         "steps": selectors.steps_open(period, today),
-        "history": selectors.history(period),
+        "history": history.history(period),
         "outstanding_rate": period.regulation.quota_rate_outstanding,
     }
     if period.phase in BEFORE_DECISION:
@@ -192,7 +192,7 @@ def month(request, pk):
             can_remind=can_run and any(context["steps"].values()),
         )
     else:
-        context["open_appeals"] = selectors.open_appeals(period)
+        context["open_appeals"] = previews.open_appeals(period)
     return render(request, "scoring/months/month.html", context)
 
 
@@ -313,7 +313,7 @@ def refresh(request, pk):
                 % {key: len(codes) for key, codes in summary.items()},
             )
         return _back(period)
-    change = None if period.is_frozen else selectors.members_preview(period)
+    change = None if period.is_frozen else previews.members_preview(period)
     if change is not None:
         moved = [*change.added, *change.removed, *change.changed]
         units = Unit.objects.in_bulk({m.unit_id for m in moved})
@@ -408,10 +408,10 @@ def decide(request, pk):
             return redirect("months:decide", period.pk)
         messages.success(request, _("The month is decided. Publish it to show the results."))
         return _back(period)
-    refusal = selectors.decide_refusal(period)
+    refusal = previews.decide_refusal(period)
     context = {"period": period, "can_run": can_run, "action": "decide", "refusal": refusal}
     if period.phase == Phase.REVIEW:
-        context["preview"] = selectors.decision_preview(period, _today())
+        context["preview"] = previews.decision_preview(period, _today())
     return render(request, "scoring/months/decision.html", context)
 
 
@@ -430,7 +430,7 @@ def publish(request, pk):
         refusal = _("Only a decided month, not yet published, is published.")
     context = {"period": period, "can_run": can_run, "action": "publish", "refusal": refusal}
     if period.is_frozen:
-        context["preview"] = selectors.stored_preview(period)
+        context["preview"] = previews.stored_preview(period)
     return render(request, "scoring/months/decision.html", context)
 
 
@@ -444,14 +444,14 @@ def lock(request, pk):
             return redirect("months:lock", period.pk)
         messages.success(request, _("The month is locked."))
         return _back(period)
-    waiting = selectors.open_appeals(period)
+    waiting = previews.open_appeals(period)
     context = {
         "period": period,
         "can_run": can_run,
         "action": "lock",
-        "refusal": selectors.lock_refusal(period, _today(), waiting),
+        "refusal": previews.lock_refusal(period, _today(), waiting),
         "open_appeals": waiting,
     }
     if period.is_frozen:
-        context["preview"] = selectors.stored_preview(period)
+        context["preview"] = previews.stored_preview(period)
     return render(request, "scoring/months/decision.html", context)

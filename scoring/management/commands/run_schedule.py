@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone, translation
 
-from scoring.months.services import schedule_run
+from scoring.months.schedule import schedule_run
 
 
 class Command(BaseCommand):

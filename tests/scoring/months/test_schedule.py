@@ -15,7 +15,8 @@ from scoring.models import (
     ReminderSent,
     ScorecardKind,
 )
-from scoring.months.services import SCHEDULE_ACTOR, due_step
+from scoring.months.history import SCHEDULE_ACTOR
+from scoring.months.schedule import due_step, schedule_period
 from scoring.services import appeal_answer, appeal_file, period_decide, period_publish
 from tests.month.conftest import points, submit
 from tests.scoring.months.conftest import state
@@ -206,7 +207,5 @@ def test_a_period_is_never_moved_back_by_a_run_that_read_it_earlier(ward):
     """Two overlapping runs: the second decides on the locked row, not on what it read."""
     stale = Period.objects.get(pk=ward.period.pk)
     run("2026-11-29", "--no-reminders")
-    from scoring.months.services import schedule_period
-
     assert schedule_period(stale, dt.date(2026, 11, 29)) == []
     assert phase(ward.period) == Phase.REVIEW
