@@ -32,7 +32,7 @@ run: install
 	$(PY) manage.py seed_demo --if-empty
 	@echo ""
 	@echo "FiveClear: http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
-	@echo "Demo logins, password fiveclear-demo: admin, lanhdao, truongphong, canbo"
+	@echo "Demo logins, password fiveclear-demo: admin, lanhdao, chutich (the ward's head: runs its month), truongphong, canbo"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 # The whole suite on both cores; prints its wall time and its 15 slowest tests.

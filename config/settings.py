@@ -176,6 +176,8 @@ EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.cons
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="fiveclear@localhost")
 # Where people open the site: links in emails (reminders) are absolute on it.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# `run_schedule` sends the day's reminders on its first run from this hour (local time) on.
+REMINDER_HOUR = env.int("REMINDER_HOUR", default=7)
 
 # Imports refuse larger files before parsing them, and stop reading a file at the first row
 # past IMPORT_MAX_ROWS below its header (docs/RULES.md, imports).

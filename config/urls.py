@@ -34,5 +34,6 @@ urlpatterns = [
     path("", include("directives.urls")),
     path("", include("scoring.urls_period")),
     path("", include("scoring.urls_month")),
+    path("", include("scoring.months.urls")),
     path("", include("scoring.urls_dashboard")),
 ]

@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -105,6 +106,32 @@ class Regulation(models.Model):
     money_unit = models.PositiveIntegerField(_("rewards rounded down to (VND)"), default=1000)
     min_rated_months = models.PositiveSmallIntegerField(
         _("rated months needed for a year"), default=6
+    )
+    # The month's dates (DESIGN §6), prefilled when a month is opened; each period keeps its own.
+    self_day = models.PositiveSmallIntegerField(
+        _("self-assessment until (day of the month)"),
+        default=25,
+        validators=[MinValueValidator(1), MaxValueValidator(31)],
+    )
+    peer_day = models.PositiveSmallIntegerField(
+        _("cross-evaluation until (day of the month)"),
+        default=27,
+        validators=[MinValueValidator(1), MaxValueValidator(31)],
+    )
+    publish_day = models.PositiveSmallIntegerField(
+        _("publish by (day of the next month)"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(28)],
+    )
+    appeal_days = models.PositiveSmallIntegerField(
+        _("days of appeals after publication"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
+    )
+    lock_day = models.PositiveSmallIntegerField(
+        _("locks on (day of the next month)"),
+        default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(28)],
     )
 
     class Meta:

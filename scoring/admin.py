@@ -7,6 +7,8 @@ database and the command line.
 """
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
 
 from scoring.models import (
     Adjustment,
@@ -58,6 +60,16 @@ class PeriodAdmin(ReadOnlyAdmin):
     search_fields = ["month", "scope__code", "scope__name"]
     list_select_related = ["scope", "regulation"]
     inlines = [PeriodUnitInline]
+
+    def has_add_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def add_view(self, request, form_url="", extra_context=None):
+        """A month is opened in the Months area, which previews it and makes its members and
+        peer assignments (DESIGN §6): "Add period" leads there, and nothing is posted here."""
+        if request.method != "GET":
+            raise PermissionDenied
+        return redirect("months:open")
 
 
 @admin.register(PeriodMember)

@@ -42,6 +42,11 @@ DEMO_PASSWORD = "fiveclear-demo"
 DEMO_LOGINS = [
     ("admin", "Quản trị hệ thống (administrator)"),
     ("lanhdao", "Lãnh đạo phường (ward leader: dashboards over the ward)"),
+    (
+        "chutich",
+        "Chủ tịch UBND phường (ward head: runs the ward's month: opens, moves on, decides, "
+        "publishes, locks)",
+    ),
     ("truongphong", "Trưởng phòng Kinh tế (department head: scores, tasks, decisions)"),
     ("canbo", "Chuyên viên Phòng Kinh tế (cadre: self and peer evaluation)"),
 ]
@@ -251,7 +256,8 @@ def build_demo(
 
 
 def _demo_accounts(cadre_rows, people):
-    """Rename four accounts to the demo logins and give them the demo password."""
+    """Rename four accounts to the demo logins (the ward's head among them) and give them the
+    demo password."""
     User = get_user_model()
     password = make_password(DEMO_PASSWORD)
     User.objects.create(username="admin", password=password, is_staff=True, is_superuser=True)
@@ -260,6 +266,7 @@ def _demo_accounts(cadre_rows, people):
         by_role.setdefault((unit.code, role), cadre)
     picks = {
         "lanhdao": by_role[("HH", RoleKind.LEADER)],
+        "chutich": by_role[("HH", RoleKind.HEAD)],
         "truongphong": by_role[("HH-KT", RoleKind.HEAD)],
         "canbo": by_role[("HH-KT", None)],
     }

@@ -112,6 +112,11 @@ class PeriodUnit(models.Model):
     )
     pool = models.BigIntegerField(_("pool (VND)"), default=0)
     outstanding = models.BooleanField(_("outstanding unit"), default=False)
+    # A step reopened for this unit only: its members' cards of that step are taken until
+    # this day, past the period's own deadline (`selectors.step_refusal`).
+    self_until = models.DateField(_("self-assessment reopened until"), null=True, blank=True)
+    peer_until = models.DateField(_("cross-evaluation reopened until"), null=True, blank=True)
+    review_until = models.DateField(_("supervisor review reopened until"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("unit of a period")
@@ -539,6 +544,33 @@ class RevisionChange(models.Model):
 
     def __str__(self):
         return f"{self.revision} · {self.cadre.code}"
+
+
+class ReminderSent(models.Model):
+    """A reminder emailed to a cadre about a period, at most one a day (`run_schedule` and the
+    month page's buttons both skip whoever was reminded today)."""
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="reminders")
+    cadre = models.ForeignKey(
+        Cadre, verbose_name=_("cadre"), on_delete=models.PROTECT, related_name="+"
+    )
+    sent_on = models.DateField(_("sent on"))
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("reminder sent")
+        verbose_name_plural = _("reminders sent")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "cadre", "sent_on"], name="remindersent_once_a_day"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.period} · {self.cadre.code} · {self.sent_on}"
 
 
 class AuditQuerySet(models.QuerySet):

@@ -408,11 +408,17 @@ def rating_rules(period: Period, *, cadre_ids=None) -> RatingRules:
     )
 
 
-def step_refusal(period: Period, kind: str, today: dt.date) -> str | None:
+def step_refusal(
+    period: Period, kind: str, today: dt.date, *, unit_id=None, ratee_id=None
+) -> str | None:
     """Why a `kind` scorecard cannot be saved today on the web; None when its step is open.
 
     A step opens with its phase and stays open, also in the later phases before the decision,
-    until its deadline; a head reopens a late step by moving its deadline (`period_reopen_step`).
+    until its deadline. A head reopens a late step for the whole period by moving its deadline
+    (`period_reopen_step`) or for named units (`scoring.months.services.period_reopen_units`):
+    the step then stays open for the members of those units — the ratee's unit, given as
+    `unit_id` or found from `ratee_id` — until the unit's own date. That date is read (one
+    query) only once the period's deadline has passed.
     """
     step_phase = STEP_PHASE[kind]
     if PHASE_ORDER.index(period.phase) < PHASE_ORDER.index(step_phase):
@@ -420,13 +426,30 @@ def step_refusal(period: Period, kind: str, today: dt.date) -> str | None:
             "step": Phase(step_phase).label,
             "phase": period.get_phase_display(),
         }
-    deadline = getattr(period, STEP_DEADLINE[kind])
+    name = STEP_DEADLINE[kind]
+    deadline = getattr(period, name)
     if today > deadline:
+        reopened = _reopened_until(period, name, unit_id=unit_id, ratee_id=ratee_id)
+        if reopened is not None and today <= reopened:
+            return None
         return _(
             "The step “%(step)s” closed on %(date)s: late work is refused unless a head of the "
             "unit reopens the step."
         ) % {"step": Phase(step_phase).label, "date": deadline.strftime("%d/%m/%Y")}
     return None
+
+
+def _reopened_until(period, name, *, unit_id, ratee_id) -> dt.date | None:
+    """The date until which a unit's step was reopened (`name` is the period's field)."""
+    if unit_id is None and ratee_id is None:
+        return None
+    rows = PeriodUnit.objects.filter(period=period)
+    if unit_id is not None:
+        rows = rows.filter(unit_id=unit_id)
+    else:
+        unit = PeriodMember.objects.filter(period=period, cadre_id=ratee_id).values("unit_id")
+        rows = rows.filter(unit_id__in=unit)
+    return rows.values_list(name, flat=True).first()
 
 
 # --- finding periods -----------------------------------------------------------------------

@@ -266,19 +266,31 @@ def _name(user) -> str:
 # --- opening a month -----------------------------------------------------------------------
 
 
-def default_dates(month: str) -> dict[str, dt.date]:
-    """DESIGN §6: self until the 25th, peers until the 27th, review until the last day, publish
-    by the 3rd of the next month, appeals for 5 days after that, lock on the 10th."""
+def default_dates(month: str, regulation: Regulation | None = None) -> dict[str, dt.date]:
+    """The month's dates from the regulation's days (DESIGN §6 without one): self-assessment
+    until the 25th, peers until the 27th, review until the last day, publish by the 3rd of the
+    next month, appeals for 5 days after that, lock on the 10th. A day past the month's end is
+    its last day; a later date never comes before an earlier one."""
     first, last = month_bounds(month)
     following = last + dt.timedelta(days=1)
-    publish_by = following.replace(day=3)
+    days = {
+        "self": regulation.self_day if regulation else 25,
+        "peer": regulation.peer_day if regulation else 27,
+        "publish": regulation.publish_day if regulation else 3,
+        "appeals": regulation.appeal_days if regulation else APPEAL_DAYS,
+        "lock": regulation.lock_day if regulation else 10,
+    }
+    self_until = first.replace(day=min(days["self"], last.day))
+    peer_until = max(self_until, first.replace(day=min(days["peer"], last.day)))
+    publish_by = following.replace(day=days["publish"])
+    appeals_until = publish_by + dt.timedelta(days=days["appeals"])
     return {
-        "self_until": first.replace(day=25),
-        "peer_until": first.replace(day=27),
+        "self_until": self_until,
+        "peer_until": peer_until,
         "review_until": last,
         "publish_by": publish_by,
-        "appeals_until": publish_by + dt.timedelta(days=APPEAL_DAYS),
-        "lock_on": following.replace(day=10),
+        "appeals_until": appeals_until,
+        "lock_on": max(appeals_until, following.replace(day=days["lock"])),
     }
 
 
@@ -308,11 +320,12 @@ def _check_dates(dates: dict) -> None:
 def period_open(*, month, scope, regulation=None, dates=None, user=None) -> Period:
     """Open `month` for `scope` and its subtree: the month's members, units and peers.
 
-    Refused when the month is already open for the scope, an ancestor or a descendant.
-    Members are the active cadres whose membership valid on the month's last day lies in the
-    subtree, with their job group and whether they head or deputise that unit on that day.
+    By a head or deputy of the scope (or of a unit above it) or an administrator. Refused when
+    the month is already open for the scope, an ancestor or a descendant. Members are the
+    active cadres whose membership valid on the month's last day lies in the subtree, with
+    their job group and whether they head or deputise that unit on that day.
     """
-    _require_admin(user)
+    _require_head(user, scope)
     if not is_month(month):
         raise InvalidInput(_("“%(month)s” is not a month (YYYY-MM).") % {"month": month})
     # Locking the scope and its ancestors serialises two openings of overlapping scopes.
@@ -337,7 +350,7 @@ def period_open(*, month, scope, regulation=None, dates=None, user=None) -> Peri
         regulation = Regulation.objects.filter(code="ND335").first()
         if regulation is None:
             raise InvalidInput(_("The regulation ND335 does not exist."))
-    settings = default_dates(month) | dict(dates or {})
+    settings = default_dates(month, regulation) | dict(dates or {})
     _check_dates(settings)
     period = Period.objects.create(month=month, scope=scope, regulation=regulation, **settings)
     members, units = _month_snapshot(period)
@@ -415,16 +428,34 @@ def _peer_assignments(period: Period, members) -> list[PeerAssignment]:
     return rows
 
 
-@transaction.atomic
-def period_refresh_members(*, period, user=None) -> dict:
-    """Take the month's members again (people who joined, left or changed unit since opening),
-    and the peer assignments of the units whose members changed. Scorecards already made stay;
-    those of people no longer scored are not counted."""
-    period = _lock(period)
-    _refuse_frozen(period)
-    _require_head(user, period.scope)
+@dataclasses.dataclass
+class MembersChange:
+    """What taking the month's members again would change (`members_change`), unsaved."""
+
+    added: list[PeriodMember]
+    removed: list[PeriodMember]
+    changed: list[PeriodMember]  # stored rows with their new unit, job group and leadership
+    new_units: list[Unit]
+    pairs_added: set[tuple[int, int]]  # (rater id, ratee id)
+    pairs_removed: set[tuple[int, int]]
+    codes: dict[int, str]  # cadre id -> code of everyone above
+
+    def summary(self) -> dict[str, list[str]]:
+        return {
+            "added": sorted(self.codes[m.cadre_id] for m in self.added),
+            "removed": sorted(self.codes[m.cadre_id] for m in self.removed),
+            "changed": sorted(self.codes[m.cadre_id] for m in self.changed),
+        }
+
+
+def members_change(period: Period) -> MembersChange:
+    """The members, units and peer assignments the month would have if opened today, against
+    those it has: joiners, leavers, people whose unit, job group or leadership changed. Reads
+    only (the month page's preview; `period_refresh_members` applies it)."""
     wanted, units = _month_snapshot(period)
-    current = {m.cadre_id: m for m in PeriodMember.objects.filter(period=period)}
+    current = {
+        m.cadre_id: m for m in PeriodMember.objects.filter(period=period).select_related("cadre")
+    }
     wanted_by_cadre = {m.cadre_id: m for m in wanted}
     added = [m for m in wanted if m.cadre_id not in current]
     removed = [m for cadre_id, m in current.items() if cadre_id not in wanted_by_cadre]
@@ -442,32 +473,53 @@ def period_refresh_members(*, period, user=None) -> dict:
                 new.is_leader,
             )
             changed.append(member)
-    PeriodMember.objects.filter(pk__in=[m.pk for m in removed]).delete()
-    PeriodMember.objects.bulk_update(changed, ["unit", "job_group", "is_leader"])
-    PeriodMember.objects.bulk_create(added)
     known_units = set(PeriodUnit.objects.filter(period=period).values_list("unit_id", flat=True))
-    PeriodUnit.objects.bulk_create(
-        [PeriodUnit(period=period, unit=u) for u in units if u.pk not in known_units]
-    )
     old_pairs = set(
         PeerAssignment.objects.filter(period=period).values_list("rater_id", "ratee_id")
     )
     new_pairs = {(a.rater_id, a.ratee_id) for a in _peer_assignments(period, wanted)}
-    for rater_id, ratee_id in old_pairs - new_pairs:
+    codes = {m.cadre_id: m.cadre.code for m in [*current.values(), *wanted]}
+    return MembersChange(
+        added=added,
+        removed=removed,
+        changed=changed,
+        new_units=[u for u in units if u.pk not in known_units],
+        pairs_added=new_pairs - old_pairs,
+        pairs_removed=old_pairs - new_pairs,
+        codes=codes,
+    )
+
+
+@transaction.atomic
+def period_refresh_members(*, period, user=None) -> dict:
+    """Take the month's members again (people who joined, left or changed unit since opening),
+    and the peer assignments of the units whose members changed. Scorecards already made stay;
+    those of people no longer scored are not counted."""
+    period = _lock(period)
+    _refuse_frozen(period)
+    _require_head(user, period.scope)
+    change = members_change(period)
+    PeriodMember.objects.filter(pk__in=[m.pk for m in change.removed]).delete()
+    PeriodMember.objects.bulk_update(change.changed, ["unit", "job_group", "is_leader"])
+    PeriodMember.objects.bulk_create(change.added)
+    PeriodUnit.objects.bulk_create([PeriodUnit(period=period, unit=u) for u in change.new_units])
+    for rater_id, ratee_id in change.pairs_removed:
         PeerAssignment.objects.filter(period=period, rater_id=rater_id, ratee_id=ratee_id).delete()
     PeerAssignment.objects.bulk_create(
-        [PeerAssignment(period=period, rater_id=r, ratee_id=e) for r, e in new_pairs - old_pairs]
+        [PeerAssignment(period=period, rater_id=r, ratee_id=e) for r, e in change.pairs_added]
     )
-    codes = dict(
-        Cadre.objects.filter(pk__in={*current, *wanted_by_cadre}).values_list("pk", "code")
-    )
-    summary = {
-        "added": sorted(codes[m.cadre_id] for m in added),
-        "removed": sorted(codes[m.cadre_id] for m in removed),
-        "changed": sorted(codes[m.cadre_id] for m in changed),
-    }
+    summary = change.summary()
     if any(summary.values()):
-        _audit(user=user, action="period.refresh_members", period=period, new=summary)
+        _audit(
+            user=user,
+            action="period.refresh_members",
+            period=period,
+            new={
+                **summary,
+                "peers_added": len(change.pairs_added),
+                "peers_removed": len(change.pairs_removed),
+            },
+        )
     return summary
 
 
@@ -475,9 +527,10 @@ def period_refresh_members(*, period, user=None) -> dict:
 
 
 @transaction.atomic
-def period_advance(*, period, phase, user=None) -> Period:
+def period_advance(*, period, phase, user=None, actor=None, reason="") -> Period:
     """Move a period before its decision to another phase: one step forward for a head of the
-    scope, any phase before the decision for an administrator."""
+    scope, any phase before the decision for an administrator (and `run_schedule`, which
+    names itself as the `actor` and gives the passed date as the `reason`)."""
     period = _lock(period)
     _refuse_frozen(period)
     if phase not in PRE_DECISION:
@@ -501,7 +554,13 @@ def period_advance(*, period, phase, user=None) -> Period:
     period.phase = phase
     period.save(update_fields=["phase"])
     _audit(
-        user=user, action="period.advance", period=period, old={"phase": old}, new={"phase": phase}
+        user=user,
+        actor=actor,
+        action="period.advance",
+        period=period,
+        old={"phase": old},
+        new={"phase": phase},
+        reason=reason,
     )
     return period
 
@@ -617,7 +676,7 @@ def scorecard_save(
     if enforce_phase:
         if user is not None and rater.user_id != user.pk:
             raise NotAllowed(_("You can only save your own scorecards."))
-        refusal = None if correction else step_refusal(period, kind, today())
+        refusal = None if correction else step_refusal(period, kind, today(), ratee_id=ratee.pk)
         if refusal:
             raise PhaseClosed(refusal)
     if correction is not None:
@@ -1338,7 +1397,7 @@ def _back_to_review(period, *, user, actor, reason, action) -> None:
 
 
 @transaction.atomic
-def period_lock(*, period, user=None, enforce_phase=True) -> Period:
+def period_lock(*, period, user=None, enforce_phase=True, actor=None, reason="") -> Period:
     """Lock a published period once its appeals are answered: nothing changes after."""
     period = _lock(period)
     if period.phase == Phase.LOCKED:
@@ -1378,10 +1437,12 @@ def period_lock(*, period, user=None, enforce_phase=True) -> Period:
     period.save(update_fields=["phase", "locked_at"])
     _audit(
         user=user,
+        actor=actor,
         action="period.lock",
         period=period,
         old={"phase": Phase.APPEALS},
         new={"phase": Phase.LOCKED},
+        reason=reason,
     )
     return period
 

@@ -62,8 +62,9 @@ def supervisor_row_save(
     locked = Period.objects.select_for_update(of=("self",)).get(pk=period.pk)
     # A frozen period or a closed step is refused by scorecard_save with its own message; an
     # open correction (an accepted appeal) makes the appellant's row writable again.
+    today = timezone.localdate()
     step_open = not locked.is_frozen and (
-        step_refusal(locked, SUPERVISOR, timezone.localdate()) is None
+        step_refusal(locked, SUPERVISOR, today, ratee_id=ratee.pk) is None
     )
     if step_open or open_correction(locked, ratee.pk) is not None:
         latest = (

@@ -183,11 +183,12 @@ def _periods_covering(paths):
     return Period.objects.filter(condition)
 
 
-def _step_problem(period, kind) -> str | None:
-    """Why the step cannot be worked on today (frozen, not started or late), or None."""
+def _step_problem(period, kind, **unit) -> str | None:
+    """Why the step cannot be worked on today (frozen, not started or late), or None; with
+    `unit_id` or `ratee_id`, a step reopened for that unit counts (`selectors.step_refusal`)."""
     if period.is_frozen:
         return _("The period %(period)s is decided: scores no longer change.") % {"period": period}
-    return step_refusal(period, kind, _today())
+    return step_refusal(period, kind, _today(), **unit)
 
 
 def _initial(card) -> dict:
@@ -246,10 +247,10 @@ def my_month(request):
                 "period": period,
                 "unit": member.unit,
                 "self_card": self_cards.get(period.pk),
-                "self_problem": _step_problem(period, SELF),
+                "self_problem": _step_problem(period, SELF, unit_id=member.unit_id),
                 "peer_total": assigned[period.pk],
                 "peer_done": peers_done[period.pk],
-                "peer_problem": _step_problem(period, PEER),
+                "peer_problem": _step_problem(period, PEER, unit_id=member.unit_id),
                 "result": results.get(period.pk) if period.phase in PUBLISHED else None,
                 "open": not period.is_frozen,
             }
@@ -265,7 +266,7 @@ def _score_page(request, *, period, ratee, rater, kind, template, context, done_
         .prefetch_related("lines__criterion")
         .first()
     )
-    problem = _step_problem(period, kind)
+    problem = _step_problem(period, kind, ratee_id=ratee.pk)
     submit = request.method == "POST" and request.POST.get("action") == "submit"
     form = ScoreForm(
         request.POST if request.method == "POST" else None,
@@ -343,7 +344,7 @@ def peer_list(request, pk):
             "rows": rows,
             "done": done,
             "total": len(rows),
-            "problem": _step_problem(period, PEER),
+            "problem": _step_problem(period, PEER, unit_id=member.unit_id),
         },
     )
 
@@ -488,7 +489,11 @@ def _grid_rows(
         adjustments[adjustment.cadre_id].append(adjustment)
     me = scope.cadre
     closed = period.cross_evaluation_closed(_today())
-    step_open = scope.can_act(unit) and me is not None and _step_problem(period, SUPERVISOR) is None
+    step_open = (
+        scope.can_act(unit)
+        and me is not None
+        and _step_problem(period, SUPERVISOR, unit_id=unit.pk) is None
+    )
     rules = rating_rules(period, cadre_ids=[*ids, me.pk]) if step_open else None
     # A published month: only a cadre under correction (an accepted appeal) is writable, by
     # their own supervisor (docs/RULES.md §2).
@@ -597,7 +602,7 @@ def grid(request, pk, code, *, upload_failure=None, uploaded_name="", status=200
             "scored": scored,
             "total": len(rows),
             "can_act": scope.can_act(unit),
-            "problem": _step_problem(period, SUPERVISOR),
+            "problem": _step_problem(period, SUPERVISOR, unit_id=unit.pk),
             "decided": period.phase in DECIDED_PHASES,
             "figures_hidden": not period.cross_evaluation_closed(_today()),
             "subunits": subunits,

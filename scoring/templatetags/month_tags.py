@@ -71,6 +71,14 @@ def vnd(amount):
 
 
 @register.filter
+def rate(value):
+    """A quota rate as a percentage: 0.40 → "40%", 0.125 → "12,5%"."""
+    if value is None:
+        return "—"
+    return f"{points_text(value * 100, trim=True)}%"
+
+
+@register.filter
 def percent(part, whole):
     try:
         return round(100 * int(part) / int(whole)) if int(whole) else 0

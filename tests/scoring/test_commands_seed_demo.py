@@ -60,7 +60,7 @@ def test_seed_demo_says_what_it_loaded(seeded, settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
     output = seeded
     assert "120 cadres" in output and "7 periods" in output
-    for login in ("admin", "lanhdao", "truongphong", "canbo"):
+    for login in ("admin", "lanhdao", "chutich", "truongphong", "canbo"):
         assert get_user_model().objects.get(username=login).check_password("fiveclear-demo")
 
 

@@ -189,11 +189,32 @@ def test_open_refuses_bad_months_and_dates_out_of_order(org):
     assert not Period.objects.exists()
 
 
-def test_only_an_administrator_opens_a_period(org):
-    with pytest.raises(NotAllowed):
-        period_open(month="2026-10", scope=org.a, user=org.head_a.user)
-    period = period_open(month="2026-10", scope=org.a, user=org.admin)
+def test_a_head_of_the_scope_or_an_administrator_opens_a_period(org):
+    for outsider in (org.staff_a, org.head_b, org.leader_w1):
+        with pytest.raises(NotAllowed):
+            period_open(month="2026-10", scope=org.a, user=outsider.user)
+    with pytest.raises(NotAllowed):  # a head of a unit inside the ward, not of the ward
+        period_open(month="2026-10", scope=org.w1, user=org.head_a.user)
+    assert not Period.objects.exists()
+    period = period_open(month="2026-10", scope=org.a, user=org.head_a.user)
+    assert AuditEntry.objects.get(period=period).user == org.head_a.user
+    period = period_open(month="2026-10", scope=org.w2, user=org.admin)
     assert AuditEntry.objects.get(period=period).user == org.admin
+
+
+def test_the_regulations_days_prefill_the_dates_and_stay_in_the_month(org):
+    regulation = Regulation.objects.get(code="HN3814")
+    regulation.self_day, regulation.peer_day, regulation.publish_day = 20, 31, 5
+    regulation.appeal_days, regulation.lock_day = 7, 6
+    dates = default_dates("2027-02", regulation)
+    assert dates == {
+        "self_until": dt.date(2027, 2, 20),
+        "peer_until": dt.date(2027, 2, 28),
+        "review_until": dt.date(2027, 2, 28),
+        "publish_by": dt.date(2027, 3, 5),
+        "appeals_until": dt.date(2027, 3, 12),
+        "lock_on": dt.date(2027, 3, 12),
+    }
 
 
 def test_open_pins_the_chosen_regulation(org):

@@ -303,6 +303,59 @@ MATRIX: dict[str, Entry] = {
         query=lambda s: {"unit": "W1-A"},
         get=row("L 404 404 404 200 404 200 200"),
     ),
+    # --- scoring/months/urls.py: the month run by the head of its scope (here W1-A's head)
+    "months:index": Entry(get=row("L 404 404 200 200 200 200 200")),
+    "months:open": Entry(
+        get=row("L 404 404 200 200 403 403 200"), post=row("L 404 404 200 200 403 403 200")
+    ),
+    "months:month": Entry(kwargs=period_of("review"), get=row("L 403 403 404 200 404 200 200")),
+    "months:advance": Entry(
+        kwargs=period_of("review"),
+        get=row("L 403 403 404 R 404 R R"),
+        post=row("L 403 403 404 R 404 403 R"),
+    ),
+    "months:back": Entry(
+        kwargs=period_of("review"),
+        get=row("L 403 403 404 200 404 200 200"),
+        post=row("L 403 403 404 200 404 403 200"),
+    ),
+    "months:reopen": Entry(
+        kwargs=period_of("review"),
+        get=row("L 403 403 404 200 404 200 200"),
+        post=row("L 403 403 404 200 404 403 200"),
+    ),
+    "months:refresh": Entry(
+        kwargs=period_of("review"),
+        get=row("L 403 403 404 200 404 200 200"),
+        post=row("L 403 403 404 R 404 403 R"),
+    ),
+    "months:pools": Entry(
+        kwargs=period_of("review"),
+        get=row("L 403 403 404 200 404 200 200"),
+        post=row("L 403 403 404 R 404 403 R"),
+        data=lambda s: {"pool_W1-A": "8.500.000"},
+    ),
+    "months:remind": Entry(
+        kwargs=period_of("review"),
+        get=POST_ONLY,
+        post=row("L 403 403 404 R 404 403 R"),
+        data=lambda s: {"unit": "W1-A"},
+    ),
+    "months:decide": Entry(
+        kwargs=period_of("review"),
+        get=row("L 403 403 404 200 404 200 200"),
+        post=row("L 403 403 404 R 404 403 R"),
+    ),
+    "months:publish": Entry(
+        kwargs=period_of("decided"),
+        get=row("L 403 403 404 200 404 200 200"),
+        post=row("L 403 403 404 R 404 403 R"),
+    ),
+    "months:lock": Entry(
+        kwargs=period_of("published"),
+        get=row("L 403 403 404 200 404 200 200"),
+        post=row("L 403 403 404 R 404 403 R"),
+    ),
     # --- scoring/urls_period.py and scoring/urls_dashboard.py
     "periods:year_start": Entry(get=row("L 403 403 R R R R R")),
     "periods:year": Entry(
@@ -327,7 +380,7 @@ MATRIX: dict[str, Entry] = {
 }
 
 # The writes whose authorised POST changes the scenario for the cases after it: run last.
-LAST = ("month:decide",)
+LAST = ("month:decide", "months:decide")
 
 
 # --- the scenario --------------------------------------------------------------------------

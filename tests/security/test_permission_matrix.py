@@ -141,6 +141,7 @@ def allowed_writes_went_through(s):
     assert TaskAuditEntry.objects.get().user == s.org.head_a.user
     link = AccountEvent.objects.get(kind=AccountEventKind.PASSWORD_LINK)
     assert (link.actor, link.account) == (s.org.admin, s.org.staff_a.user)
+    assert s.review.units.get(unit=s.org.a).pool == 8_500_000  # months:pools
     for ratee, kind in ((s.org.staff_a, ScorecardKind.SELF), (s.ratee, ScorecardKind.PEER)):
         card = Scorecard.objects.get(period=s.review, ratee=ratee, rater=s.org.staff_a, kind=kind)
         assert (card.version, card.updated_by) == (2, s.org.staff_a.user)

@@ -1,0 +1,457 @@
+"""The Months area (DESIGN §6): a head of a period's scope, or an administrator, runs the month
+in the browser — open it, move it on or back, reopen a step for named units, refresh its
+members, pools and outstanding units, reminders, decide, publish, lock — each confirmed on a
+page that previews it. Leaders over the scope read the same pages and act on none.
+
+Every view resolves the period through `_get_period` first: 404 for anyone without a role
+over the period's scope (a head of a unit inside it included: their part of the month is on
+the grid and progress pages), 403 on a write for a reader who may not act. Writes go through
+`scoring.services` and `scoring.months.services`, which check again and audit.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from scoring.errors import ScoringError
+from scoring.models import PHASE_ORDER, Period, PeriodMember, PeriodUnit, Phase
+from scoring.months import history, previews, selectors
+from scoring.months.forms import OpenForm, PoolsForm, ReopenUnitsForm, StepBackForm
+from scoring.months.services import (
+    STEP_BACK,
+    period_pools_set,
+    period_reopen_units,
+    period_step_back,
+    reminder_send,
+    reminder_summary,
+)
+from scoring.services import (
+    period_advance,
+    period_decide,
+    period_lock,
+    period_open,
+    period_publish,
+    period_refresh_members,
+)
+from scoring.templatetags.month_tags import month_label
+from units.models import Unit
+from units.scope import get_scope
+
+BEFORE_DECISION = (Phase.DRAFT, Phase.SELF, Phase.PEER, Phase.REVIEW)
+
+
+def _today():
+    return timezone.localdate()
+
+
+# --- access --------------------------------------------------------------------------------
+
+
+def _get_period(request, pk, *, write=False) -> tuple[Period, bool]:
+    """The period and whether the user may run it. 404 unless the user may see its scope unit;
+    403 unless they read it in full (a role over it); on a write, 403 unless they head or
+    deputise it (or a unit above it) or are an administrator."""
+    period = get_object_or_404(Period.objects.select_related("scope", "regulation"), pk=pk)
+    scope = get_scope(request)
+    if not scope.can_view(period.scope):
+        raise Http404
+    if not scope.can_browse(period.scope):
+        raise PermissionDenied
+    can_run = scope.is_admin or scope.can_act(period.scope)
+    if write and not can_run:
+        raise PermissionDenied
+    return period, can_run
+
+
+def _require_opener(request):
+    """Opening a month: heads and deputies (of the unit opened) and administrators; a leader
+    is refused (403), anyone without a role sees nothing here (404)."""
+    scope = get_scope(request)
+    if scope.is_admin or scope.act_paths:
+        return scope
+    if scope.read_paths:
+        raise PermissionDenied
+    raise Http404
+
+
+def _back(period):
+    return redirect("months:month", period.pk)
+
+
+def _refused(request, refusal: ScoringError):
+    messages.error(request, refusal.message)
+
+
+# --- the list and opening a month ----------------------------------------------------------
+
+
+def index(request):
+    """The months the user reads in full, newest first, and the units they may open one for."""
+    scope = get_scope(request)
+    if not (scope.is_admin or scope.read_paths):
+        raise Http404
+    periods = list(selectors.month_periods(scope)[:36])
+    for period in periods:
+        period.can_run = scope.is_admin or scope.can_act(period.scope)
+    openable = list(selectors.scopes_to_open(scope)) if scope.is_admin or scope.act_paths else []
+    return render(request, "scoring/months/index.html", {"periods": periods, "openable": openable})
+
+
+def open_month(request):
+    """Choose the scope, month and regulation; see what opening creates; confirm."""
+    scope = _require_opener(request)
+    scopes = selectors.scopes_to_open(scope)
+    source = request.POST if request.method == "POST" else request.GET
+    unit = scopes.filter(code=source.get("scope", "")).first() or scopes.first()
+    if unit is None:
+        raise Http404
+    today = _today()
+    months, proposed = selectors.months_to_open(unit, today)
+    month = source.get("month") if source.get("month") in months else proposed
+    context = {"unit": unit, "scopes": scopes, "months": months, "month": month}
+    if month is None:
+        return render(request, "scoring/months/open.html", context)
+    regulations = selectors.regulations_for(month)
+    regulation = (
+        regulations.filter(pk=source.get("regulation")).first()
+        if str(source.get("regulation", "")).isdigit()
+        else None
+    ) or selectors.proposed_regulation(unit, month)
+    form = OpenForm(
+        request.POST if request.method == "POST" else None,
+        initial=selectors.open_initial(unit, month, regulation),
+        scopes=scopes,
+        months=[(m, month_label(m)) for m in months],
+        regulations=regulations,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            period = period_open(
+                month=form.cleaned_data["month"],
+                scope=form.cleaned_data["scope"],
+                regulation=form.cleaned_data["regulation"],
+                dates=form.dates(),
+                user=request.user,
+            )
+        except ScoringError as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            messages.success(
+                request,
+                _("%(month)s is open for %(scope)s. Start the self-assessment when ready.")
+                % {"month": month_label(period.month).capitalize(), "scope": period.scope.name},
+            )
+            return _back(period)
+    context.update(
+        form=form,
+        regulation=regulation,
+        regulations=regulations,
+        preview=selectors.open_preview(month=month, scope=unit),
+    )
+    return render(request, "scoring/months/open.html", context)
+
+
+# --- the month's page ----------------------------------------------------------------------
+
+
+def month(request, pk):
+    """The month: timeline, what each unit still owes, the actions, the history."""
+    period, can_run = _get_period(request, pk)
+    today = _today()
+    stages, today_at = selectors.timeline(period, today)
+    rows = list(
+        PeriodUnit.objects.filter(period=period).select_related("unit").order_by("unit__path")
+    )
+    index = PHASE_ORDER.index(period.phase)
+    context = {
+        "period": period,
+        "can_run": can_run,
+        "today": today,
+        "stages": stages,
+        "today_at": today_at,
+        "units": rows,
+        "before_decision": period.phase in BEFORE_DECISION,
+        "next_phase": Phase(PHASE_ORDER[index + 1]) if period.phase in Phase.values[:3] else None,
+        "back_phase": _back_phase(period, today),
+        "steps": selectors.steps_open(period, today),
+        "history": history.history(period),
+        "outstanding_rate": period.regulation.quota_rate_outstanding,
+    }
+    if period.phase in BEFORE_DECISION:
+        progress = selectors.unit_progress(period, rows, today)
+        context.update(
+            progress=progress,
+            members=sum(p.members for p in progress),
+            can_remind=can_run and any(context["steps"].values()),
+        )
+    else:
+        context["open_appeals"] = previews.open_appeals(period)
+    return render(request, "scoring/months/month.html", context)
+
+
+def _back_phase(period, today):
+    """The phase the month could step back to today (draft only before the month begins)."""
+    back = STEP_BACK.get(period.phase)
+    if back == Phase.DRAFT and today >= period.first_day:
+        return None
+    return back
+
+
+def advance(request, pk):
+    """Move the month one phase on (draft → self → cross-evaluation → review), confirmed."""
+    period, can_run = _get_period(request, pk, write=request.method == "POST")
+    if period.phase not in (Phase.DRAFT, Phase.SELF, Phase.PEER):
+        messages.error(
+            request,
+            _("At “%(phase)s” the month moves on by being decided, published or locked.")
+            % {"phase": period.get_phase_display()},
+        )
+        return _back(period)
+    following = Phase(PHASE_ORDER[PHASE_ORDER.index(period.phase) + 1])
+    if request.method == "POST":
+        try:
+            period = period_advance(period=period, phase=following, user=request.user)
+        except ScoringError as refusal:
+            _refused(request, refusal)
+        else:
+            messages.success(
+                request, _("The month is now at “%(phase)s”.") % {"phase": following.label}
+            )
+        return _back(period)
+    return render(
+        request,
+        "scoring/months/advance.html",
+        {"period": period, "can_run": can_run, "following": following},
+    )
+
+
+def step_back(request, pk):
+    """Send the month back one phase, with a reason (and a new deadline when needed)."""
+    period, can_run = _get_period(request, pk, write=request.method == "POST")
+    back = STEP_BACK.get(period.phase)
+    if back is None:
+        messages.error(
+            request,
+            _("At “%(phase)s” the month cannot step back.") % {"phase": period.get_phase_display()},
+        )
+        return _back(period)
+    form = StepBackForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            period = period_step_back(
+                period=period,
+                reason=form.cleaned_data["reason"],
+                until=form.cleaned_data["until"],
+                user=request.user,
+            )
+        except ScoringError as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            messages.success(
+                request, _("The month is back at “%(phase)s”.") % {"phase": Phase(back).label}
+            )
+            return _back(period)
+    return render(
+        request,
+        "scoring/months/step_back.html",
+        {"period": period, "can_run": can_run, "back": Phase(back), "form": form},
+    )
+
+
+def reopen(request, pk):
+    """Reopen one step for named units, until a date, with a reason."""
+    period, can_run = _get_period(request, pk, write=request.method == "POST")
+    units = [
+        row.unit
+        for row in PeriodUnit.objects.filter(period=period)
+        .select_related("unit")
+        .order_by("unit__path")
+    ]
+    form = ReopenUnitsForm(request.POST if request.method == "POST" else None, units=units)
+    if request.method == "POST" and form.is_valid():
+        chosen = set(form.cleaned_data["units"])
+        try:
+            period_reopen_units(
+                period=period,
+                kind=form.cleaned_data["kind"],
+                units=[u for u in units if u.code in chosen],
+                until=form.cleaned_data["until"],
+                reason=form.cleaned_data["reason"],
+                user=request.user,
+            )
+        except ScoringError as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            messages.success(request, _("The step is reopened for the units chosen."))
+            return _back(period)
+    return render(
+        request,
+        "scoring/months/reopen.html",
+        {"period": period, "can_run": can_run, "form": form, "frozen": period.is_frozen},
+    )
+
+
+def refresh(request, pk):
+    """Preview, then take the members again: joiners and movers join, cards are kept."""
+    period, can_run = _get_period(request, pk, write=request.method == "POST")
+    if request.method == "POST":
+        try:
+            summary = period_refresh_members(period=period, user=request.user)
+        except ScoringError as refusal:
+            _refused(request, refusal)
+        else:
+            messages.success(
+                request,
+                _("Members refreshed: %(added)s joined, %(removed)s left, %(changed)s changed.")
+                % {key: len(codes) for key, codes in summary.items()},
+            )
+        return _back(period)
+    change = None if period.is_frozen else previews.members_preview(period)
+    if change is not None:
+        moved = [*change.added, *change.removed, *change.changed]
+        units = Unit.objects.in_bulk({m.unit_id for m in moved})
+        for member in moved:
+            member.unit_name = units[member.unit_id].name
+    return render(
+        request,
+        "scoring/months/refresh.html",
+        {"period": period, "can_run": can_run, "change": change},
+    )
+
+
+def pools(request, pk):
+    """Each unit's pool, typed as people write money, and its outstanding flag (where the
+    regulation has an outstanding quota rate, shown beside it)."""
+    period, can_run = _get_period(request, pk, write=request.method == "POST")
+    rows = list(
+        PeriodUnit.objects.filter(period=period).select_related("unit").order_by("unit__path")
+    )
+    rate = period.regulation.quota_rate_outstanding
+    form = PoolsForm(
+        request.POST if request.method == "POST" else None,
+        rows=rows,
+        with_outstanding=rate is not None,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = period_pools_set(
+                period=period,
+                pools=form.pools(),
+                outstanding=form.outstanding(),
+                user=request.user,
+            )
+        except ScoringError as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            messages.success(request, _("Pools saved: %(n)s changes.") % {"n": changed})
+            return _back(period)
+    return render(
+        request,
+        "scoring/months/pools.html",
+        {
+            "period": period,
+            "can_run": can_run,
+            "form": form,
+            "rate": rate,
+            "quota_rate": period.regulation.quota_rate,
+            "frozen": period.is_frozen,
+        },
+    )
+
+
+@require_POST
+def remind(request, pk):
+    """Email a reminder to one person (`cadre`) or to everyone owing work in a unit (`unit`)."""
+    period, _can_run = _get_period(request, pk, write=True)
+    members = PeriodMember.objects.filter(period=period).select_related("cadre__user")
+    if request.POST.get("cadre"):
+        members = members.filter(cadre__code=request.POST["cadre"])
+    elif request.POST.get("unit"):
+        members = members.filter(unit__code=request.POST["unit"])
+    else:
+        raise Http404
+    cadres = [m.cadre for m in members]
+    if not cadres:
+        raise Http404
+    try:
+        report = reminder_send(
+            period=period,
+            cadres=cadres,
+            user=request.user,
+            base_url=settings.SITE_URL.rstrip("/"),
+        )
+    except ScoringError as refusal:
+        _refused(request, refusal)
+    else:
+        level = messages.SUCCESS if report.sent else messages.WARNING
+        messages.add_message(request, level, reminder_summary(report))
+    return _back(period)
+
+
+# --- decide, publish, lock -----------------------------------------------------------------
+
+
+def decide(request, pk):
+    period, can_run = _get_period(request, pk, write=request.method == "POST")
+    if request.method == "POST":
+        try:
+            period_decide(period=period, user=request.user)
+        except ScoringError as refusal:
+            _refused(request, refusal)
+            return redirect("months:decide", period.pk)
+        messages.success(request, _("The month is decided. Publish it to show the results."))
+        return _back(period)
+    refusal = previews.decide_refusal(period)
+    context = {"period": period, "can_run": can_run, "action": "decide", "refusal": refusal}
+    if period.phase == Phase.REVIEW:
+        context["preview"] = previews.decision_preview(period, _today())
+    return render(request, "scoring/months/decision.html", context)
+
+
+def publish(request, pk):
+    period, can_run = _get_period(request, pk, write=request.method == "POST")
+    if request.method == "POST":
+        try:
+            period_publish(period=period, user=request.user)
+        except ScoringError as refusal:
+            _refused(request, refusal)
+            return redirect("months:publish", period.pk)
+        messages.success(request, _("Published: every cadre now sees their result."))
+        return _back(period)
+    refusal = None
+    if period.phase != Phase.DECIDED:
+        refusal = _("Only a decided month, not yet published, is published.")
+    context = {"period": period, "can_run": can_run, "action": "publish", "refusal": refusal}
+    if period.is_frozen:
+        context["preview"] = previews.stored_preview(period)
+    return render(request, "scoring/months/decision.html", context)
+
+
+def lock(request, pk):
+    period, can_run = _get_period(request, pk, write=request.method == "POST")
+    if request.method == "POST":
+        try:
+            period_lock(period=period, user=request.user)
+        except ScoringError as refusal:
+            _refused(request, refusal)
+            return redirect("months:lock", period.pk)
+        messages.success(request, _("The month is locked."))
+        return _back(period)
+    waiting = previews.open_appeals(period)
+    context = {
+        "period": period,
+        "can_run": can_run,
+        "action": "lock",
+        "refusal": previews.lock_refusal(period, _today(), waiting),
+        "open_appeals": waiting,
+    }
+    if period.is_frozen:
+        context["preview"] = previews.stored_preview(period)
+    return render(request, "scoring/months/decision.html", context)
