@@ -440,16 +440,24 @@ def step_refusal(
 
 
 def _reopened_until(period, name, *, unit_id, ratee_id) -> dt.date | None:
-    """The date until which a unit's step was reopened (`name` is the period's field)."""
+    """The date until which a unit's step was reopened (`name` is the period's field).
+
+    The unit's three dates are read in one query and kept on the period object, so a page
+    that asks about several steps of one period reads them once.
+    """
     if unit_id is None and ratee_id is None:
         return None
-    rows = PeriodUnit.objects.filter(period=period)
-    if unit_id is not None:
-        rows = rows.filter(unit_id=unit_id)
-    else:
-        unit = PeriodMember.objects.filter(period=period, cadre_id=ratee_id).values("unit_id")
-        rows = rows.filter(unit_id__in=unit)
-    return rows.values_list(name, flat=True).first()
+    key = ("unit", unit_id) if unit_id is not None else ("ratee", ratee_id)
+    cache = period.__dict__.setdefault("_reopened_units", {})
+    if key not in cache:
+        rows = PeriodUnit.objects.filter(period=period)
+        if unit_id is not None:
+            rows = rows.filter(unit_id=unit_id)
+        else:
+            unit = PeriodMember.objects.filter(period=period, cadre_id=ratee_id).values("unit_id")
+            rows = rows.filter(unit_id__in=unit)
+        cache[key] = rows.values("self_until", "peer_until", "review_until").first() or {}
+    return cache[key].get(name)
 
 
 # --- finding periods -----------------------------------------------------------------------

@@ -33,17 +33,20 @@ def test_the_cadres_pages(login, ready, django_assert_num_queries):
     period = ready.period
     client = login(ready.org.staff_a)
     code = PeerAssignment.objects.filter(period=period, rater=ready.org.staff_a)[0].ratee.code
-    # + memberships with period and unit, self cards, assignments, submitted peers, results
-    page = queries(client, reverse("month:mine"), django_assert_num_queries, 10)
+    # + memberships with period and unit, self cards, assignments, submitted peers, results,
+    # the unit's reopened dates (its steps are past their deadline)
+    page = queries(client, reverse("month:mine"), django_assert_num_queries, 11)
     assert "4 / 4 đã hoàn thành" in page
-    # + own membership, criteria, the scorecard, its lines with criteria
-    queries(client, reverse("month:self", args=[period.pk]), django_assert_num_queries, 10)
-    # + own membership, assignments with ratees, own peer scorecards
-    page = queries(client, reverse("month:peers", args=[period.pk]), django_assert_num_queries, 8)
+    # + own membership, criteria, the scorecard, its lines with criteria, the unit's reopened
+    # dates (the step is past its deadline)
+    queries(client, reverse("month:self", args=[period.pk]), django_assert_num_queries, 11)
+    # + own membership, assignments with ratees, own peer scorecards, the unit's reopened dates
+    page = queries(client, reverse("month:peers", args=[period.pk]), django_assert_num_queries, 9)
     assert page.count('class="list-group-item') == 4
-    # + own membership, the assignment, criteria, the scorecard, its lines with criteria
+    # + own membership, the assignment, criteria, the scorecard, its lines with criteria, the
+    # unit's reopened dates
     url = reverse("month:peer", args=[period.pk, code])
-    queries(client, url, django_assert_num_queries, 11)
+    queries(client, url, django_assert_num_queries, 12)
     # + period, member, tasks with counts
     url = reverse("month:tasks", args=[period.pk, "SA"])
     queries(client, url, django_assert_num_queries, 8)

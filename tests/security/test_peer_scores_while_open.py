@@ -247,6 +247,14 @@ READS = {
         get("month:progress", month_of()),
         get("month:progress", month_of(), lambda s: {"unit": "W1-A"}),
     ],
+    "months:index": [get("months:index")],
+    "months:open": [get("months:open")],
+    **{
+        f"months:{name}": [get(f"months:{name}", month_of())]
+        for name in ("month", "advance", "back", "reopen", "refresh", "pools", "decide")
+    },
+    "months:publish": [get("months:publish", month_of("september"))],
+    "months:lock": [get("months:lock", month_of("september"))],
     "periods:year_start": [get("periods:year_start")],
     "periods:year": [
         get("periods:year", lambda s, c=c: {"year": 2026, "code": c}) for c in ("W1-A", "W1")
@@ -270,6 +278,7 @@ WRITES = {
     "set_language": "stores a language choice",
     "units:password_link": "issues a password link",
     "units:lockout_unlock": "lifts a lockout",
+    "months:remind": "emails reminders",
     "directives:action": "changes a task",
     "month:appeal": "files an appeal",
     "month:appeal_reply": "answers an appeal",
@@ -304,7 +313,7 @@ def test_every_url_is_read_or_declared_a_write():
 # --- comparing -----------------------------------------------------------------------------
 
 CSRF = re.compile(r'(csrfmiddlewaretoken" value="|X-CSRFToken": ")[^"]+')
-PROGRESS = re.compile(r'(<(?:span|p)[^>]* data-(?:progress|count="peer[^"]*")[^>]*>)[^<]*')
+PROGRESS = re.compile(r'(<(?:span|p|td)[^>]* data-(?:progress|count="peer[^"]*")[^>]*>)[^<]*')
 
 
 def normalised(response) -> tuple:

@@ -78,7 +78,9 @@ class TestProgress:
         submit(period, rater.ratee, org.staff_a, ScorecardKind.PEER)
         page = login(self_phase.head).get(url(period)).content.decode()
         row = between(page, 'data-unit="W1-A">', "</tr>")
-        cells = [c.split("</td>")[0] for c in row.split('<td class="text-end">')[1:]]
+        cells = [
+            c.split(">", 1)[1].split("</td>")[0] for c in row.split('<td class="text-end"')[1:]
+        ]
         # HA, SA, SA2: one self-assessment in; each rates the other two (6 cards, 1 in);
         # none scored by a supervisor yet
         assert cells == ["3", "2", "5", "3"]
