@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from units.models import Cadre, Unit
+from units.models import AppendOnlyModel, Cadre, Unit
 
 
 class QuotaBase(models.TextChoices):
@@ -318,31 +318,14 @@ class TaskEvent(models.Model):
         return f"{self.task.code}: {self.get_kind_display()}"
 
 
-class AuditQuerySet(models.QuerySet):
-    """Entries are only ever added: updates, deletes and upserts are refused."""
-
-    def update(self, **kwargs):
-        raise PermissionError("The audit log is append-only.")
-
-    def delete(self):
-        raise PermissionError("The audit log is append-only.")
-
-    def bulk_create(
-        self, objs, batch_size=None, ignore_conflicts=False, update_conflicts=False, **kwargs
-    ):
-        if update_conflicts:  # an upsert would overwrite the entries it collides with
-            raise PermissionError("The audit log is append-only.")
-        return super().bulk_create(
-            objs, batch_size=batch_size, ignore_conflicts=ignore_conflicts, **kwargs
-        )
-
-
-class AuditEntry(models.Model):
+class AuditEntry(AppendOnlyModel):
     """Append-only record of the task side's bulk changes (a task import): who, when, what.
 
     One task's own steps are its TaskEvents; this log holds what touches many tasks at once,
     with its counts. Imports point `scoring → directives`, so the month's log cannot be used.
     """
+
+    LOG_NAME = "audit log"
 
     at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(
@@ -361,8 +344,6 @@ class AuditEntry(models.Model):
     new = models.JSONField(_("new"), null=True, blank=True)
     reason = models.TextField(_("reason"), blank=True)
 
-    objects = AuditQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit log")
@@ -372,11 +353,3 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.object_type}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise PermissionError("The audit log is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("The audit log is append-only.")

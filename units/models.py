@@ -231,23 +231,46 @@ class Role(models.Model):
         return f"{self.cadre.code}: {self.get_role_display()} {self.unit.code}"
 
 
-class AccountEventQuerySet(models.QuerySet):
-    """Events are only ever added: updates, deletes and upserts are refused."""
+class AppendOnlyQuerySet(models.QuerySet):
+    """Rows of a log are only ever added: updates, deletes and upserts are refused. The logs of
+    every app (the account log here, the task imports' and the month's audit) use it; on
+    PostgreSQL a trigger of each log's migration refuses raw SQL too."""
 
     def update(self, **kwargs):
-        raise PermissionError("The account log is append-only.")
+        raise PermissionError(f"The {self.model.LOG_NAME} is append-only.")
 
     def delete(self):
-        raise PermissionError("The account log is append-only.")
+        raise PermissionError(f"The {self.model.LOG_NAME} is append-only.")
 
     def bulk_create(
         self, objs, batch_size=None, ignore_conflicts=False, update_conflicts=False, **kwargs
     ):
-        if update_conflicts:  # an upsert would overwrite the events it collides with
-            raise PermissionError("The account log is append-only.")
+        if update_conflicts:  # an upsert would overwrite the rows it collides with
+            raise PermissionError(f"The {self.model.LOG_NAME} is append-only.")
         return super().bulk_create(
             objs, batch_size=batch_size, ignore_conflicts=ignore_conflicts, **kwargs
         )
+
+
+class AppendOnlyModel(models.Model):
+    """A row of a log: saved once, never changed or deleted (with `AppendOnlyQuerySet`).
+    A subclass names its log in LOG_NAME and keeps `base_manager_name = "objects"` in its Meta,
+    so that Django's own reach into the rows (a related manager's add) is append-only too."""
+
+    LOG_NAME = "log"
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError(f"The {self.LOG_NAME} is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError(f"The {self.LOG_NAME} is append-only.")
 
 
 class AccountEventKind(models.TextChoices):
@@ -257,13 +280,15 @@ class AccountEventKind(models.TextChoices):
     UNLOCK = "unlock", _("Lockout lifted")
 
 
-class AccountEvent(models.Model):
+class AccountEvent(AppendOnlyModel):
     """Append-only record of what happens to accounts: set-password links issued (who, for
     whom, when), passwords set, logins locked out and lockouts lifted (docs/RULES.md §3).
 
     The organisation's own log: `scoring.AuditEntry` records the month's work, and units never
     import scoring.
     """
+
+    LOG_NAME = "account log"
 
     at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
     kind = models.CharField(_("event"), max_length=20, choices=AccountEventKind.choices)
@@ -290,8 +315,6 @@ class AccountEvent(models.Model):
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     detail = models.JSONField(_("detail"), default=dict, blank=True)
 
-    objects = AccountEventQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("account event")
         verbose_name_plural = _("account log")
@@ -304,11 +327,3 @@ class AccountEvent(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()} {self.username}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise PermissionError("The account log is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("The account log is append-only.")
