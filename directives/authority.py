@@ -1,6 +1,6 @@
 """Who may assign and review whose tasks (docs/RULES.md §3).
 
-A head or deputy role covers its unit's whole subtree (DESIGN §4). Assigning a task in unit U
+A head or deputy role covers its unit's whole subtree (docs/RULES.md §3). Assigning a task in unit U
 needs a head or deputy role over U that the assignee does not match from at or above it: a head
 of U assigns to the deputies of U, a ward's leaders to the heads of its departments, but a deputy
 never to their own head and nobody to themself.

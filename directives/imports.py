@@ -1,4 +1,5 @@
-"""`import tasks` (DESIGN §8): the command line and the heads' web import share this code.
+"""`import tasks` (docs/RULES.md §4, §5): the command line and the heads' web import share this
+code.
 
 All or nothing: every row is checked first and every bad row reported with its column; then
 tasks are created or updated by code in one transaction with bulk writes. `major_errors` and
@@ -419,7 +420,7 @@ def _shown(value) -> str:
         return _("yes") if value else _("no")
     if hasattr(value, "strftime"):
         return value.strftime("%d/%m/%Y")
-    if isinstance(value, Decimal):  # a weight, as people write it: "2", "1,5" (DESIGN §9)
+    if isinstance(value, Decimal):  # a weight, as people write it: "2", "1,5" (docs/RULES.md §5)
         whole = value == value.to_integral_value()
         return formats.number_format(value.quantize(Decimal(1)) if whole else value.normalize())
     return str(value)

@@ -16,7 +16,7 @@ class QuotaBase(models.TextChoices):
 
 
 class Regulation(models.Model):
-    """A versioned scoring profile (quy chế): criteria and every parameter of DESIGN §5.
+    """A versioned scoring profile (quy chế): criteria and every parameter of docs/RULES.md §1.
 
     Field names match `scoring.engine.Regulation`. A regulation pinned by a decided period is
     frozen: a change is made as a new regulation that supersedes it.
@@ -107,7 +107,8 @@ class Regulation(models.Model):
     min_rated_months = models.PositiveSmallIntegerField(
         _("rated months needed for a year"), default=6
     )
-    # The month's dates (DESIGN §6), prefilled when a month is opened; each period keeps its own.
+    # The month's dates (docs/RULES.md §2), prefilled when a month is opened; each period keeps
+    # its own.
     self_day = models.PositiveSmallIntegerField(
         _("self-assessment until (day of the month)"),
         default=25,
@@ -190,7 +191,7 @@ class TaskStatus(models.TextChoices):
 
 class TaskQuerySet(models.QuerySet):
     def due_in_month(self, first_day, last_day):
-        """Tasks whose effective (last approved) deadline falls in the month: DESIGN §5.1."""
+        """Tasks whose effective (last approved) deadline falls in the month: docs/RULES.md §1."""
         return self.filter(
             effective_deadline__gte=first_day, effective_deadline__lte=last_day
         ).exclude(status=TaskStatus.CANCELLED)
@@ -235,7 +236,7 @@ class Task(models.Model):
     accepted = models.BooleanField(_("accepted"), default=False)
     result_link = models.URLField(_("result link"), blank=True)
     result_file = models.FileField(_("result file"), upload_to="results/%Y/%m/", blank=True)
-    # Counts from `import tasks`, already net of exemptions (DESIGN §8); tasks managed in the
+    # Counts from `import tasks`, already net of exemptions (docs/RULES.md §5); tasks managed in the
     # web record each error and delay as an event instead.
     imported_errors = models.PositiveSmallIntegerField(_("major errors (imported)"), default=0)
     imported_delays = models.PositiveSmallIntegerField(_("delays (imported)"), default=0)
@@ -270,7 +271,7 @@ class TaskEventKind(models.TextChoices):
 
 
 class TaskEvent(models.Model):
-    """The history of a task, kept for ever. Delays and major errors count in DESIGN §5.1
+    """The history of a task, kept for ever. Delays and major errors count in docs/RULES.md §1
     unless the assigner exempted them for an objective cause."""
 
     task = models.ForeignKey(

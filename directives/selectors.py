@@ -21,7 +21,7 @@ MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
 @dataclass(frozen=True)
 class TaskFacts:
-    """One task of a month as DESIGN §5.1 counts it (the fields of scoring.engine.TaskInput).
+    """One task of a month as docs/RULES.md §1 counts it (the fields of scoring.engine.TaskInput).
 
     completed: done on or before the month's last day; errors and delays: the imported counts
     plus the recorded events that were not exempted.
@@ -69,8 +69,8 @@ def _pending_extension():
 
 
 def with_counts(tasks):
-    """Annotate `errors` and `delays` as §5.1 counts them (imported + not exempted events)
-    and `extension_pending`."""
+    """Annotate `errors` and `delays` as T counts them (imported + not exempted events, see
+    docs/RULES.md §1) and `extension_pending`."""
     return tasks.annotate(
         errors=F("imported_errors") + _counted_events(TaskEventKind.MAJOR_ERROR),
         delays=F("imported_delays") + _counted_events(TaskEventKind.DELAY),
@@ -79,8 +79,9 @@ def with_counts(tasks):
 
 
 def task_facts(*, cadre_ids, first_day, last_day) -> dict[int, list[TaskFacts]]:
-    """The §5.1 inputs of every given cadre's tasks whose effective deadline falls in the
-    month (cancelled ones excluded), keyed by cadre id; cadres without a task are absent.
+    """The T inputs (docs/RULES.md §1) of every given cadre's tasks whose effective deadline
+    falls in the month (cancelled ones excluded), keyed by cadre id; cadres without a task are
+    absent.
 
     One query. `cadre_ids` may be a list or a queryset of ids (then it is a subquery).
     """

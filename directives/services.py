@@ -11,7 +11,7 @@ Decisions where the issue left a choice:
 - Submitting sets `completed_on` to the day of submission. Submitting after the effective
   deadline records ONE delay by itself (author empty: recorded by FiveClear, reason “Result
   submitted after the deadline”), once per task however often it is resubmitted, because
-  finishing after the effective deadline is one delay (DESIGN §5.1). The assigner or a head or
+  finishing after the effective deadline is one delay (docs/RULES.md §1). The assigner or a head or
   deputy above the assignee exempts it like any other delay.
 - Returning a task clears `completed_on` and `accepted`: it is not done until submitted again.
 - The lead assignee starts, submits and asks for extensions; the assigner, or a head or deputy
@@ -387,7 +387,8 @@ def task_record_error(*, task, by, reason) -> TaskEvent:
 
 @transaction.atomic
 def task_exempt(*, event, by, reason) -> TaskEvent:
-    """Exempt a delay or major error for an objective cause: it no longer counts in §5.1."""
+    """Exempt a delay or major error for an objective cause: it no longer counts in T
+    (docs/RULES.md §1)."""
     event = TaskEvent.objects.select_for_update().get(pk=event.pk)
     task = event.task
     _require_reviewer(task, by)

@@ -66,7 +66,8 @@ class PeriodAdmin(ReadOnlyAdmin):
 
     def add_view(self, request, form_url="", extra_context=None):
         """A month is opened in the Months area, which previews it and makes its members and
-        peer assignments (DESIGN §6): "Add period" leads there, and nothing is posted here."""
+        peer assignments (docs/RULES.md §2): "Add period" leads there, and nothing is posted
+        here."""
         if request.method != "GET":
             raise PermissionDenied
         return redirect("months:open")

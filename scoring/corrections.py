@@ -1,4 +1,4 @@
-"""Reads of an accepted appeal's correction (DESIGN §6, docs/RULES.md §2 and §3): who is the
+"""Reads of an accepted appeal's correction (docs/RULES.md §2 and §3): who is the
 appellant's own supervisor, which corrections are open, and what deciding again would change.
 
 The writes (accepting an appeal, correcting, deciding again) are in `scoring.services`; this

@@ -216,7 +216,7 @@ def _result_stats(unit: Unit, months: Sequence[str]) -> dict[tuple[str, int], St
 
     The self-assessment gap leaves out heads, deputies and anyone holding a role: they read the
     dashboards, know everyone else's self and supervisor points, and could take their own
-    supervisor's points (then their peer mean) out of the unit's average gap (DESIGN §7).
+    supervisor's points (then their peer mean) out of the unit's average gap (docs/RULES.md §3).
     """
     both_parts = Q(
         self_score__isnull=False, supervisor_score__isnull=False, is_leader=False
@@ -705,7 +705,7 @@ def cadre_is_in_scope(cadre, scope) -> bool:
 
 
 def tasks_behind(cadre, month: str) -> QuerySet[Task]:
-    """The tasks that count in the cadre's T for the month (DESIGN §5.1: lead assignee,
+    """The tasks that count in the cadre's T for the month (docs/RULES.md §1: lead assignee,
     effective deadline in the month)."""
     first, last = month_bounds(month)
     return (

@@ -1,4 +1,4 @@
-"""The scoring rules of DESIGN.md section 5 as pure functions over frozen dataclasses.
+"""The scoring rules of docs/RULES.md §1 as pure functions over frozen dataclasses.
 
 No Django, no database, standard library only. Everything is computed with ``Fraction`` and
 rounded once, half up, to 2 decimals at the end; money is integer VND. The service builds the
@@ -830,7 +830,7 @@ def apply_rules(
 ) -> tuple[dict[str, Placing], tuple[UnitOutcome, ...]]:
     """The quota (5.5), ranks (5.6) and pools (5.7) over cadres whose scores are settled.
 
-    A corrected month (DESIGN §6, appeals) changes one cadre's own result; everyone else may
+    A corrected month (docs/RULES.md §2, appeals) changes one cadre's own result; everyone else may
     move only through these rules. The quota is applied again in the groups of ``requota``
     (unit code, job group), the corrected cadre's; elsewhere each keeps the tier as it stands.
     Ranks and pool splits are computed over everyone: they depend on nothing but the rounded

@@ -1,4 +1,4 @@
-"""`export results` (DESIGN §8): a month's or a year's results as CSV, JSON or .xlsx.
+"""`export results` (docs/RULES.md §5): a month's or a year's results as CSV, JSON or .xlsx.
 
 Rows hold typed values (str, Decimal with 2 places, int, None for empty); each format writes
 them its way: CSV plain decimals with 2 places and empty cells, JSON numbers and null, .xlsx
@@ -90,7 +90,7 @@ def results_table(*, month: str, scope: Unit) -> Table:
 
 
 def year_table(*, year: int, scope: Unit) -> Table:
-    """DESIGN §5.8 for the scope's subtree, by cadre code."""
+    """docs/RULES.md §1 for the scope's subtree, by cadre code."""
     table = year_results(year=year, scope=scope)
     rows = [
         {

@@ -1,5 +1,5 @@
 """Points as people read them, in the active language's notation (vi: decimal comma), and
-money and dates as people type them (DESIGN §9).
+money and dates as people type them (docs/RULES.md §5).
 
 The one place a score becomes text for a page or a message; values typed back into a cell or an
 Excel formula keep the machine notation of `forms_month.shown_points`. Pure functions: no
@@ -46,7 +46,7 @@ def _decimal(value) -> Decimal | None:
     return number if number.is_finite() else None
 
 
-# --- typed back: money and dates as people write them (DESIGN §9) ---------------------------
+# --- typed back: money and dates as people write them (docs/RULES.md §5) -------------------
 
 # Thousands written with dots or spaces (a no-break space too), or no separator at all.
 _VND_GROUPED = re.compile(r"^\d{1,3}(?:([. \u00a0\u202f])\d{3})?(?:\1\d{3})*$")

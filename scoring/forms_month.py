@@ -191,7 +191,7 @@ class AppealAnswerForm(forms.Form):
         choices=[("reject", _("Reject")), ("accept", _("Accept and correct the scores"))],
         widget=forms.HiddenInput,
     )
-    # Accepting is asked again on a page that says what it opens (DESIGN §6, appeals).
+    # Accepting is asked again on a page that says what it opens (docs/RULES.md §2, appeals).
     confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 

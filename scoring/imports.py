@@ -1,4 +1,4 @@
-"""`import scores | adjustments | pools YYYY-MM FILE` (DESIGN §8): all or nothing.
+"""`import scores | adjustments | pools YYYY-MM FILE` (docs/RULES.md §4, §5): all or nothing.
 
 The command line acts as an administrator: it imports into a period in any phase before the
 decision, and a peer row may come from any member of the ratee's unit. Every other rule is the

@@ -13,7 +13,7 @@ from units.models import AppendOnlyModel, Cadre, Unit
 
 
 class Phase(models.TextChoices):
-    """The month, step by step (DESIGN §6), in order."""
+    """The month, step by step (docs/RULES.md §2), in order."""
 
     DRAFT = "draft", _("Draft")
     SELF = "self", _("Self-assessment")
@@ -91,7 +91,7 @@ class Period(models.Model):
         """Whether no peer scorecard can reach the month on the web any more: the period is
         decided, or it is in supervisor review past the cross-evaluation's deadline.
 
-        The one rule of what pages may show while peers rate (docs/RULES.md §3, DESIGN §7):
+        The one rule of what pages may show while peers rate (docs/RULES.md §3):
         until it holds, no page, fragment or export shows a peer part, nor a total, tier or
         rank that includes one (nor a leader's T, which depends on the staff's tiers).
         Watching a total move as each named colleague submits would give their score away.
@@ -287,7 +287,7 @@ class Tier(models.TextChoices):
     D = "D", _("D · Not complete")
 
 
-# DESIGN §7: a ratee sees their peer mean only from this many submitted peer scorecards on.
+# docs/RULES.md §3: a ratee sees their peer mean only from this many submitted peer scorecards on.
 PEER_PARTS_MIN_SCORECARDS = 3
 
 
@@ -302,7 +302,7 @@ def peer_parts_visible(
     leaders reading someone else see the supervisor's points throughout. Once it is closed the
     ratee sees both parts from PEER_PARTS_MIN_SCORECARDS submitted peer scorecards on; with
     fewer, self, general and the supervisor's points would give the peer mean back
-    (general = w_self*self + w_peer*peer + w_sup*supervisor, DESIGN §5.2).
+    (general = w_self*self + w_peer*peer + w_sup*supervisor, docs/RULES.md §1).
     See docs/RULES.md §3.
     """
     own = viewer is not None and viewer.pk == ratee_id
@@ -452,7 +452,8 @@ class Appeal(models.Model):
 
 
 class Correction(models.Model):
-    """An accepted appeal reopens the appellant's own inputs of a published month (DESIGN §6).
+    """An accepted appeal reopens the appellant's own inputs of a published month
+    (docs/RULES.md §2).
 
     While it is open (no `closed_at`), the appellant's supervisor scorecard and adjustments may
     be changed by their own supervisor; every other input of the period stays frozen and the

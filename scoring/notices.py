@@ -1,4 +1,4 @@
-"""Telling people that their published result changed (DESIGN §6, appeals).
+"""Telling people that their published result changed (docs/RULES.md §2, appeals).
 
 When a month is decided again after a correction, every person whose total, tier, rank or
 reward changed gets an email, as the reminders are sent (`send_reminders`): in Vietnamese, with

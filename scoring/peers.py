@@ -1,4 +1,4 @@
-"""Peer assignment of DESIGN.md section 6, pure and reproducible from the period.
+"""Peer assignment of docs/RULES.md §2, pure and reproducible from the period.
 
 The unit's members sit on a circle in an order fixed by a hash of the unit and its members;
 rater i evaluates the members at k distinct offsets from i. Every offset set gives each member

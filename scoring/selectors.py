@@ -316,7 +316,7 @@ def period_peer_cards(period: Period) -> tuple[list[PeerCard], dict[str, int]]:
 
 @dataclass
 class RatingRules:
-    """Who may rate whom in one period (DESIGN §7 and §8), read set-based.
+    """Who may rate whom in one period (docs/RULES.md §3 and §5), read set-based.
 
     self: the cadre themself. peer: another member of the ratee's unit in the month, assigned
     to them unless `assigned_only` is off (the command line accepts any other member).
@@ -527,7 +527,7 @@ class YearTable:
 
 
 def year_results(*, year: int, scope: Unit) -> YearTable:
-    """DESIGN §5.8 over the decided months of `year` for cadres of the scope's subtree.
+    """docs/RULES.md §1 over the decided months of `year` for cadres of the scope's subtree.
 
     A cadre's unit and job group are those of their latest decided month; the regulation is the
     one of the latest decided period. Three queries.

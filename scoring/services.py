@@ -1,10 +1,11 @@
-"""Writes of the month (DESIGN §6): open, score, adjust, decide, publish, appeal, lock, reopen.
+"""Writes of the month (docs/RULES.md §2): open, score, adjust, decide, publish, appeal, lock,
+reopen.
 
 Every write is atomic, keyword-only, locks the period row (``select_for_update``) before it
 reads what it checks, and records an `AuditEntry` in the same transaction. Refusals raise the
 exceptions of `scoring.errors`, whose message is ready to show.
 
-``user=None`` is the command line, which acts as an administrator (DESIGN §6, §8). The web
+``user=None`` is the command line, which acts as an administrator (docs/RULES.md §2, §5). The web
 passes ``enforce_phase=True`` (the default): each step only from its phase until its deadline.
 The command line passes ``enforce_phase=False``: any phase before the decision, and a peer may
 be any other member of the ratee's unit.
@@ -195,7 +196,7 @@ def _require_head(user, unit: Unit) -> None:
 
 
 def _require_supervisor(user, period: Period, cadre: Cadre) -> None:
-    """The user could supervise the cadre this month (DESIGN §7), or is an administrator."""
+    """The user could supervise the cadre this month (docs/RULES.md §3), or is an administrator."""
     if _is_admin(user):
         return
     acting = Cadre.objects.filter(user=user).first()
@@ -267,7 +268,7 @@ def _name(user) -> str:
 
 
 def default_dates(month: str, regulation: Regulation | None = None) -> dict[str, dt.date]:
-    """The month's dates from the regulation's days (DESIGN §6 without one): self-assessment
+    """The month's dates from the regulation's days (docs/RULES.md §2 without one): self-assessment
     until the 25th, peers until the 27th, review until the last day, publish by the 3rd of the
     next month, appeals for 5 days after that, lock on the 10th. A day past the month's end is
     its last day; a later date never comes before an earlier one."""
@@ -414,7 +415,7 @@ def _month_snapshot(period: Period) -> tuple[list[PeriodMember], list[Unit]]:
 
 
 def _peer_assignments(period: Period, members) -> list[PeerAssignment]:
-    """k = 4 peers per cadre within each unit (DESIGN §6), from `scoring.peers`."""
+    """k = 4 peers per cadre within each unit (docs/RULES.md §2), from `scoring.peers`."""
     by_unit = defaultdict(dict)
     for member in members:
         by_unit[member.unit.code][member.cadre.code] = member.cadre.pk
@@ -828,8 +829,8 @@ def adjustment_state(adjustment: Adjustment) -> dict:
 
 
 def _adjustment_allowed(period: Period, cadre: Cadre, user, *, enforce_phase: bool) -> None:
-    """Adjustments obey the supervisor step exactly as its scores do (DESIGN §6): refused in a
-    frozen period unless a correction is open for the cadre (then only their own supervisor
+    """Adjustments obey the supervisor step exactly as its scores do (docs/RULES.md §2): refused
+    in a frozen period unless a correction is open for the cadre (then only their own supervisor
     writes), and on the web only while the step is open, until its deadline or a reopening."""
     correction = _refuse_frozen_inputs(period, cadre=cadre)
     if correction is not None:

@@ -1,8 +1,8 @@
 """Leader dashboards (issue 6): a scope's decided months, its ranking, one cadre, exports.
 
 For leaders, heads (and deputies) over their subtree and administrators over everything
-(DESIGN §7). A plain cadre gets 403 on every page; a unit or cadre outside the user's subtrees
-answers 404. The pages read decided results only and never say who rated whom, except the
+(docs/RULES.md §3). A plain cadre gets 403 on every page; a unit or cadre outside the user's
+subtrees answers 404. The pages read decided results only and never say who rated whom, except the
 flags' rater names, which only these managers see.
 """
 

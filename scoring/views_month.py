@@ -1,4 +1,4 @@
-"""The month in the browser (DESIGN §6–§7): the cadre's self-assessment, peer evaluations and
+"""The month in the browser (docs/RULES.md §2–§3): the cadre's self-assessment, peer evaluations and
 result with its appeal; the head's score grid, decision, publication and appeals inbox; the
 progress page of heads and leaders, and the banner of work due soon.
 
@@ -159,7 +159,7 @@ def _get_period_for_reader(request, pk) -> tuple[Period, list[str]]:
 
 
 def _require_scope_head(request, period) -> None:
-    """Deciding and publishing is for a head or deputy of the period's scope (services §7)."""
+    """Deciding and publishing is for a head or deputy of the period's scope (docs/RULES.md §3)."""
     if not get_scope(request).can_act(period.scope):
         raise PermissionDenied
 
@@ -393,7 +393,7 @@ class GridRow:
     editable: bool
     refusal: str
     adjustments: list
-    parts_hidden: bool = False  # the viewer's own row, see peer_parts_visible (DESIGN §7)
+    parts_hidden: bool = False  # the viewer's own row, see peer_parts_visible (docs/RULES.md §3)
     correction: Correction | None = None  # open for this cadre after an accepted appeal
     # While peers still rate: no total, tier or leader's T (Period.cross_evaluation_closed).
     figures_hidden: bool = False
@@ -424,7 +424,7 @@ class GridRow:
 
     @property
     def task_hidden(self):
-        """A leader's T hangs on whether a staff member is D (DESIGN §5.1), so on the peers."""
+        """A leader's T hangs on whether a staff member is D (docs/RULES.md §1), so on the peers."""
         r = self.result
         return self.figures_hidden and r is not None and r.task_source == engine.TaskSource.LEADER
 
@@ -434,7 +434,7 @@ class GridInputs:
     """What the grid shows of a unit's members besides their scorecards.
 
     Before the decision, the engine's preview of the unit; from the decision on, the stored
-    `Result` rows, without the engine (DESIGN §6: a decided month never changes, whatever
+    `Result` rows, without the engine (docs/RULES.md §2: a decided month never changes, whatever
     happens to its tasks afterwards).
     """
 
@@ -896,7 +896,7 @@ def grid_upload(request, pk, code):
 
 
 def cadre_tasks(request, pk, code):
-    """The tasks of a cadre that count in the month's T (DESIGN §5.1)."""
+    """The tasks of a cadre that count in the month's T (docs/RULES.md §1)."""
     period = _get_period(pk)
     member = get_object_or_404(
         PeriodMember.objects.select_related("cadre", "unit"), period=period, cadre__code=code

@@ -1,4 +1,4 @@
-"""The year of DESIGN §5.8 for heads and leaders over their subtree."""
+"""The year of docs/RULES.md §1 for heads and leaders over their subtree."""
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404

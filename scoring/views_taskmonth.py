@@ -1,4 +1,4 @@
-"""A cadre's month figures of DESIGN §5.1 (Qn, Ql, Pg and T from their own tasks).
+"""A cadre's month figures of docs/RULES.md §1 (Qn, Ql, Pg and T from their own tasks).
 
 The page belongs to scoring because the rules live in scoring.engine; the tasks come from
 directives.selectors.task_facts, the same inputs the month's decision uses.

@@ -78,7 +78,7 @@ def decision_preview(period: Period, today: dt.date) -> DecisionPreview:
     """What deciding now would give, per unit: tiers, the quota's cuts with their reasons, the
     pool, what it distributes and what is left undistributed. Writes nothing; the engine's
     eight input queries and the period's units. People are named only once the
-    cross-evaluation step has closed (DESIGN §7)."""
+    cross-evaluation step has closed (docs/RULES.md §3)."""
     inputs = period_inputs(period)
     outcome = inputs.decide()
     rows = {

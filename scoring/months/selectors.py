@@ -3,7 +3,7 @@ timeline, and who still owes what per unit (the history is `months.history`, the
 deciding, publishing and locking `months.previews`).
 
 Each reads a whole period in a fixed number of queries, whatever its size. Progress is counts
-only: never who rated whom (DESIGN §7).
+only: never who rated whom (docs/RULES.md §3).
 """
 
 from __future__ import annotations

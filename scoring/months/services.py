@@ -118,7 +118,7 @@ def period_step_back(*, period, reason, until=None, user=None) -> Period:
 @transaction.atomic
 def period_reopen_units(*, period, kind, units, until, reason, user=None) -> list[PeriodUnit]:
     """Reopen one step (self, peer or supervisor) for the named units only, until `until`:
-    their members' cards of that step are taken again, nobody else's (DESIGN §6)."""
+    their members' cards of that step are taken again, nobody else's (docs/RULES.md §2)."""
     period = _lock(period)
     _refuse_frozen(period)
     _require_head(user, period.scope)

@@ -1,5 +1,5 @@
-"""The Months area (DESIGN §6): a head of a period's scope, or an administrator, runs the month
-in the browser — open it, move it on or back, reopen a step for named units, refresh its
+"""The Months area (docs/RULES.md §2): a head of a period's scope, or an administrator, runs the
+month in the browser — open it, move it on or back, reopen a step for named units, refresh its
 members, pools and outstanding units, reminders, decide, publish, lock — each confirmed on a
 page that previews it. Leaders over the scope read the same pages and act on none.
 

@@ -216,7 +216,7 @@ class TestPeerCardsAndFlags:
 
     def test_the_self_gap_leaves_out_those_who_read_the_dashboard(self, org, months):
         """A head knows every other member's self and supervisor points: with their own in the
-        unit's average gap they could work out their own supervisor's points (DESIGN §7)."""
+        unit's average gap they could work out their own supervisor's points (docs/RULES.md §3)."""
         for i in range(3):
             ResultFactory(
                 period=months.march,

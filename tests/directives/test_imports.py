@@ -1,4 +1,4 @@
-"""`import tasks` (DESIGN §8): all or nothing, every bad row named, upsert by code."""
+"""`import tasks` (docs/RULES.md §4, §5): all or nothing, every bad row named, upsert by code."""
 
 import datetime as dt
 import io

@@ -1,4 +1,4 @@
-"""DESIGN §5.1 as the selector feeds it to the engine: which tasks count, and how."""
+"""docs/RULES.md §1 as the selector feeds it to the engine: which tasks count, and how."""
 
 import datetime as dt
 from decimal import Decimal

@@ -1,4 +1,4 @@
-"""The head's grid of a decided, published or locked month (DESIGN §6: a decided month never
+"""The head's grid of a decided, published or locked month (docs/RULES.md §2: a decided month never
 changes): it shows the stored results, not the engine's preview, whatever happens to the month's
 tasks afterwards; its query count does not grow with the unit; no upload form is offered.
 

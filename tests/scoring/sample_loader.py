@@ -1,4 +1,4 @@
-"""Build engine inputs from the CSV files of DESIGN.md section 8, without Django."""
+"""Build engine inputs from the CSV files of docs/RULES.md §5, without Django."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The command line of DESIGN §8: bad rows reported and nothing written; period and export."""
+"""The command line of docs/RULES.md §5: bad rows reported and nothing written; period and
+export."""
 
 from __future__ import annotations
 

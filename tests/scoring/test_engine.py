@@ -1,4 +1,4 @@
-"""The rules of DESIGN.md section 5, one by one, with no database."""
+"""The rules of docs/RULES.md §1, one by one, with no database."""
 
 from __future__ import annotations
 
@@ -988,7 +988,7 @@ def test_ranks_follow_totals(totals):
                 assert ranks[a] == ranks[b]
 
 
-# --- the rules again, after one cadre's result is corrected (DESIGN §6, appeals) -----------
+# --- the rules again, after one cadre's result is corrected (docs/RULES.md §2, appeals) -----------
 
 
 def standings_of(outcome) -> list[Standing]:

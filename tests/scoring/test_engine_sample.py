@@ -22,7 +22,7 @@ def blank(value: object) -> str:
 
 
 def export_row(r: CadreResult) -> dict[str, str]:
-    """A row of ``export results`` (DESIGN.md section 8)."""
+    """A row of ``export results`` (docs/RULES.md §5)."""
     return {
         "cadre_code": r.code,
         "unit_code": r.unit_code,

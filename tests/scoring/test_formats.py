@@ -1,4 +1,4 @@
-"""Money and dates typed as Vietnamese offices write them (DESIGN §9): pure, no database."""
+"""Money and dates typed as Vietnamese offices write them (docs/RULES.md §5): pure, no database."""
 
 import datetime as dt
 

@@ -1,4 +1,4 @@
-"""Peer assignment of DESIGN.md section 6."""
+"""Peer assignment of docs/RULES.md §2."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The ND335 sample through the command line of DESIGN §8, matched against expected.csv."""
+"""The ND335 sample through the command line of docs/RULES.md §5, matched against expected.csv."""
 
 from __future__ import annotations
 

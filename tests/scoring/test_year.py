@@ -1,4 +1,4 @@
-"""The year (DESIGN §5.8): roll-up of decided months, its page and `export results YYYY`."""
+"""The year (docs/RULES.md §1): roll-up of decided months, its page and `export results YYYY`."""
 
 from __future__ import annotations
 
@@ -93,7 +93,7 @@ def test_discipline_in_any_month_makes_the_year_d(year):
 
 
 def test_discipline_with_fewer_than_six_rated_months_is_not_rated_nor_ranked(org):
-    """DESIGN §5.8: not rated comes first, as in a month (no tier, no rank)."""
+    """docs/RULES.md §1: not rated comes first, as in a month (no tier, no rank)."""
     for i, month in enumerate(MONTHS[:8]):
         decide_month(
             org.w1,

@@ -1,4 +1,4 @@
-"""The permission matrix of DESIGN §7: every named URL of the URLconf, eight roles, the
+"""The permission matrix of docs/RULES.md §3: every named URL of the URLconf, eight roles, the
 status each role gets on GET and (for writes) on POST, over one scenario built on `org`.
 
 Outcomes: "L" a redirect to the login page, "R" any other redirect, a number the status code.

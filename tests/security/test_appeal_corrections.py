@@ -1,4 +1,4 @@
-"""Issue 12, item 4: accepting one appeal reopened the whole ward. Now (DESIGN §6, docs/RULES.md
+"""Issue 12, item 4: accepting one appeal reopened the whole ward. Now (docs/RULES.md
 §2 and §3) accepting asks for confirmation and opens a correction for the appellant alone: only
 their supervisor scorecard and adjustments become writable, by their own supervisor; everyone
 else's inputs stay frozen and the rest of the results stay published. Deciding again writes a

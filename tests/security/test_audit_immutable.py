@@ -1,4 +1,4 @@
-"""The audit log is append-only (DESIGN §4): no ORM call changes or deletes an entry, the
+"""The audit log is append-only (docs/RULES.md §3): no ORM call changes or deletes an entry, the
 admin shows entries read-only, and on PostgreSQL a trigger refuses even raw SQL."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""A decided, published or locked month changes no more (DESIGN §4, §6): every path that writes
+"""A decided, published or locked month changes no more (docs/RULES.md §2): every path that writes
 a period's inputs or results refuses, with its message, and leaves every row as it was.
 
 The frozen phases are DECIDED, APPEALS (published, appeals open) and LOCKED (`Period.is_frozen`).
@@ -12,7 +12,8 @@ Paths, by channel:
   decide, publish, appeal, appeal answer;
 - command line: import scores, adjustments, pools; period advance, refresh, decide, publish, lock;
 - admin: change, add, delete and the delete action of every scoring model;
-- tasks: DESIGN is silent on a task event after the decision; it changes the month's §5.1 inputs
+- tasks: docs/RULES.md is silent on a task event after the decision; it changes the month's task
+  inputs (RULES.md §1)
   (a new decision after a reopen would see it) but never the stored results.
 
 The designed ways out of a frozen phase are not refusals and are tested elsewhere: publishing a

@@ -1,6 +1,6 @@
 """Issue 12, item 5: penalties and discipline were accepted after the review deadline. Bonus,
 penalty, discipline and leave belong to the supervisor step and obey it exactly as its scores
-do (DESIGN §6, docs/RULES.md §2): on the web they are refused before supervisor review and after
+do (docs/RULES.md §2): on the web they are refused before supervisor review and after
 its deadline, unless a head reopens the step with a reason (or a correction is open for the
 cadre after an accepted appeal). The command line acts as an administrator and imports them in
 any phase before the decision.
@@ -163,7 +163,7 @@ def test_a_reopened_review_step_accepts_a_penalty_again(org, month, login):
 def test_the_command_line_imports_adjustments_after_the_deadline_until_the_decision(
     org, month, tmp_path
 ):
-    """The command line is the administrator's tool (DESIGN §6): after the review deadline it
+    """The command line is the administrator's tool (docs/RULES.md §2): after the review deadline it
     still imports into a period before its decision, never after."""
     period, _penalty = month
     path = tmp_path / "adjustments.csv"

@@ -53,7 +53,7 @@ def ward(org):
 
 
 def task_part(cadre) -> Fraction:
-    """The task part T of the cadre's own tasks due in October (DESIGN §5.1), 0 without any."""
+    """The task part T of the cadre's own tasks due in October (docs/RULES.md §1), 0 without any."""
     facts = task_facts(cadre_ids=[cadre.pk], first_day=OCTOBER[0], last_day=OCTOBER[1])
     inputs = [
         engine.TaskInput(
@@ -325,7 +325,8 @@ def test_a_refused_import_is_not_audited(ward, login):
 
 
 def test_the_command_line_imports_the_design_format_with_any_assigner(ward, tmp_path, capsys):
-    """DESIGN §8's columns, unchanged: the administrator names any assigner who outranks."""
+    """The columns of docs/RULES.md §5, unchanged: the administrator names any assigner who
+    outranks."""
     path = tmp_path / "tasks.csv"
     path.write_text(
         "\n".join(

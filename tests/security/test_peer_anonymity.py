@@ -1,4 +1,4 @@
-"""Peer anonymity (DESIGN §7): no page, fragment, export or message tells a ratee who rated
+"""Peer anonymity (docs/RULES.md §3): no page, fragment, export or message tells a ratee who rated
 them, and a ratee sees their peer mean only from 3 submitted peer scorecards on.
 
 The raters carry names and codes found nowhere else ("Rater Zebra 7781", ZEB7781), so a leak
@@ -6,9 +6,9 @@ is a plain substring. Pages about one cadre (their result, drill-down, month, ap
 contain a rater at all; pages and files with a row per cadre (grid, decision, ranking, year,
 exports) list the raters as cadres of the unit, so there the ratee's own row must not.
 
-Peer raters are never shown (DESIGN §7, COMMON): this holds for the ratee and for heads and
-leaders alike. The 3-scorecard rule is the ratee's (§7); heads and leaders read the peer part
-from the first scorecard (the export's `peer` is "empty where missing", §8).
+Peer raters are never shown (docs/RULES.md §3): this holds for the ratee and for heads and
+leaders alike. The 3-scorecard rule is the ratee's (RULES.md §3); heads and leaders read the peer
+part from the first scorecard (the export's `peer` is "empty where missing", RULES.md §5).
 """
 
 import csv
@@ -38,7 +38,7 @@ pytestmark = pytest.mark.django_db
 MONTH = "2026-10"
 # Rater, and the share of full marks they give: full marks are 30 general points, so n raters
 # give a peer mean of 27.00 (n = 2), 24.00 (n = 3) or, trimming the highest and the lowest
-# from 5 on (DESIGN §5.2), 30 × (0.9 + 0.8 + 0.6) / 3 = 23.00 (n = 5; untrimmed 22.20).
+# from 5 on (docs/RULES.md §1), 30 × (0.9 + 0.8 + 0.6) / 3 = 23.00 (n = 5; untrimmed 22.20).
 RATERS = [
     ("ZEB7781", "Rater Zebra 7781", Decimal("1.0")),
     ("QUO4452", "Rater Quokka 4452", Decimal("0.8")),
@@ -406,7 +406,7 @@ def test_the_export_carries_the_engines_peer_mean_from_the_first_scorecard(
 
 # --- before 3 peer scorecards: no supervisor points for the ratee either ---------------------
 # Self, general and the supervisor's score give the peer mean back: general = 0.2 × self +
-# 0.3 × peer + 0.5 × supervisor (DESIGN §5.2). So the ratee sees neither the peer part nor the
+# 0.3 × peer + 0.5 × supervisor (docs/RULES.md §1). So the ratee sees neither the peer part nor the
 # supervisor's points (total or per criterion) until 3 peer scorecards are submitted.
 
 

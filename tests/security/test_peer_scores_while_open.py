@@ -1,4 +1,4 @@
-"""Peer scores cannot be attributed while colleagues still rate (issue 12, item 3; DESIGN §7;
+"""Peer scores cannot be attributed while colleagues still rate (issue 12, item 3; docs/RULES.md §3;
 docs/RULES.md §3).
 
 While the cross-evaluation is open, no page, fragment or export shows a peer part, or a total,

@@ -1,4 +1,4 @@
-"""Every named URL × eight roles (DESIGN §7), generated from the URLconf: a URL missing from
+"""Every named URL × eight roles (docs/RULES.md §3), generated from the URLconf: a URL missing from
 the matrix fails, an entry for a URL that is gone fails, and every refused POST writes nothing."""
 
 import pytest

@@ -1,4 +1,5 @@
-"""`manage.py import KIND [YYYY-MM] FILE`: the command-line side of every import (DESIGN §8)."""
+"""`manage.py import KIND [YYYY-MM] FILE`: the command-line side of every import
+(docs/RULES.md §4, §5)."""
 
 from pathlib import Path
 

@@ -1,7 +1,7 @@
 """`manage.py period ACTION YYYY-MM --scope UNIT`: the month's steps from the command line.
 
-The command line acts as an administrator (DESIGN §6): it decides a period in any phase before
-the decision and may lock before the appeals window ends.
+The command line acts as an administrator (docs/RULES.md §2, §5): it decides a period in any
+phase before the decision and may lock before the appeals window ends.
 """
 
 from django.core.management.base import BaseCommand, CommandError
