@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install install-dev run test test-fast test-thorough test-clock lint format messages bench lock lock-check clean
+.PHONY: install install-dev run test test-fast test-thorough test-clock lint typecheck format messages bench lock lock-check clean
 
 # Two locks (scripts/locks.py): the runtime one holds only what the application runs (make
 # install, make run, the app servers of docs/DEPLOY.md); the dev one adds the tools that test,
@@ -59,6 +59,10 @@ lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
+
+# mypy with django-stubs over the files listed under [tool.mypy] in pyproject.toml (CI runs it).
+typecheck: install-dev
+	$(VENV)/bin/mypy
 
 # Benchmarks against floors measured in the same run (PostgreSQL at 127.0.0.1 and wrk needed):
 # every figure with its floor, ratio and target; fails when a target is missed.

@@ -200,6 +200,9 @@ class TaskQuerySet(models.QuerySet):
 class Task(models.Model):
     """One assignment with the five clear fields: person, task, responsibility, time, result."""
 
+    # Not a column: set on the board's tasks by `directives.selectors.mark_reviewable`.
+    can_review: bool
+
     code = models.CharField(_("code"), max_length=32, unique=True)
     title = models.CharField(_("task"), max_length=300)
     description = models.TextField(_("description"), blank=True)

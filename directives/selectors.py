@@ -4,15 +4,29 @@ import calendar
 import datetime as dt
 import re
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 
-from directives.authority import acting_roles, reviews
+from directives.authority import RolePath, acting_roles, reviews
 from directives.models import Task, TaskEvent, TaskEventKind, TaskStatus
-from units.models import Cadre, Membership
+from units.models import Cadre, Membership, Unit
+
+# A month as the boards take it: its first and last day.
+MonthRange = tuple[dt.date, dt.date]
 
 S = TaskStatus
 OPEN = (S.ASSIGNED, S.IN_PROGRESS, S.RETURNED)
@@ -44,7 +58,7 @@ def month_range(month: str) -> tuple[dt.date, dt.date] | None:
     return dt.date(year, number, 1), dt.date(year, number, calendar.monthrange(year, number)[1])
 
 
-def _counted_events(kind):
+def _counted_events(kind: str) -> Coalesce:
     """Events of one kind on the outer task that still count (not exempted), as a subquery."""
     events = (
         TaskEvent.objects.filter(task=OuterRef("pk"), kind=kind, exempted=False)
@@ -56,7 +70,7 @@ def _counted_events(kind):
     return Coalesce(Subquery(events, output_field=IntegerField()), Value(0))
 
 
-def _pending_extension():
+def _pending_extension() -> Exists:
     decided = TaskEvent.objects.filter(
         target=OuterRef("pk"),
         kind__in=[TaskEventKind.EXTENSION_APPROVED, TaskEventKind.EXTENSION_REFUSED],
@@ -68,7 +82,7 @@ def _pending_extension():
     )
 
 
-def with_counts(tasks):
+def with_counts(tasks: QuerySet[Task]) -> QuerySet[Task]:
     """Annotate `errors` and `delays` as T counts them (imported + not exempted events, see
     docs/RULES.md §1) and `extension_pending`."""
     return tasks.annotate(
@@ -78,7 +92,9 @@ def with_counts(tasks):
     )
 
 
-def task_facts(*, cadre_ids, first_day, last_day) -> dict[int, list[TaskFacts]]:
+def task_facts(
+    *, cadre_ids: Iterable[int] | QuerySet, first_day: dt.date, last_day: dt.date
+) -> dict[int, list[TaskFacts]]:
     """The T inputs (docs/RULES.md §1) of every given cadre's tasks whose effective deadline
     falls in the month (cancelled ones excluded), keyed by cadre id; cadres without a task are
     absent.
@@ -97,7 +113,7 @@ def task_facts(*, cadre_ids, first_day, last_day) -> dict[int, list[TaskFacts]]:
             "assignee_id", "code", "weight", "completed_on", "accepted", "errors", "delays"
         )
     )
-    facts = defaultdict(list)
+    facts: defaultdict[int, list[TaskFacts]] = defaultdict(list)
     for cadre_id, code, weight, done, accepted, errors, delays in rows:
         facts[cadre_id].append(
             TaskFacts(
@@ -115,12 +131,18 @@ def task_facts(*, cadre_ids, first_day, last_day) -> dict[int, list[TaskFacts]]:
 # --- pages ---------------------------------------------------------------------------------
 
 
-def task_list():
+def task_list() -> QuerySet[Task]:
     """Tasks with what every list shows: people, unit, counts and a waiting extension."""
     return with_counts(Task.objects.select_related("assignee", "assigned_by", "unit"))
 
 
-def unit_tasks_for_board(*, unit, status="", assignee_id=None, month=None):
+def unit_tasks_for_board(
+    *,
+    unit: Unit,
+    status: str = "",
+    assignee_id: int | None = None,
+    month: MonthRange | None = None,
+) -> QuerySet[Task]:
     """The tasks of a unit's subtree for its board, filtered; by deadline, then code."""
     tasks = task_list().filter(unit__path__startswith=unit.path)
     if status:
@@ -133,7 +155,7 @@ def unit_tasks_for_board(*, unit, status="", assignee_id=None, month=None):
     return tasks.order_by("effective_deadline", "code")
 
 
-def overdue_tasks(*, unit_path, on):
+def overdue_tasks(*, unit_path: str, on: dt.date) -> QuerySet[Task]:
     """Open tasks of a subtree whose effective deadline has passed."""
     return (
         Task.objects.filter(
@@ -144,7 +166,7 @@ def overdue_tasks(*, unit_path, on):
     )
 
 
-def waiting_extensions(*, unit_path):
+def waiting_extensions(*, unit_path: str) -> QuerySet[TaskEvent]:
     """Extension requests of a subtree that wait for a decision, oldest first."""
     decided = TaskEvent.objects.filter(
         target=OuterRef("pk"),
@@ -161,7 +183,7 @@ def waiting_extensions(*, unit_path):
     )
 
 
-def members_of_subtree(*, unit, on):
+def members_of_subtree(*, unit: Unit, on: dt.date) -> QuerySet[Membership]:
     """Memberships valid on `on` in the unit's subtree, by name."""
     return (
         Membership.objects.valid_on(on)
@@ -171,7 +193,7 @@ def members_of_subtree(*, unit, on):
     )
 
 
-def unit_members_in_month(*, unit, month):
+def unit_members_in_month(*, unit: Unit, month: MonthRange) -> QuerySet[Cadre]:
     """Cadres of `unit` itself (not of the units below) at any time of the month `(first, last)`,
     by name: the board's assignee filter (one query)."""
     first, last = month
@@ -182,7 +204,13 @@ def unit_members_in_month(*, unit, month):
     return Cadre.objects.filter(pk__in=memberships.values("cadre_id")).order_by("full_name", "code")
 
 
-def mark_reviewable(tasks, *, actor, actor_roles, on):
+def mark_reviewable(
+    tasks: Iterable[Task],
+    *,
+    actor: Cadre | None,
+    actor_roles: Iterable[RolePath],
+    on: dt.date,
+) -> list[Task]:
     """Set `can_review` on each task: whether the actor may review it, i.e. is its assigner or
     above the assigner and outranks the assignee (`directives.authority.reviews`; one query)."""
     tasks = list(tasks)
@@ -200,7 +228,7 @@ def mark_reviewable(tasks, *, actor, actor_roles, on):
     return tasks
 
 
-def my_tasks(*, cadre, first_day, last_day):
+def my_tasks(*, cadre: Cadre, first_day: dt.date, last_day: dt.date) -> QuerySet[Task]:
     """The cadre's tasks still open or waiting for review (any deadline) or due in the month."""
     return (
         task_list()
@@ -214,7 +242,7 @@ def my_tasks(*, cadre, first_day, last_day):
     )
 
 
-def supported_tasks(*, cadre):
+def supported_tasks(*, cadre: Cadre) -> QuerySet[Task]:
     """Open or submitted tasks the cadre supports."""
     return (
         Task.objects.filter(supporters=cadre, status__in=[*OPEN, S.SUBMITTED])
@@ -223,7 +251,7 @@ def supported_tasks(*, cadre):
     )
 
 
-def cadre_task_counts(*, cadre, on, week_end):
+def cadre_task_counts(*, cadre: Cadre, on: dt.date, week_end: dt.date) -> dict[str, int]:
     """Open tasks of the cadre: overdue and due from `on` to `week_end` (one query)."""
     return Task.objects.filter(assignee=cadre, status__in=OPEN).aggregate(
         overdue=Count("pk", filter=Q(effective_deadline__lt=on)),
@@ -233,7 +261,7 @@ def cadre_task_counts(*, cadre, on, week_end):
     )
 
 
-def review_counts(*, paths, on):
+def review_counts(*, paths: Sequence[str], on: dt.date) -> dict[str, int]:
     """Across the subtrees: results waiting for review, overdue tasks, waiting extensions."""
     if not paths:
         return {"to_review": 0, "overdue": 0, "extensions": 0}
@@ -253,6 +281,6 @@ def review_counts(*, paths, on):
     )
 
 
-def task_history(task):
+def task_history(task: Task) -> QuerySet[TaskEvent]:
     """Every event of a task, oldest first, with the people named."""
     return task.events.select_related("author", "exempted_by", "target").order_by("at", "pk")

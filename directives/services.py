@@ -21,19 +21,22 @@ Decisions where the issue left a choice:
 """
 
 import datetime as dt
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from directives.authority import has_authority
 from directives.authority import may_review as reviewer_may_act
 from directives.models import Criterion, Regulation, Task, TaskEvent, TaskEventKind, TaskStatus
-from units.models import Membership, code_validator
+from units.models import Cadre, Membership, Unit, code_validator
 
 S = TaskStatus
 OPEN = (S.ASSIGNED, S.IN_PROGRESS, S.RETURNED)
@@ -68,7 +71,7 @@ def today() -> dt.date:
     return timezone.localdate()
 
 
-def unit_on(cadre, on):
+def unit_on(cadre: Cadre, on: dt.date) -> Unit | None:
     """The cadre's unit on date `on`, or None."""
     membership = (
         Membership.objects.valid_on(on)
@@ -80,7 +83,7 @@ def unit_on(cadre, on):
     return membership.unit if membership else None
 
 
-def may_review(*, task, by, on=None) -> bool:
+def may_review(*, task: Task, by: Cadre | None, on: dt.date | None = None) -> bool:
     """The task's assigner or someone above the assigner, with authority over the assignee;
     never the assignee (`directives.authority`)."""
     return reviewer_may_act(actor=by, task=task, on=on or today())
@@ -92,16 +95,16 @@ def may_review(*, task, by, on=None) -> bool:
 @transaction.atomic
 def task_create(
     *,
-    assigned_by,
-    assignee,
-    title,
-    deadline,
-    expected_result,
-    description="",
-    supporters=(),
-    weight=Decimal("1"),
-    assigned_on=None,
-    code=None,
+    assigned_by: Cadre | None,
+    assignee: Cadre | None,
+    title: str | None,
+    deadline: dt.date | None,
+    expected_result: str | None,
+    description: str = "",
+    supporters: Iterable[Cadre] = (),
+    weight: Decimal | int | str | None = Decimal("1"),
+    assigned_on: dt.date | None = None,
+    code: str | None = None,
 ) -> Task:
     """Assign a task with the five clear fields; each missing one is refused by name."""
     title = (title or "").strip()
@@ -113,13 +116,17 @@ def task_create(
         "deadline": deadline,
         "expected_result": expected_result,
     }
-    errors = {field: [FIVE_CLEAR[field]] for field, value in given.items() if not value}
+    errors: dict[str, list[str | Promise]] = {
+        field: [FIVE_CLEAR[field]] for field, value in given.items() if not value
+    }
     if errors:
         raise ValidationError(errors)
+    # Every missing field was refused just above; this tells the type checker so.
+    assert assignee is not None and assigned_by is not None and deadline is not None
     assigned_on = assigned_on or today()
     supporters = list(supporters)
 
-    def fail(field, message):
+    def fail(field: str, message: str) -> None:
         errors.setdefault(field, []).append(message)
 
     if len(title) > 300:
@@ -166,6 +173,7 @@ def task_create(
             fail("code", message)
     if errors:
         raise ValidationError(errors)
+    assert unit is not None  # an assignee without a unit was refused just above
 
     for attempt in range(3):
         try:
@@ -218,7 +226,7 @@ def _next_code(on: dt.date) -> str:
 
 
 @transaction.atomic
-def task_start(*, task, by, reason="") -> Task:
+def task_start(*, task: Task, by: Cadre | None, reason: str = "") -> Task:
     task = _lock(task)
     _require_assignee(task, by, "start")
     _require_status(task, (S.ASSIGNED, S.RETURNED), "start")
@@ -226,7 +234,14 @@ def task_start(*, task, by, reason="") -> Task:
 
 
 @transaction.atomic
-def task_submit(*, task, by, result_link="", result_file=None, note="") -> Task:
+def task_submit(
+    *,
+    task: Task,
+    by: Cadre | None,
+    result_link: str = "",
+    result_file: UploadedFile | None = None,
+    note: str = "",
+) -> Task:
     """Submit the result: completed on the day of submission; late means one delay."""
     task = _lock(task)
     _require_assignee(task, by, "submit")
@@ -266,7 +281,9 @@ def task_submit(*, task, by, result_link="", result_file=None, note="") -> Task:
 
 
 @transaction.atomic
-def task_request_extension(*, task, by, new_deadline, reason) -> TaskEvent:
+def task_request_extension(
+    *, task: Task, by: Cadre | None, new_deadline: dt.date | None, reason: str
+) -> TaskEvent:
     task = _lock(task)
     _require_assignee(task, by, "request_extension")
     _require_status(task, OPEN, "request_extension")
@@ -289,7 +306,9 @@ def task_request_extension(*, task, by, new_deadline, reason) -> TaskEvent:
 
 
 @transaction.atomic
-def task_accept(*, task, by, errors=0, reason="") -> Task:
+def task_accept(
+    *, task: Task, by: Cadre | None, errors: int | str | None = 0, reason: str = ""
+) -> Task:
     """Accept the submitted result, recording any major errors found in it."""
     task = _lock(task)
     _require_reviewer(task, by)
@@ -304,7 +323,7 @@ def task_accept(*, task, by, errors=0, reason="") -> Task:
 
 
 @transaction.atomic
-def task_return(*, task, by, reason, errors=0) -> Task:
+def task_return(*, task: Task, by: Cadre | None, reason: str, errors: int | str | None = 0) -> Task:
     """Send the result back; it is not completed until submitted again."""
     task = _lock(task)
     _require_reviewer(task, by)
@@ -319,7 +338,7 @@ def task_return(*, task, by, reason, errors=0) -> Task:
 
 
 @transaction.atomic
-def task_cancel(*, task, by, reason) -> Task:
+def task_cancel(*, task: Task, by: Cadre | None, reason: str) -> Task:
     task = _lock(task)
     _require_reviewer(task, by)
     _require_status(task, NOT_FINAL, "cancel")
@@ -327,13 +346,17 @@ def task_cancel(*, task, by, reason) -> Task:
 
 
 @transaction.atomic
-def task_approve_extension(*, task, by, new_deadline=None, reason="") -> Task:
+def task_approve_extension(
+    *, task: Task, by: Cadre | None, new_deadline: dt.date | None = None, reason: str = ""
+) -> Task:
     """Approve the waiting request; its date (or the one given) becomes the effective deadline."""
     task = _lock(task)
     _require_reviewer(task, by)
     _require_status(task, NOT_FINAL, "decide_extension")
     request = _require_pending(task)
     new_deadline = new_deadline or request.new_deadline
+    # A request is only recorded with its date (task_request_extension refuses it without one).
+    assert new_deadline is not None
     if new_deadline <= task.effective_deadline:
         raise ValidationError(
             {
@@ -355,7 +378,7 @@ def task_approve_extension(*, task, by, new_deadline=None, reason="") -> Task:
 
 
 @transaction.atomic
-def task_refuse_extension(*, task, by, reason) -> Task:
+def task_refuse_extension(*, task: Task, by: Cadre | None, reason: str) -> Task:
     task = _lock(task)
     _require_reviewer(task, by)
     request = _require_pending(task)
@@ -370,7 +393,7 @@ def task_refuse_extension(*, task, by, reason) -> Task:
 
 
 @transaction.atomic
-def task_record_delay(*, task, by, reason) -> TaskEvent:
+def task_record_delay(*, task: Task, by: Cadre | None, reason: str) -> TaskEvent:
     task = _lock(task)
     _require_reviewer(task, by)
     _require_status(task, (*NOT_FINAL, S.ACCEPTED), "record_delay")
@@ -378,7 +401,7 @@ def task_record_delay(*, task, by, reason) -> TaskEvent:
 
 
 @transaction.atomic
-def task_record_error(*, task, by, reason) -> TaskEvent:
+def task_record_error(*, task: Task, by: Cadre | None, reason: str) -> TaskEvent:
     task = _lock(task)
     _require_reviewer(task, by)
     _require_status(task, (*NOT_FINAL, S.ACCEPTED), "record_error")
@@ -386,7 +409,7 @@ def task_record_error(*, task, by, reason) -> TaskEvent:
 
 
 @transaction.atomic
-def task_exempt(*, event, by, reason) -> TaskEvent:
+def task_exempt(*, event: TaskEvent, by: Cadre | None, reason: str) -> TaskEvent:
     """Exempt a delay or major error for an objective cause: it no longer counts in T
     (docs/RULES.md §1)."""
     event = TaskEvent.objects.select_for_update().get(pk=event.pk)
@@ -433,7 +456,7 @@ def regulation_new_version(*, regulation: Regulation) -> Regulation:
 # --- helpers -------------------------------------------------------------------------------
 
 
-def pending_extension(task) -> TaskEvent | None:
+def pending_extension(task: Task) -> TaskEvent | None:
     """The extension request that has no decision yet, if any."""
     decided = TaskEvent.objects.filter(
         task=task,
@@ -447,7 +470,7 @@ def pending_extension(task) -> TaskEvent | None:
     )
 
 
-def _lock(task) -> Task:
+def _lock(task: Task) -> Task:
     return (
         Task.objects.select_for_update(of=("self",))
         .select_related("unit", "assignee", "assigned_by")
@@ -455,14 +478,14 @@ def _lock(task) -> Task:
     )
 
 
-def _require_assignee(task, by, action):
+def _require_assignee(task: Task, by: Cadre | None, action: str) -> None:
     if by is None or by.pk != task.assignee_id:
         raise PermissionDenied(
             _("Only the lead assignee can %(action)s.") % {"action": ACTIONS[action]}
         )
 
 
-def _require_reviewer(task, by):
+def _require_reviewer(task: Task, by: Cadre | None) -> None:
     if by is not None and by.pk == task.assignee_id:
         raise PermissionDenied(
             _("Nobody reviews their own task: a head or deputy above you does it.")
@@ -483,7 +506,7 @@ def _require_reviewer(task, by):
     )
 
 
-def _require_status(task, allowed, action):
+def _require_status(task: Task, allowed: Iterable[str], action: str) -> None:
     if task.status not in allowed:
         raise ValidationError(
             _("The task is “%(status)s”: you cannot %(action)s now.")
@@ -491,21 +514,21 @@ def _require_status(task, allowed, action):
         )
 
 
-def _require_pending(task) -> TaskEvent:
+def _require_pending(task: Task) -> TaskEvent:
     request = pending_extension(task)
     if request is None:
         raise ValidationError(_("There is no extension request waiting for a decision."))
     return request
 
 
-def _require_reason(reason) -> str:
+def _require_reason(reason: str | None) -> str:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("A reason is required.")})
     return reason
 
 
-def _error_count(errors) -> int:
+def _error_count(errors: int | str | None) -> int:
     errors = int(errors or 0)
     if not 0 <= errors <= MAX_ERRORS_AT_ONCE:
         raise ValidationError(
@@ -514,14 +537,14 @@ def _error_count(errors) -> int:
     return errors
 
 
-def _record_errors(task, by, count, reason):
+def _record_errors(task: Task, by: Cadre | None, count: int, reason: str) -> None:
     TaskEvent.objects.bulk_create(
         TaskEvent(task=task, kind=TaskEventKind.MAJOR_ERROR, author=by, reason=reason.strip())
         for _i in range(count)
     )
 
 
-def _move(task, status, by, reason) -> Task:
+def _move(task: Task, status: str, by: Cadre | None, reason: str) -> Task:
     old = task.status
     task.status = status
     task.save()
@@ -529,7 +552,9 @@ def _move(task, status, by, reason) -> Task:
     return task
 
 
-def _event(task, kind, author, *, reason="", **fields) -> TaskEvent:
+def _event(
+    task: Task, kind: str, author: Cadre | None, *, reason: str = "", **fields: object
+) -> TaskEvent:
     return TaskEvent.objects.create(
         task=task, kind=kind, author=author, reason=(reason or "").strip(), **fields
     )

@@ -42,7 +42,7 @@ OPEN_PHASES = (Phase.SELF, Phase.PEER, Phase.REVIEW)
 class Owed:
     """One person's work of one step in one period: `done` of `total`, `left` still to do."""
 
-    period: object
+    period: Period
     kind: str
     deadline: dt.date
     done: int = 0
@@ -75,14 +75,14 @@ class Received:
 class PeriodWork:
     """Who has not submitted what in one period, per step."""
 
-    period: object
-    members: list  # PeriodMembers in the chosen units, by unit then name
-    self_missing: list  # members without a submitted self-assessment
+    period: Period
+    members: list[PeriodMember]  # in the chosen units, by unit then name
+    self_missing: list[PeriodMember]  # members without a submitted self-assessment
     peer_owed: dict  # rater cadre id -> Owed (only raters with work left)
     peer_raters: int  # raters with at least one assignment
     peer_received: dict  # ratee cadre id -> Received (only ratees still waiting for some)
     peer_cards: Received  # every assigned peer scorecard of the chosen units
-    supervisor_missing: list  # members without a submitted supervisor scorecard
+    supervisor_missing: list[PeriodMember]  # without a submitted supervisor scorecard
     supervisors_owed: dict  # supervisor cadre id -> Owed
     names: dict  # cadre id -> PeriodMember, or Cadre for a supervisor outside the period
 

@@ -41,12 +41,12 @@ DECIDED_PHASES = PHASE_ORDER[PHASE_ORDER.index(Phase.DECIDED) :]
 ACTING_ROLES = (RoleKind.HEAD, RoleKind.DEPUTY)
 
 # The phase in which each kind of scorecard is made, and the period field holding its deadline.
-STEP_PHASE = {
+STEP_PHASE: dict[str, Phase] = {
     ScorecardKind.SELF: Phase.SELF,
     ScorecardKind.PEER: Phase.PEER,
     ScorecardKind.SUPERVISOR: Phase.REVIEW,
 }
-STEP_DEADLINE = {
+STEP_DEADLINE: dict[str, str] = {
     ScorecardKind.SELF: "self_until",
     ScorecardKind.PEER: "peer_until",
     ScorecardKind.SUPERVISOR: "review_until",

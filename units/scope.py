@@ -5,13 +5,21 @@ subtree; leaders and administrator roles read theirs; every cadre reads their ow
 superusers are the application's administrators and read everything.
 """
 
+import datetime as dt
 from dataclasses import dataclass, field
+from typing import TypeAlias
 
+from django.contrib.auth.models import AnonymousUser, User
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 
 from units.models import Cadre, Membership, Role, RoleKind, Unit
 
 ACTING_ROLES = (RoleKind.HEAD, RoleKind.DEPUTY)
+
+# Whoever asks: a signed-in user or an anonymous visitor (`request.user`).
+AnyUser: TypeAlias = User | AnonymousUser
 
 
 @dataclass(frozen=True)
@@ -48,7 +56,7 @@ class Scope:
     def can_act(self, unit: Unit) -> bool:
         return any(unit.path.startswith(p) for p in self.act_paths)
 
-    def units(self):
+    def units(self) -> QuerySet[Unit]:
         """Queryset of the units this user may see."""
         if self.is_admin:
             return Unit.objects.all()
@@ -57,11 +65,11 @@ class Scope:
             qs = qs | Unit.objects.filter(pk=self.own_unit.pk)
         return qs
 
-    def acting_units(self):
+    def acting_units(self) -> QuerySet[Unit]:
         return Unit.objects.subtree_of(*self.act_paths)
 
 
-def scope_for(user, on=None) -> Scope:
+def scope_for(user: AnyUser, on: dt.date | None = None) -> Scope:
     """The scope of `user` on date `on` (today by default), in at most three queries."""
     if not user.is_authenticated:
         return Scope()
@@ -89,12 +97,14 @@ def scope_for(user, on=None) -> Scope:
     )
 
 
-def get_scope(request) -> Scope:
+def get_scope(request: HttpRequest) -> Scope:
     """The request user's scope for today, computed once per request."""
+    # A per-request cache kept on the request itself; HttpRequest's stubs declare no such
+    # attribute, hence the two targeted ignores.
     if not hasattr(request, "_fiveclear_scope"):
-        request._fiveclear_scope = scope_for(request.user)
-    return request._fiveclear_scope
+        request._fiveclear_scope = scope_for(request.user)  # type: ignore[attr-defined]
+    return request._fiveclear_scope  # type: ignore[attr-defined]
 
 
-def units_visible_to(user, on=None):
+def units_visible_to(user: AnyUser, on: dt.date | None = None) -> QuerySet[Unit]:
     return scope_for(user, on).units()

@@ -8,6 +8,7 @@ from axes.models import AccessAttempt
 from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth import models as auth
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
@@ -30,10 +31,14 @@ from units.models import (
     Unit,
     code_validator,
 )
-from units.tabular import ImportFailed, RowChecker, read_table
+from units.tabular import ImportFailed, Row, RowChecker, RowError, read_table
 
 UNIT_COLUMNS = ["code", "name", "kind", "parent_code"]
 CADRE_COLUMNS = ["code", "full_name", "unit_code", "job_group", "role", "email"]
+# A parsed row of each import: (row, code, name, kind, parent code) for units; (code, full
+# name, unit, job group, role, email) for cadres. None where the cell was refused.
+UnitRow = tuple[Row, str | None, str | None, str | None, str | None]
+CadreRow = tuple[str | None, str | None, Unit | None, str | None, str | None, str | None]
 CADRE_ROLES = ["staff", "deputy", "head"]
 # The role column also takes these Vietnamese names (docs/RULES.md, imports).
 ROLE_NAMES = {
@@ -43,7 +48,7 @@ ROLE_NAMES = {
 }
 
 
-def _check_code(check, column):
+def _check_code(check: RowChecker, column: str) -> str | None:
     value = check.text(column, max_length=32)
     if value is None:
         return None
@@ -55,7 +60,7 @@ def _check_code(check, column):
     return value
 
 
-def _duplicate(check, seen, code, column="code"):
+def _duplicate(check: RowChecker, seen: dict[str, int], code: str, column: str = "code") -> bool:
     if code in seen:
         check.fail(
             column,
@@ -67,11 +72,12 @@ def _duplicate(check, seen, code, column="code"):
 
 
 @transaction.atomic
-def units_import(*, data: bytes) -> dict:
+def units_import(*, data: bytes) -> dict[str, int]:
     """Create or update units from a table; all or nothing. Returns counts."""
     rows = read_table(data, UNIT_COLUMNS)
-    errors = []
-    parsed, seen = [], {}
+    errors: list[RowError] = []
+    parsed: list[UnitRow] = []
+    seen: dict[str, int] = {}
     for row in rows:
         check = RowChecker(errors, row)
         code = _check_code(check, "code")
@@ -102,7 +108,7 @@ def units_import(*, data: bytes) -> dict:
     moved = False  # once a unit has moved, paths held in memory may be stale
     done: dict[str, Unit] = {}
 
-    def place(code):
+    def place(code: str) -> Unit:
         nonlocal created, updated, moved
         if code in done:
             return done[code]
@@ -133,10 +139,15 @@ def units_import(*, data: bytes) -> dict:
     return {"created": created, "updated": updated, "unchanged": len(in_file) - created - updated}
 
 
-def _check_unit_paths(errors, parsed, in_file, existing):
+def _check_unit_paths(
+    errors: list[RowError],
+    parsed: list[UnitRow],
+    in_file: dict[str, tuple[str | None, str | None, str | None]],
+    existing: dict[str, Unit],
+) -> None:
     """Each unit's materialized path ("/HN/W1/CODE/") must fit its column (no cycle left)."""
     limit = Unit._meta.get_field("path").max_length
-    lengths = {}
+    lengths: dict[str, int] = {}
     for row, code, *_rest in parsed:
         chain, current = [], code
         while current in in_file and current not in lengths:
@@ -156,8 +167,13 @@ def _check_unit_paths(errors, parsed, in_file, existing):
             )
 
 
-def _check_unit_cycles(errors, parsed, in_file, existing):
-    def parent_of(code):
+def _check_unit_cycles(
+    errors: list[RowError],
+    parsed: list[UnitRow],
+    in_file: dict[str, tuple[str | None, str | None, str | None]],
+    existing: dict[str, Unit],
+) -> None:
+    def parent_of(code: str) -> str | None:
         """The next unit up whose parent the file sets: a unit outside the file keeps its
         ancestors, so its chain goes on at the nearest of them that is in the file."""
         if code in in_file:
@@ -168,7 +184,8 @@ def _check_unit_cycles(errors, parsed, in_file, existing):
         ancestors = unit.path.strip("/").split("/")[:-1]
         return next((a for a in reversed(ancestors) if a in in_file), None)
 
-    loops = {}  # code -> whether its parent chain loops; each chain is walked once (linear)
+    # code -> whether its parent chain loops; each chain is walked once (linear)
+    loops: dict[str, bool] = {}
     for row, code, *_rest in parsed:
         if not code:
             continue
@@ -185,7 +202,7 @@ def _check_unit_cycles(errors, parsed, in_file, existing):
 
 
 @transaction.atomic
-def cadres_import(*, data: bytes, on: dt.date | None = None) -> dict:
+def cadres_import(*, data: bytes, on: dt.date | None = None) -> dict[str, int]:
     """Create or update cadres with their account, unit and head/deputy role; all or nothing.
 
     A cadre whose unit or role changes gets the old one closed the day before `on` (today) and
@@ -195,7 +212,9 @@ def cadres_import(*, data: bytes, on: dt.date | None = None) -> dict:
     """
     on = on or timezone.localdate()
     rows = read_table(data, CADRE_COLUMNS)
-    errors, parsed, seen = [], [], {}
+    errors: list[RowError] = []
+    parsed: list[CadreRow] = []
+    seen: dict[str, int] = {}
     unit_codes = {row["unit_code"] for row in rows if row["unit_code"]}
     units = {u.code: u for u in Unit.objects.filter(code__in=unit_codes)}
     for row in rows:
@@ -319,7 +338,7 @@ def _close(dated_rows, on):
 
 
 @transaction.atomic
-def password_link_issue(*, cadre: Cadre, issuer) -> "IssuedLink":
+def password_link_issue(*, cadre: Cadre, issuer: auth.User) -> "IssuedLink":
     """Issue `cadre` a one-time set-password link, audited; the caller has checked the rule
     (units.accounts.password_link_refusal) and the issuer's confirmation.
 
@@ -399,7 +418,7 @@ def _link_notice(cadre, issuer_name, link, hours, expires) -> tuple[str, str]:
 
 
 @transaction.atomic
-def lockout_lift(*, username: str, ip_address: str | None, by) -> int:
+def lockout_lift(*, username: str, ip_address: str | None, by: auth.User) -> int:
     """Lift the lockout of `username` from `ip_address` (None: attempts with no address), in
     the account log; returns how many attempt records were removed (0: nothing was locked,
     nothing is logged). The username's slowdown starts again from the lift."""

@@ -12,14 +12,16 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from directives.models import Regulation
 from scoring.models import (
     PHASE_ORDER,
     Period,
+    PeriodMember,
     PeriodUnit,
     Phase,
     ReminderSent,
@@ -34,6 +36,7 @@ from scoring.services import (
     default_dates,
 )
 from units.models import Unit
+from units.scope import Scope
 
 # --- months and scopes ---------------------------------------------------------------------
 
@@ -65,7 +68,7 @@ def months_to_open(scope: Unit, today: dt.date) -> tuple[list[str], str | None]:
     return free, proposed or (free[0] if free else None)
 
 
-def regulations_for(month: str):
+def regulations_for(month: str) -> QuerySet[Regulation]:
     """The regulations in force by the month's last day, newest first (the versioned list)."""
     return Regulation.objects.filter(valid_from__lte=month_bounds(month)[1]).order_by(
         "-valid_from", "code"
@@ -140,7 +143,7 @@ def open_initial(scope: Unit, month: str, regulation: Regulation | None) -> dict
     }
 
 
-def month_periods(scope):
+def month_periods(scope: Scope) -> QuerySet[Period]:
     """The periods whose scope the user reads in full (a role over it, or administrator)."""
     periods = Period.objects.all()
     if not scope.is_admin:
@@ -151,7 +154,7 @@ def month_periods(scope):
     return periods.select_related("scope", "regulation").order_by("-month", "scope__path")
 
 
-def scopes_to_open(scope):
+def scopes_to_open(scope: Scope) -> QuerySet[Unit]:
     """The units a user may open a month for: those they head or deputise (or, for an
     administrator, the top two levels and every unit that has been a period's scope)."""
     if scope.is_admin:
@@ -166,13 +169,13 @@ def scopes_to_open(scope):
 @dataclass
 class Stage:
     phase: str
-    label: str
-    date: dt.date | None  # deadline (or the day it happens)
+    label: str | Promise
+    date: dt.date  # deadline (or the day it happens)
     state: str  # "done" | "current" | "upcoming"
     overdue: bool = False
 
 
-STAGE_DATE = {
+STAGE_DATE: dict[str, str] = {
     Phase.SELF: "self_until",
     Phase.PEER: "peer_until",
     Phase.REVIEW: "review_until",
@@ -204,7 +207,7 @@ def timeline(period: Period, today: dt.date) -> tuple[list[Stage], int]:
 
 @dataclass
 class PersonOwed:
-    member: object  # PeriodMember
+    member: PeriodMember
     self_missing: bool = False
     peer_left: int = 0
     peer_total: int = 0
@@ -222,7 +225,7 @@ class UnitProgress:
     people: list[PersonOwed] = field(default_factory=list)
 
     @property
-    def unit(self):
+    def unit(self) -> Unit:
         return self.row.unit
 
     @property

@@ -12,9 +12,11 @@ See docs/RULES.md §2 (the month) and §3 (who may do what).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from itertools import pairwise
 
+from django.contrib.auth.models import User
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -30,7 +32,7 @@ from scoring.models import (
     ScorecardKind,
 )
 from scoring.months.emails import address_of, reminder_message
-from scoring.reminders import REMIND_DAYS, period_work, reminders_due
+from scoring.reminders import REMIND_DAYS, Owed, PeriodWork, period_work, reminders_due
 from scoring.selectors import STEP_DEADLINE, STEP_PHASE, step_refusal
 from scoring.services import (
     DATE_FIELDS,
@@ -44,11 +46,15 @@ from scoring.services import (
     pool_set,
     today,
 )
-from units.models import Cadre
+from units.models import Cadre, Unit
 
 # Stepping back from a phase returns to the one before it; its step's deadline, when it has
 # passed, moves to a date the head gives (or the schedule would move the period on again).
-STEP_BACK = {Phase.SELF: Phase.DRAFT, Phase.PEER: Phase.SELF, Phase.REVIEW: Phase.PEER}
+STEP_BACK: dict[str, Phase] = {
+    Phase.SELF: Phase.DRAFT,
+    Phase.PEER: Phase.SELF,
+    Phase.REVIEW: Phase.PEER,
+}
 DEADLINE_OF_PHASE = {Phase.SELF: "self_until", Phase.PEER: "peer_until"}
 
 
@@ -69,7 +75,9 @@ def _ordered(dates: dict[str, dt.date], moved: str) -> dict[str, dt.date]:
 
 
 @transaction.atomic
-def period_step_back(*, period, reason, until=None, user=None) -> Period:
+def period_step_back(
+    *, period: Period, reason: str, until: dt.date | None = None, user: User | None = None
+) -> Period:
     """Send a period before its decision back one phase (review → cross-evaluation →
     self-assessment; to draft only before the month's first day), with a reason.
 
@@ -116,7 +124,15 @@ def period_step_back(*, period, reason, until=None, user=None) -> Period:
 
 
 @transaction.atomic
-def period_reopen_units(*, period, kind, units, until, reason, user=None) -> list[PeriodUnit]:
+def period_reopen_units(
+    *,
+    period: Period,
+    kind: str,
+    units: Iterable[Unit],
+    until: dt.date,
+    reason: str,
+    user: User | None = None,
+) -> list[PeriodUnit]:
     """Reopen one step (self, peer or supervisor) for the named units only, until `until`:
     their members' cards of that step are taken again, nobody else's (docs/RULES.md §2)."""
     period = _lock(period)
@@ -177,7 +193,13 @@ def period_reopen_units(*, period, kind, units, until, reason, user=None) -> lis
 
 
 @transaction.atomic
-def period_pools_set(*, period, pools, outstanding=None, user=None) -> int:
+def period_pools_set(
+    *,
+    period: Period,
+    pools: Mapping[Unit, int | None],
+    outstanding: Mapping[Unit, bool] | None = None,
+    user: User | None = None,
+) -> int:
     """Set the pools ({unit: VND}) and outstanding flags ({unit: bool}) of the period's units
     at once, all or nothing, by a head of the scope; each change is its own audit entry.
     Returns how many values changed."""
@@ -220,7 +242,9 @@ class ReminderReport:
     no_address: list[str] = field(default_factory=list)
 
 
-def open_work_of(work, cadre_id, on: dt.date, *, unit_id=None) -> list:
+def open_work_of(
+    work: PeriodWork, cadre_id: int, on: dt.date, *, unit_id: int | None = None
+) -> list[Owed]:
     """What `cadre_id` still owes in `work`'s period in a step open on `on` (self and peer
     cards in a step reopened for their unit count)."""
     owed = []
@@ -231,7 +255,15 @@ def open_work_of(work, cadre_id, on: dt.date, *, unit_id=None) -> list:
     return owed
 
 
-def _send_once(cadre, periods, owed, *, on, user, base_url) -> bool:
+def _send_once(
+    cadre: Cadre,
+    periods: list[Period],
+    owed: list[Owed],
+    *,
+    on: dt.date,
+    user: User | None,
+    base_url: str,
+) -> bool:
     """Log the reminder of `cadre` about `periods` for the day, then email it; False when a
     reminder about one of them was logged today already (by another run, say)."""
     try:
@@ -247,7 +279,9 @@ def _send_once(cadre, periods, owed, *, on, user, base_url) -> bool:
 
 
 @transaction.atomic
-def reminder_send(*, period, cadres, user=None, base_url="") -> ReminderReport:
+def reminder_send(
+    *, period: Period, cadres: Iterable[Cadre], user: User | None = None, base_url: str = ""
+) -> ReminderReport:
     """Email each of `cadres` what they still owe in the period's open steps, at most once a
     day each (a second press the same day is skipped); a head of the scope presses it."""
     period = _lock(period)
@@ -287,7 +321,12 @@ class DueReport:
 
 
 def reminders_send_due(
-    *, on: dt.date, days=REMIND_DAYS, dry_run=False, base_url="", actor=None
+    *,
+    on: dt.date,
+    days: int = REMIND_DAYS,
+    dry_run: bool = False,
+    base_url: str = "",
+    actor: str | None = None,
 ) -> DueReport:
     """Email everyone with work due within `days` days (`scoring.reminders.reminders_due`), one
     email each, skipping the periods they were reminded of on that day already: `send_reminders`
@@ -300,7 +339,7 @@ def reminders_send_due(
         )
     )
     report = DueReport()
-    by_period = {}
+    by_period: dict[int, tuple[Period, list[str]]] = {}
     for cadre in Cadre.objects.filter(pk__in=due).select_related("user").order_by("code"):
         owed = [o for o in due[cadre.pk] if (o.period.pk, cadre.pk) not in reminded]
         if not owed:
