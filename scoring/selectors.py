@@ -9,10 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Q, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from directives.models import Criterion, CriterionGroup, Regulation
@@ -152,10 +153,15 @@ def period_inputs(period: Period, unit: Unit | None = None) -> PeriodInputs:
     }
     code_of = {m.cadre_id: code for code, m in members.items()}
 
-    own = defaultdict(dict)
-    peers = defaultdict(lambda: defaultdict(list))
+    own: defaultdict[str, dict[str, Decimal]] = defaultdict(dict)
+    peers: defaultdict[str, defaultdict[str, list[Decimal]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
     peer_cards = defaultdict(set)
-    supervisor_cards = defaultdict(dict)  # ratee -> {(saved at, card id): {code: (group, points)}}
+    # ratee -> {(saved at, card id): {code: (group, points)}}
+    supervisor_cards: defaultdict[
+        str, dict[tuple[dt.datetime, int], dict[str, tuple[str, Decimal]]]
+    ] = defaultdict(dict)
     criterion_of = {c.pk: (c.code, c.group) for c in criteria}
     submitted = Scorecard.objects.filter(period=period, status=ScorecardStatus.SUBMITTED)
     if unit is not None:
@@ -195,7 +201,9 @@ def period_inputs(period: Period, unit: Unit | None = None) -> PeriodInputs:
         if task_points:
             manual_task[ratee] = task_points[0]
 
-    adjustments = defaultdict(lambda: defaultdict(list))
+    adjustments: defaultdict[str, defaultdict[str, list[Decimal]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
     for cadre_id, kind, points in Adjustment.objects.filter(
         period=period, cadre__in=in_period.values("cadre_id")
     ).values_list("cadre_id", "kind", "points"):
@@ -332,7 +340,9 @@ class RatingRules:
     assigned: set[tuple[int, int]]  # (rater id, ratee id)
     names: dict[int, str]
 
-    def refusal(self, kind, rater_id, ratee_id, *, assigned_only=True) -> str | None:
+    def refusal(
+        self, kind: str, rater_id: int, ratee_id: int, *, assigned_only: bool = True
+    ) -> str | None:
         """Why `rater_id` may not make a `kind` scorecard for `ratee_id`; None when allowed."""
         ratee = self.members.get(ratee_id)
         if ratee is None:
@@ -375,11 +385,11 @@ class RatingRules:
         ) % {**names, "unit": ratee.unit.code}
 
 
-def rating_rules(period: Period, *, cadre_ids=None) -> RatingRules:
+def rating_rules(period: Period, *, cadre_ids: Iterable[int] | None = None) -> RatingRules:
     """The rules of `period` in four queries; `cadre_ids` narrows them to a few people."""
     last_day = period.last_day
     scope = period.scope
-    members = PeriodMember.objects.filter(period=period).select_related("cadre", "unit")
+    in_period = PeriodMember.objects.filter(period=period).select_related("cadre", "unit")
     roles = Role.objects.valid_on(last_day).filter(role__in=ACTING_ROLES)
     roles = roles.filter(
         Q(unit__path__startswith=scope.path) | Q(unit__path__in=scope.ancestor_paths())
@@ -387,11 +397,12 @@ def rating_rules(period: Period, *, cadre_ids=None) -> RatingRules:
     assigned = PeerAssignment.objects.filter(period=period)
     if cadre_ids is not None:
         cadre_ids = list(cadre_ids)
-        members = members.filter(cadre_id__in=cadre_ids)
+        in_period = in_period.filter(cadre_id__in=cadre_ids)
         roles = roles.filter(cadre_id__in=cadre_ids)
         assigned = assigned.filter(rater_id__in=cadre_ids, ratee_id__in=cadre_ids)
-    members = {m.cadre_id: m for m in members}
-    acting, heads = defaultdict(list), set()
+    members = {m.cadre_id: m for m in in_period}
+    acting: defaultdict[int, list[str]] = defaultdict(list)
+    heads: set[tuple[int, int]] = set()
     for cadre_id, unit_id, path, role in roles.values_list(
         "cadre_id", "unit_id", "unit__path", "role"
     ):
@@ -409,7 +420,12 @@ def rating_rules(period: Period, *, cadre_ids=None) -> RatingRules:
 
 
 def step_refusal(
-    period: Period, kind: str, today: dt.date, *, unit_id=None, ratee_id=None
+    period: Period,
+    kind: str,
+    today: dt.date,
+    *,
+    unit_id: int | None = None,
+    ratee_id: int | None = None,
 ) -> str | None:
     """Why a `kind` scorecard cannot be saved today on the web; None when its step is open.
 
@@ -439,7 +455,9 @@ def step_refusal(
     return None
 
 
-def _reopened_until(period, name, *, unit_id, ratee_id) -> dt.date | None:
+def _reopened_until(
+    period: Period, name: str, *, unit_id: int | None, ratee_id: int | None
+) -> dt.date | None:
     """The date until which a unit's step was reopened (`name` is the period's field).
 
     The unit's three dates are read in one query and kept on the period object, so a page
@@ -454,6 +472,7 @@ def _reopened_until(period, name, *, unit_id, ratee_id) -> dt.date | None:
         if unit_id is not None:
             rows = rows.filter(unit_id=unit_id)
         else:
+            assert ratee_id is not None  # one of the two is given (returned above otherwise)
             unit = PeriodMember.objects.filter(period=period, cadre_id=ratee_id).values("unit_id")
             rows = rows.filter(unit_id__in=unit)
         cache[key] = rows.values("self_until", "peer_until", "review_until").first() or {}
@@ -463,7 +482,7 @@ def _reopened_until(period, name, *, unit_id, ratee_id) -> dt.date | None:
 # --- finding periods -----------------------------------------------------------------------
 
 
-def period_freezing(regulation_id) -> Period | None:
+def period_freezing(regulation_id: int) -> Period | None:
     """The first decided (or published, or locked) period that pins the regulation: while one
     exists the regulation and its criteria never change (`scoring.signals`)."""
     return (
@@ -482,11 +501,11 @@ def period_for(*, month: str, scope_code: str) -> Period | None:
     )
 
 
-def periods_of_month(month: str):
+def periods_of_month(month: str) -> QuerySet[Period]:
     return Period.objects.filter(month=month).select_related("scope", "regulation")
 
 
-def member_periods(*, month: str, cadre_ids) -> dict[int, Period]:
+def member_periods(*, month: str, cadre_ids: Iterable[int]) -> dict[int, Period]:
     """The period of the month in which each cadre is scored (scopes never overlap)."""
     rows = PeriodMember.objects.filter(period__month=month, cadre_id__in=cadre_ids).values_list(
         "cadre_id", "period_id"
@@ -496,7 +515,7 @@ def member_periods(*, month: str, cadre_ids) -> dict[int, Period]:
     return {cadre_id: periods[period_id] for cadre_id, period_id in found.items()}
 
 
-def covering_periods(*, month: str, unit: Unit):
+def covering_periods(*, month: str, unit: Unit) -> QuerySet[Period]:
     """Decided (or later) periods of the month whose members may lie in the unit's subtree."""
     return Period.objects.filter(month=month, phase__in=DECIDED_PHASES).filter(
         Q(scope__path__startswith=unit.path) | Q(scope__path__in=unit.ancestor_paths())
@@ -506,7 +525,7 @@ def covering_periods(*, month: str, unit: Unit):
 # --- results -------------------------------------------------------------------------------
 
 
-def month_results(*, month: str, unit: Unit):
+def month_results(*, month: str, unit: Unit) -> QuerySet[Result]:
     """Decided results of the month for cadres whose unit then lay in the unit's subtree."""
     return (
         Result.objects.filter(
