@@ -2,6 +2,7 @@
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from axes.models import AccessAttempt
@@ -113,6 +114,7 @@ def units_import(*, data: bytes) -> dict[str, int]:
         if code in done:
             return done[code]
         name, kind, parent_code = in_file[code]
+        assert name is not None and kind is not None  # a row missing one was refused above
         parent = None
         if parent_code:
             parent = place(parent_code) if parent_code in in_file else existing[parent_code]
@@ -147,6 +149,7 @@ def _check_unit_paths(
 ) -> None:
     """Each unit's materialized path ("/HN/W1/CODE/") must fit its column (no cycle left)."""
     limit = Unit._meta.get_field("path").max_length
+    assert limit is not None  # a CharField's
     lengths: dict[str, int] = {}
     for row, code, *_rest in parsed:
         chain, current = [], code
@@ -189,11 +192,13 @@ def _check_unit_cycles(
     for row, code, *_rest in parsed:
         if not code:
             continue
-        walk, current = {}, code  # insertion-ordered, for membership in O(1)
+        # insertion-ordered, for membership in O(1)
+        walk: dict[str, bool] = {}
+        current: str | None = code
         while current and current not in loops and current not in walk:
             walk[current] = True
             current = parent_of(current) if (current in in_file or current in existing) else None
-        looped = current in walk or loops.get(current, False)
+        looped = current in walk or (current is not None and loops.get(current, False))
         loops.update(dict.fromkeys(walk, looped))
         if looped:
             RowChecker(errors, row).fail(
@@ -252,12 +257,17 @@ def cadres_import(*, data: bytes, on: dt.date | None = None) -> dict[str, int]:
             )
     if errors:
         raise ImportFailed(errors)
+    # Every missing or refused cell was a row error, raised just above: each row is complete.
+    complete: list[tuple[str, str, Unit, str, str, str | None]] = []
+    for code, full_name, unit, job_group, role, email in parsed:
+        assert code and full_name and unit and job_group and role
+        complete.append((code, full_name, unit, job_group, role, email))
 
     known = set(cadres)  # a change for a known cadre starts on `on`; a new one has no start
-    memberships = defaultdict(list)
+    memberships: defaultdict[int, list[Membership]] = defaultdict(list)
     for m in Membership.objects.valid_on(on).filter(cadre__code__in=codes).select_related("unit"):
         memberships[m.cadre_id].append(m)
-    acting = defaultdict(list)
+    acting: defaultdict[int, list[Role]] = defaultdict(list)
     for r in Role.objects.valid_on(on).filter(
         cadre__code__in=codes, role__in=[RoleKind.HEAD, RoleKind.DEPUTY]
     ):
@@ -266,9 +276,9 @@ def cadres_import(*, data: bytes, on: dt.date | None = None) -> dict[str, int]:
     created = updated = 0
     new_cadres, linked = [], []
     User = get_user_model()
-    accounts = {code: _new_account(code, email) for code, *_, email in parsed if code in unlinked}
+    accounts = {code: _new_account(code, email) for code, *_, email in complete if code in unlinked}
     User.objects.bulk_create(accounts.values())
-    for code, full_name, _unit, job_group, _role, email in parsed:
+    for code, full_name, _unit, job_group, _role, email in complete:
         cadre = cadres.get(code)
         if cadre is None:
             cadre = Cadre(
@@ -293,7 +303,7 @@ def cadres_import(*, data: bytes, on: dt.date | None = None) -> dict[str, int]:
     Cadre.objects.bulk_update(linked, ["user"])
 
     new_memberships, new_roles = [], []
-    for code, _name, unit, _group, role, _email in parsed:
+    for code, _name, unit, _group, role, _email in complete:
         cadre = cadres[code]
         start = on if code in known else None
         current = memberships.get(cadre.pk, [])
@@ -310,7 +320,7 @@ def cadres_import(*, data: bytes, on: dt.date | None = None) -> dict[str, int]:
     return {"created": created, "updated": updated, "unchanged": len(parsed) - created - updated}
 
 
-def _taken_usernames(codes) -> dict[str, str]:
+def _taken_usernames(codes: Iterable[str]) -> dict[str, str]:
     """The existing usernames equal to one of `codes`, ignoring case: {lowercased: username}."""
     wanted = {code.lower() for code in codes}
     if not wanted:
@@ -319,7 +329,7 @@ def _taken_usernames(codes) -> dict[str, str]:
     return {name.lower(): name for name in users.values_list("username", flat=True)}
 
 
-def _new_account(code, email):
+def _new_account(code: str, email: str | None) -> auth.User:
     """An account named after the cadre's code, with no usable password: the person signs in
     once an administrator has issued them a set-password link."""
     user = get_user_model()(username=code, email=email or "")
@@ -327,7 +337,7 @@ def _new_account(code, email):
     return user
 
 
-def _close(dated_rows, on):
+def _close(dated_rows: Iterable[Membership | Role], on: dt.date) -> None:
     """End rows on the day before `on`; a row that only started on `on` is removed."""
     for row in dated_rows:
         if row.valid_from is not None and row.valid_from >= on:
@@ -394,13 +404,15 @@ class IssuedLink:
     hours: int
 
 
-def _person(user) -> str:
+def _person(user: auth.User) -> str:
     """A user as people know them: the cadre's name and code, or the username."""
     cadre = Cadre.objects.filter(user=user).first()
     return f"{cadre.full_name} ({cadre.code})" if cadre else user.get_username()
 
 
-def _link_notice(cadre, issuer_name, link, hours, expires) -> tuple[str, str]:
+def _link_notice(
+    cadre: Cadre, issuer_name: str, link: str, hours: int, expires: dt.datetime
+) -> tuple[str, str]:
     local = timezone.localtime(expires)
     lines = [
         _("Hello %(name)s,") % {"name": cadre.full_name},
