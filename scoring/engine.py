@@ -7,6 +7,7 @@ inputs for a whole period, calls :func:`decide_period` once and writes the outco
 
 from __future__ import annotations
 
+import datetime
 import decimal
 import functools
 import math
@@ -294,6 +295,12 @@ def _vi_decimal(x: Number) -> str:
 
 
 # --- 5.1 task results ----------------------------------------------------------------------
+
+
+def task_completed(completed_on: datetime.date | None, last_day: datetime.date) -> bool:
+    """A task counts as completed in a month when it was done on or before the month's last
+    day; a task done later, or not done, is not completed (Qn = 0 for it)."""
+    return completed_on is not None and completed_on <= last_day
 
 
 def task_ratios(tasks: Iterable[TaskInput], regulation: Regulation = ND335) -> TaskRatios | None:

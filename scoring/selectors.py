@@ -16,7 +16,7 @@ from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
 
 from directives.models import Criterion, CriterionGroup, Regulation
-from directives.selectors import task_facts
+from directives.selectors import TaskFacts, task_facts
 from scoring import engine
 from scoring.flags import PeerCard, Person
 from scoring.models import (
@@ -86,6 +86,18 @@ def engine_regulation(regulation: Regulation) -> engine.Regulation:
         coefficient_b=regulation.coefficient_b,
         money_unit=regulation.money_unit,
         min_rated_months=regulation.min_rated_months,
+    )
+
+
+def task_input(facts: TaskFacts, last_day: dt.date) -> engine.TaskInput:
+    """The engine's input of one task read for the month ending `last_day`."""
+    return engine.TaskInput(
+        code=facts.code,
+        weight=facts.weight,
+        completed=engine.task_completed(facts.completed_on, last_day),
+        accepted=facts.accepted,
+        errors=facts.errors,
+        delays=facts.delays,
     )
 
 
@@ -223,17 +235,7 @@ def period_inputs(period: Period, unit: Unit | None = None) -> PeriodInputs:
                 unit_code=m.unit.code,
                 job_group=m.job_group,
                 is_leader=m.is_leader,
-                tasks=tuple(
-                    engine.TaskInput(
-                        code=t.code,
-                        weight=t.weight,
-                        completed=t.completed,
-                        accepted=t.accepted,
-                        errors=t.errors,
-                        delays=t.delays,
-                    )
-                    for t in facts.get(m.cadre_id, ())
-                ),
+                tasks=tuple(task_input(t, period.last_day) for t in facts.get(m.cadre_id, ())),
                 manual_task_score=manual_task.get(code),
                 self_points=own[code],
                 peer_points={c: tuple(p) for c, p in peers[code].items()},

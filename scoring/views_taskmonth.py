@@ -13,6 +13,7 @@ from directives.selectors import month_range, task_facts
 from directives.services import unit_on
 from scoring import engine
 from scoring.models import Period
+from scoring.selectors import task_input
 from units.models import Cadre
 from units.scope import get_scope
 
@@ -54,17 +55,6 @@ def _regulation(unit, month):
     return regulation, pinned
 
 
-def _task_input(facts):
-    return engine.TaskInput(
-        code=facts.code,
-        weight=facts.weight,
-        completed=facts.completed,
-        accepted=facts.accepted,
-        errors=facts.errors,
-        delays=facts.delays,
-    )
-
-
 def task_month(request):
     cadre = _get_cadre_for_user(request, request.GET.get("cadre"))
     today = timezone.localdate()
@@ -79,18 +69,20 @@ def task_month(request):
         Task.objects.filter(code__in=[f.code for f in facts]).values_list("code", "title")
     )
     rows = []
-    for f in facts:
-        own = engine.task_ratios([_task_input(f)], regulation)
+    inputs = [task_input(f, last) for f in facts]
+    for f, task in zip(facts, inputs, strict=True):
+        own = engine.task_ratios([task], regulation)
         rows.append(
             {
                 "facts": f,
+                "completed": task.completed,
                 "title": titles.get(f.code, ""),
                 "qn": engine.round_half_up(own.qn),
                 "ql": engine.round_half_up(own.ql),
                 "pg": engine.round_half_up(own.pg),
             }
         )
-    ratios = engine.task_ratios([_task_input(f) for f in facts], regulation)
+    ratios = engine.task_ratios(inputs, regulation)
     figures = None
     if ratios is not None:
         figures = {
