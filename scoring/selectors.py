@@ -89,6 +89,23 @@ def engine_regulation(regulation: Regulation) -> engine.Regulation:
     )
 
 
+def month_regulation(unit: Unit | None, month: str) -> tuple[engine.Regulation, Regulation | None]:
+    """The engine's regulation of the period covering `unit` in `month` and the stored one it
+    comes from; ND335 and None when no period covers the unit that month."""
+    period = None
+    if unit is not None:
+        period = (
+            Period.objects.covering(unit)
+            .filter(month=month)
+            .select_related("regulation")
+            .order_by("-scope__depth")
+            .first()
+        )
+    if period is None:
+        return engine.ND335, None
+    return engine_regulation(period.regulation), period.regulation
+
+
 def task_input(facts: TaskFacts, last_day: dt.date) -> engine.TaskInput:
     """The engine's input of one task read for the month ending `last_day`."""
     return engine.TaskInput(
