@@ -92,6 +92,11 @@ class Regulation:
             quota_rate_outstanding=Decimal("0.40"),
         )
 
+    @property
+    def allows_bonus(self) -> bool:
+        """Bonus points may be recorded only under a regulation with a positive bonus cap."""
+        return self.bonus_cap > 0
+
     def rate_for(self, outstanding: bool) -> Fraction:
         if outstanding and self.quota_rate_outstanding is not None:
             return exact(self.quota_rate_outstanding)

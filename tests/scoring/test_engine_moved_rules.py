@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 
-from scoring.engine import task_completed
+from scoring.engine import HN3814, ND335, Regulation, task_completed
 
 OCTOBER_END = dt.date(2026, 10, 31)
 
@@ -29,3 +30,15 @@ def test_completion_follows_the_given_month_end_across_a_year_end():
     done = dt.date(2027, 1, 1)
     assert task_completed(done, dt.date(2026, 12, 31)) is False
     assert task_completed(done, dt.date(2027, 1, 31)) is True
+
+
+@pytest.mark.parametrize(
+    ("cap", "allowed"),
+    [(Decimal("0"), False), (Decimal("-1"), False), (Decimal("0.01"), True), (Decimal("10"), True)],
+)
+def test_a_bonus_is_allowed_only_under_a_positive_bonus_cap(cap, allowed):
+    assert Regulation(bonus_cap=cap).allows_bonus is allowed
+
+
+def test_nd335_refuses_bonuses_and_hn3814_allows_them():
+    assert (ND335.allows_bonus, HN3814.allows_bonus) == (False, True)
