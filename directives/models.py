@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from directives.regulation_defaults import DEFAULTS
 from units.models import AppendOnlyModel, Cadre, Unit
 
 
@@ -34,58 +35,64 @@ class Regulation(models.Model):
         related_name="superseded_by",
     )
     weight_self = models.DecimalField(
-        _("self weight"), max_digits=4, decimal_places=3, default=Decimal("0.2")
+        _("self weight"), max_digits=4, decimal_places=3, default=DEFAULTS["weight_self"]
     )
     weight_peer = models.DecimalField(
-        _("peer weight"), max_digits=4, decimal_places=3, default=Decimal("0.3")
+        _("peer weight"), max_digits=4, decimal_places=3, default=DEFAULTS["weight_peer"]
     )
     weight_supervisor = models.DecimalField(
-        _("supervisor weight"), max_digits=4, decimal_places=3, default=Decimal("0.5")
+        _("supervisor weight"),
+        max_digits=4,
+        decimal_places=3,
+        default=DEFAULTS["weight_supervisor"],
     )
     peer_trim_min = models.PositiveSmallIntegerField(
-        _("peer scores needed to trim highest and lowest"), default=5
+        _("peer scores needed to trim highest and lowest"), default=DEFAULTS["peer_trim_min"]
     )
     task_max = models.DecimalField(
-        _("task points"), max_digits=5, decimal_places=2, default=Decimal("70")
+        _("task points"), max_digits=5, decimal_places=2, default=DEFAULTS["task_max"]
     )
     error_step = models.DecimalField(
-        _("deduction per major error"), max_digits=4, decimal_places=3, default=Decimal("0.25")
+        _("deduction per major error"),
+        max_digits=4,
+        decimal_places=3,
+        default=DEFAULTS["error_step"],
     )
     delay_step = models.DecimalField(
-        _("deduction per delay"), max_digits=4, decimal_places=3, default=Decimal("0.25")
+        _("deduction per delay"), max_digits=4, decimal_places=3, default=DEFAULTS["delay_step"]
     )
     leader_lambda = models.DecimalField(
         _("leader weight of the unit's results (λ)"),
         max_digits=4,
         decimal_places=3,
-        default=Decimal("0.5"),
+        default=DEFAULTS["leader_lambda"],
     )
     leader_factor = models.DecimalField(
         _("leader factor when a staff member is D"),
         max_digits=4,
         decimal_places=3,
-        default=Decimal("0.5"),
+        default=DEFAULTS["leader_factor"],
     )
     bonus_cap = models.DecimalField(
-        _("bonus cap"), max_digits=5, decimal_places=2, default=Decimal("0")
+        _("bonus cap"), max_digits=5, decimal_places=2, default=DEFAULTS["bonus_cap"]
     )
     total_max = models.DecimalField(
-        _("maximum total"), max_digits=5, decimal_places=2, default=Decimal("100")
+        _("maximum total"), max_digits=5, decimal_places=2, default=DEFAULTS["total_max"]
     )
     tier_a_min = models.DecimalField(
-        _("minimum for A"), max_digits=5, decimal_places=2, default=Decimal("90")
+        _("minimum for A"), max_digits=5, decimal_places=2, default=DEFAULTS["tier_a_min"]
     )
     tier_b_min = models.DecimalField(
-        _("minimum for B"), max_digits=5, decimal_places=2, default=Decimal("70")
+        _("minimum for B"), max_digits=5, decimal_places=2, default=DEFAULTS["tier_b_min"]
     )
     tier_c_min = models.DecimalField(
-        _("minimum for C"), max_digits=5, decimal_places=2, default=Decimal("50")
+        _("minimum for C"), max_digits=5, decimal_places=2, default=DEFAULTS["tier_c_min"]
     )
     quota_rate = models.DecimalField(
-        _("A quota rate"), max_digits=4, decimal_places=3, default=Decimal("0.20")
+        _("A quota rate"), max_digits=4, decimal_places=3, default=DEFAULTS["quota_rate"]
     )
     quota_base = models.CharField(
-        _("A quota base"), max_length=8, choices=QuotaBase.choices, default=QuotaBase.GOOD
+        _("A quota base"), max_length=8, choices=QuotaBase.choices, default=DEFAULTS["quota_base"]
     )
     quota_rate_outstanding = models.DecimalField(
         _("A quota rate of an outstanding unit"),
@@ -95,17 +102,22 @@ class Regulation(models.Model):
         blank=True,
     )
     equal_share = models.DecimalField(
-        _("equal share of the pool"), max_digits=4, decimal_places=3, default=Decimal("0.5")
+        _("equal share of the pool"),
+        max_digits=4,
+        decimal_places=3,
+        default=DEFAULTS["equal_share"],
     )
     coefficient_a = models.DecimalField(
-        _("reward coefficient A"), max_digits=4, decimal_places=2, default=Decimal("2.0")
+        _("reward coefficient A"), max_digits=4, decimal_places=2, default=DEFAULTS["coefficient_a"]
     )
     coefficient_b = models.DecimalField(
-        _("reward coefficient B"), max_digits=4, decimal_places=2, default=Decimal("1.0")
+        _("reward coefficient B"), max_digits=4, decimal_places=2, default=DEFAULTS["coefficient_b"]
     )
-    money_unit = models.PositiveIntegerField(_("rewards rounded down to (VND)"), default=1000)
+    money_unit = models.PositiveIntegerField(
+        _("rewards rounded down to (VND)"), default=DEFAULTS["money_unit"]
+    )
     min_rated_months = models.PositiveSmallIntegerField(
-        _("rated months needed for a year"), default=6
+        _("rated months needed for a year"), default=DEFAULTS["min_rated_months"]
     )
     # The month's dates (docs/RULES.md §2), prefilled when a month is opened; each period keeps
     # its own.

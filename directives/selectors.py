@@ -35,15 +35,17 @@ MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
 @dataclass(frozen=True)
 class TaskFacts:
-    """One task of a month as docs/RULES.md §1 counts it (the fields of scoring.engine.TaskInput).
+    """One task of a month as read for docs/RULES.md §1: the raw facts the engine's task rules
+    take.
 
-    completed: done on or before the month's last day; errors and delays: the imported counts
-    plus the recorded events that were not exempted.
+    completed_on: the day it was done (None while not done) — whether that counts as completed
+    in the month is the engine's rule (`scoring.engine.task_completed`); errors and delays: the
+    imported counts plus the recorded events that were not exempted.
     """
 
     code: str
     weight: Decimal
-    completed: bool
+    completed_on: dt.date | None
     accepted: bool
     errors: int
     delays: int
@@ -119,7 +121,7 @@ def task_facts(
             TaskFacts(
                 code=code,
                 weight=weight,
-                completed=done is not None and done <= last_day,
+                completed_on=done,
                 accepted=accepted,
                 errors=errors,
                 delays=delays,

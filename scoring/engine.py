@@ -1,12 +1,14 @@
 """The scoring rules of docs/RULES.md §1 as pure functions over frozen dataclasses.
 
-No Django, no database, standard library only. Everything is computed with ``Fraction`` and
+No Django, no database: the standard library and the pure defaults module
+`directives.regulation_defaults` only. Everything is computed with ``Fraction`` and
 rounded once, half up, to 2 decimals at the end; money is integer VND. The service builds the
 inputs for a whole period, calls :func:`decide_period` once and writes the outcome.
 """
 
 from __future__ import annotations
 
+import datetime
 import decimal
 import functools
 import math
@@ -16,6 +18,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
+
+from directives import regulation_defaults
+from directives.regulation_defaults import DEFAULTS
 
 Number = Decimal | Fraction | int
 
@@ -35,6 +40,9 @@ class QuotaBase(StrEnum):
     RATED = "rated"
 
 
+_DEFAULT_QUOTA_BASE = QuotaBase(DEFAULTS["quota_base"])
+
+
 class CriterionGroup(StrEnum):
     GENERAL = "general"
     TASK = "task"
@@ -50,32 +58,32 @@ class TaskSource(StrEnum):
 
 @dataclass(frozen=True)
 class Regulation:
-    """Every parameter of section 5; the defaults are regulation ND335."""
+    """Every parameter of section 5; the defaults are regulation ND335's, read from
+    `directives/regulation_defaults.py`, their one source."""
 
-    code: str = "ND335"
-    weight_self: Decimal = Decimal("0.2")
-    weight_peer: Decimal = Decimal("0.3")
-    weight_supervisor: Decimal = Decimal("0.5")
-    peer_trim_min: int = 5
-    task_max: Decimal = Decimal("70")
-    error_step: Decimal = Decimal("0.25")
-    delay_step: Decimal = Decimal("0.25")
-    leader_lambda: Decimal = Decimal("0.5")
-    leader_factor: Decimal = Decimal("0.5")
-    bonus_cap: Decimal = Decimal("0")
-    total_max: Decimal = Decimal("100")
-    tier_a_min: Decimal = Decimal("90")
-    tier_b_min: Decimal = Decimal("70")
-    tier_c_min: Decimal = Decimal("50")
-    quota_rate: Decimal = Decimal("0.20")
-    quota_base: QuotaBase = QuotaBase.GOOD
-    # None: the unit's "outstanding" flag does not change the rate.
-    quota_rate_outstanding: Decimal | None = None
-    equal_share: Decimal = Decimal("0.5")
-    coefficient_a: Decimal = Decimal("2.0")
-    coefficient_b: Decimal = Decimal("1.0")
-    money_unit: int = 1000
-    min_rated_months: int = 6
+    code: str = regulation_defaults.CODE
+    weight_self: Decimal = DEFAULTS["weight_self"]
+    weight_peer: Decimal = DEFAULTS["weight_peer"]
+    weight_supervisor: Decimal = DEFAULTS["weight_supervisor"]
+    peer_trim_min: int = DEFAULTS["peer_trim_min"]
+    task_max: Decimal = DEFAULTS["task_max"]
+    error_step: Decimal = DEFAULTS["error_step"]
+    delay_step: Decimal = DEFAULTS["delay_step"]
+    leader_lambda: Decimal = DEFAULTS["leader_lambda"]
+    leader_factor: Decimal = DEFAULTS["leader_factor"]
+    bonus_cap: Decimal = DEFAULTS["bonus_cap"]
+    total_max: Decimal = DEFAULTS["total_max"]
+    tier_a_min: Decimal = DEFAULTS["tier_a_min"]
+    tier_b_min: Decimal = DEFAULTS["tier_b_min"]
+    tier_c_min: Decimal = DEFAULTS["tier_c_min"]
+    quota_rate: Decimal = DEFAULTS["quota_rate"]
+    quota_base: QuotaBase = _DEFAULT_QUOTA_BASE
+    quota_rate_outstanding: Decimal | None = DEFAULTS["quota_rate_outstanding"]
+    equal_share: Decimal = DEFAULTS["equal_share"]
+    coefficient_a: Decimal = DEFAULTS["coefficient_a"]
+    coefficient_b: Decimal = DEFAULTS["coefficient_b"]
+    money_unit: int = DEFAULTS["money_unit"]
+    min_rated_months: int = DEFAULTS["min_rated_months"]
 
     @classmethod
     def nd335(cls) -> Regulation:
@@ -90,6 +98,11 @@ class Regulation:
             quota_base=QuotaBase.RATED,
             quota_rate_outstanding=Decimal("0.40"),
         )
+
+    @property
+    def allows_bonus(self) -> bool:
+        """Bonus points may be recorded only under a regulation with a positive bonus cap."""
+        return self.bonus_cap > 0
 
     def rate_for(self, outstanding: bool) -> Fraction:
         if outstanding and self.quota_rate_outstanding is not None:
@@ -294,6 +307,12 @@ def _vi_decimal(x: Number) -> str:
 
 
 # --- 5.1 task results ----------------------------------------------------------------------
+
+
+def task_completed(completed_on: datetime.date | None, last_day: datetime.date) -> bool:
+    """A task counts as completed in a month when it was done on or before the month's last
+    day; a task done later, or not done, is not completed (Qn = 0 for it)."""
+    return completed_on is not None and completed_on <= last_day
 
 
 def task_ratios(tasks: Iterable[TaskInput], regulation: Regulation = ND335) -> TaskRatios | None:

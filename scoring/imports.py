@@ -32,7 +32,7 @@ from scoring.models import (
     ScorecardStatus,
     ScoreLine,
 )
-from scoring.selectors import is_month, rating_rules
+from scoring.selectors import engine_regulation, is_month, rating_rules
 from scoring.services import (
     CLI_ACTOR,
     adjustment_refusal,
@@ -320,7 +320,10 @@ def adjustments_import(*, data: bytes, month: str) -> dict:
             points = Decimal(0)
         problem = adjustment_refusal(period.regulation, kind, points)
         if problem:
-            no_bonus = kind == AdjustmentKind.BONUS and period.regulation.bonus_cap <= 0
+            no_bonus = (
+                kind == AdjustmentKind.BONUS
+                and not engine_regulation(period.regulation).allows_bonus
+            )
             check.fail("kind" if no_bonus else "points", problem)
             continue
         if reason:

@@ -17,7 +17,7 @@ from django.db.models import Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from directives.models import Criterion, CriterionGroup, Regulation
-from directives.selectors import task_facts
+from directives.selectors import TaskFacts, task_facts
 from scoring import engine
 from scoring.flags import PeerCard, Person
 from scoring.models import (
@@ -87,6 +87,35 @@ def engine_regulation(regulation: Regulation) -> engine.Regulation:
         coefficient_b=regulation.coefficient_b,
         money_unit=regulation.money_unit,
         min_rated_months=regulation.min_rated_months,
+    )
+
+
+def month_regulation(unit: Unit | None, month: str) -> tuple[engine.Regulation, Regulation | None]:
+    """The engine's regulation of the period covering `unit` in `month` and the stored one it
+    comes from; ND335 and None when no period covers the unit that month."""
+    period = None
+    if unit is not None:
+        period = (
+            Period.objects.covering(unit)
+            .filter(month=month)
+            .select_related("regulation")
+            .order_by("-scope__depth")
+            .first()
+        )
+    if period is None:
+        return engine.ND335, None
+    return engine_regulation(period.regulation), period.regulation
+
+
+def task_input(facts: TaskFacts, last_day: dt.date) -> engine.TaskInput:
+    """The engine's input of one task read for the month ending `last_day`."""
+    return engine.TaskInput(
+        code=facts.code,
+        weight=facts.weight,
+        completed=engine.task_completed(facts.completed_on, last_day),
+        accepted=facts.accepted,
+        errors=facts.errors,
+        delays=facts.delays,
     )
 
 
@@ -231,17 +260,7 @@ def period_inputs(period: Period, unit: Unit | None = None) -> PeriodInputs:
                 unit_code=m.unit.code,
                 job_group=m.job_group,
                 is_leader=m.is_leader,
-                tasks=tuple(
-                    engine.TaskInput(
-                        code=t.code,
-                        weight=t.weight,
-                        completed=t.completed,
-                        accepted=t.accepted,
-                        errors=t.errors,
-                        delays=t.delays,
-                    )
-                    for t in facts.get(m.cadre_id, ())
-                ),
+                tasks=tuple(task_input(t, period.last_day) for t in facts.get(m.cadre_id, ())),
                 manual_task_score=manual_task.get(code),
                 self_points=own[code],
                 peer_points={c: tuple(p) for c, p in peers[code].items()},

@@ -87,6 +87,7 @@ from scoring.peers import assign_peers
 from scoring.selectors import (
     ACTING_ROLES,
     STEP_DEADLINE,
+    engine_regulation,
     is_month,
     period_inputs,
     period_peer_cards,
@@ -812,7 +813,7 @@ def adjustment_refusal(regulation: Regulation, kind: str, points: Decimal | None
         return _("At most %(n)s points.") % {"n": MAX_PENALTY}
     if points != points.quantize(Decimal("0.01")):
         return _("At most 2 decimal places.")
-    if kind == AdjustmentKind.BONUS and regulation.bonus_cap <= 0:
+    if kind == AdjustmentKind.BONUS and not engine_regulation(regulation).allows_bonus:
         return _("The regulation %(code)s has no bonus points (its bonus cap is 0).") % {
             "code": regulation.code
         }

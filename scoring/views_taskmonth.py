@@ -12,7 +12,7 @@ from directives.models import Task
 from directives.selectors import month_range, task_facts
 from directives.services import unit_on
 from scoring import engine
-from scoring.models import Period
+from scoring.selectors import month_regulation, task_input
 from units.models import Cadre
 from units.scope import get_scope
 
@@ -31,40 +31,6 @@ def _get_cadre_for_user(request, code):
     return cadre
 
 
-def _regulation(unit, month):
-    """The task parameters of the regulation pinned by the month's period, else ND335's."""
-    period = None
-    if unit is not None:
-        period = (
-            Period.objects.covering(unit)
-            .filter(month=month)
-            .select_related("regulation")
-            .order_by("-scope__depth")
-            .first()
-        )
-    if period is None:
-        return engine.ND335, None
-    pinned = period.regulation
-    regulation = engine.Regulation(
-        code=pinned.code,
-        task_max=pinned.task_max,
-        error_step=pinned.error_step,
-        delay_step=pinned.delay_step,
-    )
-    return regulation, pinned
-
-
-def _task_input(facts):
-    return engine.TaskInput(
-        code=facts.code,
-        weight=facts.weight,
-        completed=facts.completed,
-        accepted=facts.accepted,
-        errors=facts.errors,
-        delays=facts.delays,
-    )
-
-
 def task_month(request):
     cadre = _get_cadre_for_user(request, request.GET.get("cadre"))
     today = timezone.localdate()
@@ -73,24 +39,26 @@ def task_month(request):
         month = f"{today:%Y-%m}"
     first, last = month_range(month)
     unit = unit_on(cadre, last) or unit_on(cadre, today)
-    regulation, pinned = _regulation(unit, month)
+    regulation, pinned = month_regulation(unit, month)
     facts = task_facts(cadre_ids=[cadre.pk], first_day=first, last_day=last).get(cadre.pk, [])
     titles = dict(
         Task.objects.filter(code__in=[f.code for f in facts]).values_list("code", "title")
     )
     rows = []
-    for f in facts:
-        own = engine.task_ratios([_task_input(f)], regulation)
+    inputs = [task_input(f, last) for f in facts]
+    for f, task in zip(facts, inputs, strict=True):
+        own = engine.task_ratios([task], regulation)
         rows.append(
             {
                 "facts": f,
+                "completed": task.completed,
                 "title": titles.get(f.code, ""),
                 "qn": engine.round_half_up(own.qn),
                 "ql": engine.round_half_up(own.ql),
                 "pg": engine.round_half_up(own.pg),
             }
         )
-    ratios = engine.task_ratios([_task_input(f) for f in facts], regulation)
+    ratios = engine.task_ratios(inputs, regulation)
     figures = None
     if ratios is not None:
         figures = {

@@ -12,6 +12,7 @@ from openpyxl import Workbook
 from directives.imports import TASK_COLUMNS, tasks_import
 from directives.models import Task, TaskStatus
 from directives.selectors import task_facts
+from scoring.selectors import task_input
 from tests.directives.helpers import make_task
 from units.tabular import ImportFailed
 
@@ -235,7 +236,7 @@ def test_the_nd335_sample_imports_after_its_units_and_cadres(db, capsys):
         first_day=dt.date(2026, 10, 1),
         last_day=dt.date(2026, 10, 31),
     )[cb0009.assignee_id]
-    assert [f.completed for f in facts] == [True, True, False]
+    assert [task_input(f, dt.date(2026, 10, 31)).completed for f in facts] == [True, True, False]
 
 
 def test_the_command_fails_with_every_row_and_writes_nothing(org, tmp_path, capsys):

@@ -97,3 +97,18 @@ def test_query_count_does_not_grow_with_tasks(login, org, django_assert_num_quer
     with django_assert_num_queries(9):
         response = client.get(URL, {"month": "2026-10"})
     assert response.content.decode().count("/tasks/T") == 12
+
+
+def test_a_task_done_after_the_month_end_shows_as_not_completed(login, org):
+    done(make_task(org.staff_a, org.head_a, deadline=dt.date(2026, 10, 20)), dt.date(2026, 10, 15))
+    done(make_task(org.staff_a, org.head_a, deadline=dt.date(2026, 10, 30)), dt.date(2026, 11, 1))
+    page = login(org.staff_a).get(URL, {"month": "2026-10"}).content.decode()
+    assert figures(page)["qn"] == "0,50"
+    rows = page.split("<tbody>")[1].split("</tbody>")[0].split("</tr>")[:2]
+    shown = []
+    for row in rows:
+        cells = [c.split("</td>")[0].split(">", 1)[1].strip() for c in row.split("<td")[1:]]
+        shown.append((cells[2], cells[3]))  # completed, accepted
+    (in_time, in_time_accepted), (late, late_accepted) = shown
+    assert in_time == in_time_accepted == late_accepted  # "yes"
+    assert late != in_time  # done, accepted, but not by the month's last day

@@ -20,6 +20,7 @@ from directives.imports import TASK_COLUMNS
 from directives.models import AuditEntry, Task, TaskEvent, TaskEventKind, TaskStatus
 from directives.selectors import task_facts
 from scoring import engine
+from scoring.selectors import task_input
 from tests.directives.helpers import done, make_task
 from tests.factories import member
 
@@ -55,17 +56,7 @@ def ward(org):
 def task_part(cadre) -> Fraction:
     """The task part T of the cadre's own tasks due in October (docs/RULES.md §1), 0 without any."""
     facts = task_facts(cadre_ids=[cadre.pk], first_day=OCTOBER[0], last_day=OCTOBER[1])
-    inputs = [
-        engine.TaskInput(
-            code=f.code,
-            weight=f.weight,
-            completed=f.completed,
-            accepted=f.accepted,
-            errors=f.errors,
-            delays=f.delays,
-        )
-        for f in facts.get(cadre.pk, [])
-    ]
+    inputs = [task_input(f, OCTOBER[1]) for f in facts.get(cadre.pk, [])]
     ratios = engine.task_ratios(inputs)
     return engine.task_score(ratios) if ratios else Fraction(0)
 

@@ -1,0 +1,41 @@
+"""The defaults of a regulation's scoring parameters: those of regulation ND335.
+
+The one source of these numbers (docs/RULES.md §1): the stored `directives.models.Regulation`
+takes its field defaults from here, and so does the scoring engine's `Regulation`. Pure Python,
+no Django import, so that the engine may read it while imports keep pointing
+scoring → directives → units. The data migration that created ND335 and HN3814 keeps its own
+literal values, as a landed migration must.
+"""
+
+from decimal import Decimal
+from types import MappingProxyType
+
+CODE = "ND335"
+
+DEFAULTS = MappingProxyType(
+    {
+        "weight_self": Decimal("0.2"),
+        "weight_peer": Decimal("0.3"),
+        "weight_supervisor": Decimal("0.5"),
+        "peer_trim_min": 5,
+        "task_max": Decimal("70"),
+        "error_step": Decimal("0.25"),
+        "delay_step": Decimal("0.25"),
+        "leader_lambda": Decimal("0.5"),
+        "leader_factor": Decimal("0.5"),
+        "bonus_cap": Decimal("0"),
+        "total_max": Decimal("100"),
+        "tier_a_min": Decimal("90"),
+        "tier_b_min": Decimal("70"),
+        "tier_c_min": Decimal("50"),
+        "quota_rate": Decimal("0.20"),
+        "quota_base": "good",
+        # None: the unit's "outstanding" flag does not change the rate.
+        "quota_rate_outstanding": None,
+        "equal_share": Decimal("0.5"),
+        "coefficient_a": Decimal("2.0"),
+        "coefficient_b": Decimal("1.0"),
+        "money_unit": 1000,
+        "min_rated_months": 6,
+    }
+)
