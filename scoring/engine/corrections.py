@@ -63,51 +63,49 @@ def apply_rules(
     Ranks and pool splits are computed over everyone: they depend on nothing but the rounded
     totals and final tiers, so an untouched unit comes out as it was decided.
     """
-    tiers = {s.code: s.tier for s in standings}
+    tiers: dict[str, Tier | None] = {s.code: s.tier for s in standings}
     demoted: dict[str, Reason] = {}
-    groups: dict[tuple[str, str], list[Standing]] = defaultdict(list)
+    groups: dict[tuple[str, str], list[QuotaCandidate]] = defaultdict(list)
     for s in standings:
         if s.tier_before is not None and (s.unit_code, s.job_group) in requota:
-            groups[s.unit_code, s.job_group].append(s)
+            groups[s.unit_code, s.job_group].append(
+                QuotaCandidate(
+                    code=s.code,
+                    tier=s.tier_before,
+                    total=_total(s),
+                    supervisor_general=exact(s.supervisor_general),
+                    pg=exact(s.pg),
+                    penalty=exact(s.penalty),
+                )
+            )
     for code in (s.code for s in standings if (s.unit_code, s.job_group) in requota):
         tiers[code] = None  # not rated, unless the group below rates them
     unit_inputs = {u.code: u for u in units}
     for (unit_code, _), group in groups.items():
         unit = unit_inputs.get(unit_code)
         rate = regulation.rate_for(unit is not None and unit.outstanding)
-        candidates = [
-            QuotaCandidate(
-                code=s.code,
-                tier=s.tier_before,
-                total=s.total,
-                supervisor_general=exact(s.supervisor_general),
-                pg=exact(s.pg),
-                penalty=exact(s.penalty),
-            )
-            for s in group
-        ]
-        final = apply_quota(candidates, rate, regulation.quota_base)
-        for s in group:
-            tiers[s.code] = final[s.code]
-            if final[s.code] != s.tier_before:
-                demoted[s.code] = reason_quota(rate)
+        final = apply_quota(group, rate, regulation.quota_base)
+        for candidate in group:
+            tiers[candidate.code] = final[candidate.code]
+            if final[candidate.code] != candidate.tier:
+                demoted[candidate.code] = reason_quota(rate)
 
     members: dict[str, list[Standing]] = defaultdict(list)
     for s in standings:
         members[s.unit_code].append(s)
-    rated = [s for s in standings if tiers[s.code] is not None]
-    scope_ranks = competition_ranks({s.code: s.total for s in rated})
+    rated = {s.code: tier for s in standings if (tier := tiers[s.code]) is not None}
+    scope_ranks = competition_ranks({s.code: _total(s) for s in standings if s.code in rated})
     unit_ranks: dict[str, int] = {}
     splits: dict[str, PoolSplit] = {}
     for unit_code in [*unit_inputs, *(code for code in members if code not in unit_inputs)]:
-        unit_rated = [s for s in members.get(unit_code, []) if tiers[s.code] is not None]
-        unit_ranks |= competition_ranks({s.code: s.total for s in unit_rated})
+        unit_rated = [s for s in members.get(unit_code, []) if s.code in rated]
+        unit_ranks |= competition_ranks({s.code: _total(s) for s in unit_rated})
         pool = unit_inputs[unit_code].pool if unit_code in unit_inputs else 0
         splits[unit_code] = split_pool(
-            pool, {s.code: tiers[s.code] for s in unit_rated}, regulation
+            pool, {s.code: rated[s.code] for s in unit_rated}, regulation
         )
 
-    placings = {}
+    placings: dict[str, Placing] = {}
     for s in standings:
         split = splits[s.unit_code]
         rated_here = tiers[s.code] is not None
@@ -134,3 +132,10 @@ def apply_rules(
         for code, split in splits.items()
     )
     return placings, outcomes
+
+
+def _total(standing: Standing) -> Decimal:
+    """The rounded total of a cadre the rules rate: there is always one."""
+    if standing.total is None:
+        raise ValueError(f"{standing.code}: a rated cadre needs a total")
+    return standing.total

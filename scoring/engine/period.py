@@ -132,7 +132,9 @@ def _score_general(work: _Work, general: Mapping[str, Fraction], regulation: Reg
             work.self_score, work.peer_score, work.supervisor_score, regulation
         )
     else:
-        work.general = sum((general_value(*p, regulation) for p in parts), ZERO)
+        # Every criterion is supervised here, so none of its values is missing.
+        values = (general_value(*p, regulation) for p in parts)
+        work.general = sum((v for v in values if v is not None), ZERO)
 
 
 def _sum_present(values: Iterable[Number | None]) -> Fraction | None:
@@ -163,12 +165,13 @@ def _finish(work: _Work, regulation: Regulation) -> None:
         work.reasons.append(work.supervisor_missing)
     if work.task is None:
         work.reasons.append(REASON_NO_TASK_SCORE)
-    if not work.decidable:
+    general, task = work.general, work.task
+    if general is None or task is None:  # not decidable
         return
-    raw = work.general + work.task + work.bonus - work.penalty
-    work.total = total_score(work.general, work.task, work.bonus, work.penalty, regulation)
-    if work.total != raw:
-        work.reasons.append(reason_clamped(raw, work.total))
+    raw = general + task + work.bonus - work.penalty
+    total = work.total = total_score(general, task, work.bonus, work.penalty, regulation)
+    if total != raw:
+        work.reasons.append(reason_clamped(raw, total))
 
     # Discipline outranks leave: "D whatever the total" must not be escaped by being away.
     if cadre.discipline:
@@ -179,7 +182,7 @@ def _finish(work: _Work, regulation: Regulation) -> None:
     elif cadre.leave:
         work.reasons.append(REASON_LEAVE)
     else:
-        work.tier_before = tier_for(round_half_up(work.total), regulation)
+        work.tier_before = tier_for(round_half_up(total), regulation)
     work.tier = work.tier_before
 
 
@@ -221,40 +224,50 @@ def decide_period(
         for work in unit_members:
             if not work.cadre.is_leader:
                 continue
-            work.task = leader_task_score(work.own, unit_ratios, staff_has_d, regulation)
-            if work.task is None:
+            task = leader_task_score(work.own, unit_ratios, staff_has_d, regulation)
+            if task is None or unit_ratios is None:  # the unit has no task
                 _manual_task(work, regulation)
             else:
+                work.task = task
                 work.task_source = TaskSource.LEADER
                 work.unit_ratio = unit_ratios.ratio
                 if staff_has_d:
                     work.reasons.append(reason_staff_d(exact(regulation.leader_factor)))
             _finish(work, regulation)
 
-    groups: dict[tuple[str, str], list[_Work]] = defaultdict(list)
+    groups: dict[tuple[str, str], list[QuotaCandidate]] = defaultdict(list)
     for work in works:
-        if work.tier_before is not None:
-            groups[work.cadre.unit_code, work.cadre.job_group].append(work)
+        if work.tier_before is not None and work.total is not None:
+            groups[work.cadre.unit_code, work.cadre.job_group].append(
+                _quota_candidate(work, work.tier_before, work.total)
+            )
+    by_code = {work.cadre.code: work for work in works}
     for (unit_code, _), group in groups.items():
         unit = unit_inputs.get(unit_code)
         rate = regulation.rate_for(unit is not None and unit.outstanding)
-        final = apply_quota([_quota_candidate(w) for w in group], rate, regulation.quota_base)
-        for work in group:
-            work.tier = final[work.cadre.code]
-            if work.tier != work.tier_before:
+        final = apply_quota(group, rate, regulation.quota_base)
+        for candidate in group:
+            work = by_code[candidate.code]
+            work.tier = final[candidate.code]
+            if work.tier != candidate.tier:
                 work.reasons.append(reason_quota(rate))
 
-    rated = [w for w in works if w.tier is not None]
-    scope_ranks = competition_ranks({w.cadre.code: round_half_up(w.total) for w in rated})
+    # A rated cadre (a final tier) always has a total.
+    tiers = {w.cadre.code: w.tier for w in works if w.tier is not None}
+    shown = {
+        w.cadre.code: round_half_up(w.total)
+        for w in works
+        if w.cadre.code in tiers and w.total is not None
+    }
+    scope_ranks = competition_ranks(shown)
     unit_ranks: dict[str, int] = {}
     splits: dict[str, PoolSplit] = {}
     unit_order = [*unit_inputs, *(code for code in members if code not in unit_inputs)]
     for unit_code in unit_order:
-        unit_rated = [w for w in members.get(unit_code, []) if w.tier is not None]
-        unit_ranks |= competition_ranks({w.cadre.code: round_half_up(w.total) for w in unit_rated})
+        unit_rated = [w.cadre.code for w in members.get(unit_code, []) if w.cadre.code in tiers]
+        unit_ranks |= competition_ranks({code: shown[code] for code in unit_rated})
         pool = unit_inputs[unit_code].pool if unit_code in unit_inputs else 0
-        tiers = {w.cadre.code: w.tier for w in unit_rated}
-        splits[unit_code] = split_pool(pool, tiers, regulation)
+        splits[unit_code] = split_pool(pool, {code: tiers[code] for code in unit_rated}, regulation)
 
     results = tuple(_result(w, scope_ranks, unit_ranks, splits[w.cadre.unit_code]) for w in works)
     unit_outcomes = tuple(
@@ -271,11 +284,11 @@ def decide_period(
     return PeriodOutcome(cadres=results, units=unit_outcomes)
 
 
-def _quota_candidate(work: _Work) -> QuotaCandidate:
+def _quota_candidate(work: _Work, tier: Tier, total: Fraction) -> QuotaCandidate:
     return QuotaCandidate(
         code=work.cadre.code,
-        tier=work.tier_before,
-        total=round_half_up(work.total),
+        tier=tier,
+        total=round_half_up(total),
         supervisor_general=work.supervisor_score or ZERO,
         pg=work.own.pg if work.own is not None else ZERO,
         penalty=work.penalty,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from fractions import Fraction
 
 from scoring.engine.arithmetic import ZERO, Number, exact, round_half_up
@@ -65,7 +66,7 @@ def yearly_rollup(
     reasons: dict[str, list[Reason]] = {c.code: [] for c in cadres}
     for cadre in cadres:
         months = rated_months[cadre.code]
-        totals[cadre.code] = _mean(m.total for m in months)
+        total = totals[cadre.code] = _mean(t for m in months if (t := m.total) is not None)
         # As in a month, "not rated" comes first: too few rated months leave no tier, no rank
         # and no place in the quota even when there was discipline (docs/RULES.md, the year).
         if len(months) < regulation.min_rated_months:
@@ -74,20 +75,26 @@ def yearly_rollup(
         elif any(m.discipline for m in cadre.months):
             tiers[cadre.code] = Tier.D
             reasons[cadre.code].append(REASON_YEAR_DISCIPLINE)
-        else:
-            tiers[cadre.code] = tier_for(round_half_up(totals[cadre.code]), regulation)
+        elif total is not None:
+            tiers[cadre.code] = tier_for(round_half_up(total), regulation)
+        else:  # no rated month, under a regulation that needs none
+            tiers[cadre.code] = None
 
-    ranked = [c for c in cadres if tiers[c.code] is not None and totals[c.code] is not None]
+    shown: dict[str, Decimal] = {}
     groups: dict[tuple[str, str], list[QuotaCandidate]] = defaultdict(list)
-    for cadre in ranked:
+    for cadre in cadres:
+        tier, total = tiers[cadre.code], totals[cadre.code]
+        if tier is None or total is None:
+            continue
         months = rated_months[cadre.code]
+        shown[cadre.code] = round_half_up(total)
         groups[cadre.unit_code, cadre.job_group].append(
             QuotaCandidate(
                 code=cadre.code,
-                tier=tiers[cadre.code],
-                total=round_half_up(totals[cadre.code]),
-                supervisor_general=_mean(m.supervisor_general for m in months),
-                pg=_mean(m.pg for m in months),
+                tier=tier,
+                total=shown[cadre.code],
+                supervisor_general=_average([m.supervisor_general for m in months]),
+                pg=_average([m.pg for m in months]),
                 penalty=sum((exact(m.penalty) for m in months), ZERO),
             )
         )
@@ -99,7 +106,7 @@ def yearly_rollup(
                 reasons[code].append(reason_quota(rate))
             final[code] = tier
 
-    shown = {c.code: round_half_up(totals[c.code]) for c in ranked}
+    ranked = [c for c in cadres if c.code in shown]
     scope_ranks = competition_ranks(shown)
     unit_ranks: dict[str, int] = {}
     for unit_code in {c.unit_code for c in ranked}:
@@ -124,5 +131,11 @@ def yearly_rollup(
 
 
 def _mean(values: Iterable[Number]) -> Fraction | None:
+    """The mean, None without values."""
     exact_values = [exact(v) for v in values]
-    return sum(exact_values, ZERO) / len(exact_values) if exact_values else None
+    return _average(exact_values) if exact_values else None
+
+
+def _average(values: Sequence[Number]) -> Fraction:
+    """The mean of at least one value."""
+    return sum((exact(v) for v in values), ZERO) / len(values)
