@@ -1,81 +1,91 @@
-"""Why a cadre's result is what it is: the reasons the rules attach to a result."""
+"""Why a cadre's result is what it is: the reasons the rules attach to a result.
+
+A reason is a code and the figures it needs (``params``), never a sentence: the interface words it
+in the reader's language (`scoring/reasons.py`). Figures are ``Decimal`` rounded half up to 2
+decimals, or ``int``.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
 from fractions import Fraction
 
-from scoring.engine.arithmetic import Number, exact, round_half_up
+from scoring.engine.arithmetic import round_half_up
+
+ReasonParam = Decimal | int | str
+
+QUOTA_DEMOTED = "quota_demoted"
+DISCIPLINE = "discipline"
+LEAVE = "leave"
+LEAVE_OVERRIDDEN = "leave_overridden_by_discipline"
+NO_SUPERVISOR = "no_supervisor_scorecard"
+SUPERVISOR_INCOMPLETE = "supervisor_scorecard_incomplete"
+NO_TASK_SCORE = "no_task_score"
+BONUS_REFUSED = "bonus_refused"
+BONUS_CAPPED = "bonus_capped"
+TOTAL_CLAMPED = "total_clamped"
+STAFF_TIER_D = "staff_tier_d"
+TOO_FEW_RATED_MONTHS = "too_few_rated_months"
+
+# Every code the engine gives, with the names of its figures.
+REASON_PARAMS: Mapping[str, tuple[str, ...]] = {
+    QUOTA_DEMOTED: ("rate",),
+    DISCIPLINE: ("span",),
+    LEAVE: (),
+    LEAVE_OVERRIDDEN: (),
+    NO_SUPERVISOR: (),
+    SUPERVISOR_INCOMPLETE: (),
+    NO_TASK_SCORE: (),
+    BONUS_REFUSED: ("asked",),
+    BONUS_CAPPED: ("asked", "cap"),
+    TOTAL_CLAMPED: ("raw", "limit"),
+    STAFF_TIER_D: ("factor",),
+    TOO_FEW_RATED_MONTHS: ("needed",),
+}
+REASON_CODES = tuple(REASON_PARAMS)
 
 
 @dataclass(frozen=True)
 class Reason:
+    """A reason's code and its figures; `scoring/reasons.py` words it."""
+
     code: str
-    message: str
+    params: Mapping[str, ReasonParam] = field(default_factory=dict, hash=False)
 
 
-def _percent(rate: Fraction) -> str:
-    return format(round_half_up(rate * 100).normalize(), "f")
-
-
-def _vi_decimal(x: Number) -> str:
-    # Vietnamese writes a decimal comma: 2,5 điểm.
-    return format(round_half_up(exact(x)).normalize(), "f").replace(".", ",")
+def _shown(x: Fraction) -> Decimal:
+    return round_half_up(x)
 
 
 def reason_quota(rate: Fraction) -> Reason:
-    return Reason("quota_demoted", f"Hạ từ A xuống B do vượt tỷ lệ {_percent(rate)}%")
+    """Demoted from A to B by the quota; ``rate`` as a percentage."""
+    return Reason(QUOTA_DEMOTED, {"rate": _shown(rate * 100)})
 
 
-REASON_DISCIPLINE = Reason("discipline", "Bị kỷ luật trong tháng: xếp loại D")
-REASON_LEAVE = Reason("leave", "Làm việc dưới một nửa số ngày công: không xếp loại")
-REASON_LEAVE_OVERRIDDEN = Reason(
-    "leave_overridden_by_discipline",
-    "Làm việc dưới một nửa số ngày công nhưng bị kỷ luật: vẫn xếp loại D",
-)
-REASON_NO_SUPERVISOR = Reason(
-    "no_supervisor_scorecard", "Chưa có phiếu đánh giá của cấp trên: chưa thể xếp loại"
-)
-REASON_SUPERVISOR_INCOMPLETE = Reason(
-    "supervisor_scorecard_incomplete",
-    "Phiếu đánh giá của cấp trên thiếu tiêu chí: chưa thể xếp loại",
-)
-REASON_NO_TASK_SCORE = Reason(
-    "no_task_score",
-    "Không có nhiệm vụ trong tháng và cấp trên chưa nhập điểm kết quả nhiệm vụ: chưa thể xếp loại",
-)
+REASON_DISCIPLINE = Reason(DISCIPLINE, {"span": "month"})
+REASON_LEAVE = Reason(LEAVE)
+REASON_LEAVE_OVERRIDDEN = Reason(LEAVE_OVERRIDDEN)
+REASON_NO_SUPERVISOR = Reason(NO_SUPERVISOR)
+REASON_SUPERVISOR_INCOMPLETE = Reason(SUPERVISOR_INCOMPLETE)
+REASON_NO_TASK_SCORE = Reason(NO_TASK_SCORE)
+REASON_YEAR_DISCIPLINE = Reason(DISCIPLINE, {"span": "year"})
 
 
 def reason_bonus_capped(asked: Fraction, cap: Fraction) -> Reason:
     if cap == 0:
-        return Reason(
-            "bonus_refused",
-            f"Quy chế không có điểm thưởng: không tính {_vi_decimal(asked)} điểm thưởng",
-        )
-    return Reason(
-        "bonus_capped",
-        f"Điểm thưởng {_vi_decimal(asked)} vượt mức tối đa: chỉ tính {_vi_decimal(cap)} điểm",
-    )
+        return Reason(BONUS_REFUSED, {"asked": _shown(asked)})
+    return Reason(BONUS_CAPPED, {"asked": _shown(asked), "cap": _shown(cap)})
 
 
 def reason_clamped(raw: Fraction, limit: Fraction) -> Reason:
-    return Reason(
-        "total_clamped",
-        f"Tổng điểm {_vi_decimal(raw)} được đưa về {_vi_decimal(limit)} (giới hạn 0–100)",
-    )
+    return Reason(TOTAL_CLAMPED, {"raw": _shown(raw), "limit": _shown(limit)})
 
 
 def reason_staff_d(factor: Fraction) -> Reason:
-    return Reason(
-        "staff_tier_d",
-        f"Đơn vị có người xếp loại D: kết quả chung của đơn vị nhân hệ số {_vi_decimal(factor)}",
-    )
-
-
-REASON_YEAR_DISCIPLINE = Reason("discipline", "Bị kỷ luật trong năm: xếp loại D")
+    return Reason(STAFF_TIER_D, {"factor": _shown(factor)})
 
 
 def reason_few_months(needed: int) -> Reason:
-    return Reason(
-        "too_few_rated_months", f"Dưới {needed} tháng được xếp loại trong năm: không xếp loại"
-    )
+    return Reason(TOO_FEW_RATED_MONTHS, {"needed": needed})
