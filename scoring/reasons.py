@@ -19,7 +19,6 @@ from decimal import Decimal, InvalidOperation
 from django.utils.translation import gettext
 
 from scoring import engine
-from scoring.engine import reasons as codes
 from scoring.formats import points_text
 
 StoredReason = Mapping[str, object]
@@ -34,36 +33,36 @@ def _discipline(params: Mapping[str, str]) -> str:
 
 
 WORDINGS: Mapping[str, _Wording] = {
-    codes.QUOTA_DEMOTED: lambda p: gettext("Lowered from A to B: over the %(rate)s%% quota") % p,
-    codes.DISCIPLINE: _discipline,
-    codes.LEAVE: lambda p: gettext("Worked under half of the working days: not rated"),
-    codes.LEAVE_OVERRIDDEN: lambda p: gettext(
+    "quota_demoted": lambda p: gettext("Lowered from A to B: over the %(rate)s%% quota") % p,
+    "discipline": _discipline,
+    "leave": lambda p: gettext("Worked under half of the working days: not rated"),
+    "leave_overridden_by_discipline": lambda p: gettext(
         "Worked under half of the working days but disciplined: still tier D"
     ),
-    codes.NO_SUPERVISOR: lambda p: gettext(
+    "no_supervisor_scorecard": lambda p: gettext(
         "No scorecard from the supervisor yet: cannot be rated yet"
     ),
-    codes.SUPERVISOR_INCOMPLETE: lambda p: gettext(
+    "supervisor_scorecard_incomplete": lambda p: gettext(
         "The supervisor's scorecard misses criteria: cannot be rated yet"
     ),
-    codes.NO_TASK_SCORE: lambda p: gettext(
+    "no_task_score": lambda p: gettext(
         "No task in the month and no task score entered by the supervisor: cannot be rated yet"
     ),
-    codes.BONUS_REFUSED: lambda p: (
+    "bonus_refused": lambda p: (
         gettext("The regulation has no bonus points: %(asked)s bonus points not counted") % p
     ),
-    codes.BONUS_CAPPED: lambda p: (
+    "bonus_capped": lambda p: (
         gettext("Bonus of %(asked)s points is over the maximum: only %(cap)s points counted") % p
     ),
-    codes.TOTAL_CLAMPED: lambda p: gettext("Total %(raw)s brought to %(limit)s (limits 0–100)") % p,
-    codes.STAFF_TIER_D: lambda p: (
+    "total_clamped": lambda p: gettext("Total %(raw)s brought to %(limit)s (limits 0–100)") % p,
+    "staff_tier_d": lambda p: (
         gettext(
             "A member of the unit is in tier D: the unit's overall result is multiplied by "
             "%(factor)s"
         )
         % p
     ),
-    codes.TOO_FEW_RATED_MONTHS: lambda p: (
+    "too_few_rated_months": lambda p: (
         gettext("Fewer than %(needed)s rated months in the year: not rated") % p
     ),
 }
@@ -71,18 +70,18 @@ WORDINGS: Mapping[str, _Wording] = {
 # The Vietnamese sentences of results decided before reasons were codes, read back into figures.
 _NUMBER = r"(-?\d+(?:[.,]\d+)?)"
 _LEGACY: Mapping[str, tuple[re.Pattern[str], tuple[str, ...]]] = {
-    codes.QUOTA_DEMOTED: (re.compile(rf"vượt tỷ lệ {_NUMBER}%"), ("rate",)),
-    codes.BONUS_REFUSED: (re.compile(rf"không tính {_NUMBER} điểm"), ("asked",)),
-    codes.BONUS_CAPPED: (
+    "quota_demoted": (re.compile(rf"vượt tỷ lệ {_NUMBER}%"), ("rate",)),
+    "bonus_refused": (re.compile(rf"không tính {_NUMBER} điểm"), ("asked",)),
+    "bonus_capped": (
         re.compile(rf"Điểm thưởng {_NUMBER} vượt mức tối đa: chỉ tính {_NUMBER} điểm"),
         ("asked", "cap"),
     ),
-    codes.TOTAL_CLAMPED: (
+    "total_clamped": (
         re.compile(rf"Tổng điểm {_NUMBER} được đưa về {_NUMBER}"),
         ("raw", "limit"),
     ),
-    codes.STAFF_TIER_D: (re.compile(rf"nhân hệ số {_NUMBER}"), ("factor",)),
-    codes.TOO_FEW_RATED_MONTHS: (re.compile(rf"Dưới {_NUMBER} tháng"), ("needed",)),
+    "staff_tier_d": (re.compile(rf"nhân hệ số {_NUMBER}"), ("factor",)),
+    "too_few_rated_months": (re.compile(rf"Dưới {_NUMBER} tháng"), ("needed",)),
 }
 
 
@@ -108,7 +107,7 @@ def reason_text(reason: engine.Reason | StoredReason) -> str:
         stored = str(reason.get("message", ""))
         params = dict(raw) if isinstance(raw, Mapping) else _legacy_params(code, stored)
     wording = WORDINGS.get(code)
-    needed = codes.REASON_PARAMS.get(code, ())
+    needed = engine.REASON_PARAMS.get(code, ())
     if wording is None or params is None or not all(_has(params, n, code) for n in needed):
         return stored or code
     return wording({name: _word(value) for name, value in params.items()})
@@ -120,7 +119,7 @@ def reasons_text(reasons: Iterable[engine.Reason | StoredReason]) -> list[str]:
 
 def _has(params: Mapping[str, object], name: str, code: str) -> bool:
     # A month's discipline stored before the span was given is the month's.
-    return name in params or (code == codes.DISCIPLINE and name == "span")
+    return name in params or (code == "discipline" and name == "span")
 
 
 def _legacy_params(code: str, message: str) -> dict[str, object] | None:
