@@ -275,7 +275,15 @@ def _score_page(request, *, period, ratee, rater, kind, template, context, done_
         kind=kind,
         require_all=submit,
     )
-    if request.method == "POST" and form.is_valid():
+    # "Save draft" on a submitted card would change the submitted scores at once (a submitted
+    # card stays submitted): nothing is saved, the form says so and asks to submit the changes.
+    confirm_submitted = (
+        request.method == "POST"
+        and not submit
+        and card is not None
+        and card.status == ScorecardStatus.SUBMITTED
+    )
+    if request.method == "POST" and form.is_valid() and not confirm_submitted:
         try:
             scorecard_save(
                 period=period,
@@ -302,6 +310,7 @@ def _score_page(request, *, period, ratee, rater, kind, template, context, done_
             "form": form,
             "card": card,
             "problem": problem,
+            "confirm_submitted": confirm_submitted and form.is_valid(),
             "deadline": getattr(period, {SELF: "self_until", PEER: "peer_until"}[kind]),
         },
     )
@@ -1293,6 +1302,8 @@ def result(request, pk, code=None):
         )
         window_open = period.phase == Phase.APPEALS and _today() <= period.appeals_until
         context["appeal_form"] = AppealForm() if own and window_open else None
+        context["appeal_kept"] = request.session.pop(f"appeal_text_{period.pk}", "") if own else ""
+        context["appeal_waiting"] = any(a.status == AppealStatus.OPEN for a in context["appeals"])
         # Revisions after accepted appeals: what changed in this result (never whose appeal).
         context["revised"] = list(
             RevisionChange.objects.filter(revision__period=period, cadre=member.cadre)
@@ -1320,6 +1331,8 @@ def appeal_new(request, pk):
         )
     except ScoringError as refusal:
         messages.error(request, refusal.message)
+        # The text typed is not lost: the result page shows it again (once).
+        request.session[f"appeal_text_{period.pk}"] = form.cleaned_data["text"]
     else:
         messages.success(request, _("Your appeal was sent to the head of your unit."))
     return redirect("month:result", period.pk)
