@@ -31,7 +31,7 @@ from django.views.decorators.http import require_POST
 
 from directives.models import Task
 from directives.selectors import with_counts
-from scoring import engine
+from scoring import beside, engine
 from scoring.corrections import answer_refusal, open_corrections, revision_plan, supervisors_of
 from scoring.errors import ScoringError, StaleScorecard
 from scoring.formats import points_text
@@ -386,6 +386,8 @@ class Cell:
     criterion: object
     value: str
     errors: list = field(default_factory=list)
+    self_points: object = None  # the cadre's self-assessment, beside (scoring/beside.py)
+    peer_mean: object = None  # the cross-evaluations' mean, once it may be shown
 
     @property
     def code(self):
@@ -557,6 +559,7 @@ def _grid_rows(
                 figures_hidden=not closed,
             )
         )
+    beside.attach_to_grid(period, rows, closed=closed)
     return rows
 
 
@@ -1299,6 +1302,9 @@ def result(request, pk, code=None):
                 (r.get("message") for r in row.reasons if r.get("code") == "quota_demoted"), ""
             ),
             other_reasons=[r for r in row.reasons if r.get("code") != "quota_demoted"],
+        )
+        context["criteria_lines"], context["weights"] = beside.result_lines(
+            period, period.regulation, member.cadre, parts_visible=context["parts_visible"]
         )
         window_open = period.phase == Phase.APPEALS and _today() <= period.appeals_until
         context["appeal_form"] = AppealForm() if own and window_open else None
