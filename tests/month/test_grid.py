@@ -446,9 +446,9 @@ class TestBeside:
         unit, head, staff, period = self.build(org, Phase.REVIEW)
         page = login(head).get(grid_url(period, unit.code)).content.decode()
         g1 = self.cell(page, staff[0], "G1")
-        assert "data-self>tự 4" in g1 and "data-peer-mean>chéo 3" in g1
+        assert "data-self>tự 4,00<" in g1 and "data-peer-mean>chéo 3,00<" in g1
         assert f'aria-describedby="e-{staff[0].code}-G1 b-{staff[0].code}-G1"' in page
-        assert "data-self>tự 7" in self.cell(page, staff[0], "G4")
+        assert "data-self>tự 7,00<" in self.cell(page, staff[0], "G4")
         assert "data-self" not in self.cell(page, staff[1], "G1")  # no self-assessment
 
     def test_the_peer_mean_waits_for_the_cross_evaluation_to_close(self, login, org):
@@ -457,5 +457,5 @@ class TestBeside:
         period.refresh_from_db()
         assert not period.cross_evaluation_closed(timezone.localdate())
         page = login(head).get(grid_url(period, unit.code)).content.decode()
-        assert "data-self>tự 4" in page
+        assert "data-self>tự 4,00<" in page
         assert "data-peer-mean" not in page
