@@ -380,6 +380,18 @@ class LeagueRow:
     stats: Stats
     flags: list[Flag]  # of the unit's own members, or of every unit of the subunit's subtree
     flagged_names: dict[int, str] = field(default_factory=dict)  # flagged unit id -> name
+    previous: Stats | None = None  # the same row in the previous decided month, if it had one
+
+    @property
+    def change(self) -> Decimal | None:
+        """The average total's change from the previous decided month (None without both)."""
+        before = self.previous.average if self.previous else None
+        now = self.stats.average
+        return None if before is None or now is None else now - before
+
+    @property
+    def change_size(self) -> Decimal | None:
+        return None if self.change is None else abs(self.change)
 
     @property
     def flag_counts(self) -> list[tuple[FlagKind, str, int]]:
@@ -407,6 +419,7 @@ LEAGUE_SORTS: dict[str, Callable[[LeagueRow], object]] = {
     "results": lambda r: r.stats.results,
     "rated": lambda r: r.stats.rated,
     "average": lambda r: r.stats.average,
+    "change": lambda r: r.change,
     "sd": lambda r: r.stats.sd,
     **{f"share_{t.lower()}": (lambda r, t=t: r.stats.share(t)) for t in TIERS},
     "on_time": lambda r: r.stats.on_time_rate,
@@ -443,6 +456,7 @@ class Dashboard:
     sort: str
     flags: list[Flag]
     trend: dict | None = None
+    previous_month: str | None = None  # the decided month the league's changes are against
 
     @property
     def flagged_units(self) -> int:
@@ -499,12 +513,20 @@ def dashboard_data(
         if target.pk not in rows:
             rows[target.pk] = LeagueRow(target, 0 if target.pk == unit.pk else 1, Stats(), [])
         rows[target.pk].stats.add(unit_stats)
+    # Each row's change from the previous decided month of the window (no further query).
+    previous_month = window[-2] if len(window) > 1 and window[-1] == month else None
+    for (m, unit_id), unit_stats in stats.items():
+        row = rows.get(series_of[unit_id].pk) if m == previous_month else None
+        if row is not None:
+            row.previous = row.previous or Stats()
+            row.previous.add(unit_stats)
     for flag in flags:
         row = rows[series_of[flag.unit_id].pk]
         row.flags.append(flag)
         row.flagged_names[flag.unit_id] = by_id[flag.unit_id].name
     league, sort = sort_league(list(rows.values()), sort)
     dashboard = Dashboard(unit, month, window, summary, league, sort, flags)
+    dashboard.previous_month = previous_month
     if with_trend:
         dashboard.trend = _trend(unit, window, stats, by_id)
     return dashboard

@@ -31,6 +31,7 @@ LEAGUE_HEADERS = [
     ("unit", gettext_lazy("Unit")),
     ("rated", gettext_lazy("Rated")),
     ("average", gettext_lazy("Average total")),
+    ("change", gettext_lazy("Change from last month")),
     ("sd", gettext_lazy("Standard deviation")),
     ("share_a", "A"),
     ("share_b", "B"),

@@ -31,7 +31,7 @@ from django.views.decorators.http import require_POST
 
 from directives.models import Task
 from directives.selectors import with_counts
-from scoring import engine
+from scoring import beside, engine
 from scoring.corrections import answer_refusal, open_corrections, revision_plan, supervisors_of
 from scoring.errors import ScoringError, StaleScorecard
 from scoring.formats import points_text
@@ -276,7 +276,15 @@ def _score_page(request, *, period, ratee, rater, kind, template, context, done_
         kind=kind,
         require_all=submit,
     )
-    if request.method == "POST" and form.is_valid():
+    # "Save draft" on a submitted card would change the submitted scores at once (a submitted
+    # card stays submitted): nothing is saved, the form says so and asks to submit the changes.
+    confirm_submitted = (
+        request.method == "POST"
+        and not submit
+        and card is not None
+        and card.status == ScorecardStatus.SUBMITTED
+    )
+    if request.method == "POST" and form.is_valid() and not confirm_submitted:
         try:
             scorecard_save(
                 period=period,
@@ -303,6 +311,7 @@ def _score_page(request, *, period, ratee, rater, kind, template, context, done_
             "form": form,
             "card": card,
             "problem": problem,
+            "confirm_submitted": confirm_submitted and form.is_valid(),
             "deadline": getattr(period, {SELF: "self_until", PEER: "peer_until"}[kind]),
         },
     )
@@ -378,6 +387,8 @@ class Cell:
     criterion: object
     value: str
     errors: list = field(default_factory=list)
+    self_points: object = None  # the cadre's self-assessment, beside (scoring/beside.py)
+    peer_mean: object = None  # the cross-evaluations' mean, once it may be shown
 
     @property
     def code(self):
@@ -549,6 +560,7 @@ def _grid_rows(
                 figures_hidden=not closed,
             )
         )
+    beside.attach_to_grid(period, rows, closed=closed)
     return rows
 
 
@@ -1288,8 +1300,13 @@ def result(request, pk, code=None):
             ),
             other_reasons=[r for r in row.reasons if r.get("code") != "quota_demoted"],
         )
+        context["criteria_lines"], context["weights"] = beside.result_lines(
+            period, period.regulation, member.cadre, parts_visible=context["parts_visible"]
+        )
         window_open = period.phase == Phase.APPEALS and _today() <= period.appeals_until
         context["appeal_form"] = AppealForm() if own and window_open else None
+        context["appeal_kept"] = request.session.pop(f"appeal_text_{period.pk}", "") if own else ""
+        context["appeal_waiting"] = any(a.status == AppealStatus.OPEN for a in context["appeals"])
         # Revisions after accepted appeals: what changed in this result (never whose appeal).
         context["revised"] = list(
             RevisionChange.objects.filter(revision__period=period, cadre=member.cadre)
@@ -1317,6 +1334,8 @@ def appeal_new(request, pk):
         )
     except ScoringError as refusal:
         messages.error(request, refusal.message)
+        # The text typed is not lost: the result page shows it again (once).
+        request.session[f"appeal_text_{period.pk}"] = form.cleaned_data["text"]
     else:
         messages.success(request, _("Your appeal was sent to the head of your unit."))
     return redirect("month:result", period.pk)

@@ -1,4 +1,12 @@
+import json
+
+from django.contrib.auth.middleware import (
+    LoginRequiredMiddleware as DjangoLoginRequiredMiddleware,
+)
 from django.core.exceptions import BadRequest
+from django.http import HttpResponse
+from django.shortcuts import resolve_url
+from django.utils.translation import gettext as _
 
 
 def vietnamese_first(get_response):
@@ -30,3 +38,26 @@ def refuse_nul(get_response):
         return get_response(request)
 
     return middleware
+
+
+class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):
+    """Django's login requirement, but an htmx request from an anonymous user gets a 401.
+
+    A session that ended while a page was open would otherwise answer the page's htmx request
+    with a redirect to the login page, which htmx then swaps into the row being saved: what was
+    typed is lost. The 401 is swapped nowhere; `static/js/session.js` keeps what was typed,
+    tells the person their session ended and lets them sign in again in a new tab.
+    """
+
+    def handle_no_permission(self, request, view_func):
+        if request.headers.get("HX-Request") != "true":
+            return super().handle_no_permission(request, view_func)
+        login_url = resolve_url(self.get_login_url(view_func))
+        response = HttpResponse(
+            _("Your session has ended: sign in again, then save."),
+            status=401,
+            content_type="text/plain; charset=utf-8",
+        )
+        response["HX-Trigger"] = json.dumps({"fc:session-ended": {"login": login_url}})
+        response["HX-Reswap"] = "none"
+        return response

@@ -72,7 +72,74 @@
     if (badge) badge.hidden = false;
   }
 
+  // What was typed and not yet saved is also kept in this browser's localStorage, per grid page
+  // and row, until the row is saved: a session that ends, a reload or a closed tab loses
+  // nothing. The server still checks every value (and the row's version) when it is saved.
+  const STORE = `fiveclear:grid:${window.location.pathname}`;
+
+  function stored() {
+    try {
+      return JSON.parse(window.localStorage.getItem(STORE) || "{}") || {};
+    } catch {
+      return {};
+    }
+  }
+
+  function store(data) {
+    try {
+      if (Object.keys(data).length) window.localStorage.setItem(STORE, JSON.stringify(data));
+      else window.localStorage.removeItem(STORE);
+    } catch {
+      // Storage full or forbidden: the page itself still holds what was typed.
+    }
+  }
+
+  function remember(row) {
+    const values = {};
+    for (const input of row.querySelectorAll(CELL)) values[input.name] = input.value;
+    store({ ...stored(), [row.dataset.row]: values });
+  }
+
+  function forget(code) {
+    const data = stored();
+    if (code in data) {
+      delete data[code];
+      store(data);
+    }
+  }
+
+  // Put the kept values back into a row; true when one differed from what the page showed.
+  function restore(grid, row) {
+    const values = stored()[row.dataset.row];
+    if (!values) return false;
+    let changed = false;
+    for (const input of row.querySelectorAll(CELL)) {
+      if (input.name in values && values[input.name] !== input.value) {
+        input.value = values[input.name];
+        check(grid, input);
+        changed = true;
+      }
+    }
+    if (changed) markDirty(row);
+    return changed;
+  }
+
   function setUp(grid) {
+    let restored = 0;
+    for (const row of rowsOf(grid)) {
+      if (restore(grid, row)) restored += 1;
+      else forget(row.dataset.row); // the page already shows the kept values: saved since
+    }
+    const notice = document.querySelector("[data-grid-restored]");
+    if (notice && restored) {
+      notice.querySelector("[data-grid-restored-count]").textContent = restored;
+      notice.hidden = false;
+      notice.querySelector("[data-grid-discard]").addEventListener("click", () => {
+        store({});
+        window.location.reload();
+      });
+    }
+
     let pending = null; // {code: the row saved with Enter, column: where to land next}
     // Like a spreadsheet, Enter goes down to the column where typing in the row began.
     let start = null; // {code, column}
@@ -89,6 +156,7 @@
       if (!event.target.matches(CELL)) return;
       check(grid, event.target);
       markDirty(event.target.closest("tr"));
+      remember(event.target.closest("tr"));
     });
 
     grid.addEventListener("keydown", (event) => {
@@ -129,7 +197,19 @@
     // and tier, or the refused cells marked. Move on only when the row was saved.
     grid.addEventListener("htmx:afterSwap", (event) => {
       const row = event.target.closest ? event.target.closest("tr[data-row]") : null;
-      if (!row || !pending || row.dataset.row !== pending.code) return;
+      if (!row) return;
+      // The row's scores were saved, or refused because someone else saved the row first (the
+      // row then shows their values and its message lists what was typed here): forget them.
+      // A bonus added or a value refused re-renders the row: put back what is still unsaved.
+      const scoreForm = event.detail.requestConfig && event.detail.requestConfig.elt;
+      const scoresSaved =
+        row.dataset.state === "saved" && scoreForm && scoreForm.id === `f-${row.dataset.row}`;
+      if (scoresSaved || row.dataset.state === "refused") {
+        forget(row.dataset.row);
+      } else if (!restore(grid, row) && row.dataset.row in stored()) {
+        markDirty(row);
+      }
+      if (!pending || row.dataset.row !== pending.code) return;
       const target = pending;
       pending = null;
       start = null;

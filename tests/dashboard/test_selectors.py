@@ -327,3 +327,25 @@ def test_the_trend_draws_the_own_members_and_the_largest_subunits(org, months, m
     assert trend["left_out"] == 1
     monkeypatch.setattr(selectors, "TREND_SERIES", 12)
     assert board(org.w1).trend["left_out"] == 0
+
+
+class TestChangeFromLastMonth:
+    """Each league row's average total against the previous decided month (issue 15 item 11),
+    from the trend window's statistics: no further query (tests/dashboard/test_scale.py)."""
+
+    def test_each_row_against_the_previous_decided_month(self, org, months):
+        data = board(org.w1)
+        assert data.previous_month == "2026-02"
+        rows = {r.unit.code: r for r in data.league}
+        assert rows["W1-A"].change == Decimal("9.17")  # 79.17 against 70
+        assert rows["W1-B"].change == Decimal("5")  # 60 against 55
+        assert rows["W1"].change is None  # the ward's own members had no February result
+
+    def test_the_first_decided_month_has_no_change(self, org, months):
+        data = board(org.w1, month="2026-02")
+        assert data.previous_month is None
+        assert all(r.change is None for r in data.league)
+
+    def test_sorting_by_the_change(self, org, months):
+        codes = [r.unit.code for r in board(org.w1, sort="-change").league]
+        assert codes == ["W1-A", "W1-B", "W1"]

@@ -53,7 +53,9 @@ class TestSelfAssessment:
         assert card.status == "draft" and card.lines.count() == 1
         response = client.post(self.url(month.period), form_data({"G1": "4"}, version=1))
         page = response.content.decode()
-        assert page.count("Nhập điểm.") == 4
+        # Each of the four empty cells says so beside itself and in the error summary.
+        assert page.count("Nhập điểm.") == 8
+        assert page.split("data-error-summary>")[1].split("</div>")[0].count("Nhập điểm.") == 4
         card.refresh_from_db()
         assert card.status == "draft"
 

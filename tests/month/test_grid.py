@@ -8,11 +8,13 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
 from scoring.models import (
     Adjustment,
     AuditEntry,
+    Period,
     Phase,
     Scorecard,
     ScorecardKind,
@@ -414,9 +416,46 @@ class TestQueries:
             # session, user, scope (3); period, unit; period_inputs (8: regulation, criteria,
             # members, scorecards, lines, adjustments, units, tasks); criteria; latest
             # supervisor cards and their lines; adjustments; rating rules (members, roles,
-            # peers); subunits.
-            with django_assert_num_queries(23) as captured:
+            # peers); subunits; beside the cells, the self-assessments and the peer means.
+            with django_assert_num_queries(25) as captured:
                 response = client.get(grid_url(period, unit.code))
             assert response.content.decode().count('<tr id="row-') == size
             counts[size] = len(captured.captured_queries)
         assert counts[5] == counts[30]
+
+
+class TestBeside:
+    """The cadre's self-assessment beside the head's inputs, and the peer mean once the
+    cross-evaluation has closed (Period.cross_evaluation_closed, docs/RULES.md §3)."""
+
+    def build(self, org, phase):
+        unit = UnitFactory(code="W1-S", name="Phòng S", parent=org.w1)
+        head = member(unit, role="head", code="SH", job_group="leader")
+        staff = [member(unit, code=f"S{i:02d}") for i in range(4)]
+        period = open_month(unit, phase=phase)
+        submit(period, staff[0], staff[0], ScorecardKind.SELF, points(G1=4, G4=7))
+        for rater in staff[1:]:
+            submit(period, staff[0], rater, ScorecardKind.PEER, points(G1=3, G4=8))
+        return unit, head, staff, period
+
+    def cell(self, page, cadre, code):
+        start = page.index(f'id="s-{cadre.code}-{code}"')
+        return page[start : page.index("</td>", start)]
+
+    def test_the_self_assessment_and_the_peer_mean_are_beside_the_cells(self, login, org):
+        unit, head, staff, period = self.build(org, Phase.REVIEW)
+        page = login(head).get(grid_url(period, unit.code)).content.decode()
+        g1 = self.cell(page, staff[0], "G1")
+        assert "data-self>tự 4,00<" in g1 and "data-peer-mean>chéo 3,00<" in g1
+        assert f'aria-describedby="e-{staff[0].code}-G1 b-{staff[0].code}-G1"' in page
+        assert "data-self>tự 7,00<" in self.cell(page, staff[0], "G4")
+        assert "data-self" not in self.cell(page, staff[1], "G1")  # no self-assessment
+
+    def test_the_peer_mean_waits_for_the_cross_evaluation_to_close(self, login, org):
+        unit, head, _staff, period = self.build(org, Phase.PEER)
+        Period.objects.filter(pk=period.pk).update(phase=Phase.REVIEW)  # deadline not passed
+        period.refresh_from_db()
+        assert not period.cross_evaluation_closed(timezone.localdate())
+        page = login(head).get(grid_url(period, unit.code)).content.decode()
+        assert "data-self>tự 4,00<" in page
+        assert "data-peer-mean" not in page

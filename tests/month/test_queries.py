@@ -60,12 +60,13 @@ def test_the_result_page(login, ready, django_assert_num_queries):
         )
     client = login(ready.org.staff_a)
     # + own membership, result, rated counts, the unit's pool result, revisions of the result,
-    # an open correction, tasks, adjustments, appeals
-    page = queries(client, reverse("month:result", args=[period.pk]), django_assert_num_queries, 14)
+    # an open correction, tasks, adjustments, appeals, the general criteria and the self and
+    # head's score lines
+    page = queries(client, reverse("month:result", args=[period.pk]), django_assert_num_queries, 16)
     assert "data-reward" in page
     # The head reads a cadre's result: + period, member (instead of own membership)
     url = reverse("month:cadre_result", args=[period.pk, "SA"])
-    queries(login(ready.head), url, django_assert_num_queries, 15)
+    queries(login(ready.head), url, django_assert_num_queries, 17)
 
 
 def test_the_decide_page_before_and_after_the_decision(login, ready, django_assert_num_queries):
@@ -152,9 +153,11 @@ def test_the_grid_and_the_decide_page_while_peers_rate(login, org, size, django_
     client = login(head)
     # + period, unit; period_inputs (8: regulation, criteria, members, scorecards, lines,
     # adjustments, units, tasks); criteria; latest supervisor cards and their lines;
-    # adjustments; subunits (no rating rules: the supervisor step has not started)
+    # adjustments; subunits (no rating rules: the supervisor step has not started); the
+    # self-assessments beside the cells (no peer means while peers rate)
     url = reverse("month:grid", args=[period.pk, unit.code])
-    page = queries(client, url, django_assert_num_queries, 20)
+    page = queries(client, url, django_assert_num_queries, 21)
+    assert "data-peer-mean" not in page
     assert page.count('<tr id="row-') == size
     assert page.count('data-total><span class="text-body-secondary"') == size
     # + period, and nothing else: no preview to compute
