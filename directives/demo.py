@@ -19,11 +19,10 @@ from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from directives.authority import outranks
 from directives.models import Task, TaskEvent, TaskEventKind, TaskStatus
 from directives.selectors import month_range
 from units.models import Membership, Role
-from units.scope import ACTING_ROLES
+from units.scope import ACTING_ROLES, outranks
 
 S = TaskStatus
 K = TaskEventKind

@@ -42,7 +42,7 @@ from directives.models import TaskStatus
 from directives.samples import TASK_EXAMPLES
 from units.models import Cadre, Unit
 from units.samples import listing, sample_response
-from units.scope import ACTING_ROLES, get_scope
+from units.scope import get_scope, unit_or_404
 from units.tabular import ImportFailed, grouped
 
 S = TaskStatus
@@ -67,31 +67,13 @@ def _get_task_for_user(request, code):
     """The task with its counts, if the user may see it; 404 otherwise."""
     task = get_object_or_404(selectors.task_list(), code=code)
     scope = get_scope(request)
-    me = scope.cadre.pk if scope.cadre else None
-    if me in (task.assignee_id, task.assigned_by_id) or scope.can_browse(task.unit):
+    if scope.is_self(task.assignee_id) or scope.is_self(task.assigned_by_id):
         return task
-    if me is not None and task.supporters.filter(pk=me).exists():
+    if scope.can_browse(task.unit):
+        return task
+    if scope.cadre is not None and task.supporters.filter(pk=scope.cadre.pk).exists():
         return task
     raise Http404
-
-
-def _get_board_unit(request, code):
-    """A unit whose board the user may read: a role over it or admin; own unit → 403."""
-    unit = get_object_or_404(Unit, code=code)
-    scope = get_scope(request)
-    if scope.can_browse(unit):
-        return unit
-    if scope.can_view(unit):
-        raise PermissionDenied
-    raise Http404
-
-
-def _get_acting_unit(request, code):
-    unit = _get_board_unit(request, code)
-    scope = get_scope(request)
-    if scope.cadre is None or not scope.can_act(unit):
-        raise PermissionDenied
-    return unit
 
 
 # --- my tasks ------------------------------------------------------------------------------
@@ -145,7 +127,7 @@ def board_home(request):
 
 
 def board(request, code):
-    unit = _get_board_unit(request, code)
+    unit = unit_or_404(request, code, need="browse")
     scope = get_scope(request)
     today = services.today()
     month, month_range = _month_of(request.GET.get("month"), today)
@@ -159,8 +141,8 @@ def board(request, code):
         month=month_range,
     )
     page = Paginator(tasks, BOARD_PAGE_SIZE).get_page(request.GET.get("page"))
-    can_act = scope.cadre is not None and scope.can_act(unit)
-    actor_roles = _actor_roles(scope, today)
+    can_act = scope.can_act(unit)
+    actor_roles = scope.acting_role_paths
     rows = selectors.mark_reviewable(
         page.object_list, actor=scope.cadre, actor_roles=actor_roles, on=today
     )
@@ -182,25 +164,13 @@ def board(request, code):
     return render(request, "directives/board.html", context)
 
 
-def _actor_roles(scope, on):
-    if scope.cadre is None:
-        return []
-    return [
-        (r.unit.path, r.role)
-        for r in scope.roles
-        if r.role in ACTING_ROLES
-        and (r.valid_from is None or r.valid_from <= on)
-        and (r.valid_to is None or r.valid_to >= on)
-    ]
-
-
 def _board_units(scope, unit):
     """For the unit switcher: the units of the user's roles and the board unit's children."""
     return Unit.objects.filter(Q(path__in=scope.read_paths) | Q(parent=unit)).order_by("path")
 
 
 def task_assign(request, code):
-    unit = _get_acting_unit(request, code)
+    unit = unit_or_404(request, code, need="act")
     scope = get_scope(request)
     today = services.today()
     cadres = (
@@ -487,7 +457,7 @@ def _render_fragment(request, task, source, *, panel=None, flash=""):
     if source == "board":
         scope = get_scope(request)
         selectors.mark_reviewable(
-            [task], actor=scope.cadre, actor_roles=_actor_roles(scope, today), on=today
+            [task], actor=scope.cadre, actor_roles=scope.acting_role_paths, on=today
         )
         return render(request, "directives/board.html#task-row", context)
     return render(request, "directives/my_tasks.html#task-card", context)

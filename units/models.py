@@ -21,6 +21,13 @@ def valid_on_q(on, prefix=""):
     )
 
 
+def is_valid_on(row, on) -> bool:
+    """The same test as `valid_on_q` on a row already loaded (a membership, a role)."""
+    return (row.valid_from is None or row.valid_from <= on) and (
+        row.valid_to is None or row.valid_to >= on
+    )
+
+
 class UnitQuerySet(models.QuerySet):
     def subtree_of(self, *paths):
         """Units at or below any of the given materialized paths."""
