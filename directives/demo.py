@@ -195,42 +195,13 @@ def build_demo_tasks(
     return len(tasks)
 
 
-TASK_COLUMNS = [
-    "id",
-    "code",
-    "title",
-    "description",
-    "assignee_id",
-    "assigned_by_id",
-    "unit_id",
-    "assigned_on",
-    "deadline",
-    "effective_deadline",
-    "expected_result",
-    "weight",
-    "status",
-    "completed_on",
-    "accepted",
-    "result_link",
-    "result_file",
-    "imported_errors",
-    "imported_delays",
-]
-EVENT_COLUMNS = [
-    "id",
-    "task_id",
-    "kind",
-    "author_id",
-    "at",
-    "reason",
-    "old_status",
-    "new_status",
-    "new_deadline",
-    "exempted",
-    "exempted_by_id",
-    "exemption_reason",
-    "target_id",
-]
+def _columns(model, *, without=()):
+    """The model's table columns in field order: the demo writes its rows straight into them."""
+    return [f.column for f in model._meta.concrete_fields if f.column not in without]
+
+
+TASK_COLUMNS = _columns(Task, without=("created_at", "updated_at"))
+EVENT_COLUMNS = _columns(TaskEvent)
 
 
 class _People:

@@ -9,7 +9,6 @@ with the re-rendered row or card (a named partial of the page's template).
 import datetime as dt
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -40,10 +39,10 @@ from directives.forms import (
 from directives.imports import TASK_COLUMNS, tasks_import
 from directives.models import TaskStatus
 from directives.samples import TASK_EXAMPLES
+from units.import_page import import_page
 from units.models import Cadre, Unit
 from units.samples import listing, sample_response
 from units.scope import get_scope, unit_or_404
-from units.tabular import ImportFailed, grouped
 
 S = TaskStatus
 BOARD_PAGE_SIZE = 100
@@ -488,38 +487,31 @@ def task_import(request):
     on the command line (`directives.imports`, docs/RULES.md §3)."""
     scope = _require_importer(request)
     within = None if scope.is_admin else scope.act_paths
-    failure = None
-    form = TaskImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            counts = tasks_import(
-                data=upload.read(),
-                user=request.user,
-                importer=scope.cadre,
-                within_paths=within,
-                file_name=upload.name,
-            )
-        except ImportFailed as refused:
-            failure = refused
-        else:
-            messages.success(
-                request,
-                _("Imported: %(created)s created, %(updated)s updated, %(unchanged)s unchanged.")
-                % counts,
-            )
-            return redirect("directives:import")
-    context = {
-        "form": form,
-        "failure": failure,
-        "sample": listing(
-            _("Tasks"), TASK_COLUMNS, lambda fmt: reverse("directives:import_sample", args=[fmt])
-        ),
-        "max_rows": grouped(settings.IMPORT_MAX_ROWS),
-        "own_assignments": within is not None,
-        "importer": scope.cadre,
-    }
-    return render(request, "directives/import.html", context)
+
+    def run(data):
+        return tasks_import(
+            data=data["file"].read(),
+            user=request.user,
+            importer=scope.cadre,
+            within_paths=within,
+            file_name=data["file"].name,
+        )
+
+    sample = listing(
+        _("Tasks"), TASK_COLUMNS, lambda fmt: reverse("directives:import_sample", args=[fmt])
+    )
+    return import_page(
+        request,
+        form=TaskImportForm(request.POST or None, request.FILES or None),
+        run=run,
+        template="directives/import.html",
+        done="directives:import",
+        context={
+            "samples": [sample],
+            "own_assignments": within is not None,
+            "importer": scope.cadre,
+        },
+    )
 
 
 def task_import_sample(request, fmt):

@@ -9,14 +9,14 @@ admin.site.login_form = AdminLoginForm
 
 class MembershipInline(admin.TabularInline):
     model = Membership
+    fields = ["unit", "valid_from", "valid_to"]
     extra = 0
     autocomplete_fields = ["unit"]
 
 
-class RoleInline(admin.TabularInline):
+class RoleInline(MembershipInline):
     model = Role
-    extra = 0
-    autocomplete_fields = ["unit"]
+    fields = ["role", "unit", "valid_from", "valid_to"]
 
 
 @admin.register(Unit)
@@ -40,7 +40,9 @@ class CadreAdmin(admin.ModelAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
-    list_display = ["cadre", "unit", "valid_from", "valid_to"]
+    """A cadre in a unit between two dates; roles are the same with their kind."""
+
+    fields = list_display = ["cadre", "unit", "valid_from", "valid_to"]
     list_filter = ["unit__kind", "valid_to"]
     search_fields = ["cadre__code", "cadre__full_name", "unit__code", "unit__name"]
     autocomplete_fields = ["cadre", "unit"]
@@ -48,12 +50,9 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(Role)
-class RoleAdmin(admin.ModelAdmin):
-    list_display = ["cadre", "role", "unit", "valid_from", "valid_to"]
+class RoleAdmin(MembershipAdmin):
+    fields = list_display = ["cadre", "role", "unit", "valid_from", "valid_to"]
     list_filter = ["role", "unit__kind"]
-    search_fields = ["cadre__code", "cadre__full_name", "unit__code", "unit__name"]
-    autocomplete_fields = ["cadre", "unit"]
-    list_select_related = ["cadre", "unit"]
 
 
 @admin.register(AccountEvent)

@@ -127,10 +127,6 @@ class Scope:
         return bool(self.act_paths)
 
     @property
-    def is_leader(self) -> bool:
-        return any(r.role in (RoleKind.LEADER, RoleKind.ADMIN) for r in self.roles)
-
-    @property
     def has_subtree_view(self) -> bool:
         """Admins, leaders and heads: may open dashboards, profiles and other units."""
         return self.is_admin or bool(self.read_paths)

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from units.accounts import password_link_refusal, replaces_a_password
 from units.forms import ImportForm, PasswordLinkForm, UnlockForm
+from units.import_page import import_page as shared_import_page
 from units.logins import LoginForm, current_lockouts, lockout_log
 from units.models import Cadre, Membership, Role, Unit, is_valid_on, valid_on_q
 from units.samples import CADRE_EXAMPLES, UNIT_EXAMPLES, listing, sample_response
@@ -32,7 +33,6 @@ from units.services import (
     password_link_issue,
     units_import,
 )
-from units.tabular import ImportFailed, grouped
 
 
 def home(request):
@@ -195,20 +195,6 @@ SAMPLES = {
 def import_page(request):
     """The administrator's import of units and cadres (docs/RULES.md, imports)."""
     require_admin(request)
-    failure = None
-    form = ImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            counts = IMPORTERS[form.cleaned_data["kind"]](data=form.cleaned_data["file"].read())
-        except ImportFailed as refused:
-            failure = refused
-        else:
-            messages.success(
-                request,
-                _("Imported: %(created)s created, %(updated)s updated, %(unchanged)s unchanged.")
-                % counts,
-            )
-            return redirect("units:import")
     titles = dict(ImportForm.KINDS)
     samples = [
         listing(
@@ -218,13 +204,14 @@ def import_page(request):
         )
         for kind, (_name, columns, _rows) in SAMPLES.items()
     ]
-    context = {
-        "form": form,
-        "failure": failure,
-        "samples": samples,
-        "max_rows": grouped(settings.IMPORT_MAX_ROWS),
-    }
-    return render(request, "units/import.html", context)
+    return shared_import_page(
+        request,
+        form=ImportForm(request.POST or None, request.FILES or None),
+        run=lambda data: IMPORTERS[data["kind"]](data=data["file"].read()),
+        template="units/import.html",
+        done="units:import",
+        context={"samples": samples},
+    )
 
 
 def import_sample(request, kind, fmt):

@@ -87,16 +87,6 @@ class PeriodFactory(factory.django.DjangoModelFactory):
     lock_on = factory.LazyAttribute(lambda o: period_dates(o.month)["lock_on"])
 
 
-class PeriodMemberFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = PeriodMember
-
-    period = factory.SubFactory(PeriodFactory)
-    cadre = factory.SubFactory(CadreFactory)
-    unit = factory.SelfAttribute("period.scope")
-    job_group = factory.SelfAttribute("cadre.job_group")
-
-
 class ResultFactory(factory.django.DjangoModelFactory):
     """A rated result; give `total` and `tier` (the tier is not derived here)."""
 

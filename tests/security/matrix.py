@@ -97,10 +97,6 @@ class Entry:
     data: Callable[[SimpleNamespace], dict] = lambda s: {}
 
 
-def no_args(s):
-    return {}
-
-
 def period_of(name):
     return lambda s: {"pk": getattr(s, name).pk}
 
