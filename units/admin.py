@@ -7,6 +7,28 @@ from units.models import AccountEvent, Cadre, Membership, Role, Unit
 admin.site.login_form = AdminLoginForm
 
 
+class ReadOnlyMixin:
+    """The admin of what only the services write (logs, the month's data): it reads, never
+    adds, changes or deletes."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    pass
+
+
+class ReadOnlyInline(ReadOnlyMixin, admin.TabularInline):
+    extra = 0
+
+
 class MembershipInline(admin.TabularInline):
     model = Membership
     fields = ["unit", "valid_from", "valid_to"]
@@ -56,19 +78,10 @@ class RoleAdmin(MembershipAdmin):
 
 
 @admin.register(AccountEvent)
-class AccountEventAdmin(admin.ModelAdmin):
+class AccountEventAdmin(ReadOnlyAdmin):
     """The account log, read-only: it is written by the services that act on accounts."""
 
     list_display = ["at", "kind", "username", "ip_address", "actor_name"]
     list_filter = ["kind"]
     search_fields = ["username", "actor_name"]
     date_hierarchy = "at"
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
