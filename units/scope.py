@@ -9,8 +9,8 @@ Every view asks this module and nothing else. The questions:
   `can_act_on_cadre(actor, cadre, on=...)` (head or deputy authority over them: downward, never
   on oneself, never on a peer or someone above);
 - the cadre's unit on a date: `unit_of(cadre, on)` (the one rule, `latest_unit`);
-- for views: `unit_or_404`, `cadre_or_404`, `require_admin` (404 for an outsider, 403 for a
-  read-only viewer or a refused action).
+- for views: `unit_or_404` (`require_unit` for a unit in hand), `cadre_or_404`,
+  `require_admin` (404 for an outsider, 403 for a read-only viewer or a refused action).
 
 A role covers its unit's whole subtree. Heads and deputies act (assign, score, decide) on their
 subtree; leaders and administrator roles read theirs; every cadre reads their own unit. Django
@@ -225,6 +225,13 @@ def unit_or_404(request: HttpRequest, code: str, *, need: Need = "see") -> Unit:
     over it (a read-only leader, the administrator).
     """
     unit = get_object_or_404(Unit, code=code)
+    require_unit(request, unit, need=need)
+    return unit
+
+
+def require_unit(request: HttpRequest, unit: Unit, *, need: Need = "see") -> Scope:
+    """The user's scope if they may `need` the unit (as `unit_or_404`, for a unit already in
+    hand: a period's scope, a task's unit); 404 or 403 otherwise."""
     scope = get_scope(request)
     if not scope.can_view(unit):
         raise Http404
@@ -232,7 +239,7 @@ def unit_or_404(request: HttpRequest, code: str, *, need: Need = "see") -> Unit:
         raise PermissionDenied
     if need == "act" and not scope.can_act(unit):
         raise PermissionDenied
-    return unit
+    return scope
 
 
 def cadre_or_404(

@@ -19,6 +19,7 @@ from units.scope import (
     can_act_on_cadre,
     latest_unit,
     require_admin,
+    require_unit,
     scope_for,
     unit_of,
     unit_or_404,
@@ -233,6 +234,14 @@ def test_unit_or_404(org, who, need, outcome):
     else:
         with pytest.raises(Http404 if outcome == 404 else PermissionDenied):
             unit_or_404(request, "W1-A", need=need)
+
+
+def test_require_unit_asks_the_same_of_a_unit_in_hand(org):
+    assert require_unit(request_of(org.head_a.user), org.a, need="act").cadre == org.head_a
+    with pytest.raises(PermissionDenied):
+        require_unit(request_of(org.leader_w1.user), org.a, need="act")
+    with pytest.raises(Http404):
+        require_unit(request_of(org.leader_w2.user), org.a, need="see")
 
 
 def test_cadre_or_404(org):
