@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install install-dev run test test-fast test-thorough test-clock lint typecheck format messages bench lock lock-check clean
+.PHONY: install install-dev run test test-fast test-thorough test-clock lint typecheck format messages matrix-doc bench lock lock-check clean
 
 # Two locks (scripts/locks.py): the runtime one holds only what the application runs (make
 # install, make run, the app servers of docs/DEPLOY.md); the dev one adds the tools that test,
@@ -72,6 +72,10 @@ bench: install-dev
 format: install-dev
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+# The permission matrix of tests/security/matrix.py, rendered into docs/RULES.md §3.
+matrix-doc: install-dev
+	$(PY) scripts/matrix_doc.py
 
 messages: install-dev
 	$(PY) manage.py makemessages -l vi -l en --no-obsolete --ignore=.venv --ignore=tests --ignore=bench --ignore=scripts --ignore=staticfiles

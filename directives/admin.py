@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy
 from directives.models import AuditEntry, Criterion, Regulation, Task, TaskEvent
 from directives.services import regulation_new_version
 from directives.signals import regulation_frozen_reason
+from units.admin import ReadOnlyAdmin
 
 NEW_VERSION = gettext_lazy("Make a new version of the selected regulations")
 
@@ -121,7 +122,7 @@ class TaskAdmin(admin.ModelAdmin):
 
 
 @admin.register(TaskEvent)
-class TaskEventAdmin(admin.ModelAdmin):
+class TaskEventAdmin(ReadOnlyAdmin):
     """History is kept for ever: read-only here, written by the services."""
 
     list_display = ["task", "kind", "author", "at", "exempted"]
@@ -130,30 +131,12 @@ class TaskEventAdmin(admin.ModelAdmin):
     list_select_related = ["task", "author"]
     date_hierarchy = "at"
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdmin):
     """Append-only: nobody adds, edits or deletes an entry, here or anywhere."""
 
     list_display = ["at", "actor", "action", "object_type", "object_id", "new"]
     list_filter = ["action", "object_type"]
     search_fields = ["actor", "action", "object_id", "reason"]
     date_hierarchy = "at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

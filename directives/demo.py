@@ -19,11 +19,10 @@ from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from directives.authority import outranks
 from directives.models import Task, TaskEvent, TaskEventKind, TaskStatus
 from directives.selectors import month_range
 from units.models import Membership, Role
-from units.scope import ACTING_ROLES
+from units.scope import ACTING_ROLES, outranks
 
 S = TaskStatus
 K = TaskEventKind
@@ -196,42 +195,13 @@ def build_demo_tasks(
     return len(tasks)
 
 
-TASK_COLUMNS = [
-    "id",
-    "code",
-    "title",
-    "description",
-    "assignee_id",
-    "assigned_by_id",
-    "unit_id",
-    "assigned_on",
-    "deadline",
-    "effective_deadline",
-    "expected_result",
-    "weight",
-    "status",
-    "completed_on",
-    "accepted",
-    "result_link",
-    "result_file",
-    "imported_errors",
-    "imported_delays",
-]
-EVENT_COLUMNS = [
-    "id",
-    "task_id",
-    "kind",
-    "author_id",
-    "at",
-    "reason",
-    "old_status",
-    "new_status",
-    "new_deadline",
-    "exempted",
-    "exempted_by_id",
-    "exemption_reason",
-    "target_id",
-]
+def _columns(model, *, without=()):
+    """The model's table columns in field order: the demo writes its rows straight into them."""
+    return [f.column for f in model._meta.concrete_fields if f.column not in without]
+
+
+TASK_COLUMNS = _columns(Task, without=("created_at", "updated_at"))
+EVENT_COLUMNS = _columns(TaskEvent)
 
 
 class _People:

@@ -25,11 +25,10 @@ from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from directives.authority import outranks
 from directives.models import AuditEntry, Task, TaskEvent, TaskEventKind, TaskStatus
 from directives.services import MAX_WEIGHT, code_problem
-from units.models import Cadre, Membership, Role
-from units.scope import ACTING_ROLES
+from units.models import Cadre, Membership, Role, is_valid_on
+from units.scope import ACTING_ROLES, latest_unit, outranks
 from units.tabular import ImportFailed, RowChecker, read_table
 
 TASK_COLUMNS = [
@@ -106,7 +105,7 @@ def tasks_import(*, data: bytes, user=None, importer=None, within_paths=None, fi
         values = _check_row(check, row, cadres, seen, importer)
         if len(errors) > before:
             continue
-        unit = _unit_on(memberships[values["assignee"].pk], values["deadline"])
+        unit = latest_unit(memberships[values["assignee"].pk], values["deadline"])
         values["unit"] = unit
         rules.check_row(check, values, unit, existing.get(values["code"]))
         parsed.append(values)
@@ -215,12 +214,7 @@ class _Rules:
 
     def _outranks(self, actor, subject, unit, *, on):
         def valid(cadre):
-            return [
-                (r.unit.path, r.role)
-                for r in self.roles[cadre.pk]
-                if (r.valid_from is None or r.valid_from <= on)
-                and (r.valid_to is None or r.valid_to >= on)
-            ]
+            return [(r.unit.path, r.role) for r in self.roles[cadre.pk] if is_valid_on(r, on)]
 
         return outranks(valid(actor), valid(subject), unit.path)
 
@@ -285,16 +279,6 @@ def _cadre(check, cadres, column, *, default=None):
     if cadre is None:
         check.fail(column, _("Unknown cadre “%(code)s”.") % {"code": code})
     return cadre
-
-
-def _unit_on(memberships, on):
-    valid = [
-        m
-        for m in memberships
-        if (m.valid_from is None or m.valid_from <= on) and (m.valid_to is None or m.valid_to >= on)
-    ]
-    valid.sort(key=lambda m: m.valid_from or on.min)
-    return valid[-1].unit if valid else None
 
 
 def _within(unit, paths):

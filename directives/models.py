@@ -1,6 +1,5 @@
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -8,7 +7,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from directives.regulation_defaults import DEFAULTS
-from units.models import AppendOnlyModel, Cadre, Unit
+from units.models import AuditLog, Cadre, Unit
 
 
 class QuotaBase(models.TextChoices):
@@ -343,38 +342,11 @@ class TaskEvent(models.Model):
         return f"{self.task.code}: {self.get_kind_display()}"
 
 
-class AuditEntry(AppendOnlyModel):
+class AuditEntry(AuditLog):
     """Append-only record of the task side's bulk changes (a task import): who, when, what.
 
     One task's own steps are its TaskEvents; this log holds what touches many tasks at once,
     with its counts. Imports point `scoring → directives`, so the month's log cannot be used.
     """
 
-    LOG_NAME = "audit log"
-
-    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("user"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    actor = models.CharField(_("actor"), max_length=150, help_text=_("who, as shown"))
-    action = models.CharField(_("action"), max_length=40)
-    object_type = models.CharField(_("object"), max_length=40)
     object_id = models.CharField(max_length=255, blank=True, verbose_name=_("object id"))
-    old = models.JSONField(_("old"), null=True, blank=True)
-    new = models.JSONField(_("new"), null=True, blank=True)
-    reason = models.TextField(_("reason"), blank=True)
-
-    class Meta:
-        verbose_name = _("audit entry")
-        verbose_name_plural = _("audit log")
-        ordering = ["-at", "-pk"]
-        # Django's own reach into the rows (a related manager's add) is append-only too.
-        base_manager_name = "objects"
-
-    def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.object_type}"

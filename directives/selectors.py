@@ -21,9 +21,10 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from directives.authority import RolePath, acting_roles, reviews
+from directives.authority import reviews
 from directives.models import Task, TaskEvent, TaskEventKind, TaskStatus
 from units.models import Cadre, Membership, Unit
+from units.scope import RolePath, acting_roles
 
 # A month as the boards take it: its first and last day.
 MonthRange = tuple[dt.date, dt.date]

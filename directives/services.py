@@ -33,10 +33,10 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from directives.authority import has_authority
 from directives.authority import may_review as reviewer_may_act
 from directives.models import Criterion, Regulation, Task, TaskEvent, TaskEventKind, TaskStatus
-from units.models import Cadre, Membership, Unit, code_validator
+from units.models import Cadre, code_validator
+from units.scope import can_act_on_cadre, unit_of
 
 S = TaskStatus
 OPEN = (S.ASSIGNED, S.IN_PROGRESS, S.RETURNED)
@@ -69,18 +69,6 @@ ACTIONS = {
 
 def today() -> dt.date:
     return timezone.localdate()
-
-
-def unit_on(cadre: Cadre, on: dt.date) -> Unit | None:
-    """The cadre's unit on date `on`, or None."""
-    membership = (
-        Membership.objects.valid_on(on)
-        .filter(cadre=cadre)
-        .select_related("unit")
-        .order_by("-valid_from")
-        .first()
-    )
-    return membership.unit if membership else None
 
 
 def may_review(*, task: Task, by: Cadre | None, on: dt.date | None = None) -> bool:
@@ -142,7 +130,7 @@ def task_create(
         fail("weight", _("The weight must be above 0 and at most %(n)s.") % {"n": MAX_WEIGHT})
     if any(s.pk == assignee.pk for s in supporters):
         fail("supporters", _("The lead assignee cannot also be a supporting cadre."))
-    unit = unit_on(assignee, assigned_on)
+    unit = unit_of(assignee, assigned_on)
     if assigned_by.pk == assignee.pk:
         fail("assignee", _("Nobody assigns a task to themself: a head or deputy above assigns it."))
     elif unit is None:
@@ -151,7 +139,7 @@ def task_create(
             _("%(name)s belongs to no unit on %(date)s.")
             % {"name": assignee.full_name, "date": assigned_on.isoformat()},
         )
-    elif not has_authority(actor=assigned_by, assignee=assignee, unit=unit, on=assigned_on):
+    elif not can_act_on_cadre(assigned_by, assignee, on=assigned_on, unit=unit):
         fail(
             "assignee",
             _(
@@ -492,7 +480,7 @@ def _require_reviewer(task: Task, by: Cadre | None) -> None:
         )
     if may_review(task=task, by=by):
         return
-    if has_authority(actor=by, assignee=task.assignee, unit=task.unit, on=today()):
+    if can_act_on_cadre(by, task.assignee, on=today(), unit=task.unit):
         raise PermissionDenied(
             _(
                 "Only %(assigner)s, who assigned this task, or a head or deputy above them "

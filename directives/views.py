@@ -9,7 +9,6 @@ with the re-rendered row or card (a named partial of the page's template).
 import datetime as dt
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -40,10 +39,10 @@ from directives.forms import (
 from directives.imports import TASK_COLUMNS, tasks_import
 from directives.models import TaskStatus
 from directives.samples import TASK_EXAMPLES
+from units.import_page import import_page
 from units.models import Cadre, Unit
 from units.samples import listing, sample_response
-from units.scope import ACTING_ROLES, get_scope
-from units.tabular import ImportFailed, grouped
+from units.scope import get_scope, unit_or_404
 
 S = TaskStatus
 BOARD_PAGE_SIZE = 100
@@ -67,31 +66,13 @@ def _get_task_for_user(request, code):
     """The task with its counts, if the user may see it; 404 otherwise."""
     task = get_object_or_404(selectors.task_list(), code=code)
     scope = get_scope(request)
-    me = scope.cadre.pk if scope.cadre else None
-    if me in (task.assignee_id, task.assigned_by_id) or scope.can_browse(task.unit):
+    if scope.is_self(task.assignee_id) or scope.is_self(task.assigned_by_id):
         return task
-    if me is not None and task.supporters.filter(pk=me).exists():
+    if scope.can_browse(task.unit):
+        return task
+    if scope.cadre is not None and task.supporters.filter(pk=scope.cadre.pk).exists():
         return task
     raise Http404
-
-
-def _get_board_unit(request, code):
-    """A unit whose board the user may read: a role over it or admin; own unit → 403."""
-    unit = get_object_or_404(Unit, code=code)
-    scope = get_scope(request)
-    if scope.can_browse(unit):
-        return unit
-    if scope.can_view(unit):
-        raise PermissionDenied
-    raise Http404
-
-
-def _get_acting_unit(request, code):
-    unit = _get_board_unit(request, code)
-    scope = get_scope(request)
-    if scope.cadre is None or not scope.can_act(unit):
-        raise PermissionDenied
-    return unit
 
 
 # --- my tasks ------------------------------------------------------------------------------
@@ -145,7 +126,7 @@ def board_home(request):
 
 
 def board(request, code):
-    unit = _get_board_unit(request, code)
+    unit = unit_or_404(request, code, need="browse")
     scope = get_scope(request)
     today = services.today()
     month, month_range = _month_of(request.GET.get("month"), today)
@@ -159,8 +140,8 @@ def board(request, code):
         month=month_range,
     )
     page = Paginator(tasks, BOARD_PAGE_SIZE).get_page(request.GET.get("page"))
-    can_act = scope.cadre is not None and scope.can_act(unit)
-    actor_roles = _actor_roles(scope, today)
+    can_act = scope.can_act(unit)
+    actor_roles = scope.acting_role_paths
     rows = selectors.mark_reviewable(
         page.object_list, actor=scope.cadre, actor_roles=actor_roles, on=today
     )
@@ -182,25 +163,13 @@ def board(request, code):
     return render(request, "directives/board.html", context)
 
 
-def _actor_roles(scope, on):
-    if scope.cadre is None:
-        return []
-    return [
-        (r.unit.path, r.role)
-        for r in scope.roles
-        if r.role in ACTING_ROLES
-        and (r.valid_from is None or r.valid_from <= on)
-        and (r.valid_to is None or r.valid_to >= on)
-    ]
-
-
 def _board_units(scope, unit):
     """For the unit switcher: the units of the user's roles and the board unit's children."""
     return Unit.objects.filter(Q(path__in=scope.read_paths) | Q(parent=unit)).order_by("path")
 
 
 def task_assign(request, code):
-    unit = _get_acting_unit(request, code)
+    unit = unit_or_404(request, code, need="act")
     scope = get_scope(request)
     today = services.today()
     cadres = (
@@ -487,7 +456,7 @@ def _render_fragment(request, task, source, *, panel=None, flash=""):
     if source == "board":
         scope = get_scope(request)
         selectors.mark_reviewable(
-            [task], actor=scope.cadre, actor_roles=_actor_roles(scope, today), on=today
+            [task], actor=scope.cadre, actor_roles=scope.acting_role_paths, on=today
         )
         return render(request, "directives/board.html#task-row", context)
     return render(request, "directives/my_tasks.html#task-card", context)
@@ -518,38 +487,31 @@ def task_import(request):
     on the command line (`directives.imports`, docs/RULES.md §3)."""
     scope = _require_importer(request)
     within = None if scope.is_admin else scope.act_paths
-    failure = None
-    form = TaskImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            counts = tasks_import(
-                data=upload.read(),
-                user=request.user,
-                importer=scope.cadre,
-                within_paths=within,
-                file_name=upload.name,
-            )
-        except ImportFailed as refused:
-            failure = refused
-        else:
-            messages.success(
-                request,
-                _("Imported: %(created)s created, %(updated)s updated, %(unchanged)s unchanged.")
-                % counts,
-            )
-            return redirect("directives:import")
-    context = {
-        "form": form,
-        "failure": failure,
-        "sample": listing(
-            _("Tasks"), TASK_COLUMNS, lambda fmt: reverse("directives:import_sample", args=[fmt])
-        ),
-        "max_rows": grouped(settings.IMPORT_MAX_ROWS),
-        "own_assignments": within is not None,
-        "importer": scope.cadre,
-    }
-    return render(request, "directives/import.html", context)
+
+    def run(data):
+        return tasks_import(
+            data=data["file"].read(),
+            user=request.user,
+            importer=scope.cadre,
+            within_paths=within,
+            file_name=data["file"].name,
+        )
+
+    sample = listing(
+        _("Tasks"), TASK_COLUMNS, lambda fmt: reverse("directives:import_sample", args=[fmt])
+    )
+    return import_page(
+        request,
+        form=TaskImportForm(request.POST or None, request.FILES or None),
+        run=run,
+        template="directives/import.html",
+        done="directives:import",
+        context={
+            "samples": [sample],
+            "own_assignments": within is not None,
+            "importer": scope.cadre,
+        },
+    )
 
 
 def task_import_sample(request, fmt):

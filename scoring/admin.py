@@ -27,25 +27,7 @@ from scoring.models import (
     ScorecardKind,
     ScoreLine,
 )
-
-
-class ReadOnlyMixin:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    pass
-
-
-class ReadOnlyInline(ReadOnlyMixin, admin.TabularInline):
-    extra = 0
+from units.admin import ReadOnlyAdmin, ReadOnlyInline
 
 
 class PeriodUnitInline(ReadOnlyInline):

@@ -40,7 +40,6 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import TruncMonth
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from directives.models import Task
@@ -62,7 +61,7 @@ from scoring.models import (
     Result,
     month_bounds,
 )
-from units.models import Membership, Role, Unit
+from units.models import Role, Unit
 
 FROZEN = (Phase.DECIDED, Phase.APPEALS, Phase.LOCKED)
 TIERS = ("A", "B", "C", "D")
@@ -712,18 +711,6 @@ def cadre_results(cadre, scope) -> list[Result]:
             within |= Q(unit__path__startswith=path)
         results = results.filter(within) if scope.read_paths else results.none()
     return list(results.select_related("period", "unit").order_by("period__month"))
-
-
-def cadre_is_in_scope(cadre, scope) -> bool:
-    """Whether the cadre's current unit lies in a subtree the user may browse."""
-    if scope.is_admin:
-        return True
-    within = Q()
-    for path in scope.read_paths:
-        within |= Q(unit__path__startswith=path)
-    today = timezone.localdate()
-    memberships = Membership.objects.valid_on(today).filter(cadre=cadre)
-    return bool(scope.read_paths) and memberships.filter(within).exists()
 
 
 def tasks_behind(cadre, month: str) -> QuerySet[Task]:

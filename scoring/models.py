@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from directives.models import Criterion, Regulation
-from units.models import AppendOnlyModel, Cadre, Unit
+from units.models import AuditLog, Cadre, Unit
 
 
 class Phase(models.TextChoices):
@@ -653,23 +653,10 @@ class ReminderSent(models.Model):
         return f"{self.period} · {self.cadre.code} · {self.sent_on}"
 
 
-class AuditEntry(AppendOnlyModel):
+class AuditEntry(AuditLog):
     """Append-only record of every change of a score, adjustment, decision, publication,
     appeal and reopen: who, when, old, new, why."""
 
-    LOG_NAME = "audit log"
-
-    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("user"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    actor = models.CharField(_("actor"), max_length=150, help_text=_("who, as shown"))
-    action = models.CharField(_("action"), max_length=40)
     period = models.ForeignKey(
         Period,
         verbose_name=_("period"),
@@ -678,18 +665,4 @@ class AuditEntry(AppendOnlyModel):
         on_delete=models.PROTECT,
         related_name="audit_entries",
     )
-    object_type = models.CharField(_("object"), max_length=40)
     object_id = models.CharField(max_length=64, blank=True, verbose_name=_("object id"))
-    old = models.JSONField(_("old"), null=True, blank=True)
-    new = models.JSONField(_("new"), null=True, blank=True)
-    reason = models.TextField(_("reason"), blank=True)
-
-    class Meta:
-        verbose_name = _("audit entry")
-        verbose_name_plural = _("audit log")
-        ordering = ["-at", "-pk"]
-        # Django's own reach into the rows (a related manager's add) is append-only too.
-        base_manager_name = "objects"
-
-    def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.object_type}"

@@ -213,7 +213,7 @@ def cadre_page(request, code):
     scope = _dashboard_scope(request)
     cadre = get_object_or_404(Cadre, code=code)
     results = selectors.cadre_results(cadre, scope)
-    if not results and not selectors.cadre_is_in_scope(cadre, scope):
+    if not results and not scope.can_see_cadre(cadre):
         raise Http404
     context = {"cadre": cadre, "results": results}
     if results:

@@ -915,8 +915,8 @@ def cadre_tasks(request, pk, code):
         PeriodMember.objects.select_related("cadre", "unit"), period=period, cadre__code=code
     )
     scope = get_scope(request)
-    own = scope.cadre is not None and scope.cadre.pk == member.cadre_id
-    if not own and not scope.can_browse(member.unit):
+    own = scope.is_self(member.cadre_id)
+    if not scope.can_see_cadre(member.cadre_id, unit=member.unit):
         raise Http404
     tasks = (
         with_counts(Task.objects.filter(assignee=member.cadre))
@@ -1257,8 +1257,8 @@ def result(request, pk, code=None):
         member = get_object_or_404(
             PeriodMember.objects.select_related("cadre", "unit"), period=period, cadre__code=code
         )
-    own = scope.cadre is not None and scope.cadre.pk == member.cadre_id
-    if not own and not scope.can_browse(member.unit):
+    own = scope.is_self(member.cadre_id)
+    if not scope.can_see_cadre(member.cadre_id, unit=member.unit):
         raise Http404
     # The cadre sees their result once published; a head or leader as soon as it is decided.
     visible = period.phase in PUBLISHED or (not own and period.is_frozen)

@@ -2,26 +2,13 @@
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from scoring.selectors import year_results
-from units.models import Unit
-from units.scope import get_scope
+from units.scope import get_scope, unit_or_404
 
 TIERS = ["A", "B", "C", "D"]
-
-
-def _get_browsable_unit(request, code):
-    """The unit, if the user holds a role over it (or is an administrator): 404 for outsiders,
-    403 for someone who only sees it as their own unit."""
-    unit = get_object_or_404(Unit, code=code)
-    scope = get_scope(request)
-    if not scope.can_view(unit):
-        raise Http404
-    if not scope.can_browse(unit):
-        raise PermissionDenied
-    return unit
 
 
 def year_start(request):
@@ -30,19 +17,14 @@ def year_start(request):
     scope = get_scope(request)
     if not scope.has_subtree_view:
         raise PermissionDenied
-    units = (
-        Unit.objects.filter(parent__isnull=True)
-        if scope.is_admin
-        else Unit.objects.filter(path__in=scope.read_paths)
-    )
-    unit = units.order_by("depth", "code").first()
+    unit = scope.top_units().order_by("depth", "code").first()
     if unit is None:
         raise Http404
     return redirect("periods:year", year=timezone.localdate().year, code=unit.code)
 
 
 def year_page(request, code, year):
-    unit = _get_browsable_unit(request, code)
+    unit = unit_or_404(request, code, need="browse")
     if not 2000 <= year <= 2100:
         raise Http404
     table = year_results(year=year, scope=unit)

@@ -4,41 +4,24 @@ The page belongs to scoring because the rules live in scoring.engine; the tasks 
 directives.selectors.task_facts, the same inputs the month's decision uses.
 """
 
-from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils import timezone
 
 from directives.models import Task
 from directives.selectors import month_range, task_facts
-from directives.services import unit_on
 from scoring import engine
 from scoring.selectors import month_regulation, task_input
-from units.models import Cadre
-from units.scope import get_scope
-
-
-def _get_cadre_for_user(request, code):
-    """The user themself, or a cadre whose unit the user has a role over; 404 otherwise."""
-    scope = get_scope(request)
-    if not code or (scope.cadre is not None and code == scope.cadre.code):
-        if scope.cadre is None:
-            raise Http404
-        return scope.cadre
-    cadre = get_object_or_404(Cadre, code=code)
-    unit = unit_on(cadre, timezone.localdate())
-    if unit is None or not scope.can_browse(unit):
-        raise Http404
-    return cadre
+from units.scope import cadre_or_404, get_scope, unit_of
 
 
 def task_month(request):
-    cadre = _get_cadre_for_user(request, request.GET.get("cadre"))
+    cadre = cadre_or_404(request, request.GET.get("cadre"))
     today = timezone.localdate()
     month = request.GET.get("month") or ""
     if month_range(month) is None:
         month = f"{today:%Y-%m}"
     first, last = month_range(month)
-    unit = unit_on(cadre, last) or unit_on(cadre, today)
+    unit = unit_of(cadre, last) or unit_of(cadre, today)
     regulation, pinned = month_regulation(unit, month)
     facts = task_facts(cadre_ids=[cadre.pk], first_day=first, last_day=last).get(cadre.pk, [])
     titles = dict(

@@ -1,10 +1,12 @@
 """factory_boy factories for every model, in one place."""
 
 import importlib
+import io
 
 import factory
 from django.apps import apps as django_apps
 from django.contrib.auth import get_user_model
+from openpyxl import Workbook
 
 from units.models import Cadre, Membership, Role, Unit
 
@@ -75,3 +77,13 @@ def ensure_regulations():
     if not Regulation.objects.filter(code="ND335").exists():
         migration = importlib.import_module("directives.migrations.0002_regulations_nd335_hn3814")
         migration.create(django_apps, None)
+
+
+def xlsx(rows) -> bytes:
+    """An .xlsx file of `rows` (the first is the header, if any), as an import reads it."""
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

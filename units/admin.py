@@ -7,16 +7,38 @@ from units.models import AccountEvent, Cadre, Membership, Role, Unit
 admin.site.login_form = AdminLoginForm
 
 
+class ReadOnlyMixin:
+    """The admin of what only the services write (logs, the month's data): it reads, never
+    adds, changes or deletes."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    pass
+
+
+class ReadOnlyInline(ReadOnlyMixin, admin.TabularInline):
+    extra = 0
+
+
 class MembershipInline(admin.TabularInline):
     model = Membership
+    fields = ["unit", "valid_from", "valid_to"]
     extra = 0
     autocomplete_fields = ["unit"]
 
 
-class RoleInline(admin.TabularInline):
+class RoleInline(MembershipInline):
     model = Role
-    extra = 0
-    autocomplete_fields = ["unit"]
+    fields = ["role", "unit", "valid_from", "valid_to"]
 
 
 @admin.register(Unit)
@@ -40,7 +62,9 @@ class CadreAdmin(admin.ModelAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
-    list_display = ["cadre", "unit", "valid_from", "valid_to"]
+    """A cadre in a unit between two dates; roles are the same with their kind."""
+
+    fields = list_display = ["cadre", "unit", "valid_from", "valid_to"]
     list_filter = ["unit__kind", "valid_to"]
     search_fields = ["cadre__code", "cadre__full_name", "unit__code", "unit__name"]
     autocomplete_fields = ["cadre", "unit"]
@@ -48,28 +72,16 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(Role)
-class RoleAdmin(admin.ModelAdmin):
-    list_display = ["cadre", "role", "unit", "valid_from", "valid_to"]
+class RoleAdmin(MembershipAdmin):
+    fields = list_display = ["cadre", "role", "unit", "valid_from", "valid_to"]
     list_filter = ["role", "unit__kind"]
-    search_fields = ["cadre__code", "cadre__full_name", "unit__code", "unit__name"]
-    autocomplete_fields = ["cadre", "unit"]
-    list_select_related = ["cadre", "unit"]
 
 
 @admin.register(AccountEvent)
-class AccountEventAdmin(admin.ModelAdmin):
+class AccountEventAdmin(ReadOnlyAdmin):
     """The account log, read-only: it is written by the services that act on accounts."""
 
     list_display = ["at", "kind", "username", "ip_address", "actor_name"]
     list_filter = ["kind"]
     search_fields = ["username", "actor_name"]
     date_hierarchy = "at"
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

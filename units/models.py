@@ -21,6 +21,13 @@ def valid_on_q(on, prefix=""):
     )
 
 
+def is_valid_on(row, on) -> bool:
+    """The same test as `valid_on_q` on a row already loaded (a membership, a role)."""
+    return (row.valid_from is None or row.valid_from <= on) and (
+        row.valid_to is None or row.valid_to >= on
+    )
+
+
 class UnitQuerySet(models.QuerySet):
     def subtree_of(self, *paths):
         """Units at or below any of the given materialized paths."""
@@ -109,9 +116,6 @@ class Unit(models.Model):
             for i in range(len(parts))
         ]
 
-    def is_within(self, path):
-        return self.path.startswith(path)
-
 
 class Category(models.TextChoices):
     CADRE = "cadre", _("Cadre")
@@ -159,7 +163,27 @@ class DatedQuerySet(models.QuerySet):
         return self.filter(valid_on_q(on))
 
 
-class Membership(models.Model):
+class Dated(models.Model):
+    """A row valid from one date to another, both ends open when empty (`valid_on`)."""
+
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+
+    objects = DatedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_to__gte=F("valid_from")),
+                name="%(class)s_dates_ordered",
+            )
+        ]
+
+
+class Membership(Dated):
     """A cadre's unit over time; the unit in month M is the one valid on M's last day."""
 
     cadre = models.ForeignKey(
@@ -168,24 +192,12 @@ class Membership(models.Model):
     unit = models.ForeignKey(
         Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="memberships"
     )
-    valid_from = models.DateField(_("valid from"), null=True, blank=True)
-    valid_to = models.DateField(_("valid to"), null=True, blank=True)
 
-    objects = DatedQuerySet.as_manager()
-
-    class Meta:
+    class Meta(Dated.Meta):
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
         ordering = ["cadre", "valid_from"]
         indexes = [models.Index(fields=["unit", "valid_to"], name="membership_unit_idx")]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(valid_to__isnull=True)
-                | Q(valid_from__isnull=True)
-                | Q(valid_to__gte=F("valid_from")),
-                name="membership_dates_ordered",
-            )
-        ]
 
     def __str__(self):
         return f"{self.cadre.code} @ {self.unit.code}"
@@ -198,7 +210,7 @@ class RoleKind(models.TextChoices):
     ADMIN = "admin", _("Administrator")
 
 
-class Role(models.Model):
+class Role(Dated):
     """Authority over a unit's whole subtree for a date range."""
 
     cadre = models.ForeignKey(
@@ -208,24 +220,12 @@ class Role(models.Model):
         Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="roles"
     )
     role = models.CharField(_("role"), max_length=10, choices=RoleKind.choices)
-    valid_from = models.DateField(_("valid from"), null=True, blank=True)
-    valid_to = models.DateField(_("valid to"), null=True, blank=True)
 
-    objects = DatedQuerySet.as_manager()
-
-    class Meta:
+    class Meta(Dated.Meta):
         verbose_name = _("role")
         verbose_name_plural = _("roles")
         ordering = ["unit", "role", "cadre"]
         indexes = [models.Index(fields=["unit", "role"], name="role_unit_idx")]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(valid_to__isnull=True)
-                | Q(valid_from__isnull=True)
-                | Q(valid_to__gte=F("valid_from")),
-                name="role_dates_ordered",
-            )
-        ]
 
     def __str__(self):
         return f"{self.cadre.code}: {self.get_role_display()} {self.unit.code}"
@@ -271,6 +271,41 @@ class AppendOnlyModel(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError(f"The {self.LOG_NAME} is append-only.")
+
+
+class AuditLog(AppendOnlyModel):
+    """An audit log's row: who (the account, and as shown), when, which action on which object,
+    the old and new values, why. A subclass adds `object_id` (its own length) and what else
+    it needs, and inherits this Meta (ordering, names, the append-only base manager)."""
+
+    LOG_NAME = "audit log"
+
+    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    actor = models.CharField(_("actor"), max_length=150, help_text=_("who, as shown"))
+    action = models.CharField(_("action"), max_length=40)
+    object_type = models.CharField(_("object"), max_length=40)
+    old = models.JSONField(_("old"), null=True, blank=True)
+    new = models.JSONField(_("new"), null=True, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        abstract = True
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit log")
+        ordering = ["-at", "-pk"]
+        # Django's own reach into the rows (a related manager's add) is append-only too.
+        base_manager_name = "objects"
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.object_type}"
 
 
 class AccountEventKind(models.TextChoices):

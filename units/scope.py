@@ -1,25 +1,115 @@
-"""Who may see and act on which units: the single source every view asks.
+"""Access in one place (docs/RULES.md §3): who may see or act on which unit or cadre, on which day.
+
+Every view asks this module and nothing else. The questions:
+
+- units: `Scope.can_view(unit)` (see it: one's own unit, a role over it, administrator),
+  `Scope.can_browse(unit)` (see its people in depth: a role over it, administrator),
+  `Scope.can_act(unit)` (act on it: a head or deputy role over it);
+- cadres: `Scope.can_see_cadre(cadre)` (oneself, or a cadre whose unit one browses),
+  `can_act_on_cadre(actor, cadre, on=...)` (head or deputy authority over them: downward, never
+  on oneself, never on a peer or someone above);
+- the cadre's unit on a date: `unit_of(cadre, on)` (the one rule, `latest_unit`);
+- for views: `unit_or_404` (`require_unit` for a unit in hand), `cadre_or_404`,
+  `require_admin` (404 for an outsider, 403 for a read-only viewer or a refused action).
 
 A role covers its unit's whole subtree. Heads and deputies act (assign, score, decide) on their
 subtree; leaders and administrator roles read theirs; every cadre reads their own unit. Django
-superusers are the application's administrators and read everything.
+superusers are the application's administrators: they read everything and act only through the
+administrator's own pages (imports, links, lockouts, the Months area), never through a role.
 """
 
 import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TypeAlias
+from typing import Literal, TypeAlias
 
 from django.contrib.auth.models import AnonymousUser, User
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from units.models import Cadre, Membership, Role, RoleKind, Unit
+from units.models import Cadre, Membership, Role, RoleKind, Unit, is_valid_on
 
 ACTING_ROLES = (RoleKind.HEAD, RoleKind.DEPUTY)
+RANK = {RoleKind.HEAD: 2, RoleKind.DEPUTY: 1}
 
 # Whoever asks: a signed-in user or an anonymous visitor (`request.user`).
 AnyUser: TypeAlias = User | AnonymousUser
+RolePath: TypeAlias = tuple[str, str]  # (unit path, "head" | "deputy")
+
+
+# --- the cadre's unit on a date ---------------------------------------------------------------
+
+
+def latest_unit(memberships: Iterable[Membership], on: dt.date) -> Unit | None:
+    """The unit of the membership valid on `on` that started last (an open start counts as the
+    earliest; on a tie the newer row), or None. Pure: over rows already loaded."""
+    valid = [m for m in memberships if is_valid_on(m, on)]
+    if not valid:
+        return None
+    return max(valid, key=lambda m: (m.valid_from or dt.date.min, m.pk or 0)).unit
+
+
+def unit_of(cadre: Cadre | int, on: dt.date) -> Unit | None:
+    """The cadre's unit on date `on`, or None (one query)."""
+    rows = Membership.objects.valid_on(on).filter(cadre=cadre).select_related("unit")
+    return latest_unit(rows, on)
+
+
+# --- authority over a cadre -----------------------------------------------------------------
+
+
+def outranks(actor: Iterable[RolePath], subject: Iterable[RolePath], unit_path: str) -> bool:
+    """Whether one of the actor's roles over `unit_path` is above every role of the subject:
+    the subject holds nothing over an ancestor of that role's unit, nor an equal or higher rank
+    over the same unit."""
+    subject = list(subject)
+    for path, role in actor:
+        if not unit_path.startswith(path):
+            continue
+        if not any(_at_least(s_path, s_role, path, role) for s_path, s_role in subject):
+            return True
+    return False
+
+
+def _at_least(subject_path: str, subject_role: str, actor_path: str, actor_role: str) -> bool:
+    if not actor_path.startswith(subject_path):
+        return False
+    return subject_path != actor_path or RANK[subject_role] >= RANK[actor_role]  # type: ignore[index]
+
+
+def acting_roles(cadre_ids: Iterable[int | None], on: dt.date) -> dict[int, list[RolePath]]:
+    """Head and deputy roles valid on `on` of the given cadres, in one query."""
+    found: dict[int, list[RolePath]] = defaultdict(list)
+    rows = (
+        Role.objects.valid_on(on)
+        .filter(cadre_id__in=[pk for pk in cadre_ids if pk is not None], role__in=ACTING_ROLES)
+        .values_list("cadre_id", "unit__path", "role")
+    )
+    for cadre_id, path, role in rows:
+        found[cadre_id].append((path, role))
+    return found
+
+
+def can_act_on_cadre(
+    actor: Cadre | None, cadre: Cadre | None, *, on: dt.date, unit: Unit | None = None
+) -> bool:
+    """Whether `actor` holds head or deputy authority over `cadre` on date `on`, in `unit` (by
+    default the cadre's unit that day): a role over the unit above every acting role of the
+    cadre. Never on oneself, a peer or someone above. One query, two without `unit`."""
+    if actor is None or cadre is None or actor.pk == cadre.pk:
+        return False
+    unit = unit or unit_of(cadre, on)
+    if unit is None:
+        return False
+    roles = acting_roles([actor.pk, cadre.pk], on)
+    return outranks(roles.get(actor.pk, []), roles.get(cadre.pk, []), unit.path)
+
+
+# --- a user's scope -------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -30,19 +120,25 @@ class Scope:
     read_paths: tuple[str, ...] = ()
     own_unit: Unit | None = None
     roles: tuple[Role, ...] = field(default=())
+    on: dt.date | None = None  # the day the roles and the own unit are of
 
     @property
     def is_manager(self) -> bool:
         return bool(self.act_paths)
 
     @property
-    def is_leader(self) -> bool:
-        return any(r.role in (RoleKind.LEADER, RoleKind.ADMIN) for r in self.roles)
-
-    @property
     def has_subtree_view(self) -> bool:
         """Admins, leaders and heads: may open dashboards, profiles and other units."""
         return self.is_admin or bool(self.read_paths)
+
+    @property
+    def acting_role_paths(self) -> list[RolePath]:
+        """The user's head and deputy roles as (unit path, role), for `outranks`."""
+        return [(r.unit.path, r.role) for r in self.roles if r.role in ACTING_ROLES]
+
+    def is_self(self, cadre: Cadre | int | None) -> bool:
+        pk = cadre.pk if isinstance(cadre, Cadre) else cadre
+        return self.cadre is not None and pk is not None and self.cadre.pk == pk
 
     def can_view(self, unit: Unit) -> bool:
         if self.is_admin or any(unit.path.startswith(p) for p in self.read_paths):
@@ -56,6 +152,18 @@ class Scope:
     def can_act(self, unit: Unit) -> bool:
         return any(unit.path.startswith(p) for p in self.act_paths)
 
+    def can_see_cadre(self, cadre: Cadre | int, *, unit: Unit | None = None) -> bool:
+        """Oneself, or a cadre whose unit (`unit`, by default their unit on the scope's day:
+        one query) the user browses."""
+        if self.is_self(cadre):
+            return True
+        if self.is_admin:
+            return True
+        if not self.read_paths:
+            return False
+        unit = unit or unit_of(cadre, self.on or timezone.localdate())
+        return unit is not None and self.can_browse(unit)
+
     def units(self) -> QuerySet[Unit]:
         """Queryset of the units this user may see."""
         if self.is_admin:
@@ -65,8 +173,12 @@ class Scope:
             qs = qs | Unit.objects.filter(pk=self.own_unit.pk)
         return qs
 
-    def acting_units(self) -> QuerySet[Unit]:
-        return Unit.objects.subtree_of(*self.act_paths)
+    def top_units(self) -> QuerySet[Unit]:
+        """The highest units the user browses: the roots for an administrator, else the units
+        of their roles (nothing for a cadre without a role)."""
+        if self.is_admin:
+            return Unit.objects.filter(parent__isnull=True)
+        return Unit.objects.filter(path__in=self.read_paths)
 
 
 def scope_for(user: AnyUser, on: dt.date | None = None) -> Scope:
@@ -79,14 +191,7 @@ def scope_for(user: AnyUser, on: dt.date | None = None) -> Scope:
     own_unit = None
     if cadre is not None:
         roles = tuple(Role.objects.valid_on(on).filter(cadre=cadre).select_related("unit"))
-        membership = (
-            Membership.objects.valid_on(on)
-            .filter(cadre=cadre)
-            .select_related("unit")
-            .order_by("-valid_from")
-            .first()
-        )
-        own_unit = membership.unit if membership else None
+        own_unit = unit_of(cadre, on)
     return Scope(
         cadre=cadre,
         is_admin=user.is_superuser,
@@ -94,6 +199,7 @@ def scope_for(user: AnyUser, on: dt.date | None = None) -> Scope:
         read_paths=tuple(sorted({r.unit.path for r in roles})),
         own_unit=own_unit,
         roles=roles,
+        on=on,
     )
 
 
@@ -106,5 +212,57 @@ def get_scope(request: HttpRequest) -> Scope:
     return request._fiveclear_scope  # type: ignore[attr-defined]
 
 
-def units_visible_to(user: AnyUser, on: dt.date | None = None) -> QuerySet[Unit]:
-    return scope_for(user, on).units()
+# --- for views: the object or a refusal -----------------------------------------------------
+
+Need: TypeAlias = Literal["see", "browse", "act"]
+
+
+def unit_or_404(request: HttpRequest, code: str, *, need: Need = "see") -> Unit:
+    """The unit named `code` if the user may `need` it.
+
+    "see": 404 unless the user sees the unit. "browse": 404 for an outsider, 403 for someone who
+    sees it only as their own unit. "act": as "browse", then 403 without a head or deputy role
+    over it (a read-only leader, the administrator).
+    """
+    unit = get_object_or_404(Unit, code=code)
+    require_unit(request, unit, need=need)
+    return unit
+
+
+def require_unit(request: HttpRequest, unit: Unit, *, need: Need = "see") -> Scope:
+    """The user's scope if they may `need` the unit (as `unit_or_404`, for a unit already in
+    hand: a period's scope, a task's unit); 404 or 403 otherwise."""
+    scope = get_scope(request)
+    if not scope.can_view(unit):
+        raise Http404
+    if need != "see" and not scope.can_browse(unit):
+        raise PermissionDenied
+    if need == "act" and not scope.can_act(unit):
+        raise PermissionDenied
+    return scope
+
+
+def cadre_or_404(
+    request: HttpRequest, code: str | None, *, queryset: QuerySet[Cadre] | None = None
+) -> Cadre:
+    """The cadre named `code` (the user themself when `code` is empty) if the user may see
+    them (`Scope.can_see_cadre`, their unit today); 404 otherwise, never the data."""
+    scope = get_scope(request)
+    if not code:
+        if scope.cadre is None:
+            raise Http404
+        code = scope.cadre.code
+    if queryset is None and scope.cadre is not None and code == scope.cadre.code:
+        return scope.cadre
+    cadre = get_object_or_404(Cadre.objects.all() if queryset is None else queryset, code=code)
+    if not scope.can_see_cadre(cadre):
+        raise Http404
+    return cadre
+
+
+def require_admin(request: HttpRequest, message: str = "") -> Scope:
+    """The administrator's scope; 403 (with `message`) for anyone else."""
+    scope = get_scope(request)
+    if not scope.is_admin:
+        raise PermissionDenied(message)
+    return scope

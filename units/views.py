@@ -4,18 +4,27 @@ from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from units.accounts import password_link_refusal, replaces_a_password
 from units.forms import ImportForm, PasswordLinkForm, UnlockForm
+from units.import_page import import_page as shared_import_page
 from units.logins import LoginForm, current_lockouts, lockout_log
-from units.models import Cadre, Membership, Role, Unit, valid_on_q
+from units.models import Cadre, Membership, Role, Unit, is_valid_on, valid_on_q
 from units.samples import CADRE_EXAMPLES, UNIT_EXAMPLES, listing, sample_response
-from units.scope import get_scope
+from units.scope import (
+    cadre_or_404,
+    get_scope,
+    latest_unit,
+    require_admin,
+    unit_of,
+    unit_or_404,
+)
 from units.services import (
     CADRE_COLUMNS,
     UNIT_COLUMNS,
@@ -24,51 +33,15 @@ from units.services import (
     password_link_issue,
     units_import,
 )
-from units.tabular import ImportFailed, grouped
-
-
-def _get_unit_for_user(request, code):
-    """The unit, if the user may see it; 404 otherwise, never the data."""
-    unit = get_object_or_404(Unit, code=code)
-    if not get_scope(request).can_view(unit):
-        raise Http404
-    return unit
-
-
-def current_unit(cadre, on=None):
-    membership = (
-        Membership.objects.valid_on(on or timezone.localdate())
-        .filter(cadre=cadre)
-        .select_related("unit")
-        .order_by("-valid_from")
-        .first()
-    )
-    return membership.unit if membership else None
-
-
-def _get_cadre_for_user(request, code):
-    """The cadre, if it is the user or lies in a unit the user has a role over; else 404."""
-    cadre = get_object_or_404(Cadre.objects.select_related("user"), code=code)
-    scope = get_scope(request)
-    if scope.cadre and scope.cadre.pk == cadre.pk:
-        return cadre
-    unit = current_unit(cadre)
-    if unit is None or not scope.can_browse(unit):
-        raise Http404
-    return cadre
 
 
 def home(request):
     scope = get_scope(request)
     today = timezone.localdate()
     top_units = []
-    if scope.read_paths or scope.is_admin:
+    if scope.has_subtree_view:
         top_units = list(
-            (
-                Unit.objects.filter(parent__isnull=True)
-                if scope.is_admin
-                else Unit.objects.filter(path__in=scope.read_paths)
-            )
+            scope.top_units()
             .annotate(
                 members=Count("memberships", filter=valid_on_q(today, "memberships__")),
                 subunits=Count("children", distinct=True),
@@ -109,7 +82,7 @@ def unit_tree(request):
 
 
 def unit_detail(request, code):
-    unit = _get_unit_for_user(request, code)
+    unit = unit_or_404(request, code)
     scope = get_scope(request)
     today = timezone.localdate()
     members = (
@@ -136,16 +109,16 @@ def unit_detail(request, code):
 
 
 def cadre_detail(request, code):
-    cadre = _get_cadre_for_user(request, code)
-    memberships = cadre.memberships.select_related("unit").order_by("-valid_from")
+    cadre = cadre_or_404(request, code, queryset=Cadre.objects.select_related("user"))
+    memberships = list(cadre.memberships.select_related("unit").order_by("-valid_from"))
     roles = list(cadre.roles.select_related("unit").order_by("-valid_from"))
-    unit = current_unit(cadre)
     today = timezone.localdate()
+    unit = latest_unit(memberships, today)
     refusal = password_link_refusal(
         scope=get_scope(request),
         cadre=cadre,
         unit=unit,
-        cadre_roles=[r for r in roles if _valid_on(r, today)],
+        cadre_roles=[r for r in roles if is_valid_on(r, today)],
     )
     context = {
         "cadre": cadre,
@@ -157,18 +130,13 @@ def cadre_detail(request, code):
     return render(request, "units/cadre_detail.html", context)
 
 
-def _valid_on(row, on):
-    return (row.valid_from is None or row.valid_from <= on) and (
-        row.valid_to is None or row.valid_to >= on
-    )
-
-
 @require_http_methods(["GET", "POST"])
 def cadre_password_link(request, code):
     """Issue a set-password link (docs/RULES.md §3): refused with the reason on a 403 page."""
-    cadre = _get_cadre_for_user(request, code)
-    unit = current_unit(cadre)
-    roles = Role.objects.valid_on(timezone.localdate()).filter(cadre=cadre).select_related("unit")
+    cadre = cadre_or_404(request, code, queryset=Cadre.objects.select_related("user"))
+    today = timezone.localdate()
+    unit = unit_of(cadre, today)
+    roles = Role.objects.valid_on(today).filter(cadre=cadre).select_related("unit")
     refusal = password_link_refusal(
         scope=get_scope(request), cadre=cadre, unit=unit, cadre_roles=list(roles)
     )
@@ -226,22 +194,7 @@ SAMPLES = {
 
 def import_page(request):
     """The administrator's import of units and cadres (docs/RULES.md, imports)."""
-    if not request.user.is_superuser:
-        raise PermissionDenied
-    failure = None
-    form = ImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            counts = IMPORTERS[form.cleaned_data["kind"]](data=form.cleaned_data["file"].read())
-        except ImportFailed as refused:
-            failure = refused
-        else:
-            messages.success(
-                request,
-                _("Imported: %(created)s created, %(updated)s updated, %(unchanged)s unchanged.")
-                % counts,
-            )
-            return redirect("units:import")
+    require_admin(request)
     titles = dict(ImportForm.KINDS)
     samples = [
         listing(
@@ -251,19 +204,19 @@ def import_page(request):
         )
         for kind, (_name, columns, _rows) in SAMPLES.items()
     ]
-    context = {
-        "form": form,
-        "failure": failure,
-        "samples": samples,
-        "max_rows": grouped(settings.IMPORT_MAX_ROWS),
-    }
-    return render(request, "units/import.html", context)
+    return shared_import_page(
+        request,
+        form=ImportForm(request.POST or None, request.FILES or None),
+        run=lambda data: IMPORTERS[data["kind"]](data=data["file"].read()),
+        template="units/import.html",
+        done="units:import",
+        context={"samples": samples},
+    )
 
 
 def import_sample(request, kind, fmt):
     """A sample file of the units or cadres import, for the administrators who import."""
-    if not request.user.is_superuser:
-        raise PermissionDenied
+    require_admin(request)
     if kind not in SAMPLES:
         raise Http404
     name, columns, rows = SAMPLES[kind]
@@ -285,14 +238,12 @@ class LoginView(auth_views.LoginView):
         return response
 
 
-def _require_admin(request):
-    if not get_scope(request).is_admin:
-        raise PermissionDenied(_("Only an administrator may open the lockouts."))
+LOCKOUTS_ARE_ADMINS = gettext_lazy("Only an administrator may open the lockouts.")
 
 
 def lockouts(request):
     """Username and address pairs locked now, with their unlock buttons, and the lockout log."""
-    _require_admin(request)
+    require_admin(request, LOCKOUTS_ARE_ADMINS)
     context = {
         "lockouts": current_lockouts(),
         "log": lockout_log(),
@@ -303,7 +254,7 @@ def lockouts(request):
 
 @require_POST
 def lockout_unlock(request):
-    _require_admin(request)
+    require_admin(request, LOCKOUTS_ARE_ADMINS)
     form = UnlockForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("The lockout to lift is not named: nothing was changed."))

@@ -42,7 +42,7 @@ from scoring.services import (
 )
 from scoring.templatetags.month_tags import month_label
 from units.models import Unit
-from units.scope import get_scope
+from units.scope import get_scope, require_unit
 
 BEFORE_DECISION = (Phase.DRAFT, Phase.SELF, Phase.PEER, Phase.REVIEW)
 
@@ -59,11 +59,7 @@ def _get_period(request, pk, *, write=False) -> tuple[Period, bool]:
     403 unless they read it in full (a role over it); on a write, 403 unless they head or
     deputise it (or a unit above it) or are an administrator."""
     period = get_object_or_404(Period.objects.select_related("scope", "regulation"), pk=pk)
-    scope = get_scope(request)
-    if not scope.can_view(period.scope):
-        raise Http404
-    if not scope.can_browse(period.scope):
-        raise PermissionDenied
+    scope = require_unit(request, period.scope, need="browse")
     can_run = scope.is_admin or scope.can_act(period.scope)
     if write and not can_run:
         raise PermissionDenied

@@ -16,12 +16,6 @@ from tests.dashboard.factories import (
 from tests.factories import member
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    """The org fixture's users get a password each: hash them cheaply in these tests."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def months(org):
     """Decided months over ward W1 of the `org` fixture, by hand.

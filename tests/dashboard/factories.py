@@ -15,6 +15,7 @@ import random
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from types import SimpleNamespace
 
 import factory
 from django.utils import timezone
@@ -37,8 +38,7 @@ from scoring.models import (
     ScoreLine,
     month_bounds,
 )
-from scoring.reasons import reason_json
-from scoring.services import rater_flags_store
+from scoring.services import _result_row, rater_flags_store
 from tests.factories import CadreFactory, UnitFactory, ensure_regulations
 from units.models import Membership, Role, RoleKind, Unit
 
@@ -86,16 +86,6 @@ class PeriodFactory(factory.django.DjangoModelFactory):
     publish_by = factory.LazyAttribute(lambda o: period_dates(o.month)["publish_by"])
     appeals_until = factory.LazyAttribute(lambda o: period_dates(o.month)["appeals_until"])
     lock_on = factory.LazyAttribute(lambda o: period_dates(o.month)["lock_on"])
-
-
-class PeriodMemberFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = PeriodMember
-
-    period = factory.SubFactory(PeriodFactory)
-    cadre = factory.SubFactory(CadreFactory)
-    unit = factory.SelfAttribute("period.scope")
-    job_group = factory.SelfAttribute("cadre.job_group")
 
 
 class ResultFactory(factory.django.DjangoModelFactory):
@@ -418,13 +408,6 @@ def decided_months(
     return periods
 
 
-def _ratio(value):
-    if value is None:
-        return None
-    exact = value.exact
-    return (Decimal(exact.numerator) / Decimal(exact.denominator)).quantize(Decimal("0.0001"))
-
-
 def _write(period, outcome, by_unit, tasks, adjustments, cards, by_code, pool_each, peer_counts):
     cadre_of = {c.code: c for cadres in by_unit.values() for c in cadres}
     unit_of = {u.code: u for u in by_unit}
@@ -470,45 +453,16 @@ def _write(period, outcome, by_unit, tasks, adjustments, cards, by_code, pool_ea
         batch_size=5000,
     )
 
-    def shown(value):
-        return None if value is None else value.shown
-
-    Result.objects.bulk_create(
-        (
-            Result(
-                period=period,
-                cadre=cadre_of[r.code],
-                unit=unit_of[r.unit_code],
-                job_group=r.job_group,
-                is_leader=r.is_leader,
-                decidable=r.decidable,
-                rated=r.rated,
-                self_score=shown(r.self_score),
-                peer_score=shown(r.peer_score),
-                peer_count=peer_counts.get(r.code, 0),
-                supervisor_score=shown(r.supervisor_score),
-                general=shown(r.general),
-                task=shown(r.task),
-                task_source=r.task_source.value,
-                qn=_ratio(r.qn),
-                ql=_ratio(r.ql),
-                pg=_ratio(r.pg),
-                bonus=r.bonus.shown,
-                penalty=r.penalty.shown,
-                total=shown(r.total),
-                tier_before_quota=r.tier_before_quota or "",
-                tier=r.tier or "",
-                rank_in_unit=r.rank_in_unit,
-                rank_in_scope=r.rank_in_scope,
-                reward=r.reward,
-                reward_equal=r.reward_equal,
-                reward_merit=r.reward_merit,
-                equal_split=r.equal_split,
-                reasons=[reason_json(x) for x in r.reasons],
-            )
+    # The rows the decision writes, built as the service builds them (`_result_row`).
+    inputs = SimpleNamespace(
+        members={
+            r.code: SimpleNamespace(cadre_id=cadre_of[r.code].pk, unit_id=unit_of[r.unit_code].pk)
             for r in outcome.cadres
-        ),
-        batch_size=2000,
+        },
+        peer_counts=peer_counts,
+    )
+    Result.objects.bulk_create(
+        (_result_row(period, inputs, r) for r in outcome.cadres), batch_size=2000
     )
     PeriodUnitResult.objects.bulk_create(
         PeriodUnitResult(

@@ -7,13 +7,13 @@ from collections import Counter
 import pytest
 import time_machine
 
-from directives.authority import acting_roles, outranks
 from directives.demo import build_demo_tasks
 from directives.models import Task, TaskEvent, TaskEventKind, TaskStatus
 from directives.selectors import task_facts
 from scoring.demo import build_demo
 from scoring.selectors import task_input
 from units.models import Membership, Role
+from units.scope import acting_roles, outranks
 
 pytestmark = pytest.mark.django_db
 

@@ -1,19 +1,18 @@
 """`import tasks` (docs/RULES.md §4, §5): all or nothing, every bad row named, upsert by code."""
 
 import datetime as dt
-import io
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
-from openpyxl import Workbook
 
 from directives.imports import TASK_COLUMNS, tasks_import
 from directives.models import Task, TaskStatus
 from directives.selectors import task_facts
 from scoring.selectors import task_input
 from tests.directives.helpers import make_task
+from tests.factories import xlsx
 from units.tabular import ImportFailed
 
 pytestmark = pytest.mark.django_db
@@ -57,14 +56,7 @@ def row(
 
 
 def xlsx_bytes(rows):
-    book = Workbook()
-    sheet = book.active
-    sheet.append(TASK_COLUMNS)
-    for values in rows:
-        sheet.append(values)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return xlsx([TASK_COLUMNS, *rows])
 
 
 def test_a_csv_creates_tasks_with_status_from_the_columns(org):

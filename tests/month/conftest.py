@@ -1,22 +1,15 @@
 """A month open over department W1-A of the `org` fixture, built through the services."""
 
 import datetime as dt
-from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
 from django.utils import timezone
 
 from scoring.models import PeerAssignment, Phase
-from scoring.services import period_advance, period_open, pool_set, scorecard_save
+from scoring.services import period_advance, period_open, pool_set
 from tests.factories import member
-
-FULL = {"G1": 5, "G2": 5, "G3": 5, "G4": 10, "G5": 5}
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+from tests.scoring.factories import points, submit
 
 
 def dates_from(today, *, self_days=2, peer_days=4, review_days=6):
@@ -59,27 +52,6 @@ def close_cross_evaluation(period):
     period.peer_until = min(period.peer_until, yesterday)
     period.save(update_fields=["self_until", "peer_until"])
     return period
-
-
-def points(scale=Decimal(1), **over):
-    """Points of the ND335 general criteria: full marks times `scale`, then `over`."""
-    return {code: Decimal(top) * scale for code, top in FULL.items()} | {
-        code: Decimal(value) for code, value in over.items()
-    }
-
-
-def submit(period, ratee, rater, kind, given=None):
-    """A submitted scorecard, saved as the command line saves it (any phase)."""
-    return scorecard_save(
-        period=period,
-        ratee=ratee,
-        rater=rater,
-        kind=kind,
-        points=given if given is not None else points(),
-        submit=True,
-        user=None,
-        enforce_phase=False,
-    )
 
 
 def scored_month(org):

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from scoring.models import PeerAssignment, Phase, Scorecard, ScorecardKind
 from tests.month.conftest import open_month, submit
+from tests.scoring.factories import make_task
 
 pytestmark = pytest.mark.django_db
 
@@ -157,19 +158,15 @@ class TestMyMonth:
         assert "0 / 4 đã hoàn thành" in page
 
     def test_the_tasks_page_lists_the_tasks_due_in_the_month(self, login, month):
-        from directives.models import Task
-
         period = month.period
-        Task.objects.create(
+        make_task(
+            month.org.staff_a,
+            unit=month.org.a,
+            deadline=period.last_day,
+            accepted=False,
             code="T-IN",
             title="Báo cáo tháng",
-            assignee=month.org.staff_a,
             assigned_by=month.head,
-            unit=month.org.a,
-            assigned_on=period.first_day,
-            deadline=period.last_day,
-            effective_deadline=period.last_day,
-            expected_result="Báo cáo",
         )
         page = login(month.head).get(reverse("month:tasks", args=[period.pk, "SA"]))
         assert "Báo cáo tháng" in page.content.decode()

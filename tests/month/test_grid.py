@@ -23,6 +23,7 @@ from scoring.models import (
 from scoring.selectors import period_preview
 from tests.factories import RoleFactory, UnitFactory, member
 from tests.month.conftest import advance, open_month, points, submit
+from tests.scoring.factories import make_task
 
 pytestmark = pytest.mark.django_db
 
@@ -147,19 +148,14 @@ class TestRowSave:
         ).exists()
 
     def test_the_task_score_is_refused_for_a_cadre_with_tasks(self, login, review):
-        from directives.models import Task
-
         period = review.period
-        Task.objects.create(
-            code="T1",
-            title="Báo cáo",
-            assignee=review.org.staff_a,
-            assigned_by=review.head,
+        make_task(
+            review.org.staff_a,
             unit=review.org.a,
-            assigned_on=period.first_day,
             deadline=period.last_day,
-            effective_deadline=period.last_day,
-            expected_result="Báo cáo",
+            accepted=False,
+            code="T1",
+            assigned_by=review.head,
         )
         client = login(review.head)
         page = client.get(grid_url(period)).content.decode()

@@ -65,7 +65,7 @@ def submit(period, ratee, rater, kind, given=None, **extra) -> Scorecard:
 def make_task(assignee, *, unit, deadline, completed_on=None, accepted=True, code=None, **kw):
     return Task.objects.create(
         code=code or f"T-{assignee.code}-{deadline:%m%d}-{Task.objects.count()}",
-        title="Báo cáo",
+        title=kw.pop("title", "Báo cáo"),
         assignee=assignee,
         assigned_by=kw.pop("assigned_by", assignee),
         unit=unit,

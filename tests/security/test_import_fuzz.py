@@ -43,6 +43,7 @@ from scoring.imports import (
 )
 from scoring.models import Adjustment, PeriodUnit, Phase, ScoreLine
 from scoring.services_month import supervisor_grid_import
+from tests.factories import xlsx as workbook
 from tests.month.conftest import open_month
 from tests.profiles import examples
 from units import tabular
@@ -277,15 +278,6 @@ def zip_of(files):
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, content in files.items():
             archive.writestr(name, content)
-    return out.getvalue()
-
-
-def workbook(rows):
-    book = Workbook()
-    for row in rows:
-        book.active.append(row)
-    out = io.BytesIO()
-    book.save(out)
     return out.getvalue()
 
 

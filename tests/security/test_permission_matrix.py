@@ -1,5 +1,8 @@
 """Every named URL × eight roles (docs/RULES.md §3), generated from the URLconf: a URL missing from
-the matrix fails, an entry for a URL that is gone fails, and every refused POST writes nothing."""
+the matrix fails, an entry for a URL that is gone fails, every refused POST writes nothing, and
+docs/RULES.md shows this very matrix."""
+
+from pathlib import Path
 
 import pytest
 from django.db import transaction
@@ -18,7 +21,16 @@ from scoring.models import (
     ScorecardKind,
 )
 from tests.conftest import build_org
-from tests.security.matrix import LAST, MATRIX, ROLES, build_scenario, snapshot, url_names
+from tests.security.matrix import (
+    LAST,
+    MATRIX,
+    ROLES,
+    build_scenario,
+    documented,
+    markdown,
+    snapshot,
+    url_names,
+)
 from units.models import AccountEvent, AccountEventKind
 
 pytestmark = pytest.mark.django_db
@@ -54,6 +66,12 @@ def test_every_url_has_a_matrix_entry():
 
 def test_every_matrix_entry_is_a_url():
     assert sorted(MATRIX.keys() - url_names()) == []
+
+
+def test_rules_md_shows_the_matrix():
+    """docs/RULES.md §3 shows the table these tests run: `make matrix-doc` after a change."""
+    text = (Path(__file__).resolve().parents[2] / "docs" / "RULES.md").read_text(encoding="utf-8")
+    assert documented(text) == markdown(), "docs/RULES.md shows another matrix: make matrix-doc"
 
 
 def outcome(response) -> str:

@@ -1,9 +1,8 @@
 import datetime as dt
-import io
 
 import pytest
-from openpyxl import Workbook
 
+from tests.factories import xlsx
 from units.models import Cadre, Membership, Role, Unit
 from units.services import cadres_import, units_import
 from units.tabular import ImportFailed
@@ -20,15 +19,6 @@ CB1,Trần Quang Huy,W1,leader,head,cb1@example.vn
 CB2,Lê Thu Hà,W1-VP,clerk,staff,
 CB3,Hoàng Xuân Trường,W1-VP,leader,deputy,cb3@example.vn
 """
-
-
-def xlsx(rows):
-    book = Workbook()
-    for row in rows:
-        book.active.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 def test_units_import_places_children_after_parents_in_any_row_order():

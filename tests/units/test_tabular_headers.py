@@ -6,15 +6,14 @@ written nhân viên / cấp phó / cấp trưởng (docs/RULES.md, imports).
 """
 
 import datetime as dt
-import io
 import unicodedata
 from collections import defaultdict
 
 import pytest
-from openpyxl import Workbook
 
 from directives.imports import TASK_COLUMNS, tasks_import
 from directives.models import Task
+from tests.factories import xlsx
 from units.models import Cadre, Role, Unit
 from units.services import CADRE_COLUMNS, UNIT_COLUMNS, cadres_import, units_import
 from units.tabular import HEADERS, ImportFailed, loose_key, read_table
@@ -24,15 +23,6 @@ pytestmark = pytest.mark.django_db
 
 def nfd(text):
     return unicodedata.normalize("NFD", text)
-
-
-def xlsx(rows):
-    book = Workbook()
-    for row in rows:
-        book.active.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 def test_no_header_names_two_columns():

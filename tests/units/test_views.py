@@ -106,8 +106,9 @@ class TestCadreProfile:
 
     def test_query_count_is_fixed(self, login, org, django_assert_num_queries):
         client = login(org.head_a)
-        # session, user, scope (3), cadre, its unit, memberships, roles, unit again for links
-        with django_assert_num_queries(10):
+        # session, user, scope (3), cadre, its unit, memberships (the unit today among them),
+        # roles
+        with django_assert_num_queries(9):
             client.get(self.url("SA"))
 
 

@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from scoring.models import AuditEntry, Period, ReminderSent
-from scoring.services import period_open
+from scoring.models import AuditEntry, Period, Phase, ReminderSent
+from scoring.services import period_advance, period_open
 from tests.factories import member
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -57,3 +57,13 @@ def state():
         AuditEntry.objects.count(),
         ReminderSent.objects.count(),
     )
+
+
+def reach(ward, phase):
+    """The ward's month moved on from draft to `phase` (self, peer or review)."""
+    period = ward.period
+    for step in (Phase.SELF, Phase.PEER, Phase.REVIEW):
+        if period.phase == phase:
+            break
+        period = period_advance(period=period, phase=step, user=None)
+    return period

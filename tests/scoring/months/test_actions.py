@@ -12,24 +12,14 @@ from scoring.models import Appeal, AuditEntry, Period, PeriodMember, PeriodUnit,
 from scoring.services import (
     appeal_answer,
     appeal_file,
-    period_advance,
     period_decide,
     period_publish,
 )
 from tests.factories import member
 from tests.month.conftest import points, submit
-from tests.scoring.months.conftest import state
+from tests.scoring.months.conftest import reach, state
 
 pytestmark = pytest.mark.django_db
-
-
-def reach(ward, phase):
-    period = ward.period
-    for step in (Phase.SELF, Phase.PEER, Phase.REVIEW):
-        if period.phase == phase:
-            break
-        period = period_advance(period=period, phase=step, user=None)
-    return period
 
 
 def scored(ward):

@@ -15,20 +15,16 @@ from scoring.months.services import (
     period_step_back,
     reminder_send,
 )
-from scoring.services import period_advance, period_decide, period_open, scorecard_save
+from scoring.services import period_decide, period_open, scorecard_save
 from tests.month.conftest import points
+from tests.scoring.months.conftest import reach
 
 pytestmark = pytest.mark.django_db
 
 
 def at(ward, phase):
-    period = ward.period
-    for step in (Phase.SELF, Phase.PEER, Phase.REVIEW):
-        if period.phase == phase:
-            break
-        period = period_advance(period=period, phase=step, user=None)
-    ward.period = period
-    return period
+    ward.period = reach(ward, phase)
+    return ward.period
 
 
 def self_card(period, cadre, user):

@@ -1,0 +1,44 @@
+"""The import page every app shares (units and cadres, tasks), with its template
+templates/components/import_page.html: all or nothing, the errors named by row and column, the
+counts on success, the sample files."""
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from units.tabular import ImportFailed, grouped
+
+
+def import_page(
+    request: HttpRequest,
+    *,
+    form: Form,
+    run: Callable[[dict[str, Any]], Mapping[str, int]],
+    template: str,
+    done: str,
+    context: Mapping[str, Any],
+) -> HttpResponse:
+    """On a valid POST, `run(form.cleaned_data)` imports and returns the counts: the page says
+    them and redirects to `done`; a refused file (`ImportFailed`) is shown with every wrong row.
+    `context` adds the page's own (its `samples` at least)."""
+    failure = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            counts = run(form.cleaned_data)
+        except ImportFailed as refused:
+            failure = refused
+        else:
+            messages.success(
+                request,
+                _("Imported: %(created)s created, %(updated)s updated, %(unchanged)s unchanged.")
+                % counts,
+            )
+            return redirect(done)
+    page = {"form": form, "failure": failure, "max_rows": grouped(settings.IMPORT_MAX_ROWS)}
+    return render(request, template, page | dict(context))
