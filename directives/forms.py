@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from directives.models import TaskEventKind, TaskStatus
 from directives.services import FIVE_CLEAR, MAX_ERRORS_AT_ONCE, MAX_WEIGHT
+from units.fields import DayField, DecimalField, Form
 from units.forms import UploadForm
 
 RESULT_FILE_MAX_BYTES = 20 * 1024 * 1024
@@ -29,13 +30,6 @@ RESULT_FILE_TYPES = {
 }
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
-
-
 REASON = _("Reason")
 
 
@@ -45,7 +39,7 @@ def _reason(required=True, label=REASON):
     )
 
 
-class TaskAssignForm(forms.Form):
+class TaskAssignForm(Form):
     assignee = forms.ModelChoiceField(
         label=_("Lead assignee (clear person)"),
         queryset=None,
@@ -65,10 +59,9 @@ class TaskAssignForm(forms.Form):
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    assigned_on = forms.DateField(label=_("Assigned on"), widget=DateInput())
-    deadline = forms.DateField(
+    assigned_on = DayField(label=_("Assigned on"))
+    deadline = DayField(
         label=_("Deadline (clear time)"),
-        widget=DateInput(),
         error_messages={"required": FIVE_CLEAR["deadline"]},
     )
     expected_result = forms.CharField(
@@ -76,13 +69,12 @@ class TaskAssignForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": FIVE_CLEAR["expected_result"]},
     )
-    weight = forms.DecimalField(
+    weight = DecimalField(
         label=_("Converted product weight"),
         min_value=Decimal("0.1"),
         max_value=MAX_WEIGHT,
         decimal_places=2,
         initial=Decimal("1"),
-        widget=forms.NumberInput(attrs={"step": "0.05"}),
     )
 
     def __init__(self, *args, cadres, **kwargs):
@@ -98,11 +90,11 @@ def _cadre_label(cadre):
     return f"{cadre.full_name} ({cadre.code})"
 
 
-class NoteForm(forms.Form):
+class NoteForm(Form):
     note = _reason(required=False, label=_("Note"))
 
 
-class SubmitForm(forms.Form):
+class SubmitForm(Form):
     result_link = forms.URLField(
         label=_("Link to the result"), required=False, assume_scheme="https"
     )
@@ -132,16 +124,16 @@ class SubmitForm(forms.Form):
         return data
 
 
-class ExtensionRequestForm(forms.Form):
-    new_deadline = forms.DateField(label=_("New deadline asked for"), widget=DateInput())
+class ExtensionRequestForm(Form):
+    new_deadline = DayField(label=_("New deadline asked for"))
     reason = _reason()
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(Form):
     reason = _reason()
 
 
-class AcceptForm(forms.Form):
+class AcceptForm(Form):
     major_errors = forms.IntegerField(
         label=_("Major errors found"),
         min_value=0,
@@ -151,7 +143,7 @@ class AcceptForm(forms.Form):
     reason = _reason(required=False, label=_("Comment (required with errors)"))
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(Form):
     reason = _reason(label=_("What must be redone"))
     major_errors = forms.IntegerField(
         label=_("Major errors found"),
@@ -161,17 +153,16 @@ class ReturnForm(forms.Form):
     )
 
 
-class ApproveExtensionForm(forms.Form):
-    new_deadline = forms.DateField(
+class ApproveExtensionForm(Form):
+    new_deadline = DayField(
         label=_("New deadline"),
-        widget=DateInput(),
         required=False,
         help_text=_("Empty: the date asked for."),
     )
     reason = _reason(required=False, label=_("Comment"))
 
 
-class ExemptForm(forms.Form):
+class ExemptForm(Form):
     event = forms.TypedChoiceField(label=_("Delay or error to exempt"), coerce=int)
     reason = _reason(label=_("Objective cause"))
 
@@ -183,7 +174,7 @@ class ExemptForm(forms.Form):
         ]
 
 
-class BoardFilterForm(forms.Form):
+class BoardFilterForm(Form):
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,

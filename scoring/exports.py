@@ -1,9 +1,12 @@
 """`export results` (docs/RULES.md §5): a month's or a year's results as CSV, JSON or .xlsx.
 
+The documented columns come first, in their order; `full_name` and `unit_name` follow them.
 Rows hold typed values (str, Decimal with 2 places, int, None for empty); each format writes
-them its way: CSV plain decimals with 2 places and empty cells, JSON numbers and null, .xlsx
-numbers as numbers. Text cells that a spreadsheet would run as a formula (starting with
-= + - @, tab or carriage return) are written with a leading apostrophe in CSV and .xlsx
+them its way: CSV (UTF-8 with a byte-order mark, so Excel reads the Vietnamese names) plain
+decimals with 2 places and empty cells, JSON numbers and null, .xlsx numbers as numbers with a
+number format (`units.spreadsheets`), which an office suite in any locale reads as numbers.
+Text cells that a spreadsheet would run as a formula (starting with = + - @, tab or carriage
+return) are written with a leading apostrophe in CSV and .xlsx
 (`units.tabular.neutralise`).
 """
 
@@ -17,6 +20,7 @@ from decimal import Decimal
 
 from scoring.selectors import month_results, year_results
 from units.models import Unit
+from units.spreadsheets import NUMBER_FORMATS, number_kind
 from units.tabular import neutralise
 
 RESULT_COLUMNS = [
@@ -37,6 +41,8 @@ RESULT_COLUMNS = [
     "rank_in_scope",
     "reward",
 ]
+# After the documented columns, for people reading the file (docs/RULES.md §5).
+NAME_COLUMNS = ["full_name", "unit_name"]
 YEAR_COLUMNS = [
     "cadre_code",
     "unit_code",
@@ -50,6 +56,7 @@ YEAR_COLUMNS = [
 ]
 FORMATS = ("csv", "json", "xlsx")
 MONEY_COLUMNS = {"reward"}
+BOM = "\ufeff"
 
 
 @dataclass(frozen=True)
@@ -83,15 +90,20 @@ def results_table(*, month: str, scope: Unit) -> Table:
             "rank_in_unit": r.rank_in_unit,
             "rank_in_scope": r.rank_in_scope,
             "reward": r.reward,
+            "full_name": r.cadre.full_name,
+            "unit_name": r.unit.name,
         }
         for r in month_results(month=month, unit=scope)
     ]
-    return Table(title=f"{month} {scope.code}", columns=RESULT_COLUMNS, rows=rows)
+    return Table(title=f"{month} {scope.code}", columns=RESULT_COLUMNS + NAME_COLUMNS, rows=rows)
 
 
 def year_table(*, year: int, scope: Unit) -> Table:
     """docs/RULES.md §1 for the scope's subtree, by cadre code."""
     table = year_results(year=year, scope=scope)
+    unit_names = dict(
+        Unit.objects.filter(code__in={r.unit_code for r in table.rows}).values_list("code", "name")
+    )
     rows = [
         {
             "cadre_code": r.code,
@@ -103,10 +115,12 @@ def year_table(*, year: int, scope: Unit) -> Table:
             "tier": r.tier.value if r.tier else None,
             "rank_in_unit": r.rank_in_unit,
             "rank_in_scope": r.rank_in_scope,
+            "full_name": table.names.get(r.code, ""),
+            "unit_name": unit_names.get(r.unit_code, ""),
         }
         for r in sorted(table.rows, key=lambda r: r.code)
     ]
-    return Table(title=f"{year} {scope.code}", columns=YEAR_COLUMNS, rows=rows)
+    return Table(title=f"{year} {scope.code}", columns=YEAR_COLUMNS + NAME_COLUMNS, rows=rows)
 
 
 def _csv_cell(value) -> str:
@@ -155,10 +169,9 @@ def to_xlsx(table: Table) -> bytes:
         if isinstance(value, str):
             value = neutralise(value)
         written = WriteOnlyCell(sheet, value=value)
-        if isinstance(value, Decimal):
-            written.number_format = "0.00"
-        elif column in MONEY_COLUMNS:
-            written.number_format = "#,##0"
+        kind = "money" if column in MONEY_COLUMNS else number_kind(value)
+        if kind:
+            written.number_format = NUMBER_FORMATS[kind]
         return written
 
     header = []
@@ -176,7 +189,7 @@ def to_xlsx(table: Table) -> bytes:
 
 def render(table: Table, fmt: str) -> bytes:
     if fmt == "csv":
-        return to_csv(table).encode("utf-8")
+        return (BOM + to_csv(table)).encode("utf-8")
     if fmt == "json":
         return to_json(table).encode("utf-8")
     if fmt == "xlsx":

@@ -23,9 +23,9 @@ from openpyxl.utils import get_column_letter
 
 from scoring.dashboard import TIERS, LeagueRow
 from scoring.models import Result
+from units.spreadsheets import NUMBER_FORMATS
 from units.tabular import neutralise
 
-NUMBER_FORMATS = {"int": "0", "decimal": "0.00", "percent": "0.0", "money": "#,##0"}
 CSV_PLACES = {"decimal": Decimal("0.01"), "percent": Decimal("0.1")}
 
 

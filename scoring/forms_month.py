@@ -5,7 +5,7 @@ A scorecard form checks every cell with the service's own rule (`services.points
 the browser shows each refused value beside its cell; the service checks again when it saves.
 """
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -14,25 +14,13 @@ from directives.models import CriterionGroup
 from scoring.formats import points_text
 from scoring.models import AdjustmentKind
 from scoring.services import points_refusal
+from units.fields import Form
+from units.formats import FormatError, parse_decimal
 from units.forms import ImportFileField
 
-
-def parse_points(text: str) -> Decimal | None:
-    """A typed number: "4", "4.5" or "4,5" (a Vietnamese decimal comma); None when blank.
-
-    Raises ValueError for anything else."""
-    value = (text or "").strip()
-    if value.count(",") == 1 and "." not in value:
-        value = value.replace(",", ".")
-    if not value:
-        return None
-    try:
-        number = Decimal(value)
-    except InvalidOperation as exc:
-        raise ValueError(value) from exc
-    if not number.is_finite():
-        raise ValueError(value)
-    return number
+# A typed number: "4", "4.5" or "4,5"; None when blank; FormatError (a ValueError) with an
+# example for anything else, ambiguous text ("1.234,5") included (docs/RULES.md §5).
+parse_points = parse_decimal
 
 
 def cell_refusal(criterion, number: Decimal, *, kind, has_tasks=False) -> str | None:
@@ -54,7 +42,7 @@ def shown_points(value) -> str:
     return str(value)
 
 
-class ScoreForm(forms.Form):
+class ScoreForm(Form):
     """Points for the scored criteria of a period, with an optional comment for each.
 
     `criteria` are the Criterion rows to score (general ones, plus T for a supervisor when the
@@ -116,8 +104,8 @@ class ScoreForm(forms.Form):
                 continue  # already refused by the field (too long)
             try:
                 number = parse_points(cleaned[name])
-            except ValueError:
-                self.add_error(name, _("Not a number."))
+            except FormatError as error:
+                self.add_error(name, error.message)
                 continue
             if number is None:
                 if self.require_all:
@@ -157,7 +145,7 @@ def scored_criteria(criteria, *, manual_task=False):
     ]
 
 
-class AdjustmentForm(forms.Form):
+class AdjustmentForm(Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=AdjustmentKind.choices)
     points = forms.CharField(
         label=_("Points"),
@@ -170,11 +158,11 @@ class AdjustmentForm(forms.Form):
     def clean_points(self):
         try:
             return parse_points(self.cleaned_data["points"])
-        except ValueError:
-            raise forms.ValidationError(_("Not a number.")) from None
+        except FormatError as error:
+            raise forms.ValidationError(error.message) from None
 
 
-class AppealForm(forms.Form):
+class AppealForm(Form):
     text = forms.CharField(
         label=_("What is wrong in this result, and why"),
         max_length=5000,
@@ -182,7 +170,7 @@ class AppealForm(forms.Form):
     )
 
 
-class AppealAnswerForm(forms.Form):
+class AppealAnswerForm(Form):
     answer = forms.CharField(
         label=_("Answer"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -195,5 +183,5 @@ class AppealAnswerForm(forms.Form):
     confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
-class GridUploadForm(forms.Form):
+class GridUploadForm(Form):
     file = ImportFileField(label=_("Filled-in Excel file (.xlsx) or CSV"))

@@ -379,7 +379,7 @@ def pools_import(*, data: bytes, month: str) -> dict:
     for row in rows:
         check = RowChecker(errors, row)
         code = check.text("unit_code", max_length=32)
-        amount = check.integer("amount", minimum=0)
+        amount = check.money("amount")
         unit = units.get(code) if code else None
         if code and unit is None:
             check.fail("unit_code", _("Unknown unit “%(code)s”.") % {"code": code})

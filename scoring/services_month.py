@@ -196,8 +196,8 @@ def supervisor_grid_import(*, period, unit, rater, data: bytes, user) -> dict:
             problem = None
             try:
                 number = parse_points(text)
-            except ValueError:
-                number, problem = None, _("“%(value)s” is not a number.") % {"value": text}
+            except ValueError as error:
+                number, problem = None, str(error)
             if problem is None and number is None:
                 problem = _("A number is required.")
             if problem is None:

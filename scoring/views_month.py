@@ -90,6 +90,7 @@ from scoring.services_month import (
 )
 from units.models import Unit
 from units.scope import get_scope
+from units.spreadsheets import format_numbers
 from units.tabular import ImportFailed, neutralise
 
 SELF, PEER, SUPERVISOR = ScorecardKind.SELF, ScorecardKind.PEER, ScorecardKind.SUPERVISOR
@@ -861,6 +862,8 @@ def grid_excel(request, pk, code):
         )
     guide.append([_("A row left empty is skipped; a row with some points needs them all.")])
 
+    format_numbers(sheet)
+    format_numbers(guide)
     out = io.BytesIO()
     book.save(out)
     response = HttpResponse(

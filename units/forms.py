@@ -4,6 +4,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from units.fields import Form
+
 
 class ImportFileField(forms.FileField):
     """A file to import (CSV UTF-8 or .xlsx), refused before it is read when over
@@ -19,7 +21,7 @@ class ImportFileField(forms.FileField):
             )
 
 
-class UploadForm(forms.Form):
+class UploadForm(Form):
     """One import file. A file input cannot be refilled: a page answering an upload with errors
     shows `uploaded_name` beside the input, so the user knows which file to correct."""
 
@@ -41,7 +43,7 @@ class ImportForm(UploadForm):
     field_order = ["kind", "file"]
 
 
-class PasswordLinkForm(forms.Form):
+class PasswordLinkForm(Form):
     """Issuing a set-password link; for an account that has a password, the issuer confirms
     that the link replaces it."""
 
@@ -63,6 +65,6 @@ class PasswordLinkForm(forms.Form):
             del self.fields["replace"]
 
 
-class UnlockForm(forms.Form):
+class UnlockForm(Form):
     username = forms.CharField(max_length=255)
     ip_address = forms.GenericIPAddressField(required=False)

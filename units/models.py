@@ -6,6 +6,8 @@ from django.db.models import F, Q, Value
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext_lazy as _
 
+from units.formats import clean_text
+
 PATH_SEPARATOR = "/"
 
 code_validator = RegexValidator(
@@ -77,6 +79,7 @@ class Unit(models.Model):
         return f"{self.name} ({self.code})"
 
     def save(self, *args, **kwargs):
+        self.code, self.name, self.kind = map(clean_text, (self.code, self.name, self.kind))
         old_path = self.path
         self.path, self.depth = self.compute_path()
         super().save(*args, **kwargs)
@@ -151,6 +154,13 @@ class Cadre(models.Model):
 
     def __str__(self):
         return f"{self.full_name} ({self.code})"
+
+    def save(self, *args, **kwargs):
+        # A job group typed with combining accents must not start a quota group of its own.
+        self.code, self.full_name, self.job_group = map(
+            clean_text, (self.code, self.full_name, self.job_group)
+        )
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         from django.urls import reverse

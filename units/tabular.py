@@ -18,12 +18,14 @@ import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from xml.etree import ElementTree
 
 from django.conf import settings
 from django.utils.formats import get_format
 from django.utils.translation import gettext as _
+
+from units.formats import FormatError, clean_text, parse_date, parse_decimal, parse_vnd
 
 XLSX_MAGIC = b"PK\x03\x04"
 MAX_LISTED = 200  # errors a page or the command line lists; the rest are counted
@@ -380,7 +382,10 @@ def _cell_text(value) -> str:
         return "true" if value else "false"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return unicodedata.normalize("NFC", str(value)).strip()
+    if isinstance(value, float | int | Decimal):
+        # A number cell is one number: written plainly (never "1e-05"), as parse_decimal reads it.
+        return format(Decimal(str(value)), "f")
+    return clean_text(value)
 
 
 class RowChecker:
@@ -422,36 +427,31 @@ class RowChecker:
         return accepted[loose_key(value)]
 
     def date(self, column, *, required=True):
-        """A date written dd/mm/yyyy (as Vietnamese offices do) or ISO (YYYY-MM-DD)."""
+        """A date written dd/mm/yyyy (as Vietnamese offices do) or ISO (yyyy-mm-dd), or a real
+        date cell of a workbook (`units.formats.parse_date`)."""
         value = self.row[column]
         if not value:
             if required:
                 self.fail(column, _("A date is required (dd/mm/yyyy)."))
             return None
         try:
-            return _parse_date(value)
-        except ValueError:
-            self.fail(
-                column,
-                _("“%(value)s” is not a date (dd/mm/yyyy or YYYY-MM-DD).") % {"value": value},
-            )
+            return parse_date(value[:10] if _ISO_TIME.match(value) else value)
+        except FormatError as error:
+            self.fail(column, error.message)
             return None
 
     def decimal(self, column, *, required=True, minimum=None, maximum=None, places=None):
+        """A number written "0,5" or "0.5" (`units.formats.parse_decimal`): text that reads two
+        ways ("1.234,5") is refused with an example."""
         value = self.row[column]
-        if value.count(",") == 1 and "." not in value:
-            value = value.replace(",", ".")  # a Vietnamese spreadsheet's decimal comma
-        if not value:
+        try:
+            number = parse_decimal(value)
+        except FormatError as error:
+            self.fail(column, error.message)
+            return None
+        if number is None:
             if required:
                 self.fail(column, _("A number is required."))
-            return None
-        try:
-            number = Decimal(value)
-        except InvalidOperation:
-            self.fail(column, _("“%(value)s” is not a number.") % {"value": value})
-            return None
-        if not number.is_finite():
-            self.fail(column, _("“%(value)s” is not a number.") % {"value": value})
             return None
         if number and number.adjusted() >= MAX_DIGITS:
             self.fail(column, _("“%(value)s” is too large a number.") % {"value": value})
@@ -466,6 +466,23 @@ class RowChecker:
             self.fail(column, _("At most %(n)s decimal places.") % {"n": places})
             return None
         return number
+
+    def money(self, column, *, required=True):
+        """Whole VND written "17.000.000", "17 000 000" or "17000000" (`formats.parse_vnd`)."""
+        value = self.row[column]
+        if not value:
+            if required:
+                self.fail(column, _("A number is required."))
+            return None
+        try:
+            amount = parse_vnd(value)
+        except FormatError as error:
+            self.fail(column, error.message)
+            return None
+        if len(str(amount)) > MAX_DIGITS:
+            self.fail(column, _("“%(value)s” is too large a number.") % {"value": value})
+            return None
+        return amount
 
     def integer(self, column, *, required=True, minimum=None, maximum=None):
         number = self.decimal(column, required=required, minimum=minimum, maximum=maximum)
@@ -491,12 +508,4 @@ class RowChecker:
 # As `loose_key` reads them: "Có", "Đạt", "x" are true; "Không", "Chưa đạt" or nothing false.
 TRUTHY = {"true", "1", "yes", "co", "x", "dat"}
 FALSY = {"false", "0", "no", "khong", "", "khong dat", "chua dat"}
-DAY_MONTH_YEAR = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
-
-
-def _parse_date(value: str) -> dt.date:
-    found = DAY_MONTH_YEAR.fullmatch(value)
-    if found:
-        day, month, year = (int(part) for part in found.groups())
-        return dt.date(year, month, day)
-    return dt.date.fromisoformat(value[:10] if "T" in value else value)
+_ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T")  # a workbook's date and time

@@ -2,88 +2,18 @@
 
 Dates are typed dd/mm/yyyy in plain text inputs, whatever the browser's language (a date input
 would follow the browser's locale); money as people write it ("17.000.000"). Both are read by
-`scoring.formats`, the one place those formats are parsed.
+`units.formats` through `units.fields`, the one place those formats are parsed.
 """
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from scoring.formats import DATE_EXAMPLE, VND_EXAMPLE, date_text, parse_date, parse_vnd
 from scoring.models import Period, ScorecardKind
 from scoring.services import DATE_FIELDS
-
-# A pool above a thousand trillion VND is a typing slip (and past what the database keeps).
-MAX_VND = 10**15
+from units.fields import DayField, Form, VndField
 
 
-class DayField(forms.CharField):
-    """A date typed dd/mm/yyyy."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault(
-            "widget",
-            forms.TextInput(
-                attrs={
-                    "inputmode": "numeric",
-                    "placeholder": "dd/mm/yyyy",
-                    "maxlength": 10,
-                    "autocomplete": "off",
-                }
-            ),
-        )
-        super().__init__(**kwargs)
-
-    def prepare_value(self, value):
-        return date_text(value) if hasattr(value, "strftime") else value
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        if value in self.empty_values:
-            return None
-        try:
-            return parse_date(value)
-        except ValueError:
-            raise forms.ValidationError(
-                _("“%(value)s” is not a date: write it dd/mm/yyyy, for example %(example)s."),
-                params={"value": value, "example": DATE_EXAMPLE},
-            ) from None
-
-
-class VndField(forms.CharField):
-    """An amount of VND typed "17.000.000", "17 000 000" or "17000000"."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault(
-            "widget",
-            forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "maxlength": 24}),
-        )
-        super().__init__(**kwargs)
-
-    def prepare_value(self, value):
-        return f"{value:,}".replace(",", ".") if isinstance(value, int) else value
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        if value in self.empty_values:
-            return 0
-        try:
-            amount = parse_vnd(value)
-        except ValueError:
-            raise forms.ValidationError(
-                _(
-                    "“%(value)s” is not an amount of VND: write it like %(example)s "
-                    "(or 17 000 000, or 17000000), without decimals."
-                ),
-                params={"value": value, "example": VND_EXAMPLE},
-            ) from None
-        if amount > MAX_VND:
-            raise forms.ValidationError(
-                _("%(value)s VND is more than a unit's pool can be."), params={"value": value}
-            )
-        return amount
-
-
-class OpenForm(forms.Form):
+class OpenForm(Form):
     """Open a month for a scope: the unit, the month, the regulation and the six dates."""
 
     scope = forms.ModelChoiceField(label=_("Scope"), queryset=None, to_field_name="code")
@@ -105,7 +35,7 @@ class OpenForm(forms.Form):
         return {name: self.cleaned_data[name] for name in DATE_FIELDS}
 
 
-class StepBackForm(forms.Form):
+class StepBackForm(Form):
     until = DayField(
         label=_("New deadline of the step returned to"),
         required=False,
@@ -114,7 +44,7 @@ class StepBackForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=2000)
 
 
-class ReopenUnitsForm(forms.Form):
+class ReopenUnitsForm(Form):
     kind = forms.ChoiceField(
         label=_("Step"),
         choices=[
@@ -132,7 +62,7 @@ class ReopenUnitsForm(forms.Form):
         self.fields["units"].choices = [(u.code, f"{u.name} ({u.code})") for u in units]
 
 
-class PoolsForm(forms.Form):
+class PoolsForm(Form):
     """One pool per unit of the period, and its outstanding flag where the regulation has an
     outstanding quota rate."""
 

@@ -12,9 +12,9 @@ import datetime as dt
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from scoring.formats import date_text
 from scoring.models import AuditEntry, Period, Phase, ScorecardKind
 from scoring.services import CLI_ACTOR
+from units.formats import date_text
 
 SCHEDULE_ACTOR = "run_schedule"
 HISTORY_PREFIXES = ("period.", "pool.", "unit.", "reminder.", "appeal.")

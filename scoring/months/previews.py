@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from scoring.formats import date_text
 from scoring.models import (
     Appeal,
     AppealStatus,
@@ -24,6 +23,7 @@ from scoring.models import (
 from scoring.reasons import reason_text, reasons_text
 from scoring.selectors import period_inputs, step_refusal
 from scoring.services import members_change
+from units.formats import date_text
 from units.models import Unit
 
 TIERS = ("A", "B", "C", "D")

@@ -274,8 +274,8 @@ class TestAssign:
             "supporters": [org.staff_a2.pk],
             "title": "Báo cáo tình hình kinh tế - xã hội tháng 10",
             "description": "",
-            "assigned_on": today().isoformat(),
-            "deadline": (today() + dt.timedelta(days=7)).isoformat(),
+            "assigned_on": today().strftime("%d/%m/%Y"),
+            "deadline": (today() + dt.timedelta(days=7)).strftime("%d/%m/%Y"),
             "expected_result": "Báo cáo trình Chủ tịch UBND phường",
             "weight": "1.5",
         }
@@ -489,7 +489,7 @@ class TestActions:
         asked = today() + dt.timedelta(days=30)
         login(org.staff_a2).post(
             action_url("TA2", "extension"),
-            {"new_deadline": asked.isoformat(), "reason": "Chờ số liệu"},
+            {"new_deadline": asked.strftime("%d/%m/%Y"), "reason": "Chờ số liệu"},
         )
         page = login(org.head_a).get(fragment_url("TA2")).content.decode()
         assert action_url("TA2", "approve") in page

@@ -47,8 +47,8 @@ def test_head_assigns_cadre_submits_late_head_records_delay_and_accepts(
     page.get_by_role("link", name="Giao việc").click()
     page.get_by_label("Người chủ trì (rõ người)").select_option(str(canbo.pk))
     page.get_by_label("Nhiệm vụ (rõ việc)").fill("Báo cáo tình hình kinh tế - xã hội tháng 3")
-    page.get_by_label("Ngày giao").fill(assigned_on.isoformat())
-    page.get_by_label("Hạn hoàn thành (rõ thời gian)").fill(deadline.isoformat())
+    page.get_by_label("Ngày giao").fill(assigned_on.strftime("%d/%m/%Y"))
+    page.get_by_label("Hạn hoàn thành (rõ thời gian)").fill(deadline.strftime("%d/%m/%Y"))
     page.get_by_label("Kết quả, sản phẩm cần đạt (rõ sản phẩm)").fill(
         "Báo cáo trình Chủ tịch UBND phường"
     )

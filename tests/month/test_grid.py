@@ -102,7 +102,11 @@ class TestRowSave:
 
     @pytest.mark.parametrize(
         ("value", "message"),
-        [("abc", "Không phải là số"), ("", "Nhập điểm"), ("-1", "Từ 0 đến 5.")],
+        [
+            ("abc", "“abc” không phải là số: hãy viết như 0,5."),
+            ("", "Nhập điểm"),
+            ("-1", "Từ 0 đến 5."),
+        ],
     )
     def test_a_bad_or_missing_cell_is_refused_inline(self, login, review, value, message):
         cells = FULL_ROW | {"G1": value}

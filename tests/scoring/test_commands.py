@@ -254,11 +254,17 @@ def decided(sample):
     return sample
 
 
+def csv_rows(text: str) -> list[dict]:
+    """The exported CSV's rows; it starts with a byte-order mark, so Excel reads it as UTF-8."""
+    assert text.startswith("\ufeffcadre_code,")
+    return list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"))))
+
+
 def test_export_writes_a_file_and_refuses_an_undecided_month(decided, tmp_path):
     target = tmp_path / "out.csv"
     _, err = run("export", "results", "2026-10", "--scope", "W1", "--output", str(target))
     assert "30 rows" in err
-    assert target.read_text(encoding="utf-8").splitlines()[0].startswith("cadre_code,unit_code")
+    assert target.read_bytes().startswith(b"\xef\xbb\xbfcadre_code,unit_code")
     assert "No decided period of 2026-11" in fails("export", "results", "2026-11", "--scope", "W1")
     assert "--output" in fails("export", "results", "2026-10", "--scope", "W1", "--format", "xlsx")
     assert "neither a month" in fails("export", "results", "26-10", "--scope", "W1")
@@ -266,14 +272,14 @@ def test_export_writes_a_file_and_refuses_an_undecided_month(decided, tmp_path):
 
 def test_export_of_a_scope_above_the_period_holds_its_cadres(decided):
     out, _ = run("export", "results", "2026-10", "--scope", "HN")
-    assert len(list(csv.DictReader(io.StringIO(out)))) == 30
+    assert len(csv_rows(out)) == 30
 
 
 def test_export_defuses_formulas_in_text_cells(decided, tmp_path):
     Result.objects.filter(cadre__code="CB0005").update(job_group="=HYPERLINK(1)")
     Result.objects.filter(cadre__code="CB0006").update(job_group="@SUM(A1)")
     out, _ = run("export", "results", "2026-10", "--scope", "W1")
-    groups = {r["cadre_code"]: r["job_group"] for r in csv.DictReader(io.StringIO(out))}
+    groups = {r["cadre_code"]: r["job_group"] for r in csv_rows(out)}
     assert groups["CB0005"] == "'=HYPERLINK(1)"
     assert groups["CB0006"] == "'@SUM(A1)"
     target = tmp_path / "out.xlsx"

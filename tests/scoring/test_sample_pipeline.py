@@ -13,11 +13,14 @@ from django.core.management import call_command
 from openpyxl import load_workbook
 
 from scoring.models import AuditEntry, Period, PeriodUnitResult, Phase, Result
+from units.models import Cadre, Unit
 
 SAMPLE = Path(__file__).resolve().parent.parent / "data" / "nd335-sample"
 # Bytes, not text: read_text would turn the file's CRLF line ends into LF.
 EXPECTED_TEXT = (SAMPLE / "expected.csv").read_bytes().decode("utf-8")
 EXPECTED = list(csv.DictReader(io.StringIO(EXPECTED_TEXT)))
+DOCUMENTED = list(EXPECTED[0])  # docs/RULES.md §5, in order; full_name and unit_name follow
+NAMES = ["full_name", "unit_name"]
 NUMBERS = ["self", "peer", "supervisor", "general", "task", "bonus", "penalty", "total"]
 
 pytestmark = pytest.mark.django_db
@@ -40,13 +43,37 @@ def decided(db):
     return run("period", "decide", "2026-10", "--scope", "W1")
 
 
+def documented(text: str) -> str:
+    """The CSV as expected.csv holds it: the documented columns only, without the BOM."""
+    assert text.startswith("\ufeff")  # so Excel opens it as UTF-8
+    out = io.StringIO()
+    writer = csv.writer(out)
+    for row in csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline="")):
+        writer.writerow(row[: len(DOCUMENTED)])
+    return out.getvalue()
+
+
+def csv_rows(text: str) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"))))
+
+
 def test_csv_export_equals_expected_csv_in_every_cell(decided):
     exported = run("export", "results", "2026-10", "--scope", "W1", "--format", "csv")
-    rows = list(csv.DictReader(io.StringIO(exported)))
+    rows = csv_rows(exported)
+    assert list(rows[0]) == DOCUMENTED + NAMES
     assert [r["cadre_code"] for r in rows] == [r["cadre_code"] for r in EXPECTED]
     for got, expected in zip(rows, EXPECTED, strict=True):
-        assert got == expected, got["cadre_code"]
-    assert exported == EXPECTED_TEXT
+        assert {c: got[c] for c in DOCUMENTED} == expected, got["cadre_code"]
+    assert documented(exported) == EXPECTED_TEXT
+
+
+def test_the_names_follow_the_documented_columns(decided):
+    rows = csv_rows(run("export", "results", "2026-10", "--scope", "W1"))
+    cadres = {c.code: c for c in Cadre.objects.select_related()}
+    units = dict(Unit.objects.values_list("code", "name"))
+    for row in rows:
+        assert row["full_name"] == cadres[row["cadre_code"]].full_name
+        assert row["unit_name"] == units[row["unit_code"]]
 
 
 def test_decision_summary_and_stored_pool_outcome(decided):
@@ -81,7 +108,7 @@ def test_json_export_has_the_same_values_as_numbers_and_nulls(decided):
     rows = json.loads(exported, parse_float=Decimal)
     assert len(rows) == len(EXPECTED)
     for got, expected in zip(rows, EXPECTED, strict=True):
-        assert list(got) == list(expected)
+        assert list(got) == DOCUMENTED + NAMES
         for column, text in expected.items():
             value = got[column]
             if text == "":
@@ -99,10 +126,10 @@ def test_xlsx_export_writes_numbers_as_numbers(decided, tmp_path):
     run("export", "results", "2026-10", "--scope", "W1", "--format", "xlsx", "--output", target)
     sheet = load_workbook(target).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert list(rows[0]) == list(EXPECTED[0])
+    assert list(rows[0]) == DOCUMENTED + NAMES
     assert len(rows) == len(EXPECTED) + 1
     for got, expected in zip(rows[1:], EXPECTED, strict=True):
-        for value, (column, text) in zip(got, expected.items(), strict=True):
+        for value, (column, text) in zip(got[: len(DOCUMENTED)], expected.items(), strict=True):
             if text == "":
                 assert value is None, (expected["cadre_code"], column)
             elif column in NUMBERS:
@@ -116,7 +143,7 @@ def test_xlsx_export_writes_numbers_as_numbers(decided, tmp_path):
 
 def test_export_of_a_subunit_holds_only_its_cadres(decided):
     exported = run("export", "results", "2026-10", "--scope", "W1-KT")
-    rows = list(csv.DictReader(io.StringIO(exported)))
+    rows = [{c: r[c] for c in DOCUMENTED} for r in csv_rows(exported)]
     expected = [r for r in EXPECTED if r["unit_code"] == "W1-KT"]
     assert rows == expected
 

@@ -16,6 +16,7 @@ from scoring.models import Period, Phase, Result
 from scoring.selectors import year_results
 from scoring.services import default_dates
 from tests.factories import member
+from units.models import Cadre, Unit
 
 pytestmark = pytest.mark.django_db
 
@@ -195,7 +196,8 @@ def test_the_year_page_query_count_does_not_grow_with_rows(login, org, django_as
 def test_export_results_of_a_year(year):
     out = io.StringIO()
     call_command("export", "results", "2026", "--scope", "W1", stdout=out)
-    rows = list(csv.DictReader(io.StringIO(out.getvalue())))
+    assert out.getvalue().startswith("\ufeff")  # so Excel opens it as UTF-8
+    rows = list(csv.DictReader(io.StringIO(out.getvalue().removeprefix("\ufeff"))))
     assert list(rows[0]) == [
         "cadre_code",
         "unit_code",
@@ -206,12 +208,17 @@ def test_export_results_of_a_year(year):
         "tier",
         "rank_in_unit",
         "rank_in_scope",
+        "full_name",  # after the documented columns
+        "unit_name",
     ]
     by_code = {r["cadre_code"]: r for r in rows}
     assert [r["cadre_code"] for r in rows] == sorted(by_code)
     assert by_code["SA"]["total"] == "92.00"
     assert by_code["HA"]["tier"] == "" and by_code["HA"]["rank_in_scope"] == ""
     assert by_code["HA"]["total"] == "95.00"
+    sa = Cadre.objects.get(code="SA")
+    unit_name = Unit.objects.get(code=by_code["SA"]["unit_code"]).name
+    assert (by_code["SA"]["full_name"], by_code["SA"]["unit_name"]) == (sa.full_name, unit_name)
 
 
 # --- the navigation ------------------------------------------------------------------------

@@ -435,8 +435,8 @@ def test_the_assign_form_never_assigns_to_oneself_a_peer_or_someone_above(ward, 
     url = reverse("directives:assign", args=["W1-A"])
     data = {
         "title": "Thẩm định hồ sơ",
-        "assigned_on": "2026-10-20",
-        "deadline": "2026-10-25",
+        "assigned_on": "20/10/2026",
+        "deadline": "25/10/2026",
         "expected_result": "Tờ trình",
         "weight": "1",
     }
