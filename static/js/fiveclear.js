@@ -4,3 +4,10 @@ document.addEventListener("DOMContentLoaded", () => {
     select.addEventListener("change", () => select.form.submit());
   }
 });
+
+// A "Print" button prints the page with its print stylesheet (static/css/print.css).
+document.addEventListener("click", (event) => {
+  if (event.target.closest("[data-print]")) {
+    window.print();
+  }
+});
