@@ -122,8 +122,12 @@ def notice(
     if result.rank_in_unit:
         body.append(
             pdf.Text(
-                f"Xếp hạng trong đơn vị: {result.rank_in_unit}/{counts['unit']}; "
-                f"trong {period.scope.name}: {result.rank_in_scope}/{counts['scope']}."
+                f"Xếp hạng trong đơn vị: {result.rank_in_unit}/{counts['unit']}"
+                + (
+                    f"; trong {period.scope.name}: {result.rank_in_scope}/{counts['scope']}."
+                    if period.scope_id != unit.pk
+                    else "."
+                )
             )
         )
     body.append(pdf.Text(f"Thu nhập tăng thêm của tháng: {money(result.reward)} đồng."))
@@ -194,7 +198,7 @@ def _table_grid(rows: list[Result]) -> object:
             "Thu nhập tăng thêm (đồng)",
         ],
         cells,
-        [11, 22, 52, 22, 22, 20, 20, 20, 16, 13, 34],
+        [12, 20, 50, 20, 22, 20, 22, 20, 17, 15, 34],
         numeric=frozenset({0, 4, 5, 6, 7, 9, 10}),
     )
 
@@ -335,7 +339,7 @@ def year_sheet(*, table, unit: Unit, year: int, on: dt.date) -> tuple:
         pdf.Grid(
             ["STT", "Mã", "Họ và tên", "Đơn vị", "Số tháng", "Điểm năm", "Xếp loại", "Hạng"],
             cells,
-            [11, 22, 55, 24, 17, 22, 17, 14],
+            [12, 22, 50, 22, 16, 18, 17, 13],
             numeric=frozenset({0, 4, 5, 7}),
         ),
         pdf.Text(

@@ -52,9 +52,11 @@ def nfc(text) -> str:
 
 
 def vn_date_line(place: str, day: dt.date) -> str:
-    """ "Hà Nội, ngày 03 tháng 12 năm 2026" (days and months below 10 with a leading zero, the
-    decree's form for days 1–9 and months 1–2; we write every month alike on two digits)."""
-    return f"{place}, ngày {day.day:02d} tháng {day.month:02d} năm {day.year}"
+    """ "Hà Nội, ngày 03 tháng 12 năm 2026": as Decree 30/2020/NĐ-CP writes it, a day below 10
+    and the months 1 and 2 with a leading zero ("ngày 05 tháng 02"), other months without one
+    ("tháng 5")."""
+    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
+    return f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}"
 
 
 @dataclass(frozen=True)
@@ -159,6 +161,8 @@ def _grid(grid: Grid, styles) -> Table:
                 ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                 ("BACKGROUND", (0, 0), (-1, 0), colors.whitesmoke),
+                ("LEFTPADDING", (0, 0), (-1, -1), 3),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 3),
             ]
         )
     )

@@ -135,7 +135,6 @@ def unit_results(request, pk, code):
         "period": period,
         "unit": unit,
         "rows": rows,
-        "head": documents.head_of(unit, timezone.localdate(period.decided_at)),
         "printed_on": _today(),
     }
     return render(request, "scoring/office/unit_results.html", context)
