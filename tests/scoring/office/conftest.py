@@ -31,12 +31,13 @@ def clock():
         yield
 
 
-def decide_month(org, staff, month, *, pool=17_000_000, publish=True, regulation=None):
-    """`month` over W1-A scored for every staff member, with a pool, decided (and published)."""
+def decide_month(org, staff, month, *, pool=17_000_000, publish=True, regulation=None, shift=0):
+    """`month` over W1-A scored for every staff member (T of T_OF plus `shift`), with a pool,
+    decided (and published)."""
     period = open_period(org.a, month, phase=Phase.REVIEW, regulation=regulation)
     for cadre in staff:
         submit(period, cadre, cadre, "self")
-        submit(period, cadre, org.head_a, "supervisor", points(T=T_OF[cadre.code]))
+        submit(period, cadre, org.head_a, "supervisor", points(T=T_OF[cadre.code] + shift))
     for assignment in PeerAssignment.objects.filter(period=period).select_related("rater", "ratee"):
         submit(period, assignment.ratee, assignment.rater, "peer")
     pool_set(period=period, unit=org.a, amount=pool, user=None)
