@@ -15,7 +15,7 @@ TIERS = ["A", "B", "C", "D"]
 def _get_browsable_unit(request, code):
     """The unit, if the user holds a role over it (or is an administrator): 404 for outsiders,
     403 for someone who only sees it as their own unit."""
-    unit = get_object_or_404(Unit, code=code)
+    unit = get_object_or_404(Unit.objects.select_related("parent"), code=code)
     scope = get_scope(request)
     if not scope.can_view(unit):
         raise Http404
