@@ -15,7 +15,7 @@ def mark_public(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("directives", "0005_regulation_month_dates"),
+        ("directives", "0006_verbose_names"),
     ]
 
     operations = [
