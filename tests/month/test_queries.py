@@ -60,12 +60,12 @@ def test_the_result_page(login, ready, django_assert_num_queries):
         )
     client = login(ready.org.staff_a)
     # + own membership, result, rated counts, the unit's pool result, revisions of the result,
-    # an open correction, tasks, adjustments, appeals, the head signing the printed page
-    page = queries(client, reverse("month:result", args=[period.pk]), django_assert_num_queries, 15)
+    # an open correction, tasks, adjustments, appeals
+    page = queries(client, reverse("month:result", args=[period.pk]), django_assert_num_queries, 14)
     assert "data-reward" in page
     # The head reads a cadre's result: + period, member (instead of own membership)
     url = reverse("month:cadre_result", args=[period.pk, "SA"])
-    queries(login(ready.head), url, django_assert_num_queries, 16)
+    queries(login(ready.head), url, django_assert_num_queries, 15)
 
 
 def test_the_decide_page_before_and_after_the_decision(login, ready, django_assert_num_queries):

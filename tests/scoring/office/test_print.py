@@ -20,7 +20,8 @@ def test_the_result_page_prints_with_the_unit_heading_and_the_signature(office, 
     for text in ("Phòng A", "Phường Một", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "tháng 11/2026"):
         assert text in heading, text
     signature = page.split("data-print-signature")[1].split("</section>")[0]
-    assert "TRƯỞNG PHÒNG" in signature and office.head.full_name in signature
+    assert "TRƯỞNG PHÒNG" in signature
+    assert office.head.full_name not in signature  # a dotted line: never a rater's name here
     assert "Hà Nội, ngày 03 tháng 12 năm 2026" in signature
     assert reverse("office:notice", args=[office.period.pk]) in page
     assert "data-print" in page
