@@ -147,6 +147,8 @@ LOGOUT_REDIRECT_URL = "login"
 # Set-password links (units/accounts.py) live this long; Django's own reset tokens no longer.
 PASSWORD_LINK_HOURS = env.int("PASSWORD_LINK_HOURS", default=24)
 PASSWORD_RESET_TIMEOUT = PASSWORD_LINK_HOURS * 3600
+# The place written in the date line of the printed documents ("Hà Nội, ngày ...").
+DOCUMENT_PLACE = env.str("DOCUMENT_PLACE", default="Hà Nội")
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]

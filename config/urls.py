@@ -36,4 +36,5 @@ urlpatterns = [
     path("", include("scoring.urls_month")),
     path("", include("scoring.months.urls")),
     path("", include("scoring.urls_dashboard")),
+    path("", include("scoring.office.urls")),
 ]

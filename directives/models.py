@@ -146,6 +146,17 @@ class Regulation(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(28)],
     )
 
+    # docs/RULES.md §3 (publicity): once a month is published, each cadre sees the whole unit's
+    # published results (names, tiers, ranks, rewards), not only their own.
+    results_public = models.BooleanField(
+        _("published results are public within the unit"),
+        default=False,
+        help_text=_(
+            "Once a month is published, every cadre of a unit sees the unit's results (names, "
+            "tiers, ranks and rewards), never the raters or the scores behind them."
+        ),
+    )
+
     class Meta:
         verbose_name = _("regulation")
         verbose_name_plural = _("regulations")

@@ -343,6 +343,8 @@ def _nd335() -> Regulation:
     if not Regulation.objects.filter(code="ND335").exists():
         migration = importlib.import_module("directives.migrations.0002_regulations_nd335_hn3814")
         migration.create(django_apps, None)
+        public = importlib.import_module("directives.migrations.0007_regulation_results_public")
+        public.mark_public(django_apps, None)
     return Regulation.objects.get(code="ND335")
 
 

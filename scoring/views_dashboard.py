@@ -185,6 +185,14 @@ def _ranking_filters(request):
     }
 
 
+def _ranking_page(request, results):
+    """A page of RANKING_PAGE_SIZE rows; `?all=1` (the print view) every row on one page."""
+    paginator = Paginator(results, RANKING_PAGE_SIZE)
+    if request.GET.get("all") == "1":
+        paginator.per_page = max(paginator.count, 1)
+    return paginator.get_page(request.GET.get("page"))
+
+
 def ranking_page(request):
     scope, unit, months, month, stamp = _get_dashboard_for_user(request)
     context = _page_context(unit, months, month)
@@ -199,7 +207,8 @@ def ranking_page(request):
                 "job_groups": selectors.job_groups(unit, month),
                 "tiers": [(t, label) for t, label in Tier.choices] + [(NOT_RATED, _("Not rated"))],
                 "sorts": RANKING_SORTS,
-                "page": Paginator(results, RANKING_PAGE_SIZE).get_page(request.GET.get("page")),
+                "page": _ranking_page(request, results),
+                "all_rows": request.GET.get("all") == "1",
             }
             return render_to_string("scoring/dashboard_ranking.html#body", body_context, request)
 

@@ -116,7 +116,9 @@ def _get_membership(request, pk) -> tuple[Period, PeriodMember]:
     if cadre is None:
         raise Http404
     member = (
-        PeriodMember.objects.select_related("period__scope", "period__regulation", "unit", "cadre")
+        PeriodMember.objects.select_related(
+            "period__scope", "period__regulation", "unit__parent", "cadre"
+        )
         .filter(period_id=pk, cadre=cadre)
         .first()
     )
@@ -1258,7 +1260,9 @@ def result(request, pk, code=None):
     else:
         period = _get_period(pk)
         member = get_object_or_404(
-            PeriodMember.objects.select_related("cadre", "unit"), period=period, cadre__code=code
+            PeriodMember.objects.select_related("cadre", "unit__parent"),
+            period=period,
+            cadre__code=code,
         )
     own = scope.is_self(member.cadre_id)
     if not scope.can_see_cadre(member.cadre_id, unit=member.unit):

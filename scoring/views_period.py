@@ -24,7 +24,7 @@ def year_start(request):
 
 
 def year_page(request, code, year):
-    unit = unit_or_404(request, code, need="browse")
+    unit = unit_or_404(request, code, need="browse", related=("parent",))
     if not 2000 <= year <= 2100:
         raise Http404
     table = year_results(year=year, scope=unit)

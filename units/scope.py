@@ -217,14 +217,17 @@ def get_scope(request: HttpRequest) -> Scope:
 Need: TypeAlias = Literal["see", "browse", "act"]
 
 
-def unit_or_404(request: HttpRequest, code: str, *, need: Need = "see") -> Unit:
+def unit_or_404(
+    request: HttpRequest, code: str, *, need: Need = "see", related: tuple[str, ...] = ()
+) -> Unit:
     """The unit named `code` if the user may `need` it.
 
     "see": 404 unless the user sees the unit. "browse": 404 for an outsider, 403 for someone who
     sees it only as their own unit. "act": as "browse", then 403 without a head or deputy role
-    over it (a read-only leader, the administrator).
+    over it (a read-only leader, the administrator). `related` names the relations to read in
+    the same query (a page that shows the unit's parent).
     """
-    unit = get_object_or_404(Unit, code=code)
+    unit = get_object_or_404(Unit.objects.select_related(*related), code=code)
     require_unit(request, unit, need=need)
     return unit
 

@@ -20,3 +20,10 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   }
 });
+
+// A "Print" button prints the page with its print stylesheet (static/css/print.css).
+document.addEventListener("click", (event) => {
+  if (event.target.closest("[data-print]")) {
+    window.print();
+  }
+});

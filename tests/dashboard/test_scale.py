@@ -18,7 +18,8 @@ pytestmark = pytest.mark.django_db
 CACHED_QUERIES = 5
 DASHBOARD_QUERIES = 11  # + picker units, subtree units, results and tasks by month and unit,
 #                         pools, the rater flags stored at decision
-RANKING_QUERIES = 9  # + picker units, count, job groups, the page of results
+RANKING_QUERIES = 10  # + picker units, count, job groups, the page of results, the head
+#                         signing the printed page
 
 
 def without_tokens(page: str) -> str:

@@ -321,8 +321,9 @@ class TestQueryCounts:
 
     def test_ranking(self, login, org, months, more, django_assert_num_queries):
         client = login(org.leader_w1)
-        # session, user, scope (3), months, picker units, count, job groups, the page
-        with django_assert_num_queries(10):
+        # session, user, scope (3), months, picker units, count, job groups, the page, the
+        # printed page's heading (the ward's parent) and signature (its head)
+        with django_assert_num_queries(12):
             response = client.get(RANKING + "?q=tran")
         assert response.content.decode().count('href="/dashboard/cadre/') == 12
         with django_assert_num_queries(6):

@@ -23,6 +23,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from directives.models import Regulation
 from scoring.models import Correction, PeerAssignment, Phase, Scorecard, ScorecardKind
 from scoring.services import (
     adjustment_add,
@@ -107,6 +108,14 @@ def unit_a(name):
 
 def cadre_row(name, code="SA"):
     return lambda s: {"pk": getattr(s, name).pk, "code": "W1-A", "cadre_code": code}
+
+
+def public_month(s):
+    """The published month, its regulation (ND335) made public for this case only: each case
+    runs in a savepoint that is rolled back. With it private the members get 403 instead
+    (tests/scoring/office/test_public.py)."""
+    Regulation.objects.filter(pk=s.published.regulation_id).update(results_public=True)
+    return {"pk": s.published.pk}
 
 
 def scores(**given):
@@ -383,6 +392,38 @@ MATRIX: dict[str, Entry] = {
         kwargs=lambda s: {"table": "ranking", "fmt": "csv"},
         query=lambda s: {"unit": "W1-A", "month": "2026-09"},
         get=row("L 403 403 404 200 404 200 200"),
+    ),
+    # --- scoring/office/urls.py: printed documents, publicity, the year (docs/RULES.md §3)
+    "office:notice": Entry(kwargs=period_of("published"), get=row("L 200 200 404 200 404 404 404")),
+    "office:cadre_notice": Entry(
+        kwargs=lambda s: {"pk": s.published.pk, "code": "SA"},
+        get=row("L 200 404 404 200 404 200 200"),
+    ),
+    "office:public": Entry(kwargs=public_month, get=row("L 200 200 404 200 404 404 404")),
+    "office:unit_results": Entry(
+        kwargs=lambda s: {"pk": s.published.pk, "code": "W1-A"},
+        get=row("L 403 403 404 200 404 200 200"),
+    ),
+    "office:unit_results_pdf": Entry(
+        kwargs=lambda s: {"pk": s.published.pk, "code": "W1-A"},
+        get=row("L 403 403 404 200 404 200 200"),
+    ),
+    "office:minutes_pdf": Entry(
+        kwargs=lambda s: {"pk": s.decided.pk, "code": "W1-A"},
+        get=row("L 403 403 404 200 404 200 200"),
+    ),
+    "office:year_pdf": Entry(
+        kwargs=lambda s: {"year": 2026, "code": "W1-A"}, get=row("L 403 403 404 200 404 200 200")
+    ),
+    "office:year_xlsx": Entry(
+        kwargs=lambda s: {"year": 2026, "code": "W1-A"}, get=row("L 403 403 404 200 404 200 200")
+    ),
+    "office:my_year_start": Entry(get=row("L R R R R R R 404")),
+    "office:my_year": Entry(
+        kwargs=lambda s: {"year": 2026}, get=row("L 200 200 200 200 200 200 404")
+    ),
+    "office:my_year_xlsx": Entry(
+        kwargs=lambda s: {"year": 2026}, get=row("L 200 200 200 200 200 200 404")
     ),
 }
 
