@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from directives import services
@@ -371,3 +372,171 @@ def test_the_catalogue_of_a_regulation_a_decided_month_pins_never_changes(org, d
     assert "ND335" in str(refused.value)
     dossier.refresh_from_db()
     assert dossier.coefficient == D("0.5")
+
+
+# --- the pages -------------------------------------------------------------------------------
+
+CATALOGUE = reverse("directives:catalogue")
+
+
+class TestCataloguePages:
+    def test_anyone_signed_in_reads_the_catalogue_anonymous_goes_to_login(
+        self, client, login, org, dossier
+    ):
+        assert client.get(CATALOGUE).status_code == 302
+        for who in (org.staff_a, org.head_a, org.leader_w1):
+            page = login(who).get(CATALOGUE + "?regulation=ND335").content.decode()
+            assert "SP-HS" in page and "Thẩm định hồ sơ" in page
+            assert reverse("directives:catalogue_edit", args=["ND335", dossier.pk]) not in page
+        page = login(org.admin).get(CATALOGUE + "?regulation=ND335").content.decode()
+        assert reverse("directives:catalogue_edit", args=["ND335", dossier.pk]) in page
+
+    @pytest.mark.parametrize("who", ["staff_a", "head_a", "leader_w1"])
+    def test_only_the_administrator_writes(self, login, org, dossier, who):
+        client = login(getattr(org, who))
+        add = reverse("directives:catalogue_add", args=["ND335"])
+        edit = reverse("directives:catalogue_edit", args=["ND335", dossier.pk])
+        upload = reverse("directives:catalogue_import")
+        data = {
+            "job_group": "specialist",
+            "code": "SP-X",
+            "name_vi": "X",
+            "unit_of_measure": "cái",
+            "coefficient": "9",
+        }
+        for url in (add, edit, upload):
+            assert client.get(url).status_code == 403
+            assert client.post(url, data).status_code == 403
+        assert list(CatalogueItem.objects.values_list("code", "coefficient")) == [
+            ("SP-HS", D("0.5"))
+        ]
+
+    def test_an_unknown_regulation_or_item_is_404(self, login, org, dossier):
+        client = login(org.admin)
+        assert client.get(CATALOGUE + "?regulation=NOPE").status_code == 404
+        assert client.get(reverse("directives:catalogue_add", args=["NOPE"])).status_code == 404
+        hn = reverse("directives:catalogue_edit", args=["HN3814", dossier.pk])
+        assert client.get(hn).status_code == 404
+
+    def test_the_administrator_adds_an_item_and_bad_input_is_named(self, login, org, nd335):
+        client = login(org.admin)
+        url = reverse("directives:catalogue_add", args=["ND335"])
+        data = {
+            "job_group": "specialist",
+            "code": "SP-BC",
+            "name_vi": "Báo cáo tháng",
+            "name_en": "Monthly report",
+            "unit_of_measure": "báo cáo",
+            "coefficient": "0",
+            "note": "",
+        }
+        page = client.post(url, data).content.decode()
+        assert "0,01" in page or "0.01" in page
+        assert not CatalogueItem.objects.exists()
+        assert client.post(url, data | {"coefficient": "1"}).status_code == 302
+        page = client.post(url, data | {"coefficient": "2"}).content.decode()
+        assert "Danh mục của ND335 đã có mã SP-BC" in page
+        assert CatalogueItem.objects.get().coefficient == D(1)
+        assert AuditEntry.objects.filter(action="catalogue_item_saved").count() == 1
+
+    def test_the_import_page_lists_bad_rows_in_vietnamese(self, login, org, nd335):
+        client = login(org.admin)
+        upload = SimpleUploadedFile("danh-muc.csv", csv("specialist,SP-A,Tên,,hồ sơ,không,"))
+        response = client.post(
+            reverse("directives:catalogue_import"), {"regulation": nd335.pk, "file": upload}
+        )
+        page = response.content.decode()
+        assert "Không có gì được nhập" in page and "“không” không phải là số" in page
+        assert 'data-error-row="2" data-error-column="coefficient"' in page
+        assert not CatalogueItem.objects.exists()
+
+    def test_the_sample_file_imports(self, login, org, nd335):
+        client = login(org.admin)
+        sample = client.get(reverse("directives:catalogue_sample", args=["xlsx"])).content
+        upload = SimpleUploadedFile("mau.xlsx", sample)
+        response = client.post(
+            reverse("directives:catalogue_import"), {"regulation": nd335.pk, "file": upload}
+        )
+        assert response.status_code == 302
+        assert nd335.catalogue_items.get(code="SP-TD-01").coefficient == D("0.5")
+
+    def test_the_catalogue_page_costs_the_same_queries_for_3_and_300_items(
+        self, login, org, nd335, django_assert_num_queries
+    ):
+        client = login(org.admin)
+        for n in range(3):
+            item(nd335, code=f"SP-{n:03d}")
+
+        # session, user, scope (cadre, roles), regulation, regulations, the catalogue in
+        # force, job groups, items with their task counts; the frozen check (periods)
+        def count():
+            from django.db import connection
+            from django.test.utils import CaptureQueriesContext
+
+            with CaptureQueriesContext(connection) as captured:
+                page = client.get(CATALOGUE + "?regulation=ND335").content.decode()
+            return len(captured), page.count("<tr>")
+
+        small, rows = count()
+        CatalogueItem.objects.bulk_create(
+            CatalogueItem(
+                regulation=nd335,
+                job_group=f"group {n % 7}",
+                code=f"SP-B{n:03d}",
+                name_vi="Sản phẩm",
+                unit_of_measure="cái",
+                coefficient=D(1),
+            )
+            for n in range(297)
+        )
+        large, more = count()
+        assert large == small
+        assert more == rows + 297
+        with django_assert_num_queries(small):
+            client.get(CATALOGUE + "?regulation=ND335")
+
+
+@pytest.mark.usefixtures("frozen_clock")
+class TestAssignForm:
+    url = staticmethod(lambda: reverse("directives:assign", args=["W1-A"]))
+
+    def data(self, org, **overrides):
+        return {
+            "assignee": org.staff_a.pk,
+            "title": "Thẩm định hồ sơ cấp phép xây dựng",
+            "assigned_on": "2026-10-06",
+            "deadline": "2026-10-25",
+            "expected_result": "Tờ trình",
+        } | overrides
+
+    def test_the_form_offers_the_products_of_the_units_job_groups(self, login, org, dossier):
+        other = item(dossier.regulation, code="SP-LD", job_group="nobody here")
+        page = login(org.head_a).get(self.url()).content.decode()
+        assert f'value="{dossier.pk}" data-coefficient="0.50"' in page
+        assert f'value="{other.pk}"' not in page
+
+    def test_a_forged_weight_beside_a_product_is_refused_in_vietnamese(self, login, org, dossier):
+        data = self.data(org, product=dossier.pk, quantity="2", weight="50")
+        page = login(org.head_a).post(self.url(), data).content.decode()
+        assert "không được nhập tay" in page and "0,5 × 2 = 1, không phải 50" in page
+        assert not Task.objects.exists()
+
+    def test_a_forged_weight_outside_the_catalogue_is_refused_in_vietnamese(self, login, org):
+        page = login(org.head_a).post(self.url(), self.data(org, weight="80")).content.decode()
+        assert "Nhiệm vụ ngoài danh mục có trọng số tối đa 1; bạn đã nhập 80" in page
+        assert not Task.objects.exists()
+
+    def test_from_the_catalogue_the_weight_is_computed(self, login, org, dossier):
+        data = self.data(org, product=dossier.pk, quantity="3")
+        assert login(org.head_a).post(self.url(), data).status_code == 302
+        assert Task.objects.get().weight == D("1.5")
+
+    def test_the_board_filters_by_catalogue_item(self, login, org, dossier):
+        from_catalogue = assign(org, product=dossier, title="Hồ sơ A")
+        assign(org, title="Việc khác")
+        page = login(org.head_a).get(
+            reverse("directives:board", args=["W1-A"]),
+            {"month": "2026-10", "product": dossier.pk},
+        )
+        html = page.content.decode()
+        assert f'id="task-{from_catalogue.code}"' in html and "Việc khác" not in html
