@@ -112,8 +112,9 @@ class TaskAssignForm(forms.Form):
         min_value=Decimal("0.01"),
         max_value=MAX_WEIGHT,
         decimal_places=2,
-        initial=Decimal("1"),
-        widget=forms.NumberInput(attrs={"step": "0.05"}),
+        # Empty means 1 outside the catalogue and the computed weight from it, so a page
+        # without script never sends a weight beside a product.
+        widget=forms.NumberInput(attrs={"step": "0.05", "placeholder": "1"}),
         help_text=_(
             "Outside the catalogue: at most 1 (a higher weight needs the approval of your own "
             "superior). From the catalogue: coefficient × quantity, computed."
