@@ -114,13 +114,12 @@ def tasks_import(*, data: bytes, user=None, importer=None, within_paths=None, fi
         check = RowChecker(errors, row)
         before = len(errors)
         values = _check_row(check, row, cadres, seen, importer)
-        if len(errors) == before:
-            weights.check_row(check, values, existing.get(values["code"]))
         if len(errors) > before:
             continue
         unit = _unit_on(memberships[values["assignee"].pk], values["deadline"])
         values["unit"] = unit
         rules.check_row(check, values, unit, existing.get(values["code"]))
+        weights.check_row(check, values, existing.get(values["code"]))
         parsed.append(values)
     if errors:
         raise ImportFailed(errors)
