@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('directives', '0005_regulation_month_dates'),
+        ('directives', '0006_verbose_names'),
     ]
 
     operations = [
