@@ -16,10 +16,12 @@ from decimal import Decimal
 
 from django.core.management.color import no_style
 from django.db import connection, transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone
 
-from directives.models import Task, TaskEvent, TaskEventKind, TaskStatus
+from directives.catalogue.demo import PRODUCT_OF_TITLE, PRODUCTS, build_demo_catalogue
+from directives.catalogue.services import OUTSIDE_MAX, product_weight
+from directives.models import Regulation, Task, TaskEvent, TaskEventKind, TaskStatus
 from directives.selectors import month_range
 from units.models import Membership, Role
 from units.scope import ACTING_ROLES, outranks
@@ -150,16 +152,24 @@ NO_SLIP = Odds(late=0, unfinished=0, error=0)  # a head who records no slip of a
 
 @transaction.atomic
 def build_demo_tasks(
-    *, months: list[str], rng: random.Random, odds: Mapping[int, Odds] | None = None
+    *,
+    months: list[str],
+    rng: random.Random,
+    odds: Mapping[int, Odds] | None = None,
+    regulation: Regulation | None = None,
 ) -> int:
     """Create the tasks of every cadre of the demo organisation for the given months.
 
     `odds` (by cadre id) sets how often each cadre's work slips; a cadre without gets the
     typical `Odds()`. Rows go in with plain multi-row INSERTs and ids allocated here (then the
     id sequences are reset): Django's bulk_create spends most of its time preparing each value.
+    With a `regulation`, its catalogue is the demo's (`directives.catalogue.demo`) and most
+    tasks are assigned from it; their quantities come from a generator of their own, so the
+    rest of the demo draws the same numbers as without it.
     """
     today = timezone.localdate()
     people = _people(today)
+    catalogue = _Catalogue(build_demo_catalogue(regulation) if regulation else {})
     odds = odds or {}
     counters = {}
     tasks, supporters = [], []
@@ -167,13 +177,14 @@ def build_demo_tasks(
     next_id = _next_id(Task)
     for month in months:
         first, last = month_range(month)
-        for cadre_id, unit, assigners in people.cadres:
+        for cadre_id, unit, assigners, job_group in people.cadres:
             if not assigners:
                 continue
             slips = odds.get(cadre_id, TYPICAL)
             count = rng.randint(1, 3) if cadre_id in people.leading else rng.randint(3, 6)
             for _ in range(count):
                 task = _task(rng, people, cadre_id, unit, assigners, first, last)
+                catalogue.weigh(task, job_group)
                 task["id"], next_id = next_id, next_id + 1
                 task["code"] = _code(counters, task["assigned_on"])
                 _outcome(rng, task, events, today, slips)
@@ -204,9 +215,38 @@ TASK_COLUMNS = _columns(Task, without=("created_at", "updated_at"))
 EVENT_COLUMNS = _columns(TaskEvent)
 
 
+class _Catalogue:
+    """Weighs a demo task from the catalogue when its title has a product of the assignee's job
+    group; otherwise it stays outside the catalogue, at most weight 1 (docs/RULES.md §6)."""
+
+    def __init__(self, items):
+        self.items = items  # {(job group, product key): CatalogueItem}
+        self.quantities = random.Random(335)
+
+    def weigh(self, task, job_group):
+        template = task.pop("template")
+        item = self.items.get((job_group, PRODUCT_OF_TITLE.get(template)))
+        if item is None:
+            task.update(
+                weight=min(task["weight"], OUTSIDE_MAX),
+                product_id=None,
+                quantity=None,
+                coefficient=None,
+            )
+            return
+        least, most = PRODUCTS[PRODUCT_OF_TITLE[template]][5]
+        quantity = Decimal(self.quantities.randint(least, most))
+        task.update(
+            weight=product_weight(item.coefficient, quantity),
+            product_id=item.pk,
+            quantity=quantity,
+            coefficient=item.coefficient,
+        )
+
+
 class _People:
     def __init__(self):
-        self.cadres = []  # (cadre id, unit, [assigner ids])
+        self.cadres = []  # (cadre id, unit, [assigner ids], job group)
         self.leading = set()  # heads and deputies
         self.by_unit = defaultdict(list)
 
@@ -214,7 +254,11 @@ class _People:
 def _people(on):
     """Every member on `on` with the people who may assign to them, in two queries."""
     people = _People()
-    memberships = list(Membership.objects.valid_on(on).select_related("unit"))
+    memberships = list(
+        Membership.objects.valid_on(on)
+        .select_related("unit")
+        .annotate(job_group=F("cadre__job_group"))
+    )
     roles = defaultdict(list)
     holders = defaultdict(list)  # unit path -> [(rank, cadre id)]
     for cadre_id, path, role in (
@@ -239,7 +283,7 @@ def _people(on):
             if candidates:
                 assigners = candidates
                 break
-        people.cadres.append((m.cadre_id, m.unit, assigners))
+        people.cadres.append((m.cadre_id, m.unit, assigners, m.job_group))
     return people
 
 
@@ -249,7 +293,8 @@ def _task(rng, people, cadre_id, unit, assigners, first, last):
     # The head assigns most of the work; deputies (listed after the head) the rest.
     assigner = assigners[0] if len(assigners) == 1 or rng.random() < 0.7 else rng.choice(assigners)
     suffix = "ward" if unit.kind == "ward" else unit.code.split("-", 1)[-1]
-    title = rng.choice(TITLES.get(suffix, []) + COMMON_TITLES).format(
+    template = rng.choice(TITLES.get(suffix, []) + COMMON_TITLES)
+    title = template.format(
         m=first.month,
         next=(last + dt.timedelta(days=1)).month,
         y=first.year,
@@ -262,6 +307,7 @@ def _task(rng, people, cadre_id, unit, assigners, first, last):
         supporters = rng.sample(colleagues, min(len(colleagues), rng.randint(1, 2)))
     return {
         "title": title,
+        "template": template,
         "description": "",
         "assignee_id": cadre_id,
         "assigned_by_id": assigner,

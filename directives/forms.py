@@ -5,6 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from directives.catalogue.services import MAX_QUANTITY, shown
 from directives.models import TaskEventKind, TaskStatus
 from directives.services import FIVE_CLEAR, MAX_ERRORS_AT_ONCE, MAX_WEIGHT
 from units.fields import DayField, DecimalField, Form
@@ -39,6 +40,18 @@ def _reason(required=True, label=REASON):
     )
 
 
+class ProductSelect(forms.Select):
+    """Options that carry their coefficient and job group, so the page shows the weight."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        item = getattr(value, "instance", None)
+        if item is not None:
+            option["attrs"]["data-coefficient"] = str(item.coefficient)
+            option["attrs"]["data-job-group"] = item.job_group
+        return option
+
+
 class TaskAssignForm(Form):
     assignee = forms.ModelChoiceField(
         label=_("Lead assignee (clear person)"),
@@ -69,25 +82,69 @@ class TaskAssignForm(Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": FIVE_CLEAR["expected_result"]},
     )
-    weight = DecimalField(
-        label=_("Converted product weight"),
-        min_value=Decimal("0.1"),
-        max_value=MAX_WEIGHT,
+    product = forms.ModelChoiceField(
+        label=_("Standard product (catalogue)"),
+        queryset=None,
+        required=False,
+        empty_label=_("— Outside the catalogue —"),
+        widget=ProductSelect,
+        help_text=_("Only the products of the assignee's job group count."),
+    )
+    quantity = DecimalField(
+        label=_("Quantity"),
+        required=False,
+        min_value=Decimal("0.01"),
+        max_value=MAX_QUANTITY,
         decimal_places=2,
         initial=Decimal("1"),
     )
+    weight = DecimalField(
+        label=_("Converted product weight"),
+        required=False,
+        min_value=Decimal("0.01"),
+        max_value=MAX_WEIGHT,
+        decimal_places=2,
+        # Empty means 1 outside the catalogue and the computed weight from it, so a page
+        # without script never sends a weight beside a product.
+        widget=forms.TextInput(
+            attrs={"inputmode": "decimal", "autocomplete": "off", "placeholder": "1"}
+        ),
+        help_text=_(
+            "Outside the catalogue: at most 1 (a higher weight needs the approval of your own "
+            "superior). From the catalogue: coefficient × quantity, computed."
+        ),
+    )
 
-    def __init__(self, *args, cadres, **kwargs):
+    def __init__(self, *args, cadres, products, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = cadres
         self.fields["supporters"].queryset = cadres
         self.fields["assignee"].label_from_instance = _cadre_label
         self.fields["supporters"].label_from_instance = _cadre_label
         self.fields["assigned_on"].initial = timezone.localdate()
+        self.fields["product"].queryset = products
+        self.fields["product"].label_from_instance = _product_label
 
 
 def _cadre_label(cadre):
     return f"{cadre.full_name} ({cadre.code})"
+
+
+def _product_label(item):
+    return (
+        f"{item.job_group} · {item.code} · {item.name} ({item.unit_of_measure}, "
+        f"{_('coefficient')} {shown(item.coefficient)})"
+    )
+
+
+class ApproveWeightForm(Form):
+    weight = DecimalField(
+        label=_("Approved weight"),
+        min_value=Decimal("0.01"),
+        max_value=MAX_WEIGHT,
+        decimal_places=2,
+    )
+    reason = _reason()
 
 
 class NoteForm(Form):
@@ -187,9 +244,13 @@ class BoardFilterForm(Form):
         required=False,
         widget=forms.TextInput(attrs={"type": "month", "placeholder": "YYYY-MM"}),
     )
+    product = forms.TypedChoiceField(label=_("Catalogue item"), required=False, coerce=int)
 
-    def __init__(self, *args, assignees, **kwargs):
+    def __init__(self, *args, assignees, products=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["product"].choices = [("", _("Any product"))] + [
+            (item.pk, f"{item.code} · {item.name}") for item in products
+        ]
         self.fields["assignee"].choices = [("", _("Everyone"))] + [
             (cadre.pk, f"{cadre.full_name} ({cadre.code})") for cadre in assignees
         ]

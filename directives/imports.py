@@ -25,6 +25,9 @@ from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from directives.catalogue import selectors as catalogue_selectors
+from directives.catalogue import services as catalogue
+from directives.catalogue.models import CatalogueItem
 from directives.models import AuditEntry, Task, TaskEvent, TaskEventKind, TaskStatus
 from directives.services import MAX_WEIGHT, code_problem
 from units.models import Cadre, Membership, Role, is_valid_on
@@ -45,6 +48,9 @@ TASK_COLUMNS = [
     "major_errors",
     "delays",
 ]
+# Optional (docs/RULES.md §6): a task from the catalogue names its product and quantity; its
+# weight is then empty or the computed one.
+TASK_OPTIONAL = ["product_code", "quantity"]
 MAX_COUNT = 999  # major errors or delays of one task (a small integer in the database)
 FIELDS = [
     "title",
@@ -56,6 +62,9 @@ FIELDS = [
     "effective_deadline",
     "expected_result",
     "weight",
+    "product_id",
+    "quantity",
+    "coefficient",
     "status",
     "completed_on",
     "accepted",
@@ -77,13 +86,14 @@ def tasks_import(*, data: bytes, user=None, importer=None, within_paths=None, fi
     """
     if within_paths is not None and importer is None:
         raise ValueError("A head's import needs the importer.")
-    rows = read_table(data, TASK_COLUMNS)
+    rows = read_table(data, TASK_COLUMNS, optional=TASK_OPTIONAL)
     existing = {
         t.code: t
         for t in Task.objects.filter(code__in=[row["code"] for row in rows]).select_related(
-            "unit", "assignee", "assigned_by"
+            "unit", "assignee", "assigned_by", "product"
         )
     }
+    weights = _Weights(rows, capped=user is not None)
     codes = {row["assignee_code"] for row in rows} | {row["assigned_by_code"] for row in rows}
     cadres = {c.code: c for c in Cadre.objects.filter(code__in=codes - {""})}
     if importer is not None:
@@ -108,10 +118,87 @@ def tasks_import(*, data: bytes, user=None, importer=None, within_paths=None, fi
         unit = latest_unit(memberships[values["assignee"].pk], values["deadline"])
         values["unit"] = unit
         rules.check_row(check, values, unit, existing.get(values["code"]))
+        weights.check_row(check, values, existing.get(values["code"]))
         parsed.append(values)
     if errors:
         raise ImportFailed(errors)
     return _write(parsed, existing, user=user, importer=importer, file_name=file_name)
+
+
+class _Weights:
+    """Where a row's weight comes from (docs/RULES.md §6): its catalogue item and quantity, or
+    typed. On the web (`capped`) a typed weight is at most 1, unless it repeats the weight an
+    existing task already has; the command line takes any weight, as DESIGN's format has it."""
+
+    def __init__(self, rows, *, capped):
+        self.capped = capped
+        codes = {row["product_code"] for row in rows} - {""}
+        self.items = {}
+        for item in CatalogueItem.objects.filter(code__in=codes).select_related("regulation"):
+            self.items[(item.regulation_id, item.code)] = item
+        self.calendar = catalogue_selectors.catalogue_calendar() if codes else []
+
+    def check_row(self, check, values, task):
+        code = check.text("product_code", required=False, max_length=32)
+        quantity = check.decimal(
+            "quantity", required=False, maximum=catalogue.MAX_QUANTITY, places=2
+        )
+        typed = values["weight_typed"]
+        if quantity is not None and quantity <= 0:
+            check.fail("quantity", _("The quantity must be above 0."))
+            return
+        if code:
+            self._from_catalogue(check, values, code, quantity, typed)
+        elif quantity is not None:
+            check.fail("quantity", _("A quantity goes with a product code (product_code)."))
+        elif task is not None and task.product_id and typed in (None, task.weight):
+            values.update(
+                weight=task.weight,
+                product=task.product,
+                quantity=task.quantity,
+                coefficient=task.coefficient,
+            )
+        elif (
+            self.capped
+            and typed is not None
+            and typed > catalogue.OUTSIDE_MAX
+            and (task is None or typed != task.weight)
+        ):
+            check.fail("weight", catalogue.outside_refusal(typed))
+
+    def _from_catalogue(self, check, values, code, quantity, typed):
+        on = values["assigned_on"]
+        regulation_id = catalogue_selectors.in_force_on(self.calendar, on)
+        item = self.items.get((regulation_id, code))
+        if item is None:
+            check.fail(
+                "product_code",
+                _("“%(code)s” is not in the catalogue in force on %(date)s.")
+                % {"code": code, "date": on.strftime("%d/%m/%Y")},
+            )
+            return
+        problem = catalogue.product_problem_for(item, values["assignee"])
+        if problem:
+            check.fail("product_code", problem)
+            return
+        quantity = quantity if quantity is not None else Decimal("1")
+        computed = catalogue.product_weight(item.coefficient, quantity)
+        if typed is not None and typed != computed:
+            check.fail("weight", catalogue.typed_refusal(typed, item, quantity))
+            return
+        if computed > catalogue.MAX_WEIGHT:
+            check.fail(
+                "quantity",
+                _("The weight %(weight)s is above the largest, %(max)s.")
+                % {
+                    "weight": catalogue.shown(computed),
+                    "max": catalogue.shown(catalogue.MAX_WEIGHT),
+                },
+            )
+            return
+        values.update(
+            weight=computed, product=item, quantity=quantity, coefficient=item.coefficient
+        )
 
 
 class _Rules:
@@ -263,6 +350,10 @@ def _check_row(check, row, cadres, seen, importer):
         "deadline": deadline,
         "expected_result": expected,
         "weight": weight if weight is not None else Decimal("1"),
+        "weight_typed": weight,
+        "product": None,
+        "quantity": None,
+        "coefficient": None,
         "completed_on": completed_on,
         "accepted": bool(accepted),
         "major_errors": major_errors or 0,
@@ -366,6 +457,9 @@ def _fields(values):
         "effective_deadline": values["deadline"],
         "expected_result": values["expected_result"],
         "weight": values["weight"],
+        "product_id": values["product"].pk if values["product"] else None,
+        "quantity": values["quantity"],
+        "coefficient": values["coefficient"],
         "status": status,
         "completed_on": values["completed_on"],
         "accepted": values["accepted"],
@@ -374,7 +468,12 @@ def _fields(values):
     }
 
 
-RELATIONS = {"assignee_id": "assignee", "assigned_by_id": "assigned_by", "unit_id": "unit"}
+RELATIONS = {
+    "assignee_id": "assignee",
+    "assigned_by_id": "assigned_by",
+    "unit_id": "unit",
+    "product_id": "product",
+}
 LONG_TEXT = ("title", "expected_result")
 
 
@@ -390,7 +489,8 @@ def _changes(task, fields, values) -> list[str]:
             found.append(str(label))
             continue
         if name in RELATIONS:
-            old, new = getattr(task, RELATIONS[name]).code, values[RELATIONS[name]].code
+            old, new = getattr(task, RELATIONS[name]), values[RELATIONS[name]]
+            old, new = (None if o is None else o.code for o in (old, new))
         elif name == "status":
             old, new = TaskStatus(old).label, TaskStatus(new).label
         found.append(f"{label}: {_shown(old)} → {_shown(new)}")

@@ -254,6 +254,22 @@ class Task(models.Model):
     weight = models.DecimalField(
         _("converted product weight"), max_digits=6, decimal_places=2, default=Decimal("1")
     )
+    # Assigned from the catalogue (docs/RULES.md §6): weight = coefficient × quantity, with the
+    # item's coefficient of the day kept here so a later catalogue never moves it.
+    product = models.ForeignKey(
+        "directives.CatalogueItem",
+        verbose_name=_("catalogue item"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="tasks",
+    )
+    quantity = models.DecimalField(
+        _("quantity"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
+    coefficient = models.DecimalField(
+        _("conversion coefficient"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
     status = models.CharField(
         _("status"), max_length=12, choices=TaskStatus.choices, default=TaskStatus.ASSIGNED
     )
@@ -293,6 +309,7 @@ class TaskEventKind(models.TextChoices):
     EXEMPTION = "exemption", _("Objective-cause exemption")
     COMMENT = "comment", _("Comment")
     IMPORTED = "imported", _("Imported from a file")
+    WEIGHT_APPROVED = "weight_approved", _("Higher weight approved")
 
 
 class TaskEvent(models.Model):
@@ -361,3 +378,7 @@ class AuditEntry(AuditLog):
     """
 
     object_id = models.CharField(max_length=255, blank=True, verbose_name=_("object id"))
+
+
+# The catalogue's models live in their capability package; imported here so Django registers them.
+from directives.catalogue.models import CatalogueItem  # noqa: E402, F401

@@ -1,5 +1,7 @@
 """The sample file of the task import: it imports after the units and cadres samples
-(`units.samples`), its assigner being the head of the department there."""
+(`units.samples`), its assigner being the head of the department there. Its weights are at
+most 1, so it imports on the web as well, where a task outside the catalogue weighs at most 1
+(docs/RULES.md §6)."""
 
 import datetime as dt
 
@@ -26,7 +28,7 @@ TASK_EXAMPLES = [
         dt.date(2026, 3, 2),
         dt.date(2026, 3, 25),
         "Danh sách hồ sơ đã rà soát",
-        2,
+        1,
         dt.date(2026, 3, 24),
         "có",
         0,

@@ -136,7 +136,7 @@ def task_facts(
 
 def task_list() -> QuerySet[Task]:
     """Tasks with what every list shows: people, unit, counts and a waiting extension."""
-    return with_counts(Task.objects.select_related("assignee", "assigned_by", "unit"))
+    return with_counts(Task.objects.select_related("assignee", "assigned_by", "unit", "product"))
 
 
 def unit_tasks_for_board(
@@ -145,9 +145,12 @@ def unit_tasks_for_board(
     status: str = "",
     assignee_id: int | None = None,
     month: MonthRange | None = None,
+    product_id: int | None = None,
 ) -> QuerySet[Task]:
     """The tasks of a unit's subtree for its board, filtered; by deadline, then code."""
     tasks = task_list().filter(unit__path__startswith=unit.path)
+    if product_id:
+        tasks = tasks.filter(product_id=product_id)
     if status:
         tasks = tasks.filter(status=status)
     if assignee_id:

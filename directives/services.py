@@ -34,6 +34,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from directives.authority import may_review as reviewer_may_act
+from directives.catalogue import services as catalogue
+from directives.catalogue.models import CatalogueItem
 from directives.models import Criterion, Regulation, Task, TaskEvent, TaskEventKind, TaskStatus
 from units.models import Cadre, code_validator
 from units.scope import can_act_on_cadre, unit_of
@@ -41,7 +43,7 @@ from units.scope import can_act_on_cadre, unit_of
 S = TaskStatus
 OPEN = (S.ASSIGNED, S.IN_PROGRESS, S.RETURNED)
 NOT_FINAL = (*OPEN, S.SUBMITTED)
-MAX_WEIGHT = Decimal("100")
+MAX_WEIGHT = catalogue.MAX_WEIGHT
 MAX_ERRORS_AT_ONCE = 10
 # Paths under /tasks/ that a task code must not shadow.
 RESERVED_CODES = {"board", "import", "month"}
@@ -90,11 +92,14 @@ def task_create(
     expected_result: str | None,
     description: str = "",
     supporters: Iterable[Cadre] = (),
-    weight: Decimal | int | str | None = Decimal("1"),
+    weight: Decimal | int | str | None = None,
     assigned_on: dt.date | None = None,
     code: str | None = None,
+    product: CatalogueItem | None = None,
+    quantity: Decimal | int | str | None = None,
 ) -> Task:
-    """Assign a task with the five clear fields; each missing one is refused by name."""
+    """Assign a task with the five clear fields; each missing one is refused by name. Its
+    weight comes from the catalogue item and quantity, or is at most 1 (docs/RULES.md §6)."""
     title = (title or "").strip()
     expected_result = (expected_result or "").strip()
     given = {
@@ -125,9 +130,15 @@ def task_create(
             _("The deadline cannot be before the assignment date (%(date)s).")
             % {"date": assigned_on.isoformat()},
         )
-    weight = Decimal(weight if weight is not None else 1)
-    if not Decimal(0) < weight <= MAX_WEIGHT:
-        fail("weight", _("The weight must be above 0 and at most %(n)s.") % {"n": MAX_WEIGHT})
+    weighing, weight_errors = catalogue.task_weight(
+        product=product,
+        quantity=None if quantity is None else Decimal(quantity),
+        weight=None if weight is None else Decimal(weight),
+        assignee=assignee,
+        on=assigned_on,
+    )
+    for field, message in weight_errors.items():
+        fail(field, message)
     if any(s.pk == assignee.pk for s in supporters):
         fail("supporters", _("The lead assignee cannot also be a supporting cadre."))
     unit = unit_of(assignee, assigned_on)
@@ -177,7 +188,7 @@ def task_create(
                     deadline=deadline,
                     effective_deadline=deadline,
                     expected_result=expected_result,
-                    weight=weight,
+                    **weighing,
                 )
             break
         except IntegrityError:
@@ -438,6 +449,7 @@ def regulation_new_version(*, regulation: Regulation) -> Regulation:
         criterion.pk = None
         criterion.regulation = copy
     Criterion.objects.bulk_create(criteria)
+    catalogue.catalogue_copy(source=regulation, target=copy)
     return copy
 
 

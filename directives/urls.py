@@ -1,6 +1,7 @@
 from django.urls import path, register_converter
 
 from directives import views
+from directives.catalogue import views as catalogue_views
 
 
 class TaskCodeConverter:
@@ -29,4 +30,17 @@ urlpatterns = [
     path("tasks/<task:code>/fragment/", views.task_fragment, name="fragment"),
     path("tasks/<task:code>/result/", views.task_result_file, name="result_file"),
     path("tasks/<task:code>/do/<slug:action>/", views.task_action, name="action"),
+    path("catalogue/", catalogue_views.catalogue, name="catalogue"),
+    path("catalogue/import/", catalogue_views.catalogue_upload, name="catalogue_import"),
+    path(
+        "catalogue/import/sample.<slug:fmt>",
+        catalogue_views.catalogue_sample,
+        name="catalogue_sample",
+    ),
+    path("catalogue/<str:regulation>/add/", catalogue_views.catalogue_item, name="catalogue_add"),
+    path(
+        "catalogue/<str:regulation>/<int:pk>/",
+        catalogue_views.catalogue_item,
+        name="catalogue_edit",
+    ),
 ]

@@ -22,10 +22,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from directives import selectors, services
+from directives.catalogue import selectors as catalogue_selectors
+from directives.catalogue import services as catalogue_services
 from directives.forms import (
     EXEMPTABLE,
     AcceptForm,
     ApproveExtensionForm,
+    ApproveWeightForm,
     BoardFilterForm,
     ExemptForm,
     ExtensionRequestForm,
@@ -131,13 +134,18 @@ def board(request, code):
     today = services.today()
     month, month_range = _month_of(request.GET.get("month"), today)
     assignees = selectors.unit_members_in_month(unit=unit, month=month_range)
-    form = BoardFilterForm(request.GET or None, assignees=assignees)
+    form = BoardFilterForm(
+        request.GET or None,
+        assignees=assignees,
+        products=catalogue_selectors.items_on_tasks(unit_path=unit.path),
+    )
     filters = form.cleaned_data if form.is_valid() else {}
     tasks = selectors.unit_tasks_for_board(
         unit=unit,
         status=filters.get("status") or "",
         assignee_id=filters.get("assignee"),
         month=month_range,
+        product_id=filters.get("product"),
     )
     page = Paginator(tasks, BOARD_PAGE_SIZE).get_page(request.GET.get("page"))
     can_act = scope.can_act(unit)
@@ -156,6 +164,12 @@ def board(request, code):
         "query": query.urlencode(),
         "today": today,
         "can_act": can_act,
+        "output": catalogue_selectors.output_of_assignees(
+            unit_path=unit.path,
+            first_day=month_range[0],
+            last_day=month_range[1],
+            product_id=filters.get("product"),
+        ),
         "overdue": selectors.overdue_tasks(unit_path=unit.path, on=today)[:50],
         "extensions": selectors.waiting_extensions(unit_path=unit.path)[:50] if can_act else [],
         "units": _board_units(scope, unit),
@@ -179,7 +193,10 @@ def task_assign(request, code):
         .exclude(pk=scope.cadre.pk)
         .order_by("full_name", "code")
     )
-    form = TaskAssignForm(request.POST or None, cadres=cadres)
+    products = catalogue_selectors.items_in_force(
+        on=today, job_groups=cadres.values_list("job_group", flat=True)
+    )
+    form = TaskAssignForm(request.POST or None, cadres=cadres, products=products)
     if request.method == "POST" and form.is_valid():
         try:
             task = services.task_create(assigned_by=scope.cadre, **form.cleaned_data)
@@ -295,6 +312,12 @@ ACTIONS = {
         ExemptForm,
         gettext_lazy("Exemption recorded."),
     ),
+    "weight": Action(
+        gettext_lazy("Approve a higher weight"),
+        "reviewer",
+        ApproveWeightForm,
+        gettext_lazy("Higher weight approved."),
+    ),
     "cancel": Action(
         gettext_lazy("Cancel the task"),
         "reviewer",
@@ -320,6 +343,7 @@ def _available(task, name):
         "error": status != S.CANCELLED,
         "exempt": status != S.CANCELLED,
         "cancel": status in services.NOT_FINAL,
+        "weight": task.product_id is None and status in catalogue_services.APPROVABLE,
     }[name]
 
 
@@ -363,6 +387,10 @@ def _panel(request, task, *, source, bound=None):
         form = bound[1] if is_bound else _make_form(name, task)
         if name == "exempt" and not form.events:
             continue
+        if name == "weight" and not catalogue_services.may_approve_weight(
+            task=task, by=get_scope(request).cadre, on=services.today()
+        ):
+            continue
         forms.append((name, action, form))
     return {"who": who, "forms": forms, "source": source, "open": bound[0] if bound else ""}
 
@@ -378,7 +406,12 @@ def task_action(request, code, action):
     if _who(request, task) != spec.who:
         raise PermissionDenied
     by = get_scope(request).cadre
+    if action == "weight" and not catalogue_services.may_approve_weight(
+        task=task, by=by, on=services.today()
+    ):
+        raise PermissionDenied
     form = _make_form(action, task, request.POST, request.FILES)
+    form.user = request.user
     if form.is_valid():
         try:
             _run(action, task, by, form)
@@ -439,6 +472,15 @@ def _run(action, task, by, form):
         services.task_exempt(event=form.events[data["event"]], by=by, reason=data["reason"])
     elif action == "cancel":
         services.task_cancel(task=task, by=by, reason=data["reason"])
+    elif action == "weight":
+        catalogue_services.task_approve_weight(
+            task=task,
+            by=by,
+            weight=data["weight"],
+            reason=data["reason"],
+            user=form.user,
+            on=services.today(),
+        )
 
 
 def _add_errors(form, error):

@@ -19,6 +19,8 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
+from directives.catalogue.demo import demo_item
+from directives.catalogue.services import product_weight
 from directives.demo import NO_SLIP, Odds, build_demo_tasks
 from directives.models import CriterionGroup, Regulation, Task, TaskStatus
 from directives.selectors import task_facts
@@ -250,7 +252,9 @@ def build_demo(
             c.pk: NO_SLIP if _suffix(p[2]) == EQUALIZING else Odds.of(levels[c.pk])
             for c, p in zip(cadre_rows, people, strict=True)
         }
-        summary.tasks = build_demo_tasks(months=[*months, current], rng=rng, odds=odds)
+        summary.tasks = build_demo_tasks(
+            months=[*months, current], rng=rng, odds=odds, regulation=_nd335()
+        )
         summary.periods = _MonthHistory(rng, ward_units, today, levels).build(months, current)
     return summary
 
@@ -470,6 +474,19 @@ class _MonthHistory:
         member = self.rng.choice(staff)
         first, last = period.first_day, period.last_day
         assigner = self.supervisor(member) or member.cadre_id
+        # Four dossiers of the catalogue's appraisal product (0.5 each) where the member's job
+        # group has it; otherwise outside the catalogue at weight 1 (docs/RULES.md §6).
+        dossier = demo_item(self.regulation, member.job_group, "HS")
+        weighing = (
+            {"weight": Decimal(1)}
+            if dossier is None
+            else {
+                "weight": product_weight(dossier.coefficient, Decimal(4)),
+                "product": dossier,
+                "quantity": Decimal(4),
+                "coefficient": dossier.coefficient,
+            }
+        )
         Task.objects.bulk_create(
             Task(
                 code=f"QH-{ward.code}-{period.month}-{n}",
@@ -481,8 +498,8 @@ class _MonthHistory:
                 deadline=first + dt.timedelta(days=9 + 5 * n),
                 effective_deadline=first + dt.timedelta(days=9 + 5 * n),
                 expected_result="Hồ sơ hoàn chỉnh chuyển bộ phận một cửa",
-                weight=Decimal(2),
                 status=TaskStatus.IN_PROGRESS,
+                **weighing,
             )
             for n in range(3)
             if first + dt.timedelta(days=9 + 5 * n) <= last

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from scoring import dashboard as selectors
 from scoring.dashboard import NOT_RATED, RANKING_PAGE_SIZE, TIERS
+from scoring.dashboards_output import output_figure
 from scoring.exports_dashboard import league_export, ranking_export
 from scoring.models import Tier, peer_parts_visible
 from units.models import Cadre
@@ -170,6 +171,7 @@ def dashboard(request):
             return render_to_string("scoring/dashboard.html#body", body_context, request)
 
         context["body"] = _cached(request, stamp, body)
+        context["output"] = output_figure(unit, month, months)
     else:
         context["units"] = selectors.picker_units(scope, unit)
     return render(request, "scoring/dashboard.html", context)

@@ -43,7 +43,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # the sample files use. A header may name one column only, whatever the import.
 HEADERS = {
     "code": ("Mã", "Mã số"),
-    "name": ("Tên", "Tên đơn vị"),
+    "name": ("Tên", "Tên đơn vị", "Tên sản phẩm"),
     "kind": ("Loại", "Loại đơn vị"),
     "parent_code": ("Mã đơn vị cha", "Đơn vị cha"),
     "full_name": ("Họ và tên", "Họ tên"),
@@ -62,6 +62,12 @@ HEADERS = {
     "accepted": ("Đạt yêu cầu",),
     "major_errors": ("Lỗi nghiêm trọng", "Số lỗi nghiêm trọng"),
     "delays": ("Chậm muộn", "Số lần chậm muộn"),
+    "product_code": ("Mã sản phẩm", "Mã sản phẩm quy chuẩn"),
+    "quantity": ("Số lượng",),
+    "name_en": ("Tên tiếng Anh",),
+    "unit_of_measure": ("Đơn vị tính",),
+    "coefficient": ("Hệ số quy đổi", "Hệ số"),
+    "note": ("Ghi chú",),
 }
 
 

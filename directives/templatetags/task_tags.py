@@ -1,9 +1,11 @@
 import datetime as dt
+from decimal import Decimal
 
 from django import template
 from django.utils import timezone
 
 from directives import selectors
+from directives.catalogue.services import shown
 
 register = template.Library()
 
@@ -29,3 +31,12 @@ def task_home_cards(context):
     )
     review = selectors.review_counts(paths=scope.act_paths, on=today) if scope.act_paths else None
     return {"show": bool(mine or review), "mine": mine, "review": review}
+
+
+@register.filter
+def plain(number):
+    """A weight, coefficient or quantity as people write it: "2", "0,5", "2,5" (no trailing
+    zeros); empty for None."""
+    if number is None:
+        return ""
+    return shown(Decimal(number))

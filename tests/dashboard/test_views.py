@@ -309,13 +309,14 @@ class TestQueryCounts:
     def test_dashboard(self, login, org, months, more, django_assert_num_queries):
         client = login(org.leader_w1)
         # session, user, scope (cadre, roles, membership), months, picker units, subtree
-        # units, results by month and unit, tasks by month and unit, pools, rater flags
-        with django_assert_num_queries(12):
+        # units, results by month and unit, tasks by month and unit, pools, rater flags;
+        # the converted output (uncached): subunits, tasks by unit and month, memberships
+        with django_assert_num_queries(15):
             response = client.get(DASHBOARD)
         assert response.content.decode().count("data-unit=") == 3
         assert response.content.decode().count('data-flag="reciprocal"') == 6
-        # Cached: session, user, scope (3), months (whose stamp keys the copy)
-        with django_assert_num_queries(6):
+        # Cached: session, user, scope (3), months (whose stamp keys the copy); the output (3)
+        with django_assert_num_queries(9):
             response = client.get(DASHBOARD)
         assert response.content.decode().count("data-unit=") == 3
 

@@ -7,8 +7,10 @@ from collections import Counter
 import pytest
 import time_machine
 
+from directives.catalogue.models import CatalogueItem
+from directives.catalogue.services import product_weight
 from directives.demo import build_demo_tasks
-from directives.models import Task, TaskEvent, TaskEventKind, TaskStatus
+from directives.models import Regulation, Task, TaskEvent, TaskEventKind, TaskStatus
 from directives.selectors import task_facts
 from scoring.demo import build_demo
 from scoring.selectors import task_input
@@ -85,7 +87,25 @@ def test_the_months_look_real(demo_tasks):
     assert statuses[TaskStatus.ACCEPTED] > 0.6 * sum(statuses.values())
     assert Task.supporters.through.objects.exists()
     weights = set(Task.objects.values_list("weight", flat=True))
-    assert min(weights) >= 0.5 and max(weights) <= 2
+    assert min(weights) >= 0.25 and max(weights) <= 2
+
+
+def test_the_demo_ward_assigns_most_tasks_from_its_catalogue(demo_tasks):
+    """build_demo's own tasks use ND335's demo catalogue (docs/RULES.md §6): weight =
+    coefficient × quantity of an item of the assignee's job group; the rest weigh at most 1."""
+    regulation = Regulation.objects.get(code="ND335")
+    items = CatalogueItem.objects.filter(regulation=regulation)
+    assert {i.job_group for i in items} >= {"Chuyên viên", "Một cửa", "Kế toán", "Lãnh đạo"}
+    assert items.get(code="CV-HS").name_vi == "Thẩm định hồ sơ cấp phép, đất đai"
+    _created, before = demo_tasks  # build_demo's own tasks; the fixture's others are outside
+    tasks = Task.objects.select_related("product", "assignee")
+    from_catalogue = [t for t in tasks if t.product_id]
+    assert len(from_catalogue) > 0.5 * before
+    for task in from_catalogue:
+        assert task.weight == product_weight(task.coefficient, task.quantity)
+        assert task.coefficient == task.product.coefficient
+        assert task.product.job_group == task.assignee.job_group
+    assert all(t.weight <= 1 for t in tasks if not t.product_id)
 
 
 def test_histories_are_consistent(demo_tasks):

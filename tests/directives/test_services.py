@@ -41,7 +41,7 @@ def kinds(task):
 
 class TestAssign:
     def test_a_head_assigns_with_the_five_clear_fields(self, org):
-        task = assign(org, supporters=[org.staff_a2], weight=Decimal("1.5"))
+        task = assign(org, supporters=[org.staff_a2], weight=Decimal("0.5"))
         assert task.status == TaskStatus.ASSIGNED
         assert task.unit == org.a
         assert task.effective_deadline == task.deadline == dt.date(2026, 10, 25)

@@ -259,9 +259,10 @@ class TestBoard:
         large, page = count_queries()
         assert page.count('<tbody id="task-') == 100  # one page of the board
         assert large == small
-        # session, user, scope (cadre, roles, membership), unit, members, unit switcher,
-        # page count, page of tasks with counts, assignees' roles, overdue, extensions
-        with django_assert_num_queries(13):
+        # session, user, scope (cadre, roles, membership), unit, members, catalogue items on
+        # the subtree's tasks (the filter), unit switcher, page count, page of tasks with
+        # counts, assignees' roles, output per assignee, overdue, extensions
+        with django_assert_num_queries(15):
             client.get(board_url("W1-C"))
 
 
@@ -277,7 +278,7 @@ class TestAssign:
             "assigned_on": today().strftime("%d/%m/%Y"),
             "deadline": (today() + dt.timedelta(days=7)).strftime("%d/%m/%Y"),
             "expected_result": "Báo cáo trình Chủ tịch UBND phường",
-            "weight": "1.5",
+            "weight": "0.5",
         }
         values.update(overrides)
         return values
@@ -290,7 +291,7 @@ class TestAssign:
         assert (task.assignee, task.assigned_by, task.weight) == (
             org.staff_a,
             org.head_a,
-            Decimal("1.5"),
+            Decimal("0.5"),
         )
         assert list(task.supporters.all()) == [org.staff_a2]
 

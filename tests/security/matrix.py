@@ -23,6 +23,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from directives.catalogue.models import CatalogueItem
 from directives.models import Regulation
 from scoring.models import Correction, PeerAssignment, Phase, Scorecard, ScorecardKind
 from scoring.services import (
@@ -146,6 +147,26 @@ def task_file():
     return SimpleUploadedFile("nhiem-vu.csv", "\n".join(rows).encode())
 
 
+def catalogue_file():
+    rows = [
+        "Nhóm vị trí việc làm,Mã,Tên,Đơn vị tính,Hệ số quy đổi",
+        'Chuyên viên,SP-TD-01,Thẩm định hồ sơ,hồ sơ,"0,5"',
+    ]
+    return SimpleUploadedFile("danh-muc.csv", "\n".join(rows).encode())
+
+
+def catalogue_item_data(**overrides):
+    return {
+        "job_group": "Chuyên viên",
+        "code": "SP-BC-01",
+        "name_vi": "Báo cáo tháng",
+        "name_en": "",
+        "unit_of_measure": "báo cáo",
+        "coefficient": "1",
+        "note": "",
+    } | overrides
+
+
 def task_args(**extra):
     return lambda s: {"code": s.task.code, **extra}
 
@@ -216,6 +237,29 @@ MATRIX: dict[str, Entry] = {
     ),
     "directives:import_sample": Entry(
         kwargs=lambda s: {"fmt": "csv"}, get=row("L 403 403 200 200 403 403 200")
+    ),
+    # Everyone signed in reads the catalogue; only the administrator writes it (docs/RULES.md
+    # §6), into a regulation no decided month pins.
+    "directives:catalogue": Entry(get=EVERYONE_IN),
+    "directives:catalogue_import": Entry(
+        get=row("L 403 403 403 403 403 403 200"),
+        post=row("L 403 403 403 403 403 403 R"),
+        data=lambda s: {"regulation": s.regulation.pk, "file": catalogue_file()},
+    ),
+    "directives:catalogue_sample": Entry(
+        kwargs=lambda s: {"fmt": "xlsx"}, get=row("L 403 403 403 403 403 403 200")
+    ),
+    "directives:catalogue_add": Entry(
+        kwargs=lambda s: {"regulation": s.regulation.code},
+        get=row("L 403 403 403 403 403 403 200"),
+        post=row("L 403 403 403 403 403 403 R"),
+        data=lambda s: catalogue_item_data(code="SP-MOI"),
+    ),
+    "directives:catalogue_edit": Entry(
+        kwargs=lambda s: {"regulation": s.regulation.code, "pk": s.item.pk},
+        get=row("L 403 403 403 403 403 403 200"),
+        post=row("L 403 403 403 403 403 403 R"),
+        data=lambda s: catalogue_item_data(coefficient="2"),
     ),
     "directives:detail": Entry(kwargs=task_args(), get=row("L 200 404 404 200 404 200 200")),
     "directives:fragment": Entry(
@@ -535,6 +579,18 @@ def build_scenario(org) -> SimpleNamespace:
         org.staff_a, unit=org.a, deadline=dt.date(2026, 10, 20), assigned_by=org.head_a
     )
     task.result_file.save("ket-qua.txt", ContentFile(b"ket qua"))
+    # A regulation no decided month pins, so its catalogue may change.
+    regulation = Regulation.objects.create(
+        code="QC-MATRIX", name="Quy chế thử", valid_from=dt.date(2026, 1, 1)
+    )
+    item = CatalogueItem.objects.create(
+        regulation=regulation,
+        job_group="Chuyên viên",
+        code="SP-BC-01",
+        name_vi="Báo cáo tháng",
+        unit_of_measure="báo cáo",
+        coefficient=Decimal("1"),
+    )
     users = {
         "anonymous": None,
         "cadre": org.staff_a.user,
@@ -557,6 +613,8 @@ def build_scenario(org) -> SimpleNamespace:
         adjustment=adjustment,
         task=task,
         ratee=ratee,
+        regulation=regulation,
+        item=item,
     )
 
 

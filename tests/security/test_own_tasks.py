@@ -126,7 +126,12 @@ def test_a_head_cannot_import_and_accept_his_own_task(ward, login):
         login(head),
         line("NV1", "HA", "HW1", weight="100", completed="2026-10-10", accepted="true"),
     )
-    assert refused(response) == [("2", "assigned_by_code"), ("2", "assignee_code")]
+    # The weight of 100 outside the catalogue is refused too (docs/RULES.md §6).
+    assert refused(response) == [
+        ("2", "assigned_by_code"),
+        ("2", "assignee_code"),
+        ("2", "weight"),
+    ]
     page = response.content.decode()
     assert "Không ai tự nhập nhiệm vụ của chính mình" in page
     assert everything() == state
@@ -274,7 +279,7 @@ def test_an_import_is_audited_and_each_task_it_touches_gets_an_event(ward, login
         login(org.head_a),
         line("NV1", "SA"),
         line("NV2", "SA2", "HA", completed="2026-10-09"),
-        line("NVC", "SA", weight="1.5", completed="2026-10-12", accepted="true", errors="1"),
+        line("NVC", "SA", weight="0.5", completed="2026-10-12", accepted="true", errors="1"),
         line("NVS", "SA2"),
         name="giao-viec-thang-10.csv",
     )
@@ -304,7 +309,7 @@ def test_an_import_is_audited_and_each_task_it_touches_gets_an_event(ward, login
     assert (update.old_status, update.new_status) == (TaskStatus.ASSIGNED, TaskStatus.ACCEPTED)
     assert "đạt chất lượng: không → có" in update.reason
     assert "số sai sót lớn (nhập từ tệp): 0 → 1" in update.reason
-    assert "hệ số sản phẩm quy đổi: 1 → 1,5" in update.reason
+    assert "hệ số sản phẩm quy đổi: 1 → 0,5" in update.reason
     assert not same.events.exists()
     changed.refresh_from_db()
     assert changed.imported_errors == 1

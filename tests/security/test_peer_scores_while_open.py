@@ -29,6 +29,8 @@ from django.test import Client
 from django.urls import NoReverseMatch, reverse
 from openpyxl import load_workbook
 
+from directives.catalogue.models import CatalogueItem
+from directives.models import Regulation
 from scoring.models import AuditEntry, PeerAssignment, Period, Phase, Scorecard, ScorecardKind
 from scoring.selectors import period_preview
 from scoring.services import (
@@ -169,6 +171,27 @@ def dashboard(unit="W1-A", month="2026-09"):
     return lambda s: {"unit": unit, "month": month}
 
 
+def catalogue_item():
+    """An item of ND335's catalogue, made on first use."""
+    item, _created = CatalogueItem.objects.get_or_create(
+        regulation=Regulation.objects.get(code="ND335"),
+        code="SP-BC-01",
+        defaults={
+            "job_group": "Chuyên viên",
+            "name_vi": "Báo cáo tháng",
+            "unit_of_measure": "báo cáo",
+            "coefficient": 1,
+        },
+    )
+    return {"regulation": "ND335", "pk": item.pk}
+
+
+def with_catalogue(s):
+    """No argument, but ND335's catalogue holds an item before the first read."""
+    catalogue_item()
+    return {}
+
+
 def bad_upload(s):
     return {"file": ContentFile("cadre_code,G1\nSA,mười\n".encode(), name="diem.csv")}
 
@@ -206,6 +229,13 @@ READS = {
     "directives:assign": [get("directives:assign", lambda s: {"code": "W1-A"})],
     "directives:import": [get("directives:import")],
     "directives:import_sample": [get("directives:import_sample", lambda s: {"fmt": "csv"})],
+    "directives:catalogue": [get("directives:catalogue", with_catalogue)],
+    "directives:catalogue_import": [get("directives:catalogue_import")],
+    "directives:catalogue_sample": [get("directives:catalogue_sample", lambda s: {"fmt": "csv"})],
+    "directives:catalogue_add": [
+        get("directives:catalogue_add", lambda s: {"regulation": "ND335"})
+    ],
+    "directives:catalogue_edit": [get("directives:catalogue_edit", lambda s: catalogue_item())],
     "directives:detail": [get("directives:detail", task_code())],
     "directives:fragment": [
         get("directives:fragment", task_code(), lambda s: {"from": "board", "panel": "1"})

@@ -2,6 +2,7 @@
 the matrix fails, an entry for a URL that is gone fails, every refused POST writes nothing, and
 docs/RULES.md shows this very matrix."""
 
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -156,7 +157,13 @@ def allowed_writes_went_through(s):
     assert Appeal.objects.filter(period=s.published, cadre=s.org.staff_a2).count() == 1
     imported = Task.objects.get(code="NV-MATRIX")
     assert (imported.assignee, imported.assigned_by) == (s.org.staff_a2, s.org.head_a)
-    assert TaskAuditEntry.objects.get().user == s.org.head_a.user
+    assert TaskAuditEntry.objects.get(action="tasks_import").user == s.org.head_a.user
+    # The administrator's catalogue writes: an import, an item added, an item changed.
+    catalogue = {e.action: e for e in TaskAuditEntry.objects.exclude(action="tasks_import")}
+    assert sorted(catalogue) == ["catalogue_import", "catalogue_item_saved"]
+    assert {e.user for e in TaskAuditEntry.objects.exclude(action="tasks_import")} == {s.org.admin}
+    items = dict(s.regulation.catalogue_items.values_list("code", "coefficient"))
+    assert items == {"SP-BC-01": Decimal("2"), "SP-MOI": Decimal("1"), "SP-TD-01": Decimal("0.5")}
     link = AccountEvent.objects.get(kind=AccountEventKind.PASSWORD_LINK)
     assert (link.actor, link.account) == (s.org.admin, s.org.staff_a.user)
     assert s.review.units.get(unit=s.org.a).pool == 8_500_000  # months:pools
