@@ -17,12 +17,12 @@ from django.db import transaction
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-from directives.authority import acting_roles, outranks
 from directives.catalogue.models import MAX_COEFFICIENT, CatalogueItem
 from directives.catalogue.selectors import catalogue_regulation
 from directives.models import AuditEntry, Regulation, Task, TaskEvent, TaskEventKind, TaskStatus
 from directives.signals import regulation_frozen_reason
 from units.models import Cadre
+from units.scope import acting_roles, outranks
 
 OUTSIDE_MAX = Decimal("1")
 MAX_WEIGHT = Decimal("100")
