@@ -36,4 +36,6 @@ urlpatterns = [
     path("", include("scoring.urls_month")),
     path("", include("scoring.months.urls")),
     path("", include("scoring.urls_dashboard")),
+    path("", include("scoring.api.urls")),
+    path("", include("scoring.api.urls_clients")),
 ]
