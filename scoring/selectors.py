@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -545,7 +545,9 @@ def covering_periods(*, month: str, unit: Unit) -> QuerySet[Period]:
 # --- results -------------------------------------------------------------------------------
 
 
-def month_results(*, month: str, unit: Unit, phases=DECIDED_PHASES) -> QuerySet[Result]:
+def month_results(
+    *, month: str, unit: Unit, phases: Sequence[str] = DECIDED_PHASES
+) -> QuerySet[Result]:
     """Decided (or only published: `phases`) results of the month for cadres whose unit then
     lay in the unit's subtree."""
     return (
@@ -566,7 +568,7 @@ class YearTable:
     names: dict[str, str]  # cadre code -> full name
 
 
-def year_results(*, year: int, scope: Unit, phases=DECIDED_PHASES) -> YearTable:
+def year_results(*, year: int, scope: Unit, phases: Sequence[str] = DECIDED_PHASES) -> YearTable:
     """docs/RULES.md §1 over the decided months of `year` for cadres of the scope's subtree.
 
     A cadre's unit and job group are those of their latest decided month; the regulation is the

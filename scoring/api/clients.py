@@ -87,7 +87,10 @@ def _settings(client) -> dict:
 
 
 def _token_page(request, client, token):
-    return render(request, "scoring/api/token.html", {"client": client, "token": token})
+    """The one page that shows the token: never kept by a cache or the browser's history."""
+    response = render(request, "scoring/api/token.html", {"client": client, "token": token})
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @require_http_methods(["GET", "POST"])

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import pagination
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -233,8 +234,6 @@ class Webhook(ClientView):
         events = sorted(set(serializer.validated_data["events"]))
         url = serializer.validated_data["url"]
         if events and not url:
-            from rest_framework.exceptions import ValidationError
-
             raise ValidationError({"url": [_("An address is needed to receive events.")]})
         self.client.webhook_url = url
         self.client.webhook_events = events

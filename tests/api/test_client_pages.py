@@ -49,7 +49,7 @@ def test_registering_shows_the_token_once_and_keeps_its_hash(org, login, api):
     http = login(org.admin)
     data = {"name": "Một cửa", "unit": "W1", "access": "read", "allowed_ips": " 10.0.0.0/8 \n\n"}
     page = http.post("/integrations/", data)
-    assert page.status_code == 200
+    assert page.status_code == 200 and page["Cache-Control"] == "no-store"
     token = TOKEN.search(page.content.decode()).group(1)
     client = ApiClient.objects.get(name="Một cửa")
     assert client.token_hash == hash_token(token) and token not in str(
