@@ -255,8 +255,8 @@ class Task(models.Model):
     # web record each error and delay as an event instead.
     imported_errors = models.PositiveSmallIntegerField(_("major errors (imported)"), default=0)
     imported_delays = models.PositiveSmallIntegerField(_("delays (imported)"), default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     objects = TaskQuerySet.as_manager()
 
@@ -305,8 +305,12 @@ class TaskEvent(models.Model):
     # dates; services never pass it.
     at = models.DateTimeField(_("at"), default=timezone.now, editable=False)
     reason = models.TextField(_("reason"), blank=True)
-    old_status = models.CharField(max_length=12, choices=TaskStatus.choices, blank=True)
-    new_status = models.CharField(max_length=12, choices=TaskStatus.choices, blank=True)
+    old_status = models.CharField(
+        max_length=12, choices=TaskStatus.choices, blank=True, verbose_name=_("old status")
+    )
+    new_status = models.CharField(
+        max_length=12, choices=TaskStatus.choices, blank=True, verbose_name=_("new status")
+    )
     new_deadline = models.DateField(_("new deadline"), null=True, blank=True)
     # For delay and major_error events: set when the assigner decides an objective cause.
     exempted = models.BooleanField(_("exempted"), default=False)
@@ -321,7 +325,12 @@ class TaskEvent(models.Model):
     exemption_reason = models.TextField(_("exemption reason"), blank=True)
     # An exemption event points at the delay or error it exempts.
     target = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("target"),
     )
 
     class Meta:
@@ -355,7 +364,7 @@ class AuditEntry(AppendOnlyModel):
     actor = models.CharField(_("actor"), max_length=150, help_text=_("who, as shown"))
     action = models.CharField(_("action"), max_length=40)
     object_type = models.CharField(_("object"), max_length=40)
-    object_id = models.CharField(max_length=255, blank=True)
+    object_id = models.CharField(max_length=255, blank=True, verbose_name=_("object id"))
     old = models.JSONField(_("old"), null=True, blank=True)
     new = models.JSONField(_("new"), null=True, blank=True)
     reason = models.TextField(_("reason"), blank=True)

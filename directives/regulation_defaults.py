@@ -9,33 +9,66 @@ literal values, as a landed migration must.
 
 from decimal import Decimal
 from types import MappingProxyType
+from typing import TypedDict, cast
 
 CODE = "ND335"
 
-DEFAULTS = MappingProxyType(
-    {
-        "weight_self": Decimal("0.2"),
-        "weight_peer": Decimal("0.3"),
-        "weight_supervisor": Decimal("0.5"),
-        "peer_trim_min": 5,
-        "task_max": Decimal("70"),
-        "error_step": Decimal("0.25"),
-        "delay_step": Decimal("0.25"),
-        "leader_lambda": Decimal("0.5"),
-        "leader_factor": Decimal("0.5"),
-        "bonus_cap": Decimal("0"),
-        "total_max": Decimal("100"),
-        "tier_a_min": Decimal("90"),
-        "tier_b_min": Decimal("70"),
-        "tier_c_min": Decimal("50"),
-        "quota_rate": Decimal("0.20"),
-        "quota_base": "good",
-        # None: the unit's "outstanding" flag does not change the rate.
-        "quota_rate_outstanding": None,
-        "equal_share": Decimal("0.5"),
-        "coefficient_a": Decimal("2.0"),
-        "coefficient_b": Decimal("1.0"),
-        "money_unit": 1000,
-        "min_rated_months": 6,
-    }
+
+class RegulationDefaults(TypedDict):
+    """Each parameter's type, so that a typed reader (the engine) gets a Decimal, not a union."""
+
+    weight_self: Decimal
+    weight_peer: Decimal
+    weight_supervisor: Decimal
+    peer_trim_min: int
+    task_max: Decimal
+    error_step: Decimal
+    delay_step: Decimal
+    leader_lambda: Decimal
+    leader_factor: Decimal
+    bonus_cap: Decimal
+    total_max: Decimal
+    tier_a_min: Decimal
+    tier_b_min: Decimal
+    tier_c_min: Decimal
+    quota_rate: Decimal
+    quota_base: str
+    quota_rate_outstanding: Decimal | None
+    equal_share: Decimal
+    coefficient_a: Decimal
+    coefficient_b: Decimal
+    money_unit: int
+    min_rated_months: int
+
+
+# Read-only at run time (a mapping proxy), typed per key for the type checker.
+DEFAULTS = cast(
+    RegulationDefaults,
+    MappingProxyType(
+        RegulationDefaults(
+            weight_self=Decimal("0.2"),
+            weight_peer=Decimal("0.3"),
+            weight_supervisor=Decimal("0.5"),
+            peer_trim_min=5,
+            task_max=Decimal("70"),
+            error_step=Decimal("0.25"),
+            delay_step=Decimal("0.25"),
+            leader_lambda=Decimal("0.5"),
+            leader_factor=Decimal("0.5"),
+            bonus_cap=Decimal("0"),
+            total_max=Decimal("100"),
+            tier_a_min=Decimal("90"),
+            tier_b_min=Decimal("70"),
+            tier_c_min=Decimal("50"),
+            quota_rate=Decimal("0.20"),
+            quota_base="good",
+            # None: the unit's "outstanding" flag does not change the rate.
+            quota_rate_outstanding=None,
+            equal_share=Decimal("0.5"),
+            coefficient_a=Decimal("2.0"),
+            coefficient_b=Decimal("1.0"),
+            money_unit=1000,
+            min_rated_months=6,
+        )
+    ),
 )

@@ -23,6 +23,7 @@ from scoring.models import (
     Phase,
     Result,
 )
+from scoring.reasons import reason_json
 from scoring.selectors import PeriodInputs, engine_regulation, period_inputs
 from units.models import PATH_SEPARATOR, Role, RoleKind
 
@@ -199,7 +200,10 @@ def _reasons(reasons, placing: engine.Placing, requota: bool) -> list[dict]:
         return list(reasons)
     kept = [r for r in reasons if r.get("code") != QUOTA]
     if placing.quota_reason is not None:
-        kept.append({"code": placing.quota_reason.code, "message": placing.quota_reason.message})
+        # The same regulation and unit give the same quota reason: a result decided before
+        # reasons were codes keeps its own, so that it does not read as changed.
+        stored = next((r for r in reasons if r.get("code") == QUOTA), None)
+        kept.append(stored if stored is not None else reason_json(placing.quota_reason))
     return kept
 
 
@@ -276,9 +280,7 @@ def revision_plan(period, cadre) -> RevisionPlan:
             "reward_merit": placing.reward_merit,
             "equal_split": placing.equal_split,
             "reasons": _reasons(
-                [{"code": r.code, "message": r.message} for r in fresh.reasons]
-                if appellant
-                else row["reasons"],
+                [reason_json(r) for r in fresh.reasons] if appellant else row["reasons"],
                 placing,
                 (row["unit__code"], row["job_group"]) in requota,
             ),

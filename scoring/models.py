@@ -59,7 +59,7 @@ class Period(models.Model):
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     locked_at = models.DateTimeField(_("locked at"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     objects = PeriodQuerySet.as_manager()
 
@@ -106,7 +106,9 @@ class Period(models.Model):
 class PeriodUnit(models.Model):
     """A unit of the period's scope: its pool of additional income and its outstanding flag."""
 
-    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="units")
+    period = models.ForeignKey(
+        Period, on_delete=models.CASCADE, related_name="units", verbose_name=_("period")
+    )
     unit = models.ForeignKey(
         Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
     )
@@ -133,7 +135,9 @@ class PeriodUnit(models.Model):
 class PeriodMember(models.Model):
     """A cadre's unit, job group and leadership in the period's month (snapshot at opening)."""
 
-    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="members")
+    period = models.ForeignKey(
+        Period, on_delete=models.CASCADE, related_name="members", verbose_name=_("period")
+    )
     cadre = models.ForeignKey(
         Cadre, verbose_name=_("cadre"), on_delete=models.PROTECT, related_name="period_memberships"
     )
@@ -167,7 +171,9 @@ class ScorecardStatus(models.TextChoices):
 
 
 class Scorecard(models.Model):
-    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="scorecards")
+    period = models.ForeignKey(
+        Period, on_delete=models.CASCADE, related_name="scorecards", verbose_name=_("period")
+    )
     ratee = models.ForeignKey(
         Cadre, verbose_name=_("ratee"), on_delete=models.PROTECT, related_name="scorecards_received"
     )
@@ -179,11 +185,16 @@ class Scorecard(models.Model):
         _("status"), max_length=10, choices=ScorecardStatus.choices, default=ScorecardStatus.DRAFT
     )
     # Optimistic concurrency: a save must name the version it edited.
-    version = models.PositiveIntegerField(default=1)
+    version = models.PositiveIntegerField(default=1, verbose_name=_("version"))
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("updated by"),
     )
 
     class Meta:
@@ -256,7 +267,9 @@ class AdjustmentKind(models.TextChoices):
 
 
 class Adjustment(models.Model):
-    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="adjustments")
+    period = models.ForeignKey(
+        Period, on_delete=models.CASCADE, related_name="adjustments", verbose_name=_("period")
+    )
     cadre = models.ForeignKey(
         Cadre, verbose_name=_("cadre"), on_delete=models.PROTECT, related_name="adjustments"
     )
@@ -264,9 +277,14 @@ class Adjustment(models.Model):
     points = models.DecimalField(_("points"), max_digits=5, decimal_places=2, default=0)
     reason = models.TextField(_("reason"))
     entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("entered by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("adjustment")
@@ -316,7 +334,9 @@ class Result(models.Model):
     Shown values are the engine's, rounded once half up to 2 decimals.
     """
 
-    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="results")
+    period = models.ForeignKey(
+        Period, on_delete=models.CASCADE, related_name="results", verbose_name=_("period")
+    )
     cadre = models.ForeignKey(
         Cadre, verbose_name=_("cadre"), on_delete=models.PROTECT, related_name="results"
     )
@@ -324,32 +344,60 @@ class Result(models.Model):
         Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
     )
     job_group = models.CharField(_("job group"), max_length=64)
-    is_leader = models.BooleanField(default=False)
-    decidable = models.BooleanField(default=True)
-    rated = models.BooleanField(default=True)
-    self_score = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
-    peer_score = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
-    peer_count = models.PositiveSmallIntegerField(default=0)
-    supervisor_score = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
-    general = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
-    task = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
-    task_source = models.CharField(max_length=8, blank=True)
-    qn = models.DecimalField(max_digits=6, decimal_places=4, null=True, blank=True)
-    ql = models.DecimalField(max_digits=6, decimal_places=4, null=True, blank=True)
-    pg = models.DecimalField(max_digits=6, decimal_places=4, null=True, blank=True)
-    bonus = models.DecimalField(max_digits=6, decimal_places=2, default=0)
-    penalty = models.DecimalField(max_digits=6, decimal_places=2, default=0)
-    total = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
-    tier_before_quota = models.CharField(max_length=1, choices=Tier.choices, blank=True)
-    tier = models.CharField(max_length=1, choices=Tier.choices, blank=True)
-    rank_in_unit = models.PositiveIntegerField(null=True, blank=True)
-    rank_in_scope = models.PositiveIntegerField(null=True, blank=True)
-    reward = models.BigIntegerField(default=0)
-    reward_equal = models.BigIntegerField(default=0)
-    reward_merit = models.BigIntegerField(default=0)
-    equal_split = models.BigIntegerField(null=True, blank=True)
-    reasons = models.JSONField(default=list, blank=True)  # [{"code": ..., "message": ...}]
-    computed_at = models.DateTimeField(auto_now=True)
+    is_leader = models.BooleanField(default=False, verbose_name=_("is leader"))
+    decidable = models.BooleanField(default=True, verbose_name=_("decidable"))
+    rated = models.BooleanField(default=True, verbose_name=_("rated"))
+    self_score = models.DecimalField(
+        max_digits=6, decimal_places=2, null=True, blank=True, verbose_name=_("self score")
+    )
+    peer_score = models.DecimalField(
+        max_digits=6, decimal_places=2, null=True, blank=True, verbose_name=_("peer score")
+    )
+    peer_count = models.PositiveSmallIntegerField(default=0, verbose_name=_("peer count"))
+    supervisor_score = models.DecimalField(
+        max_digits=6, decimal_places=2, null=True, blank=True, verbose_name=_("supervisor score")
+    )
+    general = models.DecimalField(
+        max_digits=6, decimal_places=2, null=True, blank=True, verbose_name=_("general criteria")
+    )
+    task = models.DecimalField(
+        max_digits=6, decimal_places=2, null=True, blank=True, verbose_name=_("task result")
+    )
+    task_source = models.CharField(max_length=8, blank=True, verbose_name=_("task score source"))
+    qn = models.DecimalField(
+        max_digits=6, decimal_places=4, null=True, blank=True, verbose_name=_("Qn (quantity)")
+    )
+    ql = models.DecimalField(
+        max_digits=6, decimal_places=4, null=True, blank=True, verbose_name=_("Ql (quality)")
+    )
+    pg = models.DecimalField(
+        max_digits=6, decimal_places=4, null=True, blank=True, verbose_name=_("Pg (on time)")
+    )
+    bonus = models.DecimalField(max_digits=6, decimal_places=2, default=0, verbose_name=_("bonus"))
+    penalty = models.DecimalField(
+        max_digits=6, decimal_places=2, default=0, verbose_name=_("penalty")
+    )
+    total = models.DecimalField(
+        max_digits=6, decimal_places=2, null=True, blank=True, verbose_name=_("total")
+    )
+    tier_before_quota = models.CharField(
+        max_length=1, choices=Tier.choices, blank=True, verbose_name=_("tier before quota")
+    )
+    tier = models.CharField(max_length=1, choices=Tier.choices, blank=True, verbose_name=_("tier"))
+    rank_in_unit = models.PositiveIntegerField(
+        null=True, blank=True, verbose_name=_("rank in unit")
+    )
+    rank_in_scope = models.PositiveIntegerField(
+        null=True, blank=True, verbose_name=_("rank in scope")
+    )
+    reward = models.BigIntegerField(default=0, verbose_name=_("reward"))
+    reward_equal = models.BigIntegerField(default=0, verbose_name=_("equal part of the reward"))
+    reward_merit = models.BigIntegerField(default=0, verbose_name=_("merit part of the reward"))
+    equal_split = models.BigIntegerField(null=True, blank=True, verbose_name=_("equal split"))
+    reasons = models.JSONField(
+        default=list, blank=True, verbose_name=_("reasons")
+    )  # [{"code", "params"}]: scoring/reasons.py
+    computed_at = models.DateTimeField(auto_now=True, verbose_name=_("computed at"))
 
     class Meta:
         verbose_name = _("result")
@@ -367,15 +415,21 @@ class Result(models.Model):
 class PeriodUnitResult(models.Model):
     """A unit's pool outcome at decision: distributed and undistributed money."""
 
-    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="unit_results")
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
-    pool = models.BigIntegerField(default=0)
-    rated = models.PositiveIntegerField(default=0)
-    distributed = models.BigIntegerField(default=0)
-    undistributed = models.BigIntegerField(default=0)
-    equal_split = models.BigIntegerField(null=True, blank=True)
+    period = models.ForeignKey(
+        Period, on_delete=models.CASCADE, related_name="unit_results", verbose_name=_("period")
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("unit")
+    )
+    pool = models.BigIntegerField(default=0, verbose_name=_("pool"))
+    rated = models.PositiveIntegerField(default=0, verbose_name=_("rated"))
+    distributed = models.BigIntegerField(default=0, verbose_name=_("distributed"))
+    undistributed = models.BigIntegerField(default=0, verbose_name=_("undistributed"))
+    equal_split = models.BigIntegerField(null=True, blank=True, verbose_name=_("equal split"))
 
     class Meta:
+        verbose_name = _("unit's pool result")
+        verbose_name_plural = _("units' pool results")
         constraints = [
             models.UniqueConstraint(fields=["period", "unit"], name="periodunitresult_unique")
         ]
@@ -392,12 +446,14 @@ class RaterFlag(models.Model):
     rows. `values` are the numbers the flag's sentence shows (decimals as text, exact).
     """
 
-    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="rater_flags")
+    period = models.ForeignKey(
+        Period, on_delete=models.CASCADE, related_name="rater_flags", verbose_name=_("period")
+    )
     unit = models.ForeignKey(
         Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
     )
     kind = models.CharField(_("kind"), max_length=16)
-    reason = models.CharField(max_length=16)
+    reason = models.CharField(max_length=16, verbose_name=_("reason"))
     rater = models.ForeignKey(
         Cadre, verbose_name=_("rater"), on_delete=models.PROTECT, related_name="+"
     )
@@ -409,7 +465,7 @@ class RaterFlag(models.Model):
         blank=True,
         related_name="+",
     )
-    values = models.JSONField(default=dict, encoder=DjangoJSONEncoder)
+    values = models.JSONField(default=dict, encoder=DjangoJSONEncoder, verbose_name=_("values"))
 
     class Meta:
         verbose_name = _("rater flag")
@@ -427,7 +483,9 @@ class AppealStatus(models.TextChoices):
 
 
 class Appeal(models.Model):
-    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="appeals")
+    period = models.ForeignKey(
+        Period, on_delete=models.CASCADE, related_name="appeals", verbose_name=_("period")
+    )
     cadre = models.ForeignKey(
         Cadre, verbose_name=_("cadre"), on_delete=models.PROTECT, related_name="appeals"
     )
@@ -437,10 +495,15 @@ class Appeal(models.Model):
     )
     answer = models.TextField(_("answer"), blank=True)
     answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("answered by"),
     )
-    answered_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    answered_at = models.DateTimeField(null=True, blank=True, verbose_name=_("answered at"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("appeal")
@@ -461,7 +524,9 @@ class Correction(models.Model):
     (docs/RULES.md §2).
     """
 
-    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="corrections")
+    period = models.ForeignKey(
+        Period, on_delete=models.CASCADE, related_name="corrections", verbose_name=_("period")
+    )
     cadre = models.ForeignKey(
         Cadre, verbose_name=_("cadre"), on_delete=models.PROTECT, related_name="corrections"
     )
@@ -473,7 +538,12 @@ class Correction(models.Model):
     )
     reason = models.TextField(_("reason"))
     opened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("opened by"),
     )
     opened_at = models.DateTimeField(_("opened at"), auto_now_add=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
@@ -501,10 +571,19 @@ class Correction(models.Model):
 class Revision(models.Model):
     """A published month decided again after a correction: the results that changed."""
 
-    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="revisions")
-    correction = models.OneToOneField(Correction, on_delete=models.CASCADE, related_name="revision")
+    period = models.ForeignKey(
+        Period, on_delete=models.CASCADE, related_name="revisions", verbose_name=_("period")
+    )
+    correction = models.OneToOneField(
+        Correction, on_delete=models.CASCADE, related_name="revision", verbose_name=_("correction")
+    )
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("decided by"),
     )
     decided_at = models.DateTimeField(_("decided at"), auto_now_add=True)
 
@@ -600,7 +679,7 @@ class AuditEntry(AppendOnlyModel):
         related_name="audit_entries",
     )
     object_type = models.CharField(_("object"), max_length=40)
-    object_id = models.CharField(max_length=64, blank=True)
+    object_id = models.CharField(max_length=64, blank=True, verbose_name=_("object id"))
     old = models.JSONField(_("old"), null=True, blank=True)
     new = models.JSONField(_("new"), null=True, blank=True)
     reason = models.TextField(_("reason"), blank=True)

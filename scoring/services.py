@@ -85,6 +85,7 @@ from scoring.models import (
 )
 from scoring.notices import send_revision_notices
 from scoring.peers import assign_peers
+from scoring.reasons import reason_json
 from scoring.selectors import (
     ACTING_ROLES,
     STEP_DEADLINE,
@@ -1003,7 +1004,7 @@ def _result_row(period, inputs, r) -> Result:
         reward_equal=r.reward_equal,
         reward_merit=r.reward_merit,
         equal_split=r.equal_split,
-        reasons=[{"code": reason.code, "message": reason.message} for reason in r.reasons],
+        reasons=[reason_json(reason) for reason in r.reasons],
     )
 
 

@@ -62,6 +62,7 @@ from scoring.models import (
     ScorecardStatus,
     peer_parts_visible,
 )
+from scoring.reasons import reason_text
 from scoring.reminders import period_work, work_due_for
 from scoring.selectors import (
     DECIDED_PHASES,
@@ -945,10 +946,6 @@ class QuotaGroup:
         return sum(1 for _m, r in self.rows if r.tier is not None)
 
 
-def _reason_text(result, code):
-    return next((reason.message for reason in result.reasons if reason.code == code), "")
-
-
 def decide(request, pk):
     """Before the decision: provisional tiers and what the quota will do; then the results."""
     period, paths = _get_period_for_reader(request, pk)
@@ -1287,7 +1284,7 @@ def result(request, pk, code=None):
             reward_difference=difference,
             reward_gap=abs(difference or 0),
             demoted_reason=next(
-                (r.get("message") for r in row.reasons if r.get("code") == "quota_demoted"), ""
+                (reason_text(r) for r in row.reasons if r.get("code") == "quota_demoted"), ""
             ),
             other_reasons=[r for r in row.reasons if r.get("code") != "quota_demoted"],
         )

@@ -21,6 +21,7 @@ from scoring.models import (
     Result,
     ScorecardKind,
 )
+from scoring.reasons import reason_text, reasons_text
 from scoring.selectors import period_inputs, step_refusal
 from scoring.services import members_change
 from units.models import Unit
@@ -96,13 +97,13 @@ def decision_preview(period: Period, today: dt.date) -> DecisionPreview:
         member = inputs.members[result.code]
         preview = units[result.unit_code]
         if not result.decidable:
-            preview.undecidable.append((member, [r.message for r in result.reasons]))
+            preview.undecidable.append((member, reasons_text(result.reasons)))
         elif result.tier is None:
             preview.not_rated += 1
         else:
             preview.tiers[result.tier.value] = preview.tiers.get(result.tier.value, 0) + 1
         if result.tier and result.tier_before_quota and result.tier != result.tier_before_quota:
-            reason = next((r.message for r in result.reasons if r.code == "quota_demoted"), "")
+            reason = next((reason_text(r) for r in result.reasons if r.code == "quota_demoted"), "")
             preview.cuts.append((member, result.total, reason))
     for preview in units.values():
         preview.cuts.sort(key=lambda cut: (-(cut[1].exact if cut[1] else 0), cut[0].cadre.code))
@@ -134,14 +135,14 @@ def stored_preview(period: Period) -> DecisionPreview:
         if preview is None:
             continue
         if not result.decidable:
-            preview.undecidable.append((result, [r.get("message", "") for r in result.reasons]))
+            preview.undecidable.append((result, reasons_text(result.reasons)))
         elif not result.tier:
             preview.not_rated += 1
         else:
             preview.tiers[result.tier] = preview.tiers.get(result.tier, 0) + 1
         if result.tier and result.tier != result.tier_before_quota:
             reason = next(
-                (r.get("message", "") for r in result.reasons if r.get("code") == "quota_demoted"),
+                (reason_text(r) for r in result.reasons if r.get("code") == "quota_demoted"),
                 "",
             )
             preview.cuts.append((result, result.total, reason))

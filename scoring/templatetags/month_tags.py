@@ -15,6 +15,7 @@ from scoring.models import (
     ScorecardStatus,
     Tier,
 )
+from scoring.reasons import reason_text
 
 register = template.Library()
 
@@ -47,6 +48,12 @@ def points(value):
 def points_limit(value):
     """A maximum as written, without trailing zeros: 10.00 → "10", 2.50 → "2,5"."""
     return points_text(value, trim=True)
+
+
+@register.filter
+def reason(value):
+    """An engine's or a stored reason in words, in the active language."""
+    return reason_text(value)
 
 
 @register.filter

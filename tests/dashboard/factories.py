@@ -37,6 +37,7 @@ from scoring.models import (
     ScoreLine,
     month_bounds,
 )
+from scoring.reasons import reason_json
 from scoring.services import rater_flags_store
 from tests.factories import CadreFactory, UnitFactory, ensure_regulations
 from units.models import Membership, Role, RoleKind, Unit
@@ -503,7 +504,7 @@ def _write(period, outcome, by_unit, tasks, adjustments, cards, by_code, pool_ea
                 reward_equal=r.reward_equal,
                 reward_merit=r.reward_merit,
                 equal_split=r.equal_split,
-                reasons=[{"code": x.code, "message": x.message} for x in r.reasons],
+                reasons=[reason_json(x) for x in r.reasons],
             )
             for r in outcome.cadres
         ),

@@ -34,7 +34,9 @@ def test_a_head_of_a_unit_below_the_scope_cannot_decide(login, ready, org):
     assert login(org.leader_w1).post(decide_url(ready.period)).status_code == 403
 
 
-def test_the_head_decides_and_publishes_then_the_cadre_sees_the_quota_reason(login, ready):
+def test_the_head_decides_and_publishes_then_the_cadre_sees_the_quota_reason(
+    login, ready, settings
+):
     head = login(ready.head)
     response = head.post(decide_url(ready.period), follow=True)
     assert "Đã quyết định xếp loại" in response.content.decode()
@@ -63,6 +65,14 @@ def test_the_head_decides_and_publishes_then_the_cadre_sees_the_quota_reason(log
     assert equal in page.split("data-equal-split>")[1]
     assert f"{result.reward:,}".replace(",", ".") in page.split("data-reward>")[1]
     assert f"Xếp thứ {result.rank_in_unit}/" in page
+
+    # The same reason in the English interface, worded from its code and figures.
+    staff = login(ready.org.staff_a2)
+    staff.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = staff.get(reverse("month:result", args=[period.pk])).content.decode()
+    reason = page.split("data-quota-reason>")[1].split("</p>")[0]
+    assert "Lowered from A to B: over the 20% quota" in reason
+    assert "Hạ từ" not in reason
 
 
 def test_the_peer_mean_shows_only_from_three_evaluations_and_never_the_raters(login, ready):

@@ -18,6 +18,7 @@ from scoring.engine import (
     MonthRecord,
     QuotaBase,
     QuotaCandidate,
+    Reason,
     Regulation,
     Standing,
     TaskInput,
@@ -128,7 +129,7 @@ def test_worked_example_of_section_5():
     assert [r.tier_before_quota for r in outcome.cadres] == list("AABBBBC")
     assert [r.tier for r in outcome.cadres] == list("ABBBBBC")
     assert by_code["C2"].reason_codes == ("quota_demoted",)
-    assert by_code["C2"].reasons[0].message == "Hạ từ A xuống B do vượt tỷ lệ 20%"
+    assert by_code["C2"].reasons[0] == Reason("quota_demoted", {"rate": D("20.00")})
     assert [r.reward for r in outcome.cadres] == [2_142_000] + [1_428_000] * 5 + [714_000]
     assert [(r.reward_equal, r.reward_merit) for r in outcome.cadres][:2] == [
         (714_000, 1_428_000),
@@ -530,7 +531,7 @@ def test_discipline_gives_d_whatever_the_total():
     outcome = decide(cadre("C1", "95", discipline=True), cadre("C2", "80"), pool=1_000_000)
     result = outcome.cadre("C1")
     assert (result.total.shown, result.tier_before_quota, result.tier) == (D("95.00"), "D", "D")
-    assert result.reasons[0].message == "Bị kỷ luật trong tháng: xếp loại D"
+    assert result.reasons[0] == Reason("discipline", {"span": "month"})
     assert (result.rank_in_unit, result.reward) == (1, 0)
     assert outcome.cadre("C2").reward == 1_000_000
 
@@ -541,7 +542,7 @@ def test_leave_is_not_rated_but_its_total_is_shown():
     assert result.total.shown == D("95.00")
     assert (result.rated, result.tier_before_quota, result.tier) == (False, None, None)
     assert (result.rank_in_unit, result.rank_in_scope, result.reward) == (None, None, 0)
-    assert result.reasons[0].message == "Làm việc dưới một nửa số ngày công: không xếp loại"
+    assert result.reasons[0] == Reason("leave")
     assert (outcome.cadre("C2").rank_in_unit, outcome.cadre("C2").reward) == (1, 1_000_000)
     assert outcome.unit("U").rated == 1
 
@@ -597,7 +598,7 @@ def test_quota_base_rated_counts_every_rated_member_hn3814():
     cadres = [cadre(f"C{i}", t, regulation=HN3814) for i, t in enumerate(totals)]
     outcome = decide(*cadres, regulation=HN3814)
     assert [r.tier for r in outcome.cadres][:4] == ["A", "A", "A", "B"]
-    assert outcome.cadre("C3").reasons[-1].message == "Hạ từ A xuống B do vượt tỷ lệ 30%"
+    assert outcome.cadre("C3").reasons[-1] == Reason("quota_demoted", {"rate": D("30.00")})
 
 
 def test_outstanding_unit_raises_the_rate_hn3814():
@@ -1080,7 +1081,7 @@ def test_a_corrected_total_moves_the_others_only_through_the_rules():
         "C6": Tier.B,
         "C7": Tier.C,
     }
-    assert placings["C1"].quota_reason.message == "Hạ từ A xuống B do vượt tỷ lệ 20%"
+    assert placings["C1"].quota_reason == Reason("quota_demoted", {"rate": D("20.00")})
     assert placings["C4"].quota_reason is None
     assert [placings[f"C{i}"].rank_in_unit for i in range(1, 8)] == [2, 3, 4, 1, 5, 6, 7]
     assert (placings["C1"].reward, placings["C4"].reward) == (1_428_000, 2_142_000)

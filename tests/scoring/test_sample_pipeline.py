@@ -66,11 +66,9 @@ def test_decision_summary_and_stored_pool_outcome(decided):
     assert AuditEntry.objects.filter(period=period, action="period.decide").count() == 1
 
 
-def test_results_keep_the_reasons_in_words_and_the_peer_count(decided):
+def test_results_keep_the_reasons_as_codes_with_their_figures_and_the_peer_count(decided):
     results = {r.cadre.code: r for r in Result.objects.select_related("cadre")}
-    assert results["CB0019"].reasons == [
-        {"code": "quota_demoted", "message": "Hạ từ A xuống B do vượt tỷ lệ 20%"}
-    ]
+    assert results["CB0019"].reasons == [{"code": "quota_demoted", "params": {"rate": "20.00"}}]
     assert [r["code"] for r in results["CB0016"].reasons] == ["discipline"]
     assert results["CB0031"].rated is False
     assert results["CB0002"].task_source == "manual"

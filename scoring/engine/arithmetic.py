@@ -1,0 +1,60 @@
+"""Exact arithmetic of the rules: ``Fraction`` throughout, rounded once, half up, at the end."""
+
+from __future__ import annotations
+
+import decimal
+import functools
+import math
+from collections.abc import Iterable
+from decimal import Decimal
+from fractions import Fraction
+
+Number = Decimal | Fraction | int
+
+ZERO = Fraction(0)
+ONE = Fraction(1)
+
+
+def exact(x: Number) -> Fraction:
+    if type(x) is Fraction:
+        return x
+    # A float would smuggle binary rounding (0.1 != 1/10) into an exact computation.
+    if isinstance(x, bool | float):
+        raise TypeError(f"expected Decimal, Fraction or int, got {type(x).__name__}")
+    return _fraction_of(x)
+
+
+@functools.lru_cache(maxsize=4096)
+def _fraction_of(x: Decimal | int) -> Fraction:
+    # A month holds few distinct points (0..max in steps of 0.25 or so) but hundreds of
+    # thousands of them: converting each value once keeps a city's decision fast.
+    return Fraction(x)
+
+
+def round_half_up(x: Fraction, places: int = 2) -> Decimal:
+    """Same result as ``Decimal.quantize(..., ROUND_HALF_UP)`` on the exact value."""
+    x = exact(x)
+    scale = 10**places
+    # floor(|n/d| * scale + 1/2) in integers: the Fraction operators cost 10x more.
+    magnitude = (2 * abs(x.numerator) * scale + x.denominator) // (2 * x.denominator)
+    return Decimal(-magnitude if x < 0 else magnitude).scaleb(-places)
+
+
+def floor_to(x: Fraction, unit: int) -> int:
+    return math.floor(x / unit) * unit
+
+
+# Decimal addition is exact until a sum needs more digits than the context holds; this context
+# raises instead of rounding, so a sum computed in it is the exact sum or nothing.
+_EXACT_DECIMALS = decimal.Context(prec=decimal.MAX_PREC, traps=[decimal.Inexact, decimal.Rounded])
+
+
+def exact_sum(values: Iterable[Number]) -> Fraction:
+    """The exact sum; stored points (all Decimals) are added as Decimals, ten times faster."""
+    values = list(values)
+    total = Decimal(0)
+    for value in values:
+        if type(value) is not Decimal:
+            return sum(map(exact, values), ZERO)
+        total = _EXACT_DECIMALS.add(total, value)
+    return exact(total)

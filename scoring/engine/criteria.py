@@ -1,0 +1,133 @@
+"""Sections 5.1–5.4 of the rules: task results, the general criteria, the total and its tier."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from fractions import Fraction
+
+from scoring.engine.arithmetic import ONE, ZERO, Number, exact, exact_sum
+from scoring.engine.inputs import ND335, Regulation, TaskInput, Tier
+from scoring.engine.results import TaskRatios
+
+# --- 5.1 task results ----------------------------------------------------------------------
+
+
+def task_completed(completed_on: datetime.date | None, last_day: datetime.date) -> bool:
+    """A task counts as completed in a month when it was done on or before the month's last
+    day; a task done later, or not done, is not completed (Qn = 0 for it)."""
+    return completed_on is not None and completed_on <= last_day
+
+
+def task_ratios(tasks: Iterable[TaskInput], regulation: Regulation = ND335) -> TaskRatios | None:
+    """Weight-averaged Qn, Ql, Pg over the month's tasks; None without tasks."""
+    error_step = exact(regulation.error_step)
+    delay_step = exact(regulation.delay_step)
+    total_weight = qn = ql = pg = ZERO
+    for task in tasks:
+        weight = exact(task.weight)
+        if weight <= 0 or task.errors < 0 or task.delays < 0:
+            raise ValueError(f"task {task.code!r}: weight must be > 0, errors and delays >= 0")
+        total_weight += weight
+        if not task.completed:
+            continue
+        qn += weight
+        if task.accepted:
+            ql += _kept(weight, error_step, task.errors)
+        pg += _kept(weight, delay_step, task.delays)
+    if total_weight == 0:
+        return None
+    return TaskRatios(qn / total_weight, ql / total_weight, pg / total_weight)
+
+
+def _kept(weight: Fraction, step: Fraction, count: int) -> Fraction:
+    """The weight a task keeps after `count` steps down (25% each by default), floor 0."""
+    return weight if count == 0 else weight * max(ZERO, 1 - step * count)
+
+
+def task_score(ratios: TaskRatios, regulation: Regulation = ND335) -> Fraction:
+    return exact(regulation.task_max) * ratios.ratio
+
+
+def leader_task_score(
+    own: TaskRatios | None,
+    unit: TaskRatios | None,
+    staff_has_d: bool,
+    regulation: Regulation = ND335,
+) -> Fraction | None:
+    """T of a head or deputy; None when the unit has no task (the manual T applies)."""
+    if unit is None:
+        return None
+    lam = exact(regulation.leader_lambda)
+    own_ratio = own.ratio if own is not None else unit.ratio
+    factor = exact(regulation.leader_factor) if staff_has_d else ONE
+    return exact(regulation.task_max) * ((1 - lam) * own_ratio + lam * unit.ratio * factor)
+
+
+# --- 5.2 general criteria ------------------------------------------------------------------
+
+
+def trimmed_peer_mean(points: Sequence[Number], trim_min: int = 5) -> Fraction | None:
+    """Mean of peer points, without the single highest and lowest from ``trim_min`` on."""
+    if not points:
+        return None
+    # Sorted as given (stored points are Decimals, compared in C), summed exactly.
+    values = sorted(points, key=exact) if _mixed(points) else sorted(points)
+    if len(values) >= trim_min:
+        values = values[1:-1]
+    return exact_sum(values) / len(values)
+
+
+def _mixed(points: Sequence[Number]) -> bool:
+    return len({type(p) for p in points}) > 1
+
+
+def general_value(
+    self_points: Number | None,
+    peer_mean: Number | None,
+    supervisor_points: Number | None,
+    regulation: Regulation = ND335,
+) -> Fraction | None:
+    """Weighted value of one criterion; a missing self or peer part lends its weight pro rata."""
+    if supervisor_points is None:
+        return None
+    weight = exact(regulation.weight_supervisor)
+    value = weight * exact(supervisor_points)
+    for part_weight, points in (
+        (regulation.weight_self, self_points),
+        (regulation.weight_peer, peer_mean),
+    ):
+        if points is not None:
+            value += exact(part_weight) * exact(points)
+            weight += exact(part_weight)
+    return value if weight == 1 else value / weight
+
+
+# --- 5.3 total, 5.4 tier -------------------------------------------------------------------
+
+
+def capped_bonus(points: Iterable[Number], regulation: Regulation = ND335) -> Fraction:
+    return min(sum((exact(p) for p in points), ZERO), exact(regulation.bonus_cap))
+
+
+def total_score(
+    general: Number,
+    task: Number,
+    bonus: Number = 0,
+    penalty: Number = 0,
+    regulation: Regulation = ND335,
+) -> Fraction:
+    raw = exact(general) + exact(task) + exact(bonus) - exact(penalty)
+    return min(max(raw, ZERO), exact(regulation.total_max))
+
+
+def tier_for(total: Decimal, regulation: Regulation = ND335) -> Tier:
+    """Tier of a total as shown (rounded)."""
+    if total >= regulation.tier_a_min:
+        return Tier.A
+    if total >= regulation.tier_b_min:
+        return Tier.B
+    if total >= regulation.tier_c_min:
+        return Tier.C
+    return Tier.D
