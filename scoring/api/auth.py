@@ -3,6 +3,7 @@ request rate (docs/API.md)."""
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import authentication, exceptions, permissions, throttling
 
 from scoring.api.models import ApiClient, hash_token
@@ -58,7 +59,7 @@ class TokenAuthentication(authentication.BaseAuthentication):
 class ClientAccess(permissions.BasePermission):
     """Any client reads; only a read-write client writes."""
 
-    message = _("This client may only read.")
+    message = gettext_lazy("This client may only read.")  # a class attribute: read per request
 
     def has_permission(self, request, view):
         client = request.auth
