@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install install-dev run test test-fast test-thorough test-clock lint typecheck format messages matrix-doc bench lock lock-check clean
+.PHONY: install install-dev run test test-fast test-thorough test-clock lint typecheck format messages matrix-doc bench lock lock-check openapi openapi-check clean
 
 # Two locks (scripts/locks.py): the runtime one holds only what the application runs (make
 # install, make run, the app servers of docs/DEPLOY.md); the dev one adds the tools that test,
@@ -83,6 +83,14 @@ messages: install-dev
 	$(PY) scripts/i18n.py fill-en
 	$(PY) manage.py compilemessages --ignore=.venv
 	$(PY) scripts/i18n.py check
+
+# The API's OpenAPI description (docs/openapi.yaml): regenerate after changing the API; CI checks it.
+openapi: install-dev
+	$(PY) manage.py spectacular --file docs/openapi.yaml --validate --fail-on-warn
+
+openapi-check: install-dev
+	$(PY) manage.py spectacular --file /tmp/fiveclear-openapi.yaml --validate --fail-on-warn
+	diff -u docs/openapi.yaml /tmp/fiveclear-openapi.yaml
 
 # Regenerate both locks after changing dependencies in pyproject.toml (uv, from the dev lock).
 lock: install-dev

@@ -40,6 +40,10 @@ INSTALLED_APPS = [
     "units",
     "directives",
     "scoring",
+    "scoring.api",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
 ]
 
 MIDDLEWARE = [
@@ -185,6 +189,45 @@ REMINDER_HOUR = env.int("REMINDER_HOUR", default=7)
 # past IMPORT_MAX_ROWS below its header (docs/RULES.md, imports).
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=20_000)
+
+# The integration API (docs/API.md). Requests per client (DRF rate syntax: "600/min"); a batch
+# of tasks counts as one write.
+API_THROTTLE_READ = env.str("API_THROTTLE_READ", default="600/min")
+API_THROTTLE_WRITE = env.str("API_THROTTLE_WRITE", default="60/min")
+API_BATCH_MAX = env.int("API_BATCH_MAX", default=1000)
+API_PAGE_SIZE = env.int("API_PAGE_SIZE", default=500)
+# Webhooks: attempts before giving up, the waits between them (minutes, the last repeats), the
+# seconds one POST may take.
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=8)
+WEBHOOK_BACKOFF_MINUTES = env.list(
+    "WEBHOOK_BACKOFF_MINUTES", cast=int, default=[1, 5, 15, 60, 180, 720]
+)
+WEBHOOK_TIMEOUT_SECONDS = env.int("WEBHOOK_TIMEOUT_SECONDS", default=10)
+
+REST_FRAMEWORK = {
+    # A token only: a browser session never works on the API (docs/API.md).
+    "DEFAULT_AUTHENTICATION_CLASSES": ["scoring.api.auth.TokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["scoring.api.auth.ClientAccess"],
+    "DEFAULT_THROTTLE_CLASSES": ["scoring.api.auth.ClientThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "scoring.api.problems.exception_handler",
+    "UNAUTHENTICATED_USER": None,
+    "COERCE_DECIMAL_TO_STRING": False,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "FiveClear API",
+    "DESCRIPTION": "Tasks in from document and one-stop systems, published results out "
+    "(docs/API.md).",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
 
 # Scripts only from our own static files (no inline script, no eval); styles may be inline
 # (Bootstrap and Chart.js set element styles).

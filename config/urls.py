@@ -37,4 +37,6 @@ urlpatterns = [
     path("", include("scoring.months.urls")),
     path("", include("scoring.urls_dashboard")),
     path("", include("scoring.office.urls")),
+    path("", include("scoring.api.urls")),
+    path("", include("scoring.api.urls_clients")),
 ]

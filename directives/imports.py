@@ -19,6 +19,7 @@ Who imports what (docs/RULES.md §3):
 """
 
 from collections import defaultdict
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
@@ -71,6 +72,18 @@ FIELDS = [
     "imported_errors",
     "imported_delays",
 ]
+
+
+@dataclass(frozen=True)
+class Via:
+    """An import sent by a system rather than a person (the integration API)."""
+
+    actor: str  # as the audit log shows it
+    paths: tuple[str, ...]  # the unit paths its rows may touch
+    source: str  # how each task's "imported" event begins
+    notes: dict[str, str] = field(default_factory=dict)  # task code -> added to its event
+
+
 COMMAND_LINE = "manage.py"  # the actor of an import from the command line, as the month's log
 AUDIT_ACTION = "tasks_import"
 
@@ -87,13 +100,29 @@ def tasks_import(*, data: bytes, user=None, importer=None, within_paths=None, fi
     if within_paths is not None and importer is None:
         raise ValueError("A head's import needs the importer.")
     rows = read_table(data, TASK_COLUMNS, optional=TASK_OPTIONAL)
+    return tasks_import_rows(
+        rows, user=user, importer=importer, within_paths=within_paths, file_name=file_name
+    )
+
+
+@transaction.atomic
+def tasks_import_rows(
+    rows, *, user=None, importer=None, within_paths=None, file_name="", via: Via | None = None
+) -> dict:
+    """`tasks_import` of rows already read (`units.tabular.Row`, every value text).
+
+    The integration API (scoring/api) passes `via` (`Via`): it imports by the command line's
+    rules (any assigner who outranks the assignee on the assignment date), within its units.
+    """
+    if via is not None and (within_paths is not None or importer is not None):
+        raise ValueError("An import through the API has no importer.")
     existing = {
         t.code: t
         for t in Task.objects.filter(code__in=[row["code"] for row in rows]).select_related(
             "unit", "assignee", "assigned_by", "product"
         )
     }
-    weights = _Weights(rows, capped=user is not None)
+    weights = _Weights(rows, capped=user is not None or via is not None)
     codes = {row["assignee_code"] for row in rows} | {row["assigned_by_code"] for row in rows}
     cadres = {c.code: c for c in Cadre.objects.filter(code__in=codes - {""})}
     if importer is not None:
@@ -108,7 +137,8 @@ def tasks_import(*, data: bytes, user=None, importer=None, within_paths=None, fi
         roles[r.cadre_id].append(r)
 
     errors, parsed, seen = [], [], {}
-    rules = _Rules(importer=importer, within_paths=within_paths, roles=roles)
+    paths = via.paths if via is not None else None
+    rules = _Rules(importer=importer, within_paths=within_paths, roles=roles, paths=paths)
     for row in rows:
         check = RowChecker(errors, row)
         before = len(errors)
@@ -122,7 +152,7 @@ def tasks_import(*, data: bytes, user=None, importer=None, within_paths=None, fi
         parsed.append(values)
     if errors:
         raise ImportFailed(errors)
-    return _write(parsed, existing, user=user, importer=importer, file_name=file_name)
+    return _write(parsed, existing, user=user, importer=importer, file_name=file_name, via=via)
 
 
 class _Weights:
@@ -204,9 +234,11 @@ class _Weights:
 class _Rules:
     """Who may import which row: the assignee's unit, the assigner's authority, own tasks."""
 
-    def __init__(self, *, importer, within_paths, roles):
+    def __init__(self, *, importer, within_paths, roles, paths=None):
         self.importer = importer
         self.within_paths = within_paths
+        # The units the rows may touch: a head's, or an API client's subtree (None: all).
+        self.paths = within_paths if within_paths is not None else paths
         self.roles = roles
         self.today = timezone.localdate()
 
@@ -223,7 +255,7 @@ class _Rules:
                 _("%(code)s belongs to no unit on the deadline %(date)s.")
                 % {"code": assignee.code, "date": values["deadline"].isoformat()},
             )
-        elif self.own_assignments and not _within(unit, self.within_paths):
+        elif self.paths is not None and not _within(unit, self.paths):
             check.fail(
                 "assignee_code",
                 _("%(code)s is in %(unit)s, which is not a unit you manage.")
@@ -274,7 +306,7 @@ class _Rules:
     def _check_existing(self, check, task):
         """A task that exists: in the head's units, and never the importer's own; in a head's
         import, the importer is its assigner or above its assigner today."""
-        if self.own_assignments and not _within(task.unit, self.within_paths):
+        if self.paths is not None and not _within(task.unit, self.paths):
             check.fail(
                 "code",
                 _("Task %(code)s belongs to a unit you do not manage.") % {"code": task.code},
@@ -379,11 +411,14 @@ def _within(unit, paths):
 # --- the writes ----------------------------------------------------------------------------
 
 
-def _write(parsed, existing, *, user, importer, file_name) -> dict:
+def _write(parsed, existing, *, user, importer, file_name, via=None) -> dict:
     """Create and update the tasks, one "imported" event on each, one audit entry."""
     created, changed, events = [], [], []
     now = timezone.now()
-    if file_name:
+    notes = via.notes if via is not None else {}
+    if via is not None:
+        source = via.source
+    elif file_name:
         source = _("Imported from “%(file)s”") % {"file": file_name}
     else:
         source = _("Imported from a file")
@@ -393,7 +428,8 @@ def _write(parsed, existing, *, user, importer, file_name) -> dict:
         if task is None:
             task = Task(code=values["code"], **fields)
             created.append(task)
-            events.append(_event(task, importer, f"{source}.", new_status=task.status))
+            reason = _noted(f"{source}.", notes.get(task.code))
+            events.append(_event(task, importer, reason, new_status=task.status))
             continue
         changes = _changes(task, fields, values)
         if not changes:
@@ -403,13 +439,14 @@ def _write(parsed, existing, *, user, importer, file_name) -> dict:
             setattr(task, name, value)
         task.updated_at = now
         changed.append(task)
-        reason = f"{source}: {'; '.join(changes)}."
+        reason = _noted(f"{source}: {'; '.join(changes)}.", notes.get(task.code))
         events.append(_event(task, importer, reason, old_status=old_status))
     Task.objects.bulk_create(created, batch_size=1000)
     Task.objects.bulk_update(changed, [*FIELDS, "updated_at"], batch_size=1000)
     for event in events:
-        event.task_id = event.task.pk  # the created tasks have their keys only now
-        event.new_status = event.task.status
+        task = event.task  # read before setting task_id, which drops the cached task
+        event.task_id = task.pk  # the created tasks have their keys only now
+        event.new_status = task.status
     TaskEvent.objects.bulk_create(events, batch_size=1000)
     counts = {
         "created": len(created),
@@ -418,13 +455,17 @@ def _write(parsed, existing, *, user, importer, file_name) -> dict:
     }
     AuditEntry.objects.create(
         user=user,
-        actor=_actor(user, importer),
+        actor=via.actor if via is not None else _actor(user, importer),
         action=AUDIT_ACTION,
         object_type="file",
         object_id=file_name[:255],
         new={"file": file_name, "rows": len(parsed), **counts},
     )
     return counts
+
+
+def _noted(reason, note):
+    return f"{reason} {note}" if note else reason
 
 
 def _event(task, importer, reason, **fields):

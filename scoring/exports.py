@@ -18,7 +18,7 @@ import json
 from dataclasses import dataclass
 from decimal import Decimal
 
-from scoring.selectors import month_results, year_results
+from scoring.selectors import DECIDED_PHASES, month_results, year_results
 from units.models import Unit
 from units.spreadsheets import NUMBER_FORMATS, number_kind
 from units.tabular import neutralise
@@ -70,8 +70,9 @@ def _blank(value):
     return value or None
 
 
-def results_table(*, month: str, scope: Unit) -> Table:
-    """Every decided cadre of the month whose unit then lay in the scope's subtree, by code."""
+def results_table(*, month: str, scope: Unit, phases=DECIDED_PHASES) -> Table:
+    """Every decided cadre of the month whose unit then lay in the scope's subtree, by code
+    (the API passes the published `phases` only)."""
     rows = [
         {
             "cadre_code": r.cadre.code,
@@ -93,14 +94,14 @@ def results_table(*, month: str, scope: Unit) -> Table:
             "full_name": r.cadre.full_name,
             "unit_name": r.unit.name,
         }
-        for r in month_results(month=month, unit=scope)
+        for r in month_results(month=month, unit=scope, phases=phases)
     ]
     return Table(title=f"{month} {scope.code}", columns=RESULT_COLUMNS + NAME_COLUMNS, rows=rows)
 
 
-def year_table(*, year: int, scope: Unit) -> Table:
+def year_table(*, year: int, scope: Unit, phases=DECIDED_PHASES) -> Table:
     """docs/RULES.md §1 for the scope's subtree, by cadre code."""
-    table = year_results(year=year, scope=scope)
+    table = year_results(year=year, scope=scope, phases=phases)
     unit_names = dict(
         Unit.objects.filter(code__in={r.unit_code for r in table.rows}).values_list("code", "name")
     )

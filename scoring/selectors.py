@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -39,6 +39,7 @@ from units.models import Role, RoleKind, Unit
 
 MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 DECIDED_PHASES = PHASE_ORDER[PHASE_ORDER.index(Phase.DECIDED) :]
+PUBLISHED_PHASES = PHASE_ORDER[PHASE_ORDER.index(Phase.APPEALS) :]  # what the API gives out
 ACTING_ROLES = (RoleKind.HEAD, RoleKind.DEPUTY)
 
 # The phase in which each kind of scorecard is made, and the period field holding its deadline.
@@ -544,11 +545,14 @@ def covering_periods(*, month: str, unit: Unit) -> QuerySet[Period]:
 # --- results -------------------------------------------------------------------------------
 
 
-def month_results(*, month: str, unit: Unit) -> QuerySet[Result]:
-    """Decided results of the month for cadres whose unit then lay in the unit's subtree."""
+def month_results(
+    *, month: str, unit: Unit, phases: Sequence[str] = DECIDED_PHASES
+) -> QuerySet[Result]:
+    """Decided (or only published: `phases`) results of the month for cadres whose unit then
+    lay in the unit's subtree."""
     return (
         Result.objects.filter(
-            period__month=month, period__phase__in=DECIDED_PHASES, unit__path__startswith=unit.path
+            period__month=month, period__phase__in=phases, unit__path__startswith=unit.path
         )
         .select_related("cadre", "unit")
         .order_by("cadre__code")
@@ -564,7 +568,7 @@ class YearTable:
     names: dict[str, str]  # cadre code -> full name
 
 
-def year_results(*, year: int, scope: Unit) -> YearTable:
+def year_results(*, year: int, scope: Unit, phases: Sequence[str] = DECIDED_PHASES) -> YearTable:
     """docs/RULES.md §1 over the decided months of `year` for cadres of the scope's subtree.
 
     A cadre's unit and job group are those of their latest decided month; the regulation is the
@@ -573,7 +577,7 @@ def year_results(*, year: int, scope: Unit) -> YearTable:
     results = (
         Result.objects.filter(
             period__month__startswith=f"{year:04d}-",
-            period__phase__in=DECIDED_PHASES,
+            period__phase__in=phases,
             unit__path__startswith=scope.path,
         )
         .order_by("cadre__code", "period__month", "period_id")

@@ -56,6 +56,7 @@ from scoring.errors import (
     PhaseClosed,
     StaleScorecard,
 )
+from scoring.events import appeal_answered, month_published
 from scoring.flags import Flag, leniency_flags, reciprocal_flags
 from scoring.formats import points_text
 from scoring.models import (
@@ -1142,6 +1143,7 @@ def period_publish(*, period, user=None) -> Period:
         old=old,
         new={"phase": period.phase, "appeals_until": period.appeals_until.isoformat()},
     )
+    month_published.send(sender=Period, period=period)
     return period
 
 
@@ -1263,6 +1265,7 @@ def appeal_answer(*, appeal, accept, answer, confirmed=False, user=None) -> Appe
             new={"cadre": appeal.cadre.code, "appeal": appeal.pk},
             reason=answer,
         )
+    appeal_answered.send(sender=Appeal, appeal=appeal)
     return appeal
 
 

@@ -25,6 +25,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from directives.catalogue.models import CatalogueItem
 from directives.models import Regulation
+from scoring.api.models import Access, ApiClient
 from scoring.models import Correction, PeerAssignment, Phase, Scorecard, ScorecardKind
 from scoring.services import (
     adjustment_add,
@@ -97,6 +98,10 @@ class Entry:
     post: dict[str, str] | None = None  # None: not a write endpoint
     # The POST body: one that writes when the role may write, so a refusal is seen to matter.
     data: Callable[[SimpleNamespace], dict] = lambda s: {}
+
+
+def no_args(s):
+    return {}
 
 
 def period_of(name):
@@ -174,6 +179,13 @@ def task_args(**extra):
 # Roles:                 anon cadre unassigned head_other head leader_other leader admin
 EVERYONE_IN = row("L 200 200 200 200 200 200 200")
 POST_ONLY = row("L 405 405 405 405 405 405 405")
+NO_SESSION = row("401 401 401 401 401 401 401 401")
+ADMIN_ONLY = row("L 403 403 403 403 403 403 200")
+
+
+def api_client(s):
+    return {"pk": s.api_client.pk}
+
 
 MATRIX: dict[str, Entry] = {
     # --- config/urls.py
@@ -469,6 +481,38 @@ MATRIX: dict[str, Entry] = {
     "office:my_year_xlsx": Entry(
         kwargs=lambda s: {"year": 2026}, get=row("L 200 200 200 200 200 200 404")
     ),
+    # --- scoring/api/urls.py: a token only, so every browser session is refused (401), and
+    # the description is a page for anyone signed in
+    **{
+        f"api:{name}": Entry(kwargs=kwargs, get=NO_SESSION, post=NO_SESSION)
+        for name, kwargs in (
+            ("units", no_args),
+            ("cadres", no_args),
+            ("month_results", lambda s: {"month": "2026-09"}),
+            ("year_results", lambda s: {"year": 2026}),
+            ("tasks", no_args),
+            ("task", lambda s: {"code": s.task.code}),
+            ("webhook", no_args),
+        )
+    },
+    "api:schema": Entry(get=row("L 200 200 200 200 200 200 200")),
+    "api:docs": Entry(get=row("L 200 200 200 200 200 200 200")),
+    # --- scoring/api/urls_clients.py: the administrator's
+    "api_clients:list": Entry(
+        get=ADMIN_ONLY,
+        post=ADMIN_ONLY,
+        data=lambda s: {"name": "Một cửa", "unit": "W1", "access": "read"},
+    ),
+    "api_clients:detail": Entry(
+        kwargs=api_client,
+        get=ADMIN_ONLY,
+        post=row("L 403 403 403 403 403 403 R"),
+        data=lambda s: {"name": "eOffice", "unit": "W1-A", "access": "read"},
+    ),
+    "api_clients:rotate": Entry(kwargs=api_client, get=POST_ONLY, post=ADMIN_ONLY),
+    "api_clients:revoke": Entry(
+        kwargs=api_client, get=POST_ONLY, post=row("L 403 403 403 403 403 403 R")
+    ),
 }
 
 # The writes whose authorised POST changes the scenario for the cases after it: run last.
@@ -591,6 +635,9 @@ def build_scenario(org) -> SimpleNamespace:
         unit_of_measure="báo cáo",
         coefficient=Decimal("1"),
     )
+    api_client = ApiClient(name="eOffice", unit=org.w1, access=Access.READ_WRITE)
+    api_client.set_token()
+    api_client.save()
     users = {
         "anonymous": None,
         "cadre": org.staff_a.user,
@@ -615,12 +662,13 @@ def build_scenario(org) -> SimpleNamespace:
         ratee=ratee,
         regulation=regulation,
         item=item,
+        api_client=api_client,
     )
 
 
 # --- what a POST may not change --------------------------------------------------------------
 
-GUARDED_APPS = ("units", "directives", "scoring")
+GUARDED_APPS = ("units", "directives", "scoring", "api")
 
 
 def snapshot() -> dict[str, list[tuple]]:

@@ -223,6 +223,25 @@ READS = {
         for k in ("units", "cadres")
     ],
     "units:lockouts": [get("units:lockouts")],
+    # the API refuses every session (401); it gives out published months only, where the
+    # cross-evaluation is always closed (tests/api/test_results.py)
+    **{
+        f"api:{name}": [get(f"api:{name}", kwargs)]
+        for name, kwargs in (
+            ("units", None),
+            ("cadres", None),
+            ("month_results", lambda s: {"month": "2026-10"}),
+            ("year_results", lambda s: {"year": 2026}),
+            ("tasks", None),
+            ("task", lambda s: {"code": "NV-1"}),
+            ("webhook", None),
+        )
+    },
+    "api:schema": [get("api:schema")],
+    "api:docs": [get("api:docs")],
+    # the clients' pages hold no figure of a month (tests/api/test_client_pages.py)
+    "api_clients:list": [get("api_clients:list")],
+    "api_clients:detail": [get("api_clients:detail", lambda s: {"pk": 1})],
     "directives:my_tasks": [get("directives:my_tasks")],
     "directives:board_home": [get("directives:board_home")],
     "directives:board": [get("directives:board", lambda s: {"code": "W1-A"})],
@@ -314,6 +333,8 @@ WRITES = {
     "month:appeal_reply": "answers an appeal",
     "month:publish": "publishes a decided month",
     "month:grid_adjust_remove": "removes an adjustment",
+    "api_clients:rotate": "issues a client's token",
+    "api_clients:revoke": "revokes a client's token",
 }
 
 

@@ -12,6 +12,7 @@ from django.urls import NoReverseMatch, reverse
 
 from directives.models import AuditEntry as TaskAuditEntry
 from directives.models import Task, TaskStatus
+from scoring.api.models import ApiClient
 from scoring.models import (
     Adjustment,
     Appeal,
@@ -36,7 +37,7 @@ from units.models import AccountEvent, AccountEventKind
 
 pytestmark = pytest.mark.django_db
 
-REFUSED = {"L", "403", "404", "405"}
+REFUSED = {"L", "401", "403", "404", "405"}
 FLOOR = 500  # URL × role × method cases; the matrix has more
 
 
@@ -155,15 +156,34 @@ def allowed_writes_went_through(s):
     assert card.updated_by == s.org.head_a.user
     assert card.lines.get(criterion__code="G4").points == 7
     assert Appeal.objects.filter(period=s.published, cadre=s.org.staff_a2).count() == 1
+    client = ApiClient.objects.get(pk=s.api_client.pk)
+    assert (client.name, client.unit, client.access, client.revoked) == (
+        "eOffice",
+        s.org.a,
+        "read",
+        True,
+    )
+    assert ApiClient.objects.filter(name="Một cửa").exists()
     imported = Task.objects.get(code="NV-MATRIX")
     assert (imported.assignee, imported.assigned_by) == (s.org.staff_a2, s.org.head_a)
     assert TaskAuditEntry.objects.get(action="tasks_import").user == s.org.head_a.user
     # The administrator's catalogue writes: an import, an item added, an item changed.
-    catalogue = {e.action: e for e in TaskAuditEntry.objects.exclude(action="tasks_import")}
+    catalogue = {
+        e.action: e
+        for e in TaskAuditEntry.objects.exclude(action="tasks_import").exclude(
+            action__startswith="api_client."
+        )
+    }
     assert sorted(catalogue) == ["catalogue_import", "catalogue_item_saved"]
-    assert {e.user for e in TaskAuditEntry.objects.exclude(action="tasks_import")} == {s.org.admin}
+    assert {
+        e.user
+        for e in TaskAuditEntry.objects.exclude(action="tasks_import").exclude(
+            action__startswith="api_client."
+        )
+    } == {s.org.admin}
     items = dict(s.regulation.catalogue_items.values_list("code", "coefficient"))
     assert items == {"SP-BC-01": Decimal("2"), "SP-MOI": Decimal("1"), "SP-TD-01": Decimal("0.5")}
+    assert TaskAuditEntry.objects.filter(action__startswith="api_client.").count() == 4
     link = AccountEvent.objects.get(kind=AccountEventKind.PASSWORD_LINK)
     assert (link.actor, link.account) == (s.org.admin, s.org.staff_a.user)
     assert s.review.units.get(unit=s.org.a).pool == 8_500_000  # months:pools

@@ -4,8 +4,9 @@ Run it every few minutes from cron or a systemd timer (docs/DEPLOY.md). Each run
 period not yet locked as far as its dates say — draft to self-assessment on the month's first
 day, on to cross-evaluation and supervisor review as their deadlines pass, locked once the
 appeals are closed and answered on the lock date — and sends the reminders due that day, once a
-day each (from `REMINDER_HOUR` o'clock). Deciding and publishing stay a head's acts: a period
-waiting for them is printed. Idempotent: a second run the same day does nothing more.
+day each (from `REMINDER_HOUR` o'clock), and the webhooks due (docs/API.md). Deciding and
+publishing stay a head's acts: a period waiting for them is printed. Idempotent: a second run
+the same day does nothing more.
 """
 
 import datetime as dt
@@ -14,6 +15,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone, translation
 
+from scoring.api.webhooks import deliver_due
 from scoring.months.schedule import schedule_run
 
 
@@ -42,6 +44,7 @@ class Command(BaseCommand):
                 reminders=reminders and not no_reminders,
                 base_url=settings.SITE_URL.rstrip("/"),
             )
+            lines += deliver_due()  # the webhooks due (docs/API.md), with their backoff
         for line in lines:
             self.stdout.write(line)
         self.stdout.write(self.style.SUCCESS(f"{on}: schedule done."))
