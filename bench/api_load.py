@@ -79,7 +79,7 @@ def tasks(count: int, people: dict) -> list[dict]:
                 "assigned_on": start.isoformat(),
                 "deadline": (start + dt.timedelta(days=10 + n % 20)).isoformat(),
                 "expected_result": "Trả kết quả cho công dân",
-                "weight": "1.5" if n % 4 == 0 else 1,
+                "weight": "0.5" if n % 4 == 0 else 1,
                 "completed_on": completed.isoformat() if done else None,
                 "accepted": done and n % 2 == 0,
                 "major_errors": 1 if n % 5 == 0 else 0,

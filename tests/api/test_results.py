@@ -5,7 +5,14 @@ import json
 
 import pytest
 
-from scoring.exports import RESULT_COLUMNS, YEAR_COLUMNS, results_table, to_json, year_table
+from scoring.exports import (
+    NAME_COLUMNS,
+    RESULT_COLUMNS,
+    YEAR_COLUMNS,
+    results_table,
+    to_json,
+    year_table,
+)
 from scoring.models import Phase, Scorecard, ScorecardKind
 from scoring.services import period_decide, period_publish, pool_set
 from tests.api.conftest import make_client
@@ -74,7 +81,7 @@ def test_a_published_month_has_the_export_columns_and_values(org, api, months):
     response = api(token).get("/api/v1/results/2026-08/")
     assert response.status_code == 200
     rows = response.json()["results"]
-    assert len(rows) == 3 and all(list(r) == RESULT_COLUMNS for r in rows)
+    assert len(rows) == 3 and all(list(r) == RESULT_COLUMNS + NAME_COLUMNS for r in rows)
     exported = json.loads(to_json(results_table(month="2026-08", scope=org.w1)))
     assert rows == exported
     assert {r["cadre_code"] for r in rows} == {"HA", "SA", "SA2"}
@@ -90,7 +97,7 @@ def test_a_decided_but_unpublished_month_gives_nothing(org, api, months):
 def test_the_year_counts_published_months_only(org, api, months):
     _, token = make_client(org.w1, access="read")
     rows = api(token).get("/api/v1/results/year/2026/").json()["results"]
-    assert all(list(r) == YEAR_COLUMNS for r in rows)
+    assert all(list(r) == YEAR_COLUMNS + NAME_COLUMNS for r in rows)
     staff = {"SA", "SA2"}
     # August only: September is decided but not published
     assert {r["rated_months"] for r in rows if r["cadre_code"] in staff} == {1}

@@ -19,7 +19,7 @@ def details(response):
 
 def test_a_batch_creates_tasks_with_an_event_each_and_one_audit_entry(org, api):
     _, token = make_client(org.w1)
-    body = {"tasks": [task("NV-1"), task("NV-2", assignee_code="SA2", weight="1.5")]}
+    body = {"tasks": [task("NV-1"), task("NV-2", assignee_code="SA2", weight="0.5")]}
     response = api(token).post(URL, body)
     assert response.status_code == 200, response.json()
     assert response.json() == {"created": 2, "updated": 0, "unchanged": 0}
@@ -29,7 +29,7 @@ def test_a_batch_creates_tasks_with_an_event_each_and_one_audit_entry(org, api):
         org.head_a,
         org.a,
     )
-    assert str(created.weight) == "1.50"
+    assert str(created.weight) == "0.50"
     events = TaskEvent.objects.filter(kind=TaskEventKind.IMPORTED)
     assert events.count() == 2
     assert all("eOffice" in e.reason for e in events)

@@ -504,8 +504,8 @@ class TestAssignForm:
         return {
             "assignee": org.staff_a.pk,
             "title": "Thẩm định hồ sơ cấp phép xây dựng",
-            "assigned_on": "2026-10-06",
-            "deadline": "2026-10-25",
+            "assigned_on": "06/10/2026",
+            "deadline": "25/10/2026",
             "expected_result": "Tờ trình",
         } | overrides
 

@@ -47,6 +47,7 @@ from tests.factories import xlsx as workbook
 from tests.month.conftest import open_month
 from tests.profiles import examples
 from units import tabular
+from units.formats import DECIMAL_EXAMPLE
 from units.models import Cadre, Unit
 from units.services import CADRE_COLUMNS, UNIT_COLUMNS, cadres_import, units_import
 from units.tabular import XLSX_MAGIC, ImportFailed
@@ -463,7 +464,9 @@ def test_numbers_too_large_too_precise_or_too_many_are_row_errors(world):
     ]
     errors = refusal("tasks", world, "\n".join([header, *rows]).encode())
     assert errors == [
-        _("“%(value)s” is too large a number.") % {"value": "1e999999999"},
+        # units.formats reads only plain decimals: an exponent is no number at all
+        _("“%(value)s” is not a number: write it like %(example)s.")
+        % {"value": "1e999999999", "example": DECIMAL_EXAMPLE},
         _("Must be at most %(n)s.") % {"n": 999},
         _("At most %(n)s decimal places.") % {"n": 2},
     ]

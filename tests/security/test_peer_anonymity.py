@@ -27,7 +27,7 @@ from django.utils.translation import override
 from openpyxl import load_workbook
 
 from scoring.errors import ScoringError
-from scoring.exports import RESULT_COLUMNS, YEAR_COLUMNS
+from scoring.exports import NAME_COLUMNS, RESULT_COLUMNS, YEAR_COLUMNS
 from scoring.models import PeerAssignment, Phase
 from scoring.services import appeal_file, period_decide, period_publish, scorecard_save
 from tests.factories import member
@@ -347,7 +347,7 @@ def test_export_results_has_no_rater_column_and_the_ratees_row_names_none(
         header, *rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     else:
         header, *rows = xlsx_rows(data)
-    assert list(header) == (RESULT_COLUMNS if when == MONTH else YEAR_COLUMNS)
+    assert list(header) == (RESULT_COLUMNS if when == MONTH else YEAR_COLUMNS) + NAME_COLUMNS
     assert leaks(str(rows), world.raters), "the raters are rows of the export too"
     for code in ("SA", "HA"):
         for text in table_rows_of(rows, code):
@@ -461,11 +461,17 @@ def the_heads_own_pages(client, pk) -> dict[str, str]:
 
 # Where the ratee's supervisor figures show from 3 peer scorecards on: the total on the result
 # pages, the points per criterion in the ratee's row of the grid (a head reads their unit's).
+def every_supervisor_figure(code: str) -> list[str]:
+    """The result page shows the supervisor's total and each criterion's points (with its
+    weight) together, under the same rule as the total."""
+    return [SUPERVISOR_TOTAL[code], *SUPERVISOR_POINTS[code].values()]
+
+
 SHOWN_FROM_THREE = {
-    ("SA", "result"): [SUPERVISOR_TOTAL["SA"]],
-    ("SA", "own result by code"): [SUPERVISOR_TOTAL["SA"]],
-    ("HA", "result"): [SUPERVISOR_TOTAL["HA"]],
-    ("HA", "own result by code"): [SUPERVISOR_TOTAL["HA"]],
+    ("SA", "result"): every_supervisor_figure("SA"),
+    ("SA", "own result by code"): every_supervisor_figure("SA"),
+    ("HA", "result"): every_supervisor_figure("HA"),
+    ("HA", "own result by code"): every_supervisor_figure("HA"),
     ("HA", "drill-down"): [SUPERVISOR_TOTAL["HA"]],
     ("HA", "grid"): list(SUPERVISOR_POINTS["HA"].values()),
     ("HA", "grid row"): list(SUPERVISOR_POINTS["HA"].values()),
@@ -514,20 +520,20 @@ def test_heads_and_leaders_see_every_part_of_someone_else_from_the_first_scoreca
     world = build(org, submitted=1)
     pk = world.period.pk
     head_a = login(org.head_a)
-    for html in (
-        page(head_a, "month:cadre_result", pk, "SA"),
-        page(head_a, "dashboard-cadre", "SA", month=MONTH),
+    for html, shown in (
+        (page(head_a, "month:cadre_result", pk, "SA"), every_supervisor_figure("SA")),
+        (page(head_a, "dashboard-cadre", "SA", month=MONTH), [SUPERVISOR_TOTAL["SA"]]),
     ):
-        assert supervisor_figures_in(html, "SA") == [SUPERVISOR_TOTAL["SA"]]
+        assert supervisor_figures_in(html, "SA") == shown
         assert NUMBER.search(html[html.index("data-peer-mean") :]).group() in {"30.00", "30,00"}
         assert "data-parts-hidden" not in html
     for viewer in (world.head_w1, org.leader_w1):
         client = login(viewer)
-        for html in (
-            page(client, "month:cadre_result", pk, "HA"),
-            page(client, "dashboard-cadre", "HA", month=MONTH),
+        for html, shown in (
+            (page(client, "month:cadre_result", pk, "HA"), every_supervisor_figure("HA")),
+            (page(client, "dashboard-cadre", "HA", month=MONTH), [SUPERVISOR_TOTAL["HA"]]),
         ):
-            assert supervisor_figures_in(html, "HA") == [SUPERVISOR_TOTAL["HA"]], viewer.code
+            assert supervisor_figures_in(html, "HA") == shown, viewer.code
     grid = page(login(world.head_w1), "month:grid", pk, "W1-A")
     (row,) = html_rows_of(grid, "HA")
     assert supervisor_figures_in(row, "HA") == list(SUPERVISOR_POINTS["HA"].values())

@@ -255,6 +255,12 @@ READS = {
         get("directives:catalogue_add", lambda s: {"regulation": "ND335"})
     ],
     "directives:catalogue_edit": [get("directives:catalogue_edit", lambda s: catalogue_item())],
+    # the year's sheets and a cadre's own year: decided months only, never an open one
+    "office:year_pdf": [get("office:year_pdf", lambda s: {"year": 2026, "code": "W1-A"})],
+    "office:year_xlsx": [get("office:year_xlsx", lambda s: {"year": 2026, "code": "W1-A"})],
+    "office:my_year_start": [get("office:my_year_start")],
+    "office:my_year": [get("office:my_year", lambda s: {"year": 2026})],
+    "office:my_year_xlsx": [get("office:my_year_xlsx", lambda s: {"year": 2026})],
     "directives:detail": [get("directives:detail", task_code())],
     "directives:fragment": [
         get("directives:fragment", task_code(), lambda s: {"from": "board", "panel": "1"})
@@ -350,6 +356,12 @@ def admin_pages():
 # Pages of a published month only: a month whose cross-evaluation is open has none of them.
 PUBLISHED_ONLY = {
     "month:correction": "a correction opens on an accepted appeal of a published month",
+    "office:notice": "a cadre's result notice is of a published month",
+    "office:cadre_notice": "a cadre's result notice is of a published month",
+    "office:public": "the unit's public results are of a published month",
+    "office:unit_results": "the unit's results table is of a decided month",
+    "office:unit_results_pdf": "the unit's results table is of a decided month",
+    "office:minutes_pdf": "the minutes are of a decided month",
 }
 
 

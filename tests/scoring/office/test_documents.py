@@ -289,6 +289,6 @@ class TestQueries:
             # + period, unit, results, the head for the signature
             url = reverse("office:unit_results", args=[pk, "W1-A"])
             self.count(head, url, django_assert_num_queries, 9)
-            # + unit, year_results (results, regulation, criteria), the head
+            # + unit (with its parent), year_results (results, regulation), the head
             url = reverse("office:year_pdf", args=[2026, "W1-A"])
-            self.count(head, url, django_assert_num_queries, 10)
+            self.count(head, url, django_assert_num_queries, 9)
