@@ -41,8 +41,10 @@ def test_a_head_assigns_from_the_catalogue_and_sees_the_weight_computed(
     expect(weight).to_be_visible()
     page.get_by_label("Người chủ trì (rõ người)").select_option(str(canbo.pk))
     page.get_by_label("Nhiệm vụ (rõ việc)").fill(TITLE)
-    page.get_by_label("Ngày giao").fill(frozen_day.replace(day=5).isoformat())
-    page.get_by_label("Hạn hoàn thành (rõ thời gian)").fill(frozen_day.replace(day=25).isoformat())
+    page.get_by_label("Ngày giao").fill(f"{frozen_day.replace(day=5):%d/%m/%Y}")
+    page.get_by_label("Hạn hoàn thành (rõ thời gian)").fill(
+        f"{frozen_day.replace(day=25):%d/%m/%Y}"
+    )
     page.get_by_label("Kết quả, sản phẩm cần đạt (rõ sản phẩm)").fill("Tờ trình kèm hồ sơ")
     page.get_by_label("Sản phẩm quy chuẩn (danh mục)").select_option(str(dossier.pk))
     # From the catalogue the weight is shown, not typed.
