@@ -165,11 +165,11 @@ def task_create(
             },
         )
     if code:
-        message = code_problem(code)
-        if message is None and Task.objects.filter(code=code).exists():
-            message = _("A task with code “%(code)s” already exists.") % {"code": code}
-        if message:
-            fail("code", message)
+        problem = code_problem(code)
+        if problem is None and Task.objects.filter(code=code).exists():
+            problem = _("A task with code “%(code)s” already exists.") % {"code": code}
+        if problem:
+            fail("code", problem)
     if errors:
         raise ValidationError(errors)
     assert unit is not None  # an assignee without a unit was refused just above
