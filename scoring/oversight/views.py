@@ -244,11 +244,13 @@ def cases(request):
 
 
 def case_new(request):
-    """Open a case on `?cadre=` (downward, never on oneself, a peer or someone above)."""
+    """Open a case on `?cadre=` (the form sends it back too): downward, never on oneself, a
+    peer or someone above."""
     scope = get_scope(request)
     if not may_open_cases(scope):
         raise PermissionDenied
-    cadre = cadre_or_404(request, request.GET.get("cadre") or "-")
+    code = request.POST.get("cadre") or request.GET.get("cadre")
+    cadre = cadre_or_404(request, code or "-")
     if not reaches(scope, cadre, kinds=CASE_ROLES, on=timezone.localdate()):
         raise PermissionDenied(_("You may open a case only on someone below you."))
     form = CaseForm(request.POST or None, initial={"grounds": request.GET.get("grounds", "")})
