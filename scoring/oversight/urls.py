@@ -8,6 +8,7 @@ urlpatterns = [
     path("radar/", views.radar, name="radar"),
     path("inspections/", views.inspections_start, name="inspections_start"),
     path("inspections/<str:code>/<int:year>/", views.inspections, name="inspections"),
+    path("inspections/<str:code>/<int:year>/pdf/", views.inspections_pdf, name="inspections_pdf"),
     path("inspections/<str:code>/new/", views.inspection_new, name="inspection_new"),
     path("inspection/<int:pk>/", views.inspection, name="inspection"),
     path("inspection/<int:pk>/findings/", views.finding_add, name="finding_add"),

@@ -8,13 +8,14 @@ from collections import defaultdict
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from scoring.errors import NotAllowed, ScoringError
+from scoring.office import pdf
 from scoring.oversight import selectors, services
 from scoring.oversight.authority import (
     CASE_ROLES,
@@ -23,6 +24,7 @@ from scoring.oversight.authority import (
     reaches,
     role_paths,
 )
+from scoring.oversight.documents import inspections_sheet
 from scoring.oversight.forms import CaseForm, DecisionForm, FindingForm, InspectionForm
 from scoring.oversight.models import Finding, Inspection, OversightEntry, ReviewCase
 from scoring.selectors import is_month
@@ -83,6 +85,20 @@ def inspections(request, code, year):
         "may_inspect": may_inspect(get_scope(request), unit),
     }
     return render(request, "oversight/inspections.html", context)
+
+
+def inspections_pdf(request, code, year):
+    """The same list as a Decree 30 document (PDF)."""
+    unit = unit_or_404(request, code, need="browse", related=("parent",))
+    if not 2000 <= year <= 2100:
+        raise Http404
+    rows = list(selectors.unit_inspections(unit, year))
+    document, filename = inspections_sheet(
+        inspections=rows, unit=unit, year=year, on=timezone.localdate()
+    )
+    response = HttpResponse(pdf.render(document), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 def inspection_new(request, code):

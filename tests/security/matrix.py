@@ -525,6 +525,9 @@ MATRIX: dict[str, Entry] = {
     "oversight:inspections": Entry(
         kwargs=lambda s: {"code": "W1-A", "year": 2026}, get=row("L 403 403 404 200 404 200 200")
     ),
+    "oversight:inspections_pdf": Entry(
+        kwargs=lambda s: {"code": "W1-A", "year": 2026}, get=row("L 403 403 404 200 404 200 200")
+    ),
     "oversight:inspection_new": Entry(
         kwargs=lambda s: {"code": "W1-A"},
         get=row("L 403 403 404 200 404 200 403"),

@@ -279,3 +279,39 @@ def test_year_list_and_detail_query_counts_do_not_grow(org, client):
         _finding(org, org.leader_w1, more, org.staff_b)
         _finding(org, org.leader_w1, first, member(org.a, code=f"N{i}"))
     assert (_count(client, year), _count(client, detail)) == small
+
+
+def test_the_year_list_prints_as_a_pdf(org, client):
+    finding = _finding(org, org.head_a, _inspection(org, org.head_a), org.staff_a)
+    client.force_login(org.leader_w1.user)
+    response = client.get(reverse("oversight:inspections_pdf", args=["W1", 2026]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert "kiem-tra-2026-W1.pdf" in response["Content-Disposition"]
+    page = client.get(reverse("oversight:inspections", args=["W1", 2026])).content.decode()
+    assert finding.text in page and "data-print" in page
+
+
+def test_the_finding_form_refuses_a_file_too_large(org, client, settings, tmp_path, monkeypatch):
+    settings.MEDIA_ROOT = tmp_path
+    monkeypatch.setattr("scoring.oversight.forms.EVIDENCE_MAX_BYTES", 10)
+    inspection = _inspection(org, org.head_a)
+    client.force_login(org.head_a.user)
+    data = {"cadre": "SA", "text": "Vắng", "handling": "penalty", "points": "1"}
+    response = client.post(
+        reverse("oversight:finding_add", args=[inspection.pk]),
+        data | {"evidence": _upload(content=b"x" * 11)},
+    )
+    assert response.context["form"].errors["evidence"]
+    assert not Finding.objects.exists()
+
+
+def test_the_audit_log_keeps_every_step(org):
+    open_period(org.a, "2026-10", phase=Phase.REVIEW)
+    finding = _finding(org, org.head_a, _inspection(org, org.head_a), org.staff_a)
+    services.finding_confirm(finding=finding, user=org.head_a.user)
+    entries = OversightEntry.objects.order_by("pk")
+    assert [e.action for e in entries] == ["inspection.record", "finding.add", "finding.confirm"]
+    assert all(e.unit == org.a and e.user == org.head_a.user for e in entries)
+    with pytest.raises(PermissionError):
+        entries.first().delete()
