@@ -285,6 +285,8 @@ def case_decide(
             raise InvalidInput(
                 _("A transfer or rotation needs the new unit and the date it takes effect.")
             )
+        if effective_on < decided_on:
+            raise InvalidInput(_("The move takes effect on the decision's date or later."))
         if target_unit.pk == case.unit.pk:
             raise InvalidInput(_("The new unit is the cadre's unit already."))
         if not covers(role_paths(scope, CASE_ROLES), target_unit):

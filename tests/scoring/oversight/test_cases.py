@@ -98,6 +98,15 @@ def test_a_transfer_needs_a_unit_and_a_date_within_ones_units(org):
     case = _open(org.head_a, org.staff_a)
     with pytest.raises(InvalidInput):
         services.case_decide(user=org.head_a.user, case=case, number="1", decided_on=ON)
+    with pytest.raises(InvalidInput):  # effective before the decision
+        services.case_decide(
+            user=org.head_a.user,
+            case=case,
+            number="1",
+            decided_on=ON,
+            effective_on=ON - dt.timedelta(days=1),
+            target_unit=org.a,
+        )
     with pytest.raises(NotAllowed):  # W1-B is not the head of W1-A's
         services.case_decide(
             user=org.head_a.user,
