@@ -14,7 +14,13 @@ from scoring.errors import InvalidInput, NotAllowed, PeriodFrozen
 from scoring.models import Adjustment, Appeal, Phase, Result
 from scoring.oversight import services
 from scoring.oversight.models import Finding, Handling, Inspection, OversightEntry
-from scoring.services import appeal_file, period_decide, period_publish, pool_set
+from scoring.services import (
+    adjustment_remove,
+    appeal_file,
+    period_decide,
+    period_publish,
+    pool_set,
+)
 from tests.factories import member
 from tests.scoring.factories import open_period, points, submit
 from units.scope import scope_for
@@ -315,3 +321,24 @@ def test_the_audit_log_keeps_every_step(org):
     assert all(e.unit == org.a and e.user == org.head_a.user for e in entries)
     with pytest.raises(PermissionError):
         entries.first().delete()
+
+
+def test_an_inspector_records_and_reads_but_opens_no_case(org, client, inspector):
+    client.force_login(inspector.user)
+    assert client.get(reverse("oversight:inspection_new", args=["W1-A"])).status_code == 200
+    assert client.get(reverse("oversight:radar"), {"unit": "W1"}).status_code == 200
+    assert client.get(reverse("oversight:case_new"), {"cadre": "SA"}).status_code == 403
+    assert client.get(reverse("oversight:inspection_new", args=["W2"])).status_code == 404
+
+
+def test_a_removed_adjustment_leaves_the_finding_confirmed(org, client):
+    open_period(org.a, "2026-10", phase=Phase.REVIEW)
+    finding = _finding(org, org.head_a, _inspection(org, org.head_a), org.staff_a)
+    services.finding_confirm(finding=finding, user=org.head_a.user)
+    finding.refresh_from_db()
+    adjustment_remove(adjustment=finding.adjustment, reason="Đã giải trình", user=org.head_a.user)
+    finding.refresh_from_db()
+    assert finding.adjustment is None and finding.confirmed_at is not None
+    client.force_login(org.head_a.user)
+    response = client.get(reverse("oversight:inspection", args=[finding.inspection_id]))
+    assert response.status_code == 200
