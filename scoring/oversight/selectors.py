@@ -144,7 +144,8 @@ def _leaders(unit: Unit, window, month: str, settings: RadarSettings) -> list[Ra
             if below is not None and below.path.startswith(role.unit.path):
                 per_month.setdefault(stat_month, Stats()).add(stat)
         averages = {m: s.average for m, s in per_month.items()}
-        rates = {m: s.on_time_rate for m, s in per_month.items()}
+        # Only decided months count (a month still running is no verdict on anyone).
+        rates = {m: s.on_time_rate for m, s in per_month.items() if s.results}
         falling = engine.falling_months(window, averages, months=3)
         below_target = engine.below_target_months(
             window, rates, target=settings.on_time_target, months=settings.consecutive

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from scoring.dashboard import picker_units
 from scoring.errors import NotAllowed, ScoringError
 from scoring.office import pdf
 from scoring.oversight import selectors, services
@@ -62,7 +63,8 @@ def radar(request):
     if month is not None and not is_month(month):
         raise Http404
     data = selectors.radar(scope, unit, month)
-    return render(request, "oversight/radar.html", {"radar": data, "unit": unit})
+    context = {"radar": data, "unit": unit, "units": picker_units(scope, unit)}
+    return render(request, "oversight/radar.html", context)
 
 
 # --- inspections ---------------------------------------------------------------------------

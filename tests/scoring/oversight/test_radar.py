@@ -64,12 +64,26 @@ def test_a_head_whose_unit_falls_three_months_is_on_the_radar(org):
 
 
 def test_a_head_whose_on_time_rate_stays_under_target(org):
-    decided_month(org.w1, "2026-09", {org.staff_b: (org.b, "B")})
     for month in (7, 8, 9):
+        decided_month(org.w1, f"2026-{month:02d}", {org.staff_b: (org.b, "B")})
         make_task(org.staff_b, unit=org.b, deadline=dt.date(2026, month, 10), completed_on=None)
+        make_task(
+            org.staff_b,
+            unit=org.b,
+            deadline=dt.date(2026, month, 12),
+            completed_on=dt.date(2026, month, 11),
+        )
     data = radar(scope_for(org.leader_w1.user), org.w1)
     below = {r.code: r.below_target for r in data.leaders}
     assert below["HB"] == ("2026-07", "2026-08", "2026-09")
+
+
+def test_only_decided_months_count_for_the_on_time_rate(org):
+    decided_month(org.w1, "2026-09", {org.staff_b: (org.b, "B")})
+    for month in (7, 8, 9):  # July and August were never decided
+        make_task(org.staff_b, unit=org.b, deadline=dt.date(2026, month, 10), completed_on=None)
+    data = radar(scope_for(org.leader_w1.user), org.w1)
+    assert "HB" not in {r.code for r in data.leaders}
 
 
 def test_two_years_not_completed(org):
