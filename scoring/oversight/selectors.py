@@ -99,7 +99,9 @@ def radar(scope: Scope, unit: Unit, month: str | None = None) -> Radar:
             cadres[cadre_id].low_months = months
     year = int(period.month[:4])
     year_tiers: dict[str, dict[int, str | None]] = defaultdict(dict)
-    for past in (year - 2, year - 1):
+    # The years before the month's; with December decided, its own year is complete too.
+    last = year if period.month.endswith("-12") else year - 1
+    for past in (last - 2, last - 1, last):
         table = year_results(year=past, scope=unit)
         for r in table.rows:
             year_tiers[r.code][past] = r.tier

@@ -61,6 +61,10 @@ def inspection_record(
         raise NotAllowed(
             _("Only a leader or an inspector over %(unit)s may record it.") % {"unit": unit.code}
         )
+    if on > timezone.localdate():
+        raise InvalidInput(
+            _("An inspection is recorded once it has taken place: not a later date.")
+        )
     inspection = Inspection.objects.create(
         unit=unit,
         on=on,

@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from scoring.errors import InvalidInput, NotAllowed, PeriodFrozen
 from scoring.models import Adjustment, Appeal, Phase, Result
@@ -342,3 +343,9 @@ def test_a_removed_adjustment_leaves_the_finding_confirmed(org, client):
     client.force_login(org.head_a.user)
     response = client.get(reverse("oversight:inspection", args=[finding.inspection_id]))
     assert response.status_code == 200
+
+
+def test_an_inspection_is_not_recorded_ahead(org):
+    with pytest.raises(InvalidInput):
+        _inspection(org, org.head_a, on=timezone.localdate() + dt.timedelta(days=1))
+    assert not Inspection.objects.exists()

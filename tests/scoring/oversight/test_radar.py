@@ -148,3 +148,12 @@ def test_radar_query_count_does_not_grow(org, client):
     decided_month(org.w1, "2026-10", dict.fromkeys([org.staff_a, *extra], (org.a, "D")))
     large = _count(client)
     assert small == large
+
+
+def test_a_decided_december_counts_its_own_year(org):
+    for year in (2025, 2026):
+        for month in range(7, 13):
+            decided_month(org.w1, f"{year}-{month:02d}", {org.staff_b: (org.b, "D")})
+    data = radar(scope_for(org.leader_w1.user), org.w1)
+    assert data.month == "2026-12"
+    assert {r.code: r.low_years for r in data.cadres}["SB"] == (2025, 2026)
