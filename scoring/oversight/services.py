@@ -177,7 +177,7 @@ def finding_confirm(*, finding: Finding, user) -> Finding:
     the cadre's open month (`target_period`) through `adjustment_add`, under its rules (the
     supervisor step open), with the finding as the reason."""
     finding = (
-        Finding.objects.select_for_update()
+        Finding.objects.select_for_update(of=("self",))
         .select_related("inspection__unit", "cadre")
         .get(pk=finding.pk)
     )
@@ -269,7 +269,11 @@ def case_decide(
 ) -> ReviewCase:
     """Record the decision (number and date). A transfer or rotation moves the cadre to
     `target_unit` from `effective_on` (`units.services.membership_move`)."""
-    case = ReviewCase.objects.select_for_update().select_related("cadre", "unit").get(pk=case.pk)
+    case = (
+        ReviewCase.objects.select_for_update(of=("self",))
+        .select_related("cadre", "unit")
+        .get(pk=case.pk)
+    )
     scope = scope_for(user)
     if not reaches(scope, case.cadre, kinds=CASE_ROLES, on=timezone.localdate(), unit=case.unit):
         raise NotAllowed(

@@ -29,7 +29,7 @@ DROP FUNCTION IF EXISTS {FUNCTION}();
 def _on_postgresql(sql):
     def run(apps, schema_editor):
         if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(sql)
+            schema_editor.execute(sql, None)  # None: the SQL has a literal %
 
     return run
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -349,3 +349,23 @@ def test_an_inspection_is_not_recorded_ahead(org):
     with pytest.raises(InvalidInput):
         _inspection(org, org.head_a, on=timezone.localdate() + dt.timedelta(days=1))
     assert not Inspection.objects.exists()
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="the trigger refusing UPDATE and DELETE on the oversight audit table exists on "
+    "PostgreSQL only (as the month's audit log's). Runs in CI's PostgreSQL pass.",
+)
+def test_raw_sql_cannot_change_the_oversight_log_on_postgresql(org):
+    _inspection(org, org.head_a)
+    entry = OversightEntry.objects.get()
+    for sql in (
+        "UPDATE oversight_oversightentry SET reason = 'x' WHERE id = %s",
+        "DELETE FROM oversight_oversightentry WHERE id = %s",
+    ):
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(sql, [entry.pk])
