@@ -157,3 +157,12 @@ def test_a_decided_december_counts_its_own_year(org):
     data = radar(scope_for(org.leader_w1.user), org.w1)
     assert data.month == "2026-12"
     assert {r.code: r.low_years for r in data.cadres}["SB"] == (2025, 2026)
+
+
+def test_the_dashboard_links_to_the_radar_inspections_and_cases(org, client):
+    _history(org)
+    client.force_login(org.leader_w1.user)
+    page = client.get(reverse("dashboard"), {"unit": "W1"}).content.decode()
+    assert reverse("oversight:radar") + "?unit=W1" in page
+    assert reverse("oversight:cases") in page
+    assert "/inspections/W1/" in page
