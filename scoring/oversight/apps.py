@@ -9,3 +9,5 @@ class OversightConfig(AppConfig):
     name = "scoring.oversight"
     label = "oversight"
     verbose_name = _("Oversight")
+    # Its card on the home page (units/views.py: home): the radar, inspections and cases.
+    home_cards = "oversight/home_card.html"

@@ -1,4 +1,4 @@
-"""The radar in real Chromium: the demo ward's leader (`lanhdao`) goes from the dashboard to the
+"""The radar in real Chromium: the demo ward's leader (`lanhdao`) goes from the home page to the
 radar, finds the cadre the demo's inspection started on it, opens a rotation case and records
 its decision, which moves the cadre to another unit on its date (docs/RULES.md §8)."""
 
@@ -19,8 +19,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_a_leader_opens_the_radar_and_a_case(demo, log_in, live_server, console_errors):
     cadre = Finding.objects.get(adjustment__isnull=False).cadre
     page = log_in("lanhdao")
-    page.goto(f"{live_server.url}{reverse('dashboard')}")
-    page.locator("[data-oversight=radar]").click()
+    page.locator("[data-oversight=radar]").click()  # the home page's oversight card
     expect(page.get_by_role("heading", level=1)).to_contain_text("Cảnh báo sớm")
     row = page.locator(f"[data-radar=cadres] tr[data-cadre='{cadre.code}']")
     expect(row).to_contain_text(cadre.full_name)

@@ -159,10 +159,10 @@ def test_a_decided_december_counts_its_own_year(org):
     assert {r.code: r.low_years for r in data.cadres}["SB"] == (2025, 2026)
 
 
-def test_the_dashboard_links_to_the_radar_inspections_and_cases(org, client):
-    _history(org)
+def test_the_home_page_links_leaders_to_the_radar_inspections_and_cases(org, client):
     client.force_login(org.leader_w1.user)
-    page = client.get(reverse("dashboard"), {"unit": "W1"}).content.decode()
-    assert reverse("oversight:radar") + "?unit=W1" in page
-    assert reverse("oversight:cases") in page
-    assert "/inspections/W1/" in page
+    page = client.get(reverse("home")).content.decode()
+    for name in ("oversight:radar", "oversight:inspections_start", "oversight:cases"):
+        assert f'href="{reverse(name)}"' in page
+    client.force_login(org.staff_a.user)
+    assert reverse("oversight:radar") not in client.get(reverse("home")).content.decode()
