@@ -13,6 +13,8 @@ class InspectionAdmin(ReadOnlyAdmin):
 @admin.register(Finding)
 class FindingAdmin(ReadOnlyAdmin):
     list_display = ["inspection", "cadre", "handling", "points", "confirmed_at"]
+    # Evidence is served only by its view, to the scope (RULES.md §8): no link to the file here.
+    exclude = ["evidence"]
 
 
 @admin.register(ReviewCase)

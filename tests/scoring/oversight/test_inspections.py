@@ -369,3 +369,11 @@ def test_raw_sql_cannot_change_the_oversight_log_on_postgresql(org):
             connection.cursor() as cursor,
         ):
             cursor.execute(sql, [entry.pk])
+
+
+def test_the_admin_shows_findings_read_only_without_the_evidence(org, client, with_evidence):
+    client.force_login(org.admin)
+    url = reverse("admin:oversight_finding_change", args=[with_evidence.pk])
+    page = client.get(url).content.decode()
+    assert "bien-ban" not in page
+    assert client.post(url, {}).status_code == 403
