@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "directives",
     "scoring",
     "scoring.api",
+    "scoring.oversight",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",

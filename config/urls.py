@@ -39,4 +39,5 @@ urlpatterns = [
     path("", include("scoring.office.urls")),
     path("", include("scoring.api.urls")),
     path("", include("scoring.api.urls_clients")),
+    path("", include("scoring.oversight.urls")),
 ]

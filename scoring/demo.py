@@ -38,6 +38,7 @@ from scoring.models import (
     ScorecardStatus,
     ScoreLine,
 )
+from scoring.oversight import demo as oversight_demo  # the demo's inspection (RULES.md §8)
 from units.models import Cadre, Category, Membership, Role, RoleKind, Unit
 
 DEMO_PASSWORD = "fiveclear-demo"
@@ -391,6 +392,7 @@ class _MonthHistory:
                 self._struggle(period, members, ward, index)
                 self._score(period, members)
                 self._adjust(period, members, index)
+                oversight_demo.month_findings(self, period, members, index, len(months))
                 self._pools(period, members)
                 services.period_decide(period=period, user=None, enforce_phase=False)
                 services.period_publish(period=period, user=None)

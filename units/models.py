@@ -218,6 +218,8 @@ class RoleKind(models.TextChoices):
     DEPUTY = "deputy", _("Deputy head")
     LEADER = "leader", _("Leader")
     ADMIN = "admin", _("Administrator")
+    # Reads the subtree like a leader and records inspections there (docs/RULES.md §8).
+    INSPECTOR = "inspector", _("Inspector")
 
 
 class Role(Dated):

@@ -348,6 +348,16 @@ def _close(dated_rows: Iterable[Membership | Role], on: dt.date) -> None:
 
 
 @transaction.atomic
+def membership_move(*, cadre: Cadre, unit: Unit, on: dt.date) -> Membership:
+    """Move `cadre` to `unit` from `on`: every membership still valid on `on` ends the day
+    before (one that only starts on or after `on` is removed), and a new one starts on `on`.
+    Used by a transfer or rotation decided in a personnel review case (docs/RULES.md §8)."""
+    current = Membership.objects.select_for_update().filter(cadre=cadre)
+    _close([m for m in current if m.valid_to is None or m.valid_to >= on], on)
+    return Membership.objects.create(cadre=cadre, unit=unit, valid_from=on)
+
+
+@transaction.atomic
 def password_link_issue(*, cadre: Cadre, issuer: auth.User) -> "IssuedLink":
     """Issue `cadre` a one-time set-password link, audited; the caller has checked the rule
     (units.accounts.password_link_refusal) and the issuer's confirmation.

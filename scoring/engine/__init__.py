@@ -7,7 +7,8 @@ inputs for a whole period, calls :func:`decide_period` once and writes the outco
 
 The modules follow the rules: `inputs` (what the engine is given), `criteria` (5.1–5.4),
 `quota` (5.5–5.7), `period` (one period decided), `corrections` (the rules applied again to a
-corrected month), `year` (5.8), `reasons` (why a result is what it is), `results` (what it
+corrected month), `year` (5.8), `radar` (§8: the runs of months that put someone on the
+radar), `reasons` (why a result is what it is), `results` (what it
 returns) and `arithmetic` (exact numbers). Import from the package: ``from scoring.engine
 import decide_period``.
 """
@@ -54,6 +55,14 @@ from scoring.engine.quota import (
     quota_keep,
     quota_order_key,
     split_pool,
+)
+from scoring.engine.radar import (
+    below_target_months,
+    falling_months,
+    last_months,
+    low_months,
+    next_month,
+    not_completed_years,
 )
 from scoring.engine.reasons import (
     REASON_CODES,
@@ -118,14 +127,20 @@ __all__ = [
     "YearResult",
     "apply_quota",
     "apply_rules",
+    "below_target_months",
     "capped_bonus",
     "competition_ranks",
     "decide_period",
     "exact",
     "exact_sum",
+    "falling_months",
     "floor_to",
     "general_value",
+    "last_months",
     "leader_task_score",
+    "low_months",
+    "next_month",
+    "not_completed_years",
     "quota_keep",
     "quota_order_key",
     "round_half_up",

@@ -27,6 +27,7 @@ from directives.catalogue.models import CatalogueItem
 from directives.models import Regulation
 from scoring.api.models import Access, ApiClient
 from scoring.models import Correction, PeerAssignment, Phase, Scorecard, ScorecardKind
+from scoring.oversight.models import Finding, Inspection, ReviewCase
 from scoring.services import (
     adjustment_add,
     appeal_answer,
@@ -514,6 +515,57 @@ MATRIX: dict[str, Entry] = {
     "api_clients:revoke": Entry(
         kwargs=api_client, get=POST_ONLY, post=row("L 403 403 403 403 403 403 R")
     ),
+    # --- scoring/oversight/urls.py: the radar, inspections, personnel review cases (§8). Heads,
+    # leaders (and inspectors) record inspections over their subtree; the cadre's supervisor
+    # confirms a finding; heads and leaders open and decide cases downward. The administrator
+    # reads, holding no role to act through.
+    "oversight:radar": Entry(
+        query=lambda s: {"unit": "W1-A"}, get=row("L 403 403 404 200 404 200 200")
+    ),
+    "oversight:inspections_start": Entry(get=row("L 403 403 R R R R R")),
+    "oversight:inspections": Entry(
+        kwargs=lambda s: {"code": "W1-A", "year": 2026}, get=row("L 403 403 404 200 404 200 200")
+    ),
+    "oversight:inspections_pdf": Entry(
+        kwargs=lambda s: {"code": "W1-A", "year": 2026}, get=row("L 403 403 404 200 404 200 200")
+    ),
+    "oversight:inspection_new": Entry(
+        kwargs=lambda s: {"code": "W1-A"},
+        get=row("L 403 403 404 200 404 200 403"),
+        post=row("L 403 403 404 R 404 R 403"),
+        data=lambda s: {"on": "05/10/2026", "scope": "procedures", "surprise": "1"},
+    ),
+    "oversight:inspection": Entry(
+        kwargs=lambda s: {"pk": s.inspection.pk}, get=row("L 403 403 404 200 404 200 200")
+    ),
+    "oversight:finding_add": Entry(
+        kwargs=lambda s: {"pk": s.inspection.pk},
+        get=POST_ONLY,
+        post=row("L 403 403 404 R 404 R 403"),
+        data=lambda s: {"cadre": "SA2", "text": "Chưa niêm yết thủ tục", "handling": "remind"},
+    ),
+    # The cadre a finding names reads its evidence; no one else outside the scope does.
+    "oversight:evidence": Entry(
+        kwargs=lambda s: {"pk": s.finding.pk}, get=row("L 200 404 404 200 404 200 200")
+    ),
+    "oversight:finding_confirm": Entry(
+        kwargs=lambda s: {"pk": s.finding.pk},
+        get=POST_ONLY,
+        post=row("L 403 403 404 R 404 403 403"),
+    ),
+    "oversight:cases": Entry(get=row("L 403 403 200 200 200 200 200")),
+    "oversight:case_new": Entry(
+        query=lambda s: {"cadre": "SA"},
+        get=row("L 403 403 404 200 404 200 403"),
+        post=row("L 403 403 404 R 404 R 403"),
+        data=lambda s: {"cadre": "SA", "kind": "warning", "grounds": "Xếp loại D ba tháng liền"},
+    ),
+    "oversight:case": Entry(
+        kwargs=lambda s: {"pk": s.case.pk},
+        get=row("L 404 404 404 200 404 200 200"),
+        post=row("L 404 404 404 R 404 R 403"),
+        data=lambda s: {"number": "12/QĐ-UBND", "decided_on": "20/10/2026"},
+    ),
 }
 
 # The writes whose authorised POST changes the scenario for the cases after it: run last.
@@ -636,6 +688,16 @@ def build_scenario(org) -> SimpleNamespace:
         unit_of_measure="báo cáo",
         coefficient=Decimal("1"),
     )
+    inspection = Inspection.objects.create(
+        unit=org.a, on=dt.date(2026, 10, 5), scope="conduct", recorded_by=org.leader_w1
+    )
+    finding = Finding.objects.create(
+        inspection=inspection, cadre=org.staff_a, text="Đi muộn", handling="penalty", points=1
+    )
+    finding.evidence.save("bien-ban.pdf", ContentFile(b"%PDF-1.4"))
+    case = ReviewCase.objects.create(
+        cadre=org.staff_a, unit=org.a, kind="warning", grounds="Xếp loại D", opened_by=org.head_a
+    )
     api_client = ApiClient(name="eOffice", unit=org.w1, access=Access.READ_WRITE)
     api_client.set_token()
     api_client.save()
@@ -664,12 +726,15 @@ def build_scenario(org) -> SimpleNamespace:
         regulation=regulation,
         item=item,
         api_client=api_client,
+        inspection=inspection,
+        finding=finding,
+        case=case,
     )
 
 
 # --- what a POST may not change --------------------------------------------------------------
 
-GUARDED_APPS = ("units", "directives", "scoring", "api")
+GUARDED_APPS = ("units", "directives", "scoring", "api", "oversight")
 
 
 def snapshot() -> dict:

@@ -1,0 +1,80 @@
+from decimal import Decimal
+from pathlib import Path
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from directives.forms import RESULT_FILE_MAX_BYTES, RESULT_FILE_TYPES
+from scoring.oversight.models import CaseKind, Handling, InspectionScope
+from scoring.services import MAX_PENALTY
+from units.fields import DayField, DecimalField, Form
+
+# Evidence: the task result files' types and size (PDF, office files, images, ZIP; 20 MB).
+EVIDENCE_TYPES = RESULT_FILE_TYPES
+EVIDENCE_MAX_BYTES = RESULT_FILE_MAX_BYTES
+
+
+class InspectionForm(Form):
+    on = DayField(label=_("Date of the inspection"))
+    scope = forms.ChoiceField(label=_("Scope"), choices=InspectionScope.choices)
+    surprise = forms.TypedChoiceField(
+        label=_("Announced or surprise"),
+        choices=[("1", _("Surprise")), ("0", _("Announced"))],
+        coerce=lambda v: v == "1",
+        initial="1",
+    )
+    summary = forms.CharField(
+        label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class FindingForm(Form):
+    cadre = forms.ChoiceField(label=_("Against"), required=False)
+    text = forms.CharField(label=_("Finding"), widget=forms.Textarea(attrs={"rows": 3}))
+    handling = forms.ChoiceField(label=_("Proposed handling"), choices=Handling.choices)
+    points = DecimalField(
+        label=_("Penalty points"),
+        required=False,
+        min_value=Decimal("0.01"),
+        max_value=MAX_PENALTY,
+        decimal_places=2,
+    )
+    evidence = forms.FileField(
+        label=_("Evidence"),
+        required=False,
+        help_text=_("PDF, Word, Excel, images or ZIP, at most 20 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(sorted(EVIDENCE_TYPES))}),
+    )
+
+    def __init__(self, *args, cadres=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cadre"].choices = [("", _("The unit (no one person)"))] + [
+            (c.code, f"{c.full_name} ({c.code})") for c in cadres
+        ]
+
+    def clean_evidence(self):
+        upload = self.cleaned_data.get("evidence")
+        if upload:
+            if upload.size > EVIDENCE_MAX_BYTES:
+                raise forms.ValidationError(_("The file is larger than 20 MB."))
+            if Path(upload.name).suffix.lower() not in EVIDENCE_TYPES:
+                raise forms.ValidationError(_("This kind of file is not accepted."))
+        return upload
+
+
+class CaseForm(Form):
+    kind = forms.ChoiceField(label=_("Kind of case"), choices=CaseKind.choices)
+    grounds = forms.CharField(label=_("Grounds"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class DecisionForm(Form):
+    number = forms.CharField(label=_("Decision number"), max_length=64)
+    decided_on = DayField(label=_("Decision date"))
+    effective_on = DayField(label=_("Takes effect on"), required=False)
+    target_unit = forms.ChoiceField(label=_("New unit"), required=False)
+
+    def __init__(self, *args, units=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target_unit"].choices = [("", "—")] + [
+            (u.code, f"{u.name} ({u.code})") for u in units
+        ]
