@@ -88,6 +88,14 @@ def engine_regulation(regulation: Regulation) -> engine.Regulation:
         coefficient_b=regulation.coefficient_b,
         money_unit=regulation.money_unit,
         min_rated_months=regulation.min_rated_months,
+        satisfaction_points=regulation.satisfaction_points,
+        satisfaction_threshold=regulation.satisfaction_threshold,
+        satisfaction_min_ratings=regulation.satisfaction_min_ratings,
+        satisfaction_bonus=regulation.satisfaction_bonus,
+        complaint_penalty=regulation.complaint_penalty,
+        on_time_target=regulation.on_time_target,
+        radar_consecutive_months=regulation.radar_consecutive_months,
+        radar_months_of_12=regulation.radar_months_of_12,
     )
 
 
