@@ -74,7 +74,11 @@ def dossiers_import_rows(
                 "cadre_code", _("No cadre has the code “%(code)s”.") % {"code": row["cadre_code"]}
             )
         handled_on = check.date("handled_on")
-        on_time = check.boolean("on_time")
+        on_time = None
+        if not row["on_time"]:  # an empty cell would read as "no"
+            check.fail("on_time", _("A value is required."))
+        else:
+            on_time = check.boolean("on_time")
         rating = check.choice("rating", Rating.values, names=RATING_NAMES)
         comment = check.text("comment", required=False, max_length=MAX_COMMENT) or ""
         verified = bool(check.boolean("verified", required=False))
@@ -152,17 +156,20 @@ def dossiers_import_rows(
         raise ImportFailed(errors)
 
     created, changed, now = [], [], timezone.now()
+    # An optional column the file leaves out leaves the stored value as it is.
+    given = set(rows[0].headers) if rows else set()
+    fields = [name for name in FIELDS if name not in DOSSIER_OPTIONAL or name in given]
     for _row, unit, values in parsed:
         stored = existing.get((unit.pk, values["code"]))
         if stored is None:
             created.append(DossierRating(unit=unit, **values))
-        elif any(getattr(stored, name) != values[name] for name in FIELDS):
-            for name in FIELDS:
+        elif any(getattr(stored, name) != values[name] for name in fields):
+            for name in fields:
                 setattr(stored, name, values[name])
             stored.updated_at = now  # bulk_update leaves auto_now alone
             changed.append(stored)
     DossierRating.objects.bulk_create(created, batch_size=1000)
-    DossierRating.objects.bulk_update(changed, [*FIELDS, "updated_at"], batch_size=1000)
+    DossierRating.objects.bulk_update(changed, [*fields, "updated_at"], batch_size=1000)
     counts = {
         "created": len(created),
         "updated": len(changed),
