@@ -12,7 +12,7 @@ from directives.dossiers.imports import dossiers_import
 from directives.dossiers.models import DossierRating, Rating
 from directives.models import AuditEntry
 from tests.dashboard.factories import PeriodFactory
-from tests.factories import member, xlsx
+from tests.factories import xlsx
 from units.tabular import ImportFailed
 
 pytestmark = pytest.mark.django_db
