@@ -19,8 +19,8 @@ from directives.models import Task
 from directives.selectors import members_of_subtree, with_counts
 from scoring.api import serializers as s
 from scoring.api.auth import client_address
-from scoring.api.models import ApiClient, ApiRequest
 from scoring.api.dossiers import dossiers_save
+from scoring.api.models import ApiClient, ApiRequest
 from scoring.api.tasks import tasks_save
 from scoring.exports import results_table, year_table
 from scoring.selectors import PUBLISHED_PHASES
