@@ -1,4 +1,4 @@
-"""The optional points of people's satisfaction (docs/RULES.md §1.9), with no database."""
+"""The optional points of people's satisfaction (docs/RULES.md §1, "People's satisfaction"), with no database."""
 
 from __future__ import annotations
 
@@ -41,7 +41,7 @@ def test_the_index_is_the_share_satisfied_or_very_satisfied():
 
 
 def test_worked_example_a_bonus_at_the_threshold_and_a_penalty_per_verified_complaint():
-    """RULES.md §1.9: 20 ratings, 18 satisfied (90%), 1 verified complaint: +2 and -1."""
+    """RULES.md §1 worked example: 20 ratings, 18 satisfied (90%), 1 verified complaint: +2 and -1."""
     bonus, penalty, reasons = satisfaction_points(
         ServiceInput(rated=20, satisfied=18, verified_complaints=1), ON
     )
@@ -130,3 +130,21 @@ def test_off_changes_nothing_and_on_moves_the_total_by_bonus_minus_penalty(rated
     before = decide(plain, regulation=ON).cadres[0].total.exact
     after = decide(served, regulation=ON).cadres[0].total.exact
     assert after == min(max(before + bonus - penalty, 0), 100)
+
+
+def test_the_worked_example_of_the_rules_in_a_period():
+    """RULES.md §1: G 24 + T 63, 20 rated, 18 satisfied, 1 verified complaint: 88.00, B."""
+    clerk = cadre("C1", "87", service=ServiceInput(rated=20, satisfied=18, verified_complaints=1))
+    assert clerk.manual_task_score == 57  # the helper fills G first (30), T with the rest
+    clerk = dataclasses.replace(
+        clerk,
+        supervisor_points={"G1": D(5), "G2": D(5), "G3": D(4), "G4": D(6), "G5": D(4)},
+        manual_task_score=D(63),
+    )
+    result = decide(clerk, regulation=ON).cadres[0]
+    assert (result.general.shown, result.task.shown) == (D("24.00"), D("63.00"))
+    assert result.total.shown == D("88.00") and result.tier == Tier.B
+    assert result.reason_codes == ("satisfaction_bonus", "verified_complaints")
+    lower = dataclasses.replace(clerk, service=ServiceInput(20, 17, 1))
+    assert decide(lower, regulation=ON).cadres[0].total.shown == D("86.00")
+    assert decide(clerk).cadres[0].total.shown == D("87.00")
