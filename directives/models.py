@@ -118,7 +118,7 @@ class Regulation(models.Model):
     min_rated_months = models.PositiveSmallIntegerField(
         _("rated months needed for a year"), default=DEFAULTS["min_rated_months"]
     )
-    # People's satisfaction (docs/RULES.md §1, "People's satisfaction"): optional points, off by default.
+    # People's satisfaction (docs/RULES.md §1): optional points, off by default.
     satisfaction_points = models.BooleanField(
         _("satisfaction of people gives points"),
         default=DEFAULTS["satisfaction_points"],

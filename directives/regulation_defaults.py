@@ -77,7 +77,7 @@ DEFAULTS = cast(
             coefficient_b=Decimal("1.0"),
             money_unit=1000,
             min_rated_months=6,
-            # The optional points of people's satisfaction (docs/RULES.md §1, "People's satisfaction"): off by default.
+            # The optional points of people's satisfaction (docs/RULES.md §1): off by default.
             satisfaction_points=False,
             satisfaction_threshold=Decimal("90"),  # percent of ratings satisfied or better
             satisfaction_min_ratings=10,

@@ -155,7 +155,8 @@ def satisfaction_points(
     service: ServiceInput | None, regulation: Regulation = ND335
 ) -> tuple[Fraction, Fraction, tuple[Reason, ...]]:
     """The bonus and the penalty the satisfaction of people gives a cadre in a month, with
-    their reasons (docs/RULES.md §1, "People's satisfaction"): (0, 0, ()) when the regulation leaves them off.
+    their reasons (docs/RULES.md §1, "People's satisfaction"): (0, 0, ()) when the regulation
+    leaves them off.
 
     Bonus: `satisfaction_bonus` when at least `satisfaction_min_ratings` dossiers were rated
     and the index is at or above `satisfaction_threshold`. Penalty: `complaint_penalty` for

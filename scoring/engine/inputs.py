@@ -129,7 +129,7 @@ class TaskInput:
 
 @dataclass(frozen=True)
 class ServiceInput:
-    """The month's rated dossiers of a cadre who serves the public (docs/RULES.md §1, "People's satisfaction"):
+    """The month's rated dossiers of a cadre who serves the public (docs/RULES.md §1):
     how many were rated, how many of them satisfied or very satisfied, how many "unsatisfied"
     ratings were verified as complaints."""
 

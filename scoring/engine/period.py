@@ -161,7 +161,7 @@ def _finish(work: _Work, regulation: Regulation) -> None:
     if work.bonus < asked:
         work.reasons.append(reason_bonus_capped(asked, work.bonus))
     work.penalty = sum((exact(p) for p in cadre.penalty_points), ZERO)
-    # People's satisfaction (docs/RULES.md §1): outside the bonus cap, nothing when the regulation is off.
+    # People's satisfaction (docs/RULES.md §1): outside the bonus cap; nothing when off.
     bonus, penalty, reasons = satisfaction_points(cadre.service, regulation)
     work.bonus += bonus
     work.penalty += penalty

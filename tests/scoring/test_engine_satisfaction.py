@@ -1,4 +1,4 @@
-"""The optional points of people's satisfaction (docs/RULES.md §1, "People's satisfaction"), with no database."""
+"""The optional points of people's satisfaction (docs/RULES.md §1), with no database."""
 
 from __future__ import annotations
 
@@ -41,7 +41,7 @@ def test_the_index_is_the_share_satisfied_or_very_satisfied():
 
 
 def test_worked_example_a_bonus_at_the_threshold_and_a_penalty_per_verified_complaint():
-    """RULES.md §1 worked example: 20 ratings, 18 satisfied (90%), 1 verified complaint: +2 and -1."""
+    """20 ratings, 18 satisfied (90%), 1 verified complaint: +2 and -1 (RULES.md §1)."""
     bonus, penalty, reasons = satisfaction_points(
         ServiceInput(rated=20, satisfied=18, verified_complaints=1), ON
     )
