@@ -8,7 +8,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from directives.dossiers import selectors
@@ -99,6 +98,5 @@ def dossier_comments(request, code, month):
         "month": month,
         "comments": comments,
         "figures": figures,
-        "today": timezone.localdate(),
     }
     return render(request, "directives/dossier_comments.html", context)
