@@ -33,3 +33,19 @@ def test_the_leader_goes_from_the_target_to_the_late_items_and_the_comments(
     ).to_be_visible()
     expect(page.locator("[data-comments] tbody tr").first).to_be_visible()
     assert console_errors == []
+
+
+def test_no_serious_violation_on_the_new_pages(demo, log_in, page, live_server):
+    from tests.e2e.test_accessibility import check_pages, decided_period
+
+    month = decided_period().month
+    paths = [
+        f"/dashboard/late/HH-HCC/{month}/",
+        f"/dossiers/HH-HCC/{month}/comments/",
+        "/dossiers/import/",
+    ]
+    log_in("chutich")  # the ward's head: each page opens (check_pages also lets 403 and 404 by)
+    for path in paths:
+        assert page.goto(f"{live_server.url}{path}").status == 200, path
+    found = check_pages(page, live_server, paths)
+    assert found == [], "\n".join(found)
