@@ -166,6 +166,10 @@ def dossiers_import_rows(
         elif any(getattr(stored, name) != values[name] for name in fields):
             for name in fields:
                 setattr(stored, name, values[name])
+            if stored.rating != Rating.UNSATISFIED and stored.verified:
+                # Only an "unsatisfied" rating is a complaint, verified column given or not.
+                stored.verified = False
+                fields = fields if "verified" in fields else [*fields, "verified"]
             stored.updated_at = now  # bulk_update leaves auto_now alone
             changed.append(stored)
     DossierRating.objects.bulk_create(created, batch_size=1000)

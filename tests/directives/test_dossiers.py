@@ -68,6 +68,18 @@ def test_an_xlsx_file_imports_and_a_second_import_changes_by_code(org):
     assert DossierRating.objects.count() == 3
 
 
+def test_a_complaint_rated_again_as_satisfied_is_no_longer_a_complaint(org):
+    dossiers_import(data=GOOD, user=org.admin)
+    rows = [
+        ["Mã hồ sơ", "Mã đơn vị", "Mã cán bộ xử lý", "Ngày xử lý", "Đúng hạn", "Mức độ hài lòng"],
+        ["HS-2", "W1-A", "SA", "09/03/2026", "không", "Hài lòng"],
+    ]
+    assert dossiers_import(data=xlsx(rows), user=org.admin)["updated"] == 1
+    again = DossierRating.objects.get(code="HS-2")
+    assert (again.rating, again.verified) == (Rating.SATISFIED, False)
+    assert again.comment == "Phải đi lại hai lần"  # the column was left out
+
+
 def test_bad_rows_are_named_and_nothing_is_written(org):
     data = table(
         "HS-1,W1-A,SA,05/03/2026,có,Rất hài lòng,,",
