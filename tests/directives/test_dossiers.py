@@ -2,9 +2,11 @@
 (all or nothing, bad rows named), the figures per cadre and unit, the head's comments page."""
 
 import datetime as dt
+import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from directives.dossiers import selectors
@@ -226,3 +228,16 @@ def test_the_import_page_for_heads_and_administrators(org, client, login):
         .status_code
         == 403
     )
+
+
+def test_the_command_line_imports_them_as_the_page_does(org, tmp_path):
+    path = tmp_path / "danh-gia.csv"
+    path.write_bytes(GOOD)
+    out = io.StringIO()
+    call_command("import", "dossiers", str(path), stdout=out)
+    assert "3 created" in out.getvalue()
+    assert AuditEntry.objects.get(action="dossiers_import").new["file"] == "danh-gia.csv"
+    path.write_bytes(table("HS-9,W1-A,NOBODY,05/03/2026,có,Hài lòng,,"))
+    with pytest.raises(CommandError):
+        call_command("import", "dossiers", str(path), stdout=out, stderr=io.StringIO())
+    assert DossierRating.objects.count() == 3
