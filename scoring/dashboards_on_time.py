@@ -20,7 +20,7 @@ from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 
-from directives.dossiers.models import DossierRating
+from directives.dossiers.models import SATISFIED_RATINGS, DossierRating
 from directives.models import Task
 from directives.regulation_defaults import DEFAULTS
 from scoring.dashboard import FROZEN, ON_TIME
@@ -59,6 +59,12 @@ class OnTimeRow:
     dossiers: Share = field(default_factory=Share)
     tasks_year: Share = field(default_factory=Share)
     dossiers_year: Share = field(default_factory=Share)
+    satisfied: int = 0  # the month's dossiers rated satisfied or very satisfied
+
+    @property
+    def satisfaction_index(self) -> Decimal | None:
+        """The month's satisfaction index (docs/RULES.md §7), percent."""
+        return Share(self.dossiers.done, self.satisfied).rate
 
     @property
     def month_rate(self) -> Decimal | None:
@@ -121,10 +127,14 @@ def on_time_figure(unit: Unit, month: str, target: Decimal | None = None) -> dic
         )
         .annotate(handled_month=TruncMonth("handled_on"))
         .values_list("handled_month", "unit__path")
-        .annotate(handled=Count("pk"), on_time=Count("pk", filter=Q(on_time=True)))
+        .annotate(
+            handled=Count("pk"),
+            on_time=Count("pk", filter=Q(on_time=True)),
+            satisfied=Count("pk", filter=Q(rating__in=SATISFIED_RATINGS)),
+        )
         .order_by()
     )
-    for handled_month, path, handled, on_time in dossier_cells:
+    for handled_month, path, handled, on_time, satisfied in dossier_cells:
         cell_month = f"{handled_month:%Y-%m}"
         if not is_decided(cell_month, path):
             continue
@@ -132,6 +142,7 @@ def on_time_figure(unit: Unit, month: str, target: Decimal | None = None) -> dic
         row.dossiers_year.add(handled, on_time)
         if cell_month == month:
             row.dossiers.add(handled, on_time)
+            row.satisfied += satisfied
 
     rows = [r for r in rows if r.tasks_year.done or r.dossiers_year.done]
     below = sorted(

@@ -65,6 +65,7 @@ def test_each_unit_against_the_target_below_it_first(org, months, dossiers):
     assert first.unit == org.a  # 2 of 5 on time: below the target
     assert (first.tasks.on_time, first.tasks.done, first.dossiers.on_time) == (1, 3, 1)
     assert first.month_rate == Decimal("40.0")
+    assert first.satisfaction_index == Decimal("50.0")  # HS-1 satisfied, HS-2 not
     assert first.late == 3
     assert second.unit == org.b
     assert (second.tasks.rate, second.dossiers.rate) == (Decimal("100.0"), Decimal("100.0"))
