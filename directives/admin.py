@@ -5,7 +5,7 @@ from django.http import HttpResponseRedirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from directives.models import AuditEntry, Criterion, Regulation, Task, TaskEvent
+from directives.models import AuditEntry, Criterion, DossierRating, Regulation, Task, TaskEvent
 from directives.services import regulation_new_version
 from directives.signals import regulation_frozen_reason
 from units.admin import ReadOnlyAdmin
@@ -140,3 +140,14 @@ class AuditEntryAdmin(ReadOnlyAdmin):
     list_filter = ["action", "object_type"]
     search_fields = ["actor", "action", "object_id", "reason"]
     date_hierarchy = "at"
+
+
+@admin.register(DossierRating)
+class DossierRatingAdmin(ReadOnlyAdmin):
+    """Written by the import and the API only (a decided month never changes): read-only."""
+
+    list_display = ["code", "unit", "cadre", "handled_on", "on_time", "rating", "verified"]
+    list_filter = ["rating", "on_time", "verified"]
+    search_fields = ["code", "unit__code", "cadre__code", "cadre__full_name", "comment"]
+    list_select_related = ["unit", "cadre"]
+    date_hierarchy = "handled_on"

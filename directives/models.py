@@ -118,6 +118,63 @@ class Regulation(models.Model):
     min_rated_months = models.PositiveSmallIntegerField(
         _("rated months needed for a year"), default=DEFAULTS["min_rated_months"]
     )
+    # People's satisfaction (docs/RULES.md §1): optional points, off by default.
+    satisfaction_points = models.BooleanField(
+        _("satisfaction of people gives points"),
+        default=DEFAULTS["satisfaction_points"],
+        help_text=_(
+            "When on, a cadre's rated dossiers of the month give a bonus when the satisfaction "
+            "index reaches the threshold, and a penalty for each verified complaint."
+        ),
+    )
+    satisfaction_threshold = models.DecimalField(
+        _("satisfaction index for the bonus (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=DEFAULTS["satisfaction_threshold"],
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    satisfaction_min_ratings = models.PositiveSmallIntegerField(
+        _("ratings needed for the satisfaction bonus"),
+        default=DEFAULTS["satisfaction_min_ratings"],
+        validators=[MinValueValidator(1)],
+    )
+    satisfaction_bonus = models.DecimalField(
+        _("satisfaction bonus (points)"),
+        max_digits=5,
+        decimal_places=2,
+        default=DEFAULTS["satisfaction_bonus"],
+        validators=[MinValueValidator(0)],
+    )
+    complaint_penalty = models.DecimalField(
+        _("penalty per verified complaint (points)"),
+        max_digits=5,
+        decimal_places=2,
+        default=DEFAULTS["complaint_penalty"],
+        validators=[MinValueValidator(0)],
+    )
+    # Work on time (the leaders' dashboard): the share each unit is held to.
+    on_time_target = models.DecimalField(
+        _("on-time target (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=DEFAULTS["on_time_target"],
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_("The share of tasks and dossiers done on time each unit is held to."),
+    )
+    # The radar of cadres who do not meet their tasks.
+    radar_consecutive_months = models.PositiveSmallIntegerField(
+        _("radar: lowest tier in consecutive months"),
+        default=DEFAULTS["radar_consecutive_months"],
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text=_("A cadre rated in the lowest tier this many months in a row is shown."),
+    )
+    radar_months_of_12 = models.PositiveSmallIntegerField(
+        _("radar: lowest tier in months of the last 12"),
+        default=DEFAULTS["radar_months_of_12"],
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text=_("A cadre rated in the lowest tier this many of the last 12 months is shown."),
+    )
     # The month's dates (docs/RULES.md §2), prefilled when a month is opened; each period keeps
     # its own.
     self_day = models.PositiveSmallIntegerField(
@@ -382,3 +439,4 @@ class AuditEntry(AuditLog):
 
 # The catalogue's models live in their capability package; imported here so Django registers them.
 from directives.catalogue.models import CatalogueItem  # noqa: E402, F401
+from directives.dossiers.models import DossierRating  # noqa: E402, F401

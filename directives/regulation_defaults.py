@@ -39,6 +39,14 @@ class RegulationDefaults(TypedDict):
     coefficient_b: Decimal
     money_unit: int
     min_rated_months: int
+    satisfaction_points: bool
+    satisfaction_threshold: Decimal
+    satisfaction_min_ratings: int
+    satisfaction_bonus: Decimal
+    complaint_penalty: Decimal
+    on_time_target: Decimal
+    radar_consecutive_months: int
+    radar_months_of_12: int
 
 
 # Read-only at run time (a mapping proxy), typed per key for the type checker.
@@ -69,6 +77,17 @@ DEFAULTS = cast(
             coefficient_b=Decimal("1.0"),
             money_unit=1000,
             min_rated_months=6,
+            # The optional points of people's satisfaction (docs/RULES.md §1): off by default.
+            satisfaction_points=False,
+            satisfaction_threshold=Decimal("90"),  # percent of ratings satisfied or better
+            satisfaction_min_ratings=10,
+            satisfaction_bonus=Decimal("2"),
+            complaint_penalty=Decimal("1"),  # per verified "unsatisfied" rating
+            # The share of work on time every unit is held to (the dashboard), percent.
+            on_time_target=Decimal("100"),
+            # The radar: the lowest tier in N consecutive months, or in M of the last 12.
+            radar_consecutive_months=3,
+            radar_months_of_12=6,
         )
     ),
 )

@@ -12,3 +12,17 @@ def regulation_frozen_reason(regulation) -> str | None:
     """Why `regulation` can no longer change, as a message ready to show; None when it can."""
     answers = regulation_freeze_asked.send(sender=type(regulation), regulation=regulation)
     return next((str(reason) for _receiver, reason in answers if reason), None)
+
+
+# Sent with `pairs=` a set of (unit, "YYYY-MM"); a receiver answers the set of those pairs whose
+# month is already decided for the unit (scoring: a decided period covers it): data of such a
+# month never changes.
+months_decided_asked = Signal()
+
+
+def decided_months(pairs) -> set:
+    """Those of the (unit, month) `pairs` whose month is decided for the unit."""
+    if not pairs:
+        return set()
+    answers = months_decided_asked.send(sender=None, pairs=set(pairs))
+    return set().union(*(set(answer or ()) for _receiver, answer in answers))

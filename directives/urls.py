@@ -2,6 +2,7 @@ from django.urls import path, register_converter
 
 from directives import views
 from directives.catalogue import views as catalogue_views
+from directives.dossiers import views as dossier_views
 
 
 class TaskCodeConverter:
@@ -30,6 +31,17 @@ urlpatterns = [
     path("tasks/<task:code>/fragment/", views.task_fragment, name="fragment"),
     path("tasks/<task:code>/result/", views.task_result_file, name="result_file"),
     path("tasks/<task:code>/do/<slug:action>/", views.task_action, name="action"),
+    path("dossiers/import/", dossier_views.dossier_import, name="dossier_import"),
+    path(
+        "dossiers/import/sample.<slug:fmt>",
+        dossier_views.dossier_import_sample,
+        name="dossier_import_sample",
+    ),
+    path(
+        "dossiers/<str:code>/<str:month>/comments/",
+        dossier_views.dossier_comments,
+        name="dossier_comments",
+    ),
     path("catalogue/", catalogue_views.catalogue, name="catalogue"),
     path("catalogue/import/", catalogue_views.catalogue_upload, name="catalogue_import"),
     path(

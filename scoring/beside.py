@@ -1,5 +1,6 @@
 """What the head sees beside their own scores: the cadre's self-assessment and, once it may be
-shown, the mean of the cross-evaluations, per general criterion; and the result page's table
+shown, the mean of the cross-evaluations, per general criterion, and the cadre's rated dossiers
+of the month (handled, on time, satisfaction); and the result page's table
 of the head's score per criterion with the regulation's weights.
 
 The peer mean follows the peer-visibility rule (docs/RULES.md §3, `peer_parts_visible`): only
@@ -15,6 +16,7 @@ from decimal import Decimal
 
 from django.db.models import Avg
 
+from directives.dossiers.selectors import cadre_figures
 from directives.models import Criterion, CriterionGroup
 from scoring.models import ScorecardKind, ScorecardStatus, ScoreLine
 
@@ -57,13 +59,17 @@ def peer_means(period, cadre_ids) -> dict[int, dict[str, Decimal]]:
 
 
 def attach_to_grid(period, rows, *, closed: bool) -> None:
-    """Set each grid cell's `self_points` and `peer_mean` (two queries at most)."""
+    """Set each grid cell's `self_points` and `peer_mean`, and each row's `service`: the
+    cadre's rated dossiers of the month (docs/RULES.md §7), None without one. Three queries at
+    most."""
     ids = [row.member.cadre_id for row in rows]
+    service = cadre_figures(ids, period.first_day, period.last_day) if ids else {}
     own = self_points(period, ids)
     shown = [row.member.cadre_id for row in rows if closed and not row.parts_hidden]
     peers = peer_means(period, shown)
     for row in rows:
         cadre_id = row.member.cadre_id
+        row.service = service.get(cadre_id)
         for cell in row.cells:
             cell.self_points = own.get(cadre_id, {}).get(cell.code)
             cell.peer_mean = peers.get(cadre_id, {}).get(cell.code)

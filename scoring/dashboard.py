@@ -15,7 +15,9 @@ Definitions:
 - rated: a result with a tier (leave and undecidable cadres are counted apart).
 - on-time rate: tasks whose effective deadline falls in the month (cancelled ones aside)
   completed on or before that deadline, over those tasks; a task belongs to the unit it was
-  assigned in (`Task.unit`).
+  assigned in (`Task.unit`). Only decided months count: a unit's tasks count in a month when
+  the unit has results of a decided period that month, so a sub-scope whose month is still
+  running adds nothing to the scope's rate.
 """
 
 from __future__ import annotations
@@ -253,7 +255,10 @@ def _result_stats(unit: Unit, months: Sequence[str]) -> dict[tuple[str, int], St
 
 
 def _add_task_stats(unit: Unit, months: Sequence[str], stats: dict) -> None:
-    """One query: tasks due in the months grouped by month and unit."""
+    """One query: tasks due in the months grouped by month and unit, for the (month, unit)
+    pairs already decided (those with results in `stats`): a sub-scope whose month is still
+    running has no decided result that month, and its tasks do not count yet."""
+    decided = set(stats)
     first, _last = month_bounds(months[0])
     _first, last = month_bounds(months[-1])
     rows = (
@@ -267,8 +272,8 @@ def _add_task_stats(unit: Unit, months: Sequence[str], stats: dict) -> None:
     wanted = set(months)
     for row in rows:
         month = f"{row['due_month']:%Y-%m}"
-        if month in wanted:
-            entry = stats.setdefault((month, row["unit_id"]), Stats())
+        if month in wanted and (month, row["unit_id"]) in decided:
+            entry = stats[month, row["unit_id"]]
             entry.due, entry.on_time = row["due"], row["on_time"]
 
 

@@ -22,6 +22,7 @@ from django.utils import timezone
 from directives.catalogue.demo import demo_item
 from directives.catalogue.services import product_weight
 from directives.demo import NO_SLIP, Odds, build_demo_tasks
+from directives.dossiers.demo import build_demo_dossiers
 from directives.models import CriterionGroup, Regulation, Task, TaskStatus
 from directives.selectors import task_facts
 from scoring import services
@@ -256,6 +257,7 @@ def build_demo(
         summary.tasks = build_demo_tasks(
             months=[*months, current], rng=rng, odds=odds, regulation=_nd335()
         )
+        build_demo_dossiers(months=[*months, current], today=today, seed=seed)
         summary.periods = _MonthHistory(rng, ward_units, today, levels).build(months, current)
     return summary
 

@@ -65,6 +65,25 @@ WORDINGS: Mapping[str, _Wording] = {
     "too_few_rated_months": lambda p: (
         gettext("Fewer than %(needed)s rated months in the year: not rated") % p
     ),
+    "satisfaction_bonus": lambda p: (
+        gettext(
+            "People's satisfaction %(index)s%% of %(rated)s rated dossiers, at or above "
+            "%(threshold)s%%: %(points)s bonus points"
+        )
+        % p
+    ),
+    "satisfaction_below": lambda p: (
+        gettext("People's satisfaction %(index)s%% is below %(threshold)s%%: no bonus") % p
+    ),
+    "satisfaction_few_ratings": lambda p: (
+        gettext(
+            "Only %(rated)s rated dossiers, %(needed)s needed for the satisfaction bonus: no bonus"
+        )
+        % p
+    ),
+    "verified_complaints": lambda p: (
+        gettext("%(count)s verified complaints × %(each)s points: %(points)s points deducted") % p
+    ),
 }
 
 # The Vietnamese sentences of results decided before reasons were codes, read back into figures.

@@ -16,6 +16,7 @@ from decimal import Decimal
 from django.db.models import Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
+from directives.dossiers.selectors import cadre_figures
 from directives.models import Criterion, CriterionGroup, Regulation
 from directives.selectors import TaskFacts, task_facts
 from scoring import engine
@@ -88,6 +89,14 @@ def engine_regulation(regulation: Regulation) -> engine.Regulation:
         coefficient_b=regulation.coefficient_b,
         money_unit=regulation.money_unit,
         min_rated_months=regulation.min_rated_months,
+        satisfaction_points=regulation.satisfaction_points,
+        satisfaction_threshold=regulation.satisfaction_threshold,
+        satisfaction_min_ratings=regulation.satisfaction_min_ratings,
+        satisfaction_bonus=regulation.satisfaction_bonus,
+        complaint_penalty=regulation.complaint_penalty,
+        on_time_target=regulation.on_time_target,
+        radar_consecutive_months=regulation.radar_consecutive_months,
+        radar_months_of_12=regulation.radar_months_of_12,
     )
 
 
@@ -162,7 +171,9 @@ def period_inputs(period: Period, unit: Unit | None = None) -> PeriodInputs:
     """The engine inputs of a whole period in eight queries, whatever its size.
 
     Queries: regulation, criteria, members (with cadre and unit), submitted scorecards, their lines,
-    adjustments, the period's units, the members' tasks of the month (`task_facts`).
+    adjustments, the period's units, the members' tasks of the month (`task_facts`); and, only
+    under a regulation that turns the satisfaction points on, the members' rated dossiers of
+    the month (a ninth).
     Only submitted scorecards count. When a cadre has several submitted supervisor scorecards,
     the one saved last counts (its general points and its manual T).
 
@@ -252,6 +263,19 @@ def period_inputs(period: Period, unit: Unit | None = None) -> PeriodInputs:
         last_day=period.last_day,
     )
 
+    service: dict[int, engine.ServiceInput] = {}
+    if regulation.satisfaction_points:
+        service = {
+            cadre_id: engine.ServiceInput(
+                rated=figures.handled,
+                satisfied=figures.satisfied,
+                verified_complaints=figures.verified_complaints,
+            )
+            for cadre_id, figures in cadre_figures(
+                in_period.values("cadre_id"), period.first_day, period.last_day
+            ).items()
+        }
+
     cadres = []
     for code, m in members.items():
         adjusted = adjustments[code]
@@ -270,6 +294,7 @@ def period_inputs(period: Period, unit: Unit | None = None) -> PeriodInputs:
                 penalty_points=tuple(adjusted[AdjustmentKind.PENALTY]),
                 discipline=bool(adjusted[AdjustmentKind.DISCIPLINE]),
                 leave=bool(adjusted[AdjustmentKind.LEAVE]),
+                service=service.get(m.cadre_id),
             )
         )
     return PeriodInputs(

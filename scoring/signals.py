@@ -9,9 +9,10 @@ from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
 from directives.models import Criterion, Regulation
-from directives.signals import regulation_freeze_asked
+from directives.signals import months_decided_asked, regulation_freeze_asked
 from scoring.errors import RegulationFrozen
-from scoring.selectors import period_freezing
+from scoring.models import Period
+from scoring.selectors import DECIDED_PHASES, period_freezing
 
 
 def _frozen_message(regulation_id, code) -> str | None:
@@ -43,6 +44,24 @@ def _changed(instance) -> bool:
     if stored is None:
         return True
     return any(stored[name] != getattr(instance, name) for name in names)
+
+
+@receiver(months_decided_asked, dispatch_uid="scoring.months_decided_asked")
+def tell_which_months_are_decided(sender, pairs, **kwargs):
+    """The (unit, month) pairs a decided (published, locked) period covers: one query."""
+    paths = {path for unit, _month in pairs for path in unit.ancestor_paths()}
+    decided = set(
+        Period.objects.filter(
+            month__in={month for _unit, month in pairs},
+            phase__in=DECIDED_PHASES,
+            scope__path__in=paths,
+        ).values_list("month", "scope__path")
+    )
+    return {
+        (unit, month)
+        for unit, month in pairs
+        if any((month, path) in decided for path in unit.ancestor_paths())
+    }
 
 
 @receiver(pre_save, sender=Regulation, dispatch_uid="scoring.regulation_frozen_save")

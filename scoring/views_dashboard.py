@@ -20,13 +20,17 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
+from directives.dossiers.selectors import late_dossiers
+from directives.models import Task
 from scoring import dashboard as selectors
-from scoring.dashboard import NOT_RATED, RANKING_PAGE_SIZE, TIERS
+from scoring.dashboard import NOT_RATED, ON_TIME, RANKING_PAGE_SIZE, TIERS
+from scoring.dashboards_on_time import on_time_figure
 from scoring.dashboards_output import output_figure
 from scoring.exports_dashboard import league_export, ranking_export
-from scoring.models import Tier, peer_parts_visible
+from scoring.models import Tier, month_bounds, peer_parts_visible
+from scoring.selectors import is_month
 from units.models import Cadre
-from units.scope import get_scope
+from units.scope import get_scope, unit_or_404
 
 LEAGUE_HEADERS = [
     ("unit", gettext_lazy("Unit")),
@@ -172,6 +176,7 @@ def dashboard(request):
 
         context["body"] = _cached(request, stamp, body)
         context["output"] = output_figure(unit, month, months)
+        context["on_time"] = on_time_figure(unit, month)
     else:
         context["units"] = selectors.picker_units(scope, unit)
     return render(request, "scoring/dashboard.html", context)
@@ -218,6 +223,30 @@ def ranking_page(request):
     else:
         context["units"] = selectors.picker_units(scope, unit)
     return render(request, "scoring/dashboard_ranking.html", context)
+
+
+def late_items(request, code, month):
+    """The tasks and dossiers of a unit (and its subtree) not done on time in a month: those
+    who open dashboards over the unit (403 for anyone else, 404 outside their subtrees)."""
+    _dashboard_scope(request)
+    unit = unit_or_404(request, code, need="browse")
+    if not is_month(month):
+        raise Http404
+    first, last = month_bounds(month)
+    context = {
+        "unit": unit,
+        "month": month,
+        "month_label": month_label(month),
+        "tasks": list(
+            Task.objects.due_in_month(first, last)
+            .filter(unit__path__startswith=unit.path)
+            .exclude(ON_TIME)
+            .select_related("assignee", "unit")
+            .order_by("effective_deadline", "code")
+        ),
+        "dossiers": list(late_dossiers(unit, first, last)),
+    }
+    return render(request, "scoring/dashboard_late.html", context)
 
 
 def cadre_page(request, code):

@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from directives.dossiers.selectors import ServiceFigures, cadre_figures
 from directives.models import Task
 from directives.selectors import with_counts
 from scoring import beside, engine
@@ -414,6 +415,7 @@ class GridRow:
     figures_hidden: bool = False
     state: str = ""  # "", "saved", "invalid" or "refused"
     message: str = ""
+    service: ServiceFigures | None = None  # the month's rated dossiers (scoring/beside.py)
 
     @property
     def cadre(self):
@@ -1307,6 +1309,9 @@ def result(request, pk, code=None):
             ),
             other_reasons=[r for r in row.reasons if r.get("code") != "quota_demoted"],
         )
+        context["service"] = cadre_figures(
+            [member.cadre_id], period.first_day, period.last_day
+        ).get(member.cadre_id)
         context["criteria_lines"], context["weights"] = beside.result_lines(
             period, period.regulation, member.cadre, parts_visible=context["parts_visible"]
         )

@@ -68,6 +68,13 @@ HEADERS = {
     "unit_of_measure": ("Đơn vị tính",),
     "coefficient": ("Hệ số quy đổi", "Hệ số"),
     "note": ("Ghi chú",),
+    "dossier_code": ("Mã hồ sơ", "Số hồ sơ"),
+    "cadre_code": ("Mã cán bộ xử lý", "Cán bộ xử lý", "Mã cán bộ"),
+    "handled_on": ("Ngày xử lý", "Ngày trả kết quả"),
+    "on_time": ("Đúng hạn",),
+    "rating": ("Mức độ hài lòng", "Đánh giá"),
+    "comment": ("Ý kiến", "Góp ý"),
+    "verified": ("Đã xác minh", "Phản ánh đã xác minh"),
 }
 
 

@@ -124,6 +124,29 @@ class TaskBatchSerializer(serializers.Serializer):
     tasks = TaskInSerializer(many=True, help_text="1 to API_BATCH_MAX (1,000) tasks.")
 
 
+class DossierInSerializer(serializers.Serializer):
+    """One rated dossier, the columns of the dossier import (docs/RULES.md §7)."""
+
+    code = serializers.CharField(max_length=64, help_text="The dossier's code in your system.")
+    unit_code = serializers.CharField(help_text="A unit of your subtree.")
+    cadre_code = serializers.CharField(
+        help_text="The handling cadre: a member of the unit (or a unit under it) that day."
+    )
+    handled_on = serializers.DateField()
+    on_time = serializers.BooleanField()
+    rating = serializers.ChoiceField(choices=["very_satisfied", "satisfied", "unsatisfied"])
+    comment = serializers.CharField(
+        required=False, help_text="Shown to the unit's head and the leaders over it only."
+    )
+    verified = serializers.BooleanField(
+        required=False, help_text="An “unsatisfied” rating found justified (a complaint)."
+    )
+
+
+class DossierBatchSerializer(serializers.Serializer):
+    dossiers = DossierInSerializer(many=True, help_text="1 to API_BATCH_MAX (1,000) dossiers.")
+
+
 class CountsSerializer(serializers.Serializer):
     created = serializers.IntegerField()
     updated = serializers.IntegerField()

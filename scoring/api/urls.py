@@ -21,6 +21,7 @@ urlpatterns = [
     path("api/v1/results/year/<int:year>/", api(views.YearResults), name="year_results"),
     path("api/v1/tasks/", api(views.TaskBatch), name="tasks"),
     path("api/v1/tasks/<str:code>/", api(views.TaskDetail), name="task"),
+    path("api/v1/dossiers/", api(views.DossierBatch), name="dossiers"),
     path("api/v1/webhook/", api(views.Webhook), name="webhook"),
     # DRF marks its views login_not_required: the description is a page for signed-in people.
     path("api/v1/schema/", login_required(SpectacularAPIView.as_view()), name="schema"),

@@ -19,6 +19,7 @@ from directives.models import Task
 from directives.selectors import members_of_subtree, with_counts
 from scoring.api import serializers as s
 from scoring.api.auth import client_address
+from scoring.api.dossiers import dossiers_save
 from scoring.api.models import ApiClient, ApiRequest
 from scoring.api.tasks import tasks_save
 from scoring.exports import results_table, year_table
@@ -173,6 +174,18 @@ class TaskBatch(ClientView):
         tasks = request.data.get("tasks") if isinstance(request.data, dict) else None
         self.items = len(tasks) if isinstance(tasks, list) else 0
         return Response(tasks_save(client=self.client, body=request.data))
+
+
+class DossierBatch(ClientView):
+    @extend_schema(
+        summary="Create or update rated dossiers by unit and code (all or nothing, idempotent)",
+        request=s.DossierBatchSerializer,
+        responses={200: s.CountsSerializer, (422, PROBLEM): s.ProblemSerializer, **PROBLEMS},
+    )
+    def post(self, request):
+        dossiers = request.data.get("dossiers") if isinstance(request.data, dict) else None
+        self.items = len(dossiers) if isinstance(dossiers, list) else 0
+        return Response(dossiers_save(client=self.client, body=request.data))
 
 
 class TaskDetail(ClientView):

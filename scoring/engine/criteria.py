@@ -8,7 +8,14 @@ from decimal import Decimal
 from fractions import Fraction
 
 from scoring.engine.arithmetic import ONE, ZERO, Number, exact, exact_sum
-from scoring.engine.inputs import ND335, Regulation, TaskInput, Tier
+from scoring.engine.inputs import ND335, Regulation, ServiceInput, TaskInput, Tier
+from scoring.engine.reasons import (
+    Reason,
+    reason_complaints,
+    reason_satisfaction_below,
+    reason_satisfaction_bonus,
+    reason_satisfaction_few,
+)
 from scoring.engine.results import TaskRatios
 
 # --- 5.1 task results ----------------------------------------------------------------------
@@ -131,3 +138,51 @@ def tier_for(total: Decimal, regulation: Regulation = ND335) -> Tier:
     if total >= regulation.tier_c_min:
         return Tier.C
     return Tier.D
+
+
+# --- people's satisfaction (optional, docs/RULES.md §1) -----------------------------------
+
+
+def satisfaction_index(service: ServiceInput) -> Fraction | None:
+    """The share of the month's ratings that are satisfied or very satisfied, in percent; None
+    without a rating."""
+    if service.rated <= 0:
+        return None
+    return Fraction(service.satisfied * 100, service.rated)
+
+
+def satisfaction_points(
+    service: ServiceInput | None, regulation: Regulation = ND335
+) -> tuple[Fraction, Fraction, tuple[Reason, ...]]:
+    """The bonus and the penalty the satisfaction of people gives a cadre in a month, with
+    their reasons (docs/RULES.md §1, "People's satisfaction"): (0, 0, ()) when the regulation
+    leaves them off.
+
+    Bonus: `satisfaction_bonus` when at least `satisfaction_min_ratings` dossiers were rated
+    and the index is at or above `satisfaction_threshold`. Penalty: `complaint_penalty` for
+    each verified complaint (an "unsatisfied" rating found justified)."""
+    if not regulation.satisfaction_points or service is None:
+        return ZERO, ZERO, ()
+    if service.rated < 0 or not 0 <= service.satisfied <= service.rated:
+        raise ValueError("satisfied ratings must be between 0 and the ratings")
+    if service.verified_complaints < 0 or service.verified_complaints > service.rated:
+        raise ValueError("verified complaints must be between 0 and the ratings")
+    bonus = penalty = ZERO
+    reasons: list[Reason] = []
+    index = satisfaction_index(service)
+    threshold = exact(regulation.satisfaction_threshold)
+    if index is not None:
+        if service.rated < regulation.satisfaction_min_ratings:
+            reasons.append(
+                reason_satisfaction_few(service.rated, regulation.satisfaction_min_ratings)
+            )
+        elif index >= threshold:
+            bonus = exact(regulation.satisfaction_bonus)
+            reasons.append(reason_satisfaction_bonus(index, threshold, service.rated, bonus))
+        else:
+            reasons.append(reason_satisfaction_below(index, threshold))
+    if service.verified_complaints:
+        each = exact(regulation.complaint_penalty)
+        penalty = each * service.verified_complaints
+        reasons.append(reason_complaints(service.verified_complaints, each, penalty))
+    return bonus, penalty, tuple(reasons)

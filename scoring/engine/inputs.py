@@ -70,6 +70,14 @@ class Regulation:
     coefficient_b: Decimal = DEFAULTS["coefficient_b"]
     money_unit: int = DEFAULTS["money_unit"]
     min_rated_months: int = DEFAULTS["min_rated_months"]
+    satisfaction_points: bool = DEFAULTS["satisfaction_points"]
+    satisfaction_threshold: Decimal = DEFAULTS["satisfaction_threshold"]
+    satisfaction_min_ratings: int = DEFAULTS["satisfaction_min_ratings"]
+    satisfaction_bonus: Decimal = DEFAULTS["satisfaction_bonus"]
+    complaint_penalty: Decimal = DEFAULTS["complaint_penalty"]
+    on_time_target: Decimal = DEFAULTS["on_time_target"]
+    radar_consecutive_months: int = DEFAULTS["radar_consecutive_months"]
+    radar_months_of_12: int = DEFAULTS["radar_months_of_12"]
 
     @classmethod
     def nd335(cls) -> Regulation:
@@ -120,6 +128,17 @@ class TaskInput:
 
 
 @dataclass(frozen=True)
+class ServiceInput:
+    """The month's rated dossiers of a cadre who serves the public (docs/RULES.md §1):
+    how many were rated, how many of them satisfied or very satisfied, how many "unsatisfied"
+    ratings were verified as complaints."""
+
+    rated: int = 0
+    satisfied: int = 0
+    verified_complaints: int = 0
+
+
+@dataclass(frozen=True)
 class CadreInput:
     """One cadre in the period; points are keyed by criterion code."""
 
@@ -136,6 +155,8 @@ class CadreInput:
     penalty_points: tuple[Number, ...] = ()
     discipline: bool = False
     leave: bool = False
+    # Read only when the regulation turns the satisfaction points on.
+    service: ServiceInput | None = None
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from scoring.engine.criteria import (
     capped_bonus,
     general_value,
     leader_task_score,
+    satisfaction_points,
     task_ratios,
     task_score,
     tier_for,
@@ -160,6 +161,11 @@ def _finish(work: _Work, regulation: Regulation) -> None:
     if work.bonus < asked:
         work.reasons.append(reason_bonus_capped(asked, work.bonus))
     work.penalty = sum((exact(p) for p in cadre.penalty_points), ZERO)
+    # People's satisfaction (docs/RULES.md §1): outside the bonus cap; nothing when off.
+    bonus, penalty, reasons = satisfaction_points(cadre.service, regulation)
+    work.bonus += bonus
+    work.penalty += penalty
+    work.reasons.extend(reasons)
 
     if work.supervisor_missing is not None:
         work.reasons.append(work.supervisor_missing)

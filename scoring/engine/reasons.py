@@ -28,6 +28,10 @@ BONUS_CAPPED = "bonus_capped"
 TOTAL_CLAMPED = "total_clamped"
 STAFF_TIER_D = "staff_tier_d"
 TOO_FEW_RATED_MONTHS = "too_few_rated_months"
+SATISFACTION_BONUS = "satisfaction_bonus"
+SATISFACTION_BELOW = "satisfaction_below"
+SATISFACTION_FEW = "satisfaction_few_ratings"
+COMPLAINTS = "verified_complaints"
 
 # Every code the engine gives, with the names of its figures.
 REASON_PARAMS: Mapping[str, tuple[str, ...]] = {
@@ -43,6 +47,10 @@ REASON_PARAMS: Mapping[str, tuple[str, ...]] = {
     TOTAL_CLAMPED: ("raw", "limit"),
     STAFF_TIER_D: ("factor",),
     TOO_FEW_RATED_MONTHS: ("needed",),
+    SATISFACTION_BONUS: ("index", "threshold", "rated", "points"),
+    SATISFACTION_BELOW: ("index", "threshold"),
+    SATISFACTION_FEW: ("rated", "needed"),
+    COMPLAINTS: ("count", "each", "points"),
 }
 REASON_CODES = tuple(REASON_PARAMS)
 
@@ -89,3 +97,29 @@ def reason_staff_d(factor: Fraction) -> Reason:
 
 def reason_few_months(needed: int) -> Reason:
     return Reason(TOO_FEW_RATED_MONTHS, {"needed": needed})
+
+
+def reason_satisfaction_bonus(
+    index: Fraction, threshold: Fraction, rated: int, points: Fraction
+) -> Reason:
+    return Reason(
+        SATISFACTION_BONUS,
+        {
+            "index": _shown(index),
+            "threshold": _shown(threshold),
+            "rated": rated,
+            "points": _shown(points),
+        },
+    )
+
+
+def reason_satisfaction_below(index: Fraction, threshold: Fraction) -> Reason:
+    return Reason(SATISFACTION_BELOW, {"index": _shown(index), "threshold": _shown(threshold)})
+
+
+def reason_satisfaction_few(rated: int, needed: int) -> Reason:
+    return Reason(SATISFACTION_FEW, {"rated": rated, "needed": needed})
+
+
+def reason_complaints(count: int, each: Fraction, points: Fraction) -> Reason:
+    return Reason(COMPLAINTS, {"count": count, "each": _shown(each), "points": _shown(points)})

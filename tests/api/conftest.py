@@ -68,3 +68,15 @@ def task(code="NV-1", **over):
         "major_errors": 0,
         "delays": 0,
     } | over
+
+
+def dossier(code="HS-1", **over):
+    """A dossier of W1-A handled by SA, rated satisfied (tests.conftest.build_org)."""
+    return {
+        "code": code,
+        "unit_code": "W1-A",
+        "cadre_code": "SA",
+        "handled_on": "2026-10-05",
+        "on_time": True,
+        "rating": "satisfied",
+    } | over

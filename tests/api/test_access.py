@@ -5,7 +5,7 @@ import pytest
 from django.core.cache import cache
 
 from scoring.api.models import Access, ApiRequest
-from tests.api.conftest import make_client, task
+from tests.api.conftest import dossier, make_client, task
 
 # (method, path, body, writes): every endpoint of /api/v1/ but the description
 ENDPOINTS = [
@@ -15,6 +15,7 @@ ENDPOINTS = [
     ("get", "/api/v1/results/year/2026/", None, False),
     ("post", "/api/v1/tasks/", {"tasks": [task()]}, True),
     ("get", "/api/v1/tasks/NV-1/", None, False),
+    ("post", "/api/v1/dossiers/", {"dossiers": [dossier()]}, True),
     ("get", "/api/v1/webhook/", None, False),
     ("put", "/api/v1/webhook/", {"url": "https://hr.example/hook", "events": []}, False),
 ]
@@ -54,6 +55,9 @@ def test_a_client_of_another_subtree(org, api, method, path, body, writes):
     if path == "/api/v1/tasks/":
         assert response.status_code == 422
         assert "not a unit you manage" in str(response.json()["errors"])
+    elif path == "/api/v1/dossiers/":
+        assert response.status_code == 422
+        assert response.json()["errors"][0]["pointer"] == "/dossiers/0/unit_code"
     elif path.startswith("/api/v1/tasks/"):
         assert response.status_code == 404
     else:

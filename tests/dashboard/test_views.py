@@ -310,13 +310,15 @@ class TestQueryCounts:
         client = login(org.leader_w1)
         # session, user, scope (cadre, roles, membership), months, picker units, subtree
         # units, results by month and unit, tasks by month and unit, pools, rater flags;
-        # the converted output (uncached): subunits, tasks by unit and month, memberships
-        with django_assert_num_queries(15):
+        # the converted output (uncached): subunits, tasks by unit and month, memberships;
+        # work on time (uncached): regulation, decided periods, subunits, tasks, dossiers
+        with django_assert_num_queries(20):
             response = client.get(DASHBOARD)
         assert response.content.decode().count("data-unit=") == 3
         assert response.content.decode().count('data-flag="reciprocal"') == 6
-        # Cached: session, user, scope (3), months (whose stamp keys the copy); the output (3)
-        with django_assert_num_queries(9):
+        # Cached: session, user, scope (3), months (whose stamp keys the copy); the output (3);
+        # work on time (5)
+        with django_assert_num_queries(14):
             response = client.get(DASHBOARD)
         assert response.content.decode().count("data-unit=") == 3
 

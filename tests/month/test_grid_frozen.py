@@ -189,8 +189,8 @@ class TestQueries:
             # session, user, scope (3); period, unit; members; results; criteria; latest
             # supervisor cards and their lines; adjustments; subunits. No engine inputs (8) and
             # no rating rules (3), as the review grid of tests/month/test_grid.py has; beside the
-            # cells, the self-assessments and the peer means.
-            with django_assert_num_queries(16) as captured:
+            # cells, the self-assessments and the peer means; the members' rated dossiers.
+            with django_assert_num_queries(17) as captured:
                 response = client.get(grid_url("grid", period, unit=unit.code))
             assert response.content.decode().count('<tr id="row-') == size
             counts[size] = len(captured.captured_queries)

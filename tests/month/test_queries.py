@@ -61,12 +61,12 @@ def test_the_result_page(login, ready, django_assert_num_queries):
     client = login(ready.org.staff_a)
     # + own membership, result, rated counts, the unit's pool result, revisions of the result,
     # an open correction, tasks, adjustments, appeals, the general criteria and the self and
-    # head's score lines
-    page = queries(client, reverse("month:result", args=[period.pk]), django_assert_num_queries, 16)
+    # head's score lines, the cadre's rated dossiers of the month
+    page = queries(client, reverse("month:result", args=[period.pk]), django_assert_num_queries, 17)
     assert "data-reward" in page
     # The head reads a cadre's result: + period, member (instead of own membership)
     url = reverse("month:cadre_result", args=[period.pk, "SA"])
-    queries(login(ready.head), url, django_assert_num_queries, 17)
+    queries(login(ready.head), url, django_assert_num_queries, 18)
 
 
 def test_the_decide_page_before_and_after_the_decision(login, ready, django_assert_num_queries):
@@ -154,9 +154,10 @@ def test_the_grid_and_the_decide_page_while_peers_rate(login, org, size, django_
     # + period, unit; period_inputs (8: regulation, criteria, members, scorecards, lines,
     # adjustments, units, tasks); criteria; latest supervisor cards and their lines;
     # adjustments; subunits (no rating rules: the supervisor step has not started); the
-    # self-assessments beside the cells (no peer means while peers rate)
+    # self-assessments beside the cells (no peer means while peers rate); the members' rated
+    # dossiers of the month
     url = reverse("month:grid", args=[period.pk, unit.code])
-    page = queries(client, url, django_assert_num_queries, 21)
+    page = queries(client, url, django_assert_num_queries, 22)
     assert "data-peer-mean" not in page
     assert page.count('<tr id="row-') == size
     assert page.count('data-total><span class="text-body-secondary"') == size

@@ -162,6 +162,15 @@ def catalogue_file():
     return SimpleUploadedFile("danh-muc.csv", "\n".join(rows).encode())
 
 
+def dossier_file():
+    """A one-row dossier ratings import: SA's dossier of W1-A in the month under review."""
+    rows = [
+        "Mã hồ sơ,Mã đơn vị,Mã cán bộ xử lý,Ngày xử lý,Đúng hạn,Mức độ hài lòng,Ý kiến",
+        "HS-MATRIX,W1-A,SA,05/10/2026,có,Hài lòng,Cán bộ tận tình",
+    ]
+    return SimpleUploadedFile("danh-gia.csv", "\n".join(rows).encode())
+
+
 def catalogue_item_data(**overrides):
     return {
         "job_group": "Chuyên viên",
@@ -251,6 +260,21 @@ MATRIX: dict[str, Entry] = {
     ),
     "directives:import_sample": Entry(
         kwargs=lambda s: {"fmt": "csv"}, get=row("L 403 403 200 200 403 403 200")
+    ),
+    # Dossier ratings (docs/RULES.md §7): heads import those of the units they manage (the
+    # head of another unit gets the row refused), administrators any; the comments reach the
+    # unit's head and the leaders over it, never its members.
+    "directives:dossier_import": Entry(
+        get=row("L 403 403 200 200 403 403 200"),
+        post=row("L 403 403 200 R 403 403 R"),
+        data=lambda s: {"file": dossier_file()},
+    ),
+    "directives:dossier_import_sample": Entry(
+        kwargs=lambda s: {"fmt": "csv"}, get=row("L 403 403 200 200 403 403 200")
+    ),
+    "directives:dossier_comments": Entry(
+        kwargs=lambda s: {"code": "W1-A", "month": "2026-10"},
+        get=row("L 403 403 404 200 404 200 200"),
     ),
     # Everyone signed in reads the catalogue; only the administrator writes it (docs/RULES.md
     # §6), into a regulation no decided month pins.
@@ -446,6 +470,10 @@ MATRIX: dict[str, Entry] = {
     "dashboard-cadre": Entry(
         kwargs=lambda s: {"code": "SA"}, get=row("L 403 403 404 200 404 200 200")
     ),
+    "dashboard-late": Entry(
+        kwargs=lambda s: {"code": "W1-A", "month": "2026-09"},
+        get=row("L 403 403 404 200 404 200 200"),
+    ),
     "dashboard-export": Entry(
         kwargs=lambda s: {"table": "ranking", "fmt": "csv"},
         query=lambda s: {"unit": "W1-A", "month": "2026-09"},
@@ -492,6 +520,7 @@ MATRIX: dict[str, Entry] = {
             ("cadres", no_args),
             ("month_results", lambda s: {"month": "2026-09"}),
             ("year_results", lambda s: {"year": 2026}),
+            ("dossiers", no_args),
             ("tasks", no_args),
             ("task", lambda s: {"code": s.task.code}),
             ("webhook", no_args),

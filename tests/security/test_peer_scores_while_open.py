@@ -233,6 +233,7 @@ READS = {
             ("month_results", lambda s: {"month": "2026-10"}),
             ("year_results", lambda s: {"year": 2026}),
             ("tasks", None),
+            ("dossiers", None),
             ("task", lambda s: {"code": "NV-1"}),
             ("webhook", None),
         )
@@ -248,6 +249,14 @@ READS = {
     "directives:assign": [get("directives:assign", lambda s: {"code": "W1-A"})],
     "directives:import": [get("directives:import")],
     "directives:import_sample": [get("directives:import_sample", lambda s: {"fmt": "csv"})],
+    # the rated dossiers hold no score of the month (docs/RULES.md §7)
+    "directives:dossier_import": [get("directives:dossier_import")],
+    "directives:dossier_import_sample": [
+        get("directives:dossier_import_sample", lambda s: {"fmt": "csv"})
+    ],
+    "directives:dossier_comments": [
+        get("directives:dossier_comments", lambda s: {"code": "W1-A", "month": "2026-10"})
+    ],
     "directives:catalogue": [get("directives:catalogue", with_catalogue)],
     "directives:catalogue_import": [get("directives:catalogue_import")],
     "directives:catalogue_sample": [get("directives:catalogue_sample", lambda s: {"fmt": "csv"})],
@@ -320,6 +329,10 @@ READS = {
         get("dashboard-ranking", query=dashboard("W1")),
     ],
     "dashboard-cadre": [get("dashboard-cadre", lambda s: {"code": s.ratee.code})],
+    "dashboard-late": [
+        get("dashboard-late", lambda s, m=m: {"code": "W1-A", "month": m})
+        for m in ("2026-09", "2026-10")
+    ],
     "dashboard-export": [
         get("dashboard-export", lambda s, t=t, f=f: {"table": t, "fmt": f}, dashboard())
         for t in ("league", "ranking")

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import NoReverseMatch, reverse
 
+from directives.dossiers.models import DossierRating
 from directives.models import AuditEntry as TaskAuditEntry
 from directives.models import Task, TaskStatus
 from scoring.api.models import ApiClient
@@ -167,20 +168,18 @@ def allowed_writes_went_through(s):
     imported = Task.objects.get(code="NV-MATRIX")
     assert (imported.assignee, imported.assigned_by) == (s.org.staff_a2, s.org.head_a)
     assert TaskAuditEntry.objects.get(action="tasks_import").user == s.org.head_a.user
+    # The dossier ratings import: the head of W1-A, then the administrator (the same row again).
+    dossier = DossierRating.objects.get(code="HS-MATRIX")
+    assert (dossier.unit, dossier.cadre) == (s.org.a, s.org.staff_a)
+    imports = TaskAuditEntry.objects.filter(action="dossiers_import").order_by("pk")
+    assert [e.user for e in imports] == [s.org.head_a.user, s.org.admin]
     # The administrator's catalogue writes: an import, an item added, an item changed.
-    catalogue = {
-        e.action: e
-        for e in TaskAuditEntry.objects.exclude(action="tasks_import").exclude(
-            action__startswith="api_client."
-        )
-    }
+    others = TaskAuditEntry.objects.exclude(action__in=["tasks_import", "dossiers_import"]).exclude(
+        action__startswith="api_client."
+    )
+    catalogue = {e.action: e for e in others}
     assert sorted(catalogue) == ["catalogue_import", "catalogue_item_saved"]
-    assert {
-        e.user
-        for e in TaskAuditEntry.objects.exclude(action="tasks_import").exclude(
-            action__startswith="api_client."
-        )
-    } == {s.org.admin}
+    assert {e.user for e in others} == {s.org.admin}
     items = dict(s.regulation.catalogue_items.values_list("code", "coefficient"))
     assert items == {"SP-BC-01": Decimal("2"), "SP-MOI": Decimal("1"), "SP-TD-01": Decimal("0.5")}
     assert TaskAuditEntry.objects.filter(action__startswith="api_client.").count() == 4

@@ -6,6 +6,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from directives.dossiers.imports import dossiers_import
 from directives.imports import tasks_import
 from scoring.imports import adjustments_import, pools_import, scores_import
 from units.services import cadres_import, units_import
@@ -16,12 +17,13 @@ IMPORTERS = {
     "units": (units_import, False),
     "cadres": (cadres_import, False),
     "tasks": (tasks_import, False),
+    "dossiers": (dossiers_import, False),
     "scores": (scores_import, True),
     "adjustments": (adjustments_import, True),
     "pools": (pools_import, True),
 }
 # Importers whose audit entry records the file's name.
-NAMED = {"tasks"}
+NAMED = {"tasks", "dossiers"}
 
 
 class Command(BaseCommand):
