@@ -338,6 +338,24 @@ READS = {
         for t in ("league", "ranking")
         for f in ("xlsx", "csv")
     ],
+    # the radar reads decided months only (docs/RULES.md §8); inspections hold no score
+    "oversight:radar": [
+        get("oversight:radar"),
+        get("oversight:radar", query=lambda s: {"unit": "W1"}),
+    ],
+    "oversight:inspections_start": [get("oversight:inspections_start")],
+    "oversight:inspections": [
+        get("oversight:inspections", lambda s, c=c: {"code": c, "year": 2026})
+        for c in ("W1-A", "W1")
+    ],
+    "oversight:inspections_pdf": [
+        get("oversight:inspections_pdf", lambda s: {"code": "W1-A", "year": 2026})
+    ],
+    "oversight:inspection_new": [get("oversight:inspection_new", lambda s: {"code": "W1-A"})],
+    "oversight:cases": [get("oversight:cases")],
+    "oversight:case_new": [
+        get("oversight:case_new", query=lambda s: {"cadre": s.ratee.code}),
+    ],
 }
 
 # URLs that only write (or log out): nothing of the month to read there.
@@ -366,6 +384,16 @@ def admin_pages():
     return [*pages, get("admin:scoring_period_change", lambda s: {"object_id": s.period.pk})]
 
 
+# Pages of a record the scenario has none of, which hold no score of a month: an inspection, its
+# findings and their evidence, a personnel review case (tests/scoring/oversight/ test them).
+RECORDS = {
+    "oversight:inspection": "an inspection: its date, scope and findings",
+    "oversight:finding_add": "adds a finding to an inspection",
+    "oversight:evidence": "a finding's evidence file",
+    "oversight:finding_confirm": "a supervisor confirms a finding (an adjustment, §2)",
+    "oversight:case": "a personnel review case: its grounds and decision",
+}
+
 # Pages of a published month only: a month whose cross-evaluation is open has none of them.
 PUBLISHED_ONLY = {
     "month:correction": "a correction opens on an accepted appeal of a published month",
@@ -380,7 +408,7 @@ PUBLISHED_ONLY = {
 
 def test_every_url_is_read_or_declared_a_write():
     """A new URL fails here until it is fetched below or named as a write."""
-    named = READS.keys() | WRITES.keys() | PUBLISHED_ONLY.keys()
+    named = READS.keys() | WRITES.keys() | PUBLISHED_ONLY.keys() | RECORDS.keys()
     assert sorted(url_names() - named) == []
     assert sorted(named - url_names()) == []
     assert not READS.keys() & WRITES.keys()
