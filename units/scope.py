@@ -267,7 +267,7 @@ def _scope_rows(
     holds a handful of each. Every page asks for the scope (the navigation shows each role its
     own items); three queries here were most of an empty page's time (docs/PERFORMANCE.md).
     """
-    rows = _scope_fetch(user.pk, on)
+    rows = _scope_fetch(user.pk, on) if user.pk is not None else []
     if not rows:
         return None, (), []
     db = Cadre.objects.db
