@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import (
     Count,
@@ -22,7 +23,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from directives.authority import reviews
-from directives.models import Task, TaskEvent, TaskEventKind, TaskStatus
+from directives.models import Task, TaskEvent, TaskEventKind, TaskQuerySet, TaskStatus
 from units.models import Cadre, Membership, Unit
 from units.scope import RolePath, acting_roles
 
@@ -95,9 +96,7 @@ def with_counts(tasks: QuerySet[Task]) -> QuerySet[Task]:
     )
 
 
-def month_task_facts(
-    tasks: QuerySet[Task], first_day: dt.date, last_day: dt.date
-) -> QuerySet[Task]:
+def month_task_facts(tasks: TaskQuerySet, first_day: dt.date, last_day: dt.date) -> QuerySet[Any]:
     """Those of `tasks` whose effective deadline falls in the month (cancelled ones excluded),
     with the counted `errors` and `delays` of docs/RULES.md §1 annotated: what `task_facts`
     reads, for a caller that orders and streams the rows itself (a month decided unit by unit,
