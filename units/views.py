@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -35,6 +36,16 @@ from units.services import (
 )
 
 
+def home_cards() -> list[str]:
+    """The cards the apps above add to the home page (their AppConfig's `home_cards`): the home
+    page names no template of theirs, so units never depends on them (docs/ARCHITECTURE.md)."""
+    return [
+        config.home_cards
+        for config in apps.get_app_configs()
+        if getattr(config, "home_cards", None)
+    ]
+
+
 def home(request):
     scope = get_scope(request)
     today = timezone.localdate()
@@ -48,7 +59,8 @@ def home(request):
             )
             .order_by("code")
         )
-    return render(request, "units/home.html", {"top_units": top_units, "today": today})
+    context = {"top_units": top_units, "today": today, "home_cards": home_cards()}
+    return render(request, "units/home.html", context)
 
 
 def _tree_order(units):

@@ -56,6 +56,7 @@ def month_words(month: str) -> str:
 class Head:
     title: str
     name: str
+    cadre_id: int | None = None
 
 
 def head_of(unit: Unit, on: dt.date) -> Head:
@@ -70,7 +71,20 @@ def head_of(unit: Unit, on: dt.date) -> Head:
     return Head(
         title=TITLE_OF_HEAD.get(unit.kind, "THỦ TRƯỞNG ĐƠN VỊ"),
         name=role.cadre.full_name if role else "",
+        cadre_id=role.cadre_id if role else None,
     )
+
+
+def issuer_of_notice(unit: Unit, cadre: Cadre, on: dt.date) -> tuple[Unit, Head]:
+    """Who issues and signs a cadre's notice: the head of the cadre's unit, and for the head
+    themself the unit above and its head (nobody signs their own notice, docs/RULES.md §3). At
+    the top of the tree the name is left for the clerk."""
+    head = head_of(unit, on)
+    if head.cadre_id != cadre.pk:
+        return unit, head
+    if unit.parent is None:
+        return unit, Head(title=head.title, name="")
+    return unit.parent, head_of(unit.parent, on)
 
 
 def _day(moment: dt.datetime | None) -> dt.date:
@@ -95,7 +109,7 @@ def notice(
         scope=Count("pk"), unit=Count("pk", filter=Q(unit=unit))
     )
     day = _day(period.published_at or period.decided_at)
-    head = head_of(unit, day)
+    issuer, head = issuer_of_notice(unit, cadre, day)
     rows = [["Tự đánh giá (tiêu chí chung)", points(result.self_score)]]
     if parts_visible:
         rows += [
@@ -113,7 +127,7 @@ def notice(
         pdf.Text(f"Kính gửi: đồng chí {cadre.full_name}", center=True),
         pdf.Text(
             f"Căn cứ kết quả đánh giá, xếp loại tháng {month_words(period.month)} đã được "
-            f"{period.scope.name} công bố ngày {date_text(day)}, {unit.name} thông báo kết quả "
+            f"{period.scope.name} công bố ngày {date_text(day)}, {issuer.name} thông báo kết quả "
             f"của đồng chí {cadre.full_name} (mã {cadre.code}, nhóm vị trí {result.job_group}) "
             "như sau:"
         ),
@@ -139,9 +153,9 @@ def notice(
         )
     )
     document = pdf.Document(
-        issuer=unit.name,
-        issuer_parent=unit.parent.name if unit.parent_id else "",
-        number=_number("TB", unit),
+        issuer=issuer.name,
+        issuer_parent=issuer.parent.name if issuer.parent_id else "",
+        number=_number("TB", issuer),
         place=settings.DOCUMENT_PLACE,
         date=day,
         title="THÔNG BÁO",

@@ -6,6 +6,7 @@ from collections import Counter
 
 import pytest
 import time_machine
+from django.db import transaction
 
 from directives.catalogue.models import CatalogueItem
 from directives.catalogue.services import product_weight
@@ -25,13 +26,26 @@ MONTHS = ["2026-04", "2026-05", "2026-06", "2026-07", "2026-08", "2026-09"]
 TODAY = dt.datetime(2026, 10, 15, 9, 0, tzinfo=dt.UTC)
 
 
-@pytest.fixture
-def demo_tasks(db):
-    with time_machine.travel(TODAY, tick=False):
+@pytest.fixture(scope="module")
+def built_demo_tasks(django_db_setup, django_db_blocker):
+    """Built once for the module inside a transaction; each test runs in a savepoint of it (the
+    `db` fixture) and the transaction is rolled back after the module."""
+    with (
+        time_machine.travel(TODAY, tick=False),
+        django_db_blocker.unblock(),
+        transaction.atomic(),
+    ):
         build_demo(cadres=60)
         before = Task.objects.count()
         created = build_demo_tasks(months=MONTHS, rng=random.Random(5))
         yield created, before
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def demo_tasks(built_demo_tasks, db):
+    with time_machine.travel(TODAY, tick=False):
+        yield built_demo_tasks
 
 
 def test_it_returns_the_number_of_tasks_it_created(demo_tasks):

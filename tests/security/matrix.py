@@ -35,6 +35,7 @@ from scoring.services import (
     period_publish,
     pool_set,
 )
+from tests.dbstate import rows_of
 from tests.factories import member
 from tests.scoring.factories import make_task, open_period, points, submit
 
@@ -671,13 +672,11 @@ def build_scenario(org) -> SimpleNamespace:
 GUARDED_APPS = ("units", "directives", "scoring", "api")
 
 
-def snapshot() -> dict[str, list[tuple]]:
+def snapshot() -> dict:
     """Every row of every model of our apps, and the accounts' passwords."""
-    state = {}
-    for label in GUARDED_APPS:
-        for model in apps.get_app_config(label).get_models():
-            names = [f.attname for f in model._meta.concrete_fields]
-            state[model._meta.label] = list(model.objects.order_by("pk").values_list(*names))
+    state: dict = rows_of(
+        model for label in GUARDED_APPS for model in apps.get_app_config(label).get_models()
+    )
     user_model = apps.get_model(settings.AUTH_USER_MODEL)
     state["users"] = list(user_model.objects.order_by("pk").values_list("pk", "password"))
     return state

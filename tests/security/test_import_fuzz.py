@@ -43,6 +43,7 @@ from scoring.imports import (
 )
 from scoring.models import Adjustment, PeriodUnit, Phase, ScoreLine
 from scoring.services_month import supervisor_grid_import
+from tests.dbstate import rows_of
 from tests.factories import xlsx as workbook
 from tests.month.conftest import open_month
 from tests.profiles import examples
@@ -144,12 +145,12 @@ def run_import(kind, world, data):
 
 
 def snapshot():
-    """Every row of every table the imports may touch."""
-    return {
-        model._meta.label: list(model.objects.order_by("pk").values_list())
+    """Every row of every table the imports may touch (one query)."""
+    return rows_of(
+        model
         for label in ("units", "directives", "scoring", "auth")
         for model in apps.get_app_config(label).get_models()
-    }
+    )
 
 
 def assert_clear(failure, kind):

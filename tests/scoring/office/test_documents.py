@@ -113,6 +113,30 @@ class TestNotice:
         # The head reads it as soon as the month is decided.
         assert login(org.head_a).get(url).status_code == 200
 
+    def test_a_heads_notice_goes_up_to_the_unit_above(self, office):
+        """Nobody signs their own notice: the head of W1-A gets it from the ward, signed by the
+        ward's head; a cadre of W1-A gets it from W1-A, signed by its head."""
+        org = office.org
+        ward_head = member(org.w1, role="head", code="HW1", job_group="leader")
+        day = dt.date(2026, 12, 3)
+        assert documents.issuer_of_notice(org.a, org.staff_a, day)[0] == org.a
+        assert documents.issuer_of_notice(org.a, org.staff_a, day)[1].name == org.head_a.full_name
+        unit, head = documents.issuer_of_notice(org.a, org.head_a, day)
+        assert (unit, head.name) == (org.w1, ward_head.full_name)
+        city_head = member(org.city, role="head", code="HCT", job_group="leader")
+        unit, head = documents.issuer_of_notice(org.city, city_head, day)
+        assert (unit, head.name) == (org.city, "")  # the top: the clerk writes who signs
+
+        result = Result.objects.get(period=office.period, cadre=org.head_a)
+        document, _name = documents.notice(
+            period=office.period, result=result, cadre=org.head_a, unit=org.a, parts_visible=True
+        )
+        assert document.issuer == org.w1.name
+        assert document.number == "Số: ……/TB-W1"
+        assert [signer.name for signer in document.signers] == [ward_head.full_name]
+        text = " ".join(" ".join(b.text for b in document.body if isinstance(b, Text)).split())
+        assert f"{org.w1.name} thông báo kết quả của đồng chí {org.head_a.full_name}" in text
+
     @pytest.mark.parametrize(
         ("who", "own", "other"),
         [
