@@ -259,7 +259,7 @@ def main():
         "queries",
         None,
         None,
-        "fixed, plus one COPY per 5,000 results",
+        "independent of size (COPY writes, one per 5,000 results, not counted)",
         True,
     )
 
