@@ -37,11 +37,11 @@ run: install
 
 # The whole suite on both cores; prints its wall time and its 15 slowest tests.
 test: install-dev
-	$(PY) -m pytest -n 2 --dist worksteal --durations=15
+	$(PY) -m pytest -n 2 --durations=15
 
 # Hypothesis properties with ten times the examples and fresh random draws.
 test-thorough: install-dev
-	HYPOTHESIS_PROFILE=thorough $(PY) -m pytest -n 2 --dist worksteal -m "not e2e" tests/scoring/test_engine.py tests/scoring/test_peers.py tests/security/test_import_fuzz.py
+	HYPOTHESIS_PROFILE=thorough $(PY) -m pytest -n 2 -m "not e2e" tests/scoring/test_engine.py tests/scoring/test_peers.py tests/security/test_import_fuzz.py
 
 # The suite (no browser) with the whole process's clock moved to each of CLOCK_DATES in turn
 # (libfaketime: apt-get install faketime): no test may depend on the day it runs.
@@ -49,7 +49,7 @@ CLOCK_DATES ?= 2027-01-01T00:10 2027-02-28T23:50 2027-03-15T09:00
 test-clock: install-dev
 	@for d in $(CLOCK_DATES); do \
 	  echo "=== clock at $$d (Asia/Ho_Chi_Minh)"; \
-	  TZ=Asia/Ho_Chi_Minh faketime -f "@$$(echo $$d | tr T ' '):00" $(PY) -m pytest -n 2 --dist worksteal -m "not e2e" -q || exit 1; \
+	  TZ=Asia/Ho_Chi_Minh faketime -f "@$$(echo $$d | tr T ' '):00" $(PY) -m pytest -n 2 -m "not e2e" -q || exit 1; \
 	done
 
 test-fast: install-dev
