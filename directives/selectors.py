@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import (
     Count,
@@ -22,7 +23,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from directives.authority import reviews
-from directives.models import Task, TaskEvent, TaskEventKind, TaskStatus
+from directives.models import Task, TaskEvent, TaskEventKind, TaskQuerySet, TaskStatus
 from units.models import Cadre, Membership, Unit
 from units.scope import RolePath, acting_roles
 
@@ -95,6 +96,17 @@ def with_counts(tasks: QuerySet[Task]) -> QuerySet[Task]:
     )
 
 
+def month_task_facts(tasks: TaskQuerySet, first_day: dt.date, last_day: dt.date) -> QuerySet[Any]:
+    """Those of `tasks` whose effective deadline falls in the month (cancelled ones excluded),
+    with the counted `errors` and `delays` of docs/RULES.md §1 annotated: what `task_facts`
+    reads, for a caller that orders and streams the rows itself (a month decided unit by unit,
+    `scoring.deciding`)."""
+    return tasks.due_in_month(first_day, last_day).annotate(
+        errors=F("imported_errors") + _counted_events(TaskEventKind.MAJOR_ERROR),
+        delays=F("imported_delays") + _counted_events(TaskEventKind.DELAY),
+    )
+
+
 def task_facts(
     *, cadre_ids: Iterable[int] | QuerySet, first_day: dt.date, last_day: dt.date
 ) -> dict[int, list[TaskFacts]]:
@@ -105,12 +117,7 @@ def task_facts(
     One query. `cadre_ids` may be a list or a queryset of ids (then it is a subquery).
     """
     rows = (
-        Task.objects.filter(assignee_id__in=cadre_ids)
-        .due_in_month(first_day, last_day)
-        .annotate(
-            errors=F("imported_errors") + _counted_events(TaskEventKind.MAJOR_ERROR),
-            delays=F("imported_delays") + _counted_events(TaskEventKind.DELAY),
-        )
+        month_task_facts(Task.objects.filter(assignee_id__in=cadre_ids), first_day, last_day)
         .order_by("assignee_id", "effective_deadline", "code")
         .values_list(
             "assignee_id", "code", "weight", "completed_on", "accepted", "errors", "delays"

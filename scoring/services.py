@@ -33,11 +33,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import gc
+import json
 from collections import defaultdict
 from contextlib import contextmanager
 from decimal import Decimal, InvalidOperation
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -47,7 +48,8 @@ from directives.models import Criterion, CriterionGroup, Regulation
 from directives.selectors import task_facts
 from scoring.bulkwrite import insert_all
 from scoring.corrections import answer_refusal, open_correction, revision_plan
-from scoring.engine import round_half_up
+from scoring.deciding import unit_decisions
+from scoring.engine import UnitOutcome, competition_ranks, round_half_up
 from scoring.errors import (
     InvalidInput,
     NotAllowed,
@@ -91,7 +93,6 @@ from scoring.selectors import (
     STEP_DEADLINE,
     engine_regulation,
     is_month,
-    period_inputs,
     period_peer_cards,
     rating_rules,
     step_refusal,
@@ -1043,33 +1044,60 @@ def _cycle_collector_paused():
 
 
 def _decide(period: Period, user) -> Period:
-    inputs = period_inputs(period)
-    outcome = inputs.decide()
-    # The engine's inputs are done with: let their memory go before the results are written.
-    inputs = dataclasses.replace(inputs, cadres=())
+    """Decide unit by unit (`scoring.deciding`): each unit's results are written as it is
+    decided, the ranks in the scope once every total is known. A city is never in memory at
+    once; the results are those of deciding the whole period in one engine call."""
     Result.objects.filter(period=period).delete()
-    insert_all(Result, (_result_row(period, inputs, r) for r in outcome.cadres))
     PeriodUnitResult.objects.filter(period=period).delete()
+    tiers: defaultdict[str, int] = defaultdict(int)
+    shown: dict[int, Decimal] = {}  # the rated cadres' shown totals, by cadre id
+    units: dict[str, UnitOutcome] = {}
+    unit_order: dict[str, tuple] = {}
+    unit_ids: dict[str, int] = {}
+    pending: list[Result] = []
+    cadres = 0
+    for decision in unit_decisions(period):
+        unit_ids[decision.unit_code] = decision.unit_id
+        for u in decision.outcome.units:
+            units[u.code] = u
+        unit_order[decision.unit_code] = (
+            (0, decision.path_order, "")
+            if decision.path_order is not None
+            else (1, 0, min(decision.members))
+        )
+        for r in decision.outcome.cadres:
+            cadres += 1
+            tiers[r.tier.value if r.tier else ("not_rated" if r.decidable else "undecidable")] += 1
+            row = _result_row(period, decision, r)
+            row.rank_in_scope = None  # ranked over the whole scope below
+            if r.tier is not None and r.total is not None:
+                shown[row.cadre_id] = r.total.shown
+            pending.append(row)
+        if len(pending) >= WRITE_BATCH:
+            insert_all(Result, pending)
+            pending = []
+    insert_all(Result, pending)
+    del pending
+    _store_scope_ranks(period, competition_ranks(shown))
+    # The units in the order one engine call over the period gives them: the period's units by
+    # path, then units with members but no pool by their first cadre's code.
+    order = sorted(units, key=lambda code: unit_order[code])
     insert_all(
         PeriodUnitResult,
         [
             PeriodUnitResult(
                 period=period,
-                unit_id=inputs.unit_ids[u.code],
+                unit_id=unit_ids[u.code],
                 pool=u.pool,
                 rated=u.rated,
                 distributed=u.distributed,
                 undistributed=u.undistributed,
                 equal_split=u.equal_split,
             )
-            for u in outcome.units
+            for u in (units[code] for code in order)
         ],
     )
-    tiers = defaultdict(int)
-    for r in outcome.cadres:
-        tiers[r.tier.value if r.tier else ("not_rated" if r.decidable else "undecidable")] += 1
-    cadres = len(outcome.cadres)
-    del inputs, outcome  # the flags read the month's peer scorecards anew
+    del units, shown  # the flags read the month's peer scorecards anew
     rater_flags_store(period)
     old_phase = period.phase
     period.phase = Phase.DECIDED
@@ -1087,6 +1115,32 @@ def _decide(period: Period, user) -> Period:
         },
     )
     return period
+
+
+WRITE_BATCH = 5000  # results written per COPY while deciding
+
+
+def _store_scope_ranks(period: Period, ranks: dict[int, int]) -> None:
+    """Set the period's results' rank in the scope (`ranks` by cadre id; the others keep none),
+    in one statement."""
+    if not ranks:
+        return
+    table = Result._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"UPDATE {table} AS r SET rank_in_scope = t.rank"
+                " FROM unnest(%s::bigint[], %s::integer[]) AS t (cadre_id, rank)"
+                " WHERE r.period_id = %s AND r.cadre_id = t.cadre_id",
+                [list(ranks), list(ranks.values()), period.pk],
+            )
+        else:
+            cursor.execute(
+                f"UPDATE {table} SET rank_in_scope = t.value"
+                " FROM json_each(%s) AS t"
+                f" WHERE {table}.period_id = %s AND {table}.cadre_id = CAST(t.key AS INTEGER)",
+                [json.dumps({str(k): v for k, v in ranks.items()}), period.pk],
+            )
 
 
 def rater_flags_store(period: Period) -> list[Flag]:

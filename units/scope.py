@@ -26,12 +26,13 @@ from typing import Literal, TypeAlias
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db import connections, router
+from django.db.models import FilteredRelation, QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from units.models import Cadre, Membership, Role, RoleKind, Unit, is_valid_on
+from units.models import Cadre, Membership, Role, RoleKind, Unit, is_valid_on, valid_on_q
 
 ACTING_ROLES = (RoleKind.HEAD, RoleKind.DEPUTY)
 RANK = {RoleKind.HEAD: 2, RoleKind.DEPUTY: 1}
@@ -182,25 +183,128 @@ class Scope:
 
 
 def scope_for(user: AnyUser, on: dt.date | None = None) -> Scope:
-    """The scope of `user` on date `on` (today by default), in at most three queries."""
+    """The scope of `user` on date `on` (today by default), in one query: the user's cadre with
+    their roles and memberships valid that day, and the units of both (`_scope_rows`)."""
     if not user.is_authenticated:
         return Scope()
     on = on or timezone.localdate()
-    cadre = Cadre.objects.filter(user=user).first()
-    roles: tuple[Role, ...] = ()
-    own_unit = None
-    if cadre is not None:
-        roles = tuple(Role.objects.valid_on(on).filter(cadre=cadre).select_related("unit"))
-        own_unit = unit_of(cadre, on)
+    cadre, roles, memberships = _scope_rows(user, on)
     return Scope(
         cadre=cadre,
         is_admin=user.is_superuser,
         act_paths=tuple(sorted({r.unit.path for r in roles if r.role in ACTING_ROLES})),
         read_paths=tuple(sorted({r.unit.path for r in roles})),
-        own_unit=own_unit,
+        own_unit=latest_unit(memberships, on),
         roles=roles,
         on=on,
     )
+
+
+_CADRE_FIELDS = tuple(f.attname for f in Cadre._meta.concrete_fields)
+_UNIT_FIELDS = tuple(f.attname for f in Unit._meta.concrete_fields)
+_DATED_FIELDS = ("id", "valid_from", "valid_to")
+_ROLE_FIELDS = (*_DATED_FIELDS, "role")
+_MEMBER_FIELDS = _DATED_FIELDS
+# Stand-ins for the user and the day while the scope's SQL is compiled (`_scope_fetch`).
+_ANY_USER = -7_000_001
+_ANY_DAY = dt.date(1, 1, 2)
+_compiled_scope: dict[str, tuple] = {}
+
+
+def _scope_query(user_id: int, on: dt.date) -> QuerySet:
+    return (
+        Cadre.objects.filter(user_id=user_id)
+        .annotate(
+            r=FilteredRelation("roles", condition=valid_on_q(on, prefix="roles__")),
+            m=FilteredRelation("memberships", condition=valid_on_q(on, prefix="memberships__")),
+        )
+        .order_by()
+        .values_list(
+            *_CADRE_FIELDS,
+            *(f"r__{f}" for f in _ROLE_FIELDS),
+            *(f"r__unit__{f}" for f in _UNIT_FIELDS),
+            *(f"m__{f}" for f in _MEMBER_FIELDS),
+            *(f"m__unit__{f}" for f in _UNIT_FIELDS),
+        )
+    )
+
+
+def _scope_fetch(user_id: int, on: dt.date) -> list[tuple]:
+    """The rows of `_scope_query(user_id, on)`.
+
+    Building and compiling that query (five joins, forty columns) cost more than running it, on
+    every page: its SQL is compiled once per database with stand-ins for the user and the day,
+    then run with the real ones and read through the same converters as the ORM's.
+    """
+    alias = router.db_for_read(Cadre)
+    connection = connections[alias]
+    compiled = _compiled_scope.get(alias)
+    if compiled is None:
+        compiler = _scope_query(_ANY_USER, _ANY_DAY).query.get_compiler(using=alias)
+        sql, params = compiler.as_sql()
+        converters = compiler.get_converters([s[0] for s in compiler.select[: compiler.col_count]])
+        compiled = _compiled_scope[alias] = (sql, tuple(params), compiler, converters)
+    sql, params, compiler, converters = compiled
+    any_day = connection.ops.adapt_datefield_value(_ANY_DAY)
+    day = connection.ops.adapt_datefield_value(on)
+    actual = [user_id if p == _ANY_USER else day if p in (any_day, _ANY_DAY) else p for p in params]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, actual)
+        rows = cursor.fetchall()
+    if converters:
+        rows = [tuple(row) for row in compiler.apply_converters(rows, converters)]
+    return rows
+
+
+def _scope_rows(
+    user: AnyUser, on: dt.date
+) -> tuple[Cadre | None, tuple[Role, ...], list[Membership]]:
+    """The user's cadre, their roles (each with its unit, in Role's order: unit, role) and their
+    memberships (each with its unit) valid on `on`, in one query.
+
+    The cadre is joined to its valid roles and to its valid memberships (LEFT JOINs on filtered
+    relations), so the query returns one row per (role, membership) pair, at least one: a person
+    holds a handful of each. Every page asks for the scope (the navigation shows each role its
+    own items); three queries here were most of an empty page's time (docs/PERFORMANCE.md).
+    """
+    rows = _scope_fetch(user.pk, on) if user.pk is not None else []
+    if not rows:
+        return None, (), []
+    db = Cadre.objects.db
+    cadre = Cadre.from_db(db, _CADRE_FIELDS, rows[0][: len(_CADRE_FIELDS)])
+    units: dict[int, Unit] = {}
+
+    def unit_of_row(values: tuple) -> Unit:
+        unit = units.get(values[0])
+        if unit is None:
+            unit = units[values[0]] = Unit.from_db(db, _UNIT_FIELDS, values)
+        return unit
+
+    roles: dict[int, Role] = {}
+    memberships: dict[int, Membership] = {}
+    at = len(_CADRE_FIELDS)
+    for row in rows:
+        role = row[at : at + len(_ROLE_FIELDS)]
+        role_unit = row[at + len(_ROLE_FIELDS) : at + len(_ROLE_FIELDS) + len(_UNIT_FIELDS)]
+        member_at = at + len(_ROLE_FIELDS) + len(_UNIT_FIELDS)
+        member = row[member_at : member_at + len(_MEMBER_FIELDS)]
+        member_unit = row[member_at + len(_MEMBER_FIELDS) :]
+        if role[0] is not None and role[0] not in roles:
+            pk, valid_from, valid_to, kind = role
+            roles[pk] = Role(
+                id=pk, valid_from=valid_from, valid_to=valid_to, role=kind, cadre=cadre
+            )
+            roles[pk].unit = unit_of_row(role_unit)
+            roles[pk]._state.adding, roles[pk]._state.db = False, db
+        if member[0] is not None and member[0] not in memberships:
+            pk, valid_from, valid_to = member
+            memberships[pk] = Membership(
+                id=pk, valid_from=valid_from, valid_to=valid_to, cadre=cadre
+            )
+            memberships[pk].unit = unit_of_row(member_unit)
+            memberships[pk]._state.adding, memberships[pk]._state.db = False, db
+    ordered = sorted(roles.values(), key=lambda r: (r.unit.code, r.role, r.pk))
+    return cadre, tuple(ordered), list(memberships.values())
 
 
 def get_scope(request: HttpRequest) -> Scope:

@@ -308,48 +308,48 @@ class TestQueryCounts:
 
     def test_dashboard(self, login, org, months, more, django_assert_num_queries):
         client = login(org.leader_w1)
-        # session, user, scope (cadre, roles, membership), months, picker units, subtree
+        # session, user, scope (one query), months, picker units, subtree
         # units, results by month and unit, tasks by month and unit, pools, rater flags;
         # the converted output (uncached): subunits, tasks by unit and month, memberships;
         # work on time (uncached): regulation, decided periods, subunits, tasks, dossiers
-        with django_assert_num_queries(20):
+        with django_assert_num_queries(18):
             response = client.get(DASHBOARD)
         assert response.content.decode().count("data-unit=") == 3
         assert response.content.decode().count('data-flag="reciprocal"') == 6
-        # Cached: session, user, scope (3), months (whose stamp keys the copy); the output (3);
+        # Cached: session, user, scope (1), months (whose stamp keys the copy); the output (3);
         # work on time (5)
-        with django_assert_num_queries(14):
+        with django_assert_num_queries(12):
             response = client.get(DASHBOARD)
         assert response.content.decode().count("data-unit=") == 3
 
     def test_ranking(self, login, org, months, more, django_assert_num_queries):
         client = login(org.leader_w1)
-        # session, user, scope (3), months, picker units, count, job groups, the page, the
+        # session, user, scope (1), months, picker units, count, job groups, the page, the
         # printed page's heading (the ward's parent) and signature (its head)
-        with django_assert_num_queries(12):
+        with django_assert_num_queries(10):
             response = client.get(RANKING + "?q=tran")
         assert response.content.decode().count('href="/dashboard/cadre/') == 12
-        with django_assert_num_queries(6):
+        with django_assert_num_queries(4):
             response = client.get(RANKING + "?q=tran")
         assert response.content.decode().count('href="/dashboard/cadre/') == 12
 
     def test_cadre(self, login, org, months, more, django_assert_num_queries):
         client = login(org.leader_w1)
-        # session, user, scope (3), cadre, results with periods and units, tasks, adjustments
-        with django_assert_num_queries(9):
+        # session, user, scope (1), cadre, results with periods and units, tasks, adjustments
+        with django_assert_num_queries(7):
             response = client.get(cadre_url("SA"))
         assert response.status_code == 200
 
     def test_exports(self, login, org, months, more, django_assert_num_queries):
         client = login(org.leader_w1)
         # the dashboard's queries, without the picker's
-        with django_assert_num_queries(11):
+        with django_assert_num_queries(9):
             response = client.get(export_url("league", "xlsx"))
         sheet = load_workbook(io.BytesIO(response.content)).active
         warnings = " ".join(str(cell.value) for row in sheet.iter_rows() for cell in row)
         assert warnings.count("có dấu hiệu chấm điểm qua lại") == 6  # the six reciprocal pairs
-        # session, user, scope (3), months, results with cadres and units
-        with django_assert_num_queries(7):
+        # session, user, scope (1), months, results with cadres and units
+        with django_assert_num_queries(5):
             response = client.get(export_url("ranking", "csv"))
         assert response.content.decode().count("\r\n") == 20
 

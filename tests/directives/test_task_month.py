@@ -93,8 +93,8 @@ def test_query_count_does_not_grow_with_tasks(login, org, django_assert_num_quer
     client = login(org.staff_a)
     for day in range(1, 13):
         make_task(org.staff_a, org.head_a, deadline=dt.date(2026, 10, day))
-    # session, user, scope (3), unit on the month's last day, period, facts, titles
-    with django_assert_num_queries(9):
+    # session, user, scope (1), unit on the month's last day, period, facts, titles
+    with django_assert_num_queries(7):
         response = client.get(URL, {"month": "2026-10"})
     assert response.content.decode().count("/tasks/T") == 12
 

@@ -121,8 +121,8 @@ class TestMyTasks:
         client = login(org.staff_a)
         for i in range(12):
             make_task(org.staff_a, org.head_a, deadline=today() + dt.timedelta(days=i - 4))
-        # session, user, scope (cadre, roles, membership), my tasks with counts, supported
-        with django_assert_num_queries(7):
+        # session, user, scope (one query), my tasks with counts, supported
+        with django_assert_num_queries(5):
             response = client.get(self.url())
         assert response.content.decode().count('class="card mb-2 task-card') == 12
 
@@ -259,10 +259,10 @@ class TestBoard:
         large, page = count_queries()
         assert page.count('<tbody id="task-') == 100  # one page of the board
         assert large == small
-        # session, user, scope (cadre, roles, membership), unit, members, catalogue items on
+        # session, user, scope (one query), unit, members, catalogue items on
         # the subtree's tasks (the filter), unit switcher, page count, page of tasks with
         # counts, assignees' roles, output per assignee, overdue, extensions
-        with django_assert_num_queries(15):
+        with django_assert_num_queries(13):
             client.get(board_url("W1-C"))
 
 
@@ -373,8 +373,8 @@ class TestDetail:
         client = login(org.leader_w1)
         for _ in range(15):
             event(tasks.a, DELAY, author=org.head_a)
-        # session, user, scope (cadre, roles, membership), task with counts, history, supporters
-        with django_assert_num_queries(8):
+        # session, user, scope (one query), task with counts, history, supporters
+        with django_assert_num_queries(6):
             response = client.get(detail_url("TA"))
         assert response.content.decode().count("lý do") == 15
 

@@ -413,12 +413,12 @@ class TestQueries:
             )
             client = login(head)
             client.get(grid_url(period, unit.code))  # warm the session
-            # session, user, scope (3); period, unit; period_inputs (8: regulation, criteria,
+            # session, user, scope (1); period, unit; period_inputs (8: regulation, criteria,
             # members, scorecards, lines, adjustments, units, tasks); criteria; latest
             # supervisor cards and their lines; adjustments; rating rules (members, roles,
             # peers); subunits; beside the cells, the self-assessments and the peer means;
             # beside the names, the members' rated dossiers of the month.
-            with django_assert_num_queries(26) as captured:
+            with django_assert_num_queries(24) as captured:
                 response = client.get(grid_url(period, unit.code))
             assert response.content.decode().count('<tr id="row-') == size
             counts[size] = len(captured.captured_queries)

@@ -186,11 +186,11 @@ class TestQueries:
         for size, unit, head, period in grids:
             client = login(head)
             client.get(grid_url("grid", period, unit=unit.code))  # warm the session
-            # session, user, scope (3); period, unit; members; results; criteria; latest
+            # session, user, scope (1); period, unit; members; results; criteria; latest
             # supervisor cards and their lines; adjustments; subunits. No engine inputs (8) and
             # no rating rules (3), as the review grid of tests/month/test_grid.py has; beside the
             # cells, the self-assessments and the peer means; the members' rated dossiers.
-            with django_assert_num_queries(17) as captured:
+            with django_assert_num_queries(15) as captured:
                 response = client.get(grid_url("grid", period, unit=unit.code))
             assert response.content.decode().count('<tr id="row-') == size
             counts[size] = len(captured.captured_queries)

@@ -1,7 +1,7 @@
 """Every page of the month reads in a fixed number of queries, whatever the number of rows.
 
 Each test touches a page with several rows, then again with more rows, and pins the count.
-"session, user, scope (3)" are the five queries every logged-in page makes.
+"session, user, scope (1)" are the five queries every logged-in page makes.
 """
 
 import pytest
@@ -35,21 +35,21 @@ def test_the_cadres_pages(login, ready, django_assert_num_queries):
     code = PeerAssignment.objects.filter(period=period, rater=ready.org.staff_a)[0].ratee.code
     # + memberships with period and unit, self cards, assignments, submitted peers, results,
     # the unit's reopened dates (its steps are past their deadline)
-    page = queries(client, reverse("month:mine"), django_assert_num_queries, 11)
+    page = queries(client, reverse("month:mine"), django_assert_num_queries, 9)
     assert "4 / 4 đã hoàn thành" in page
     # + own membership, criteria, the scorecard, its lines with criteria, the unit's reopened
     # dates (the step is past its deadline)
-    queries(client, reverse("month:self", args=[period.pk]), django_assert_num_queries, 11)
+    queries(client, reverse("month:self", args=[period.pk]), django_assert_num_queries, 9)
     # + own membership, assignments with ratees, own peer scorecards, the unit's reopened dates
-    page = queries(client, reverse("month:peers", args=[period.pk]), django_assert_num_queries, 9)
+    page = queries(client, reverse("month:peers", args=[period.pk]), django_assert_num_queries, 7)
     assert page.count('class="list-group-item') == 4
     # + own membership, the assignment, criteria, the scorecard, its lines with criteria, the
     # unit's reopened dates
     url = reverse("month:peer", args=[period.pk, code])
-    queries(client, url, django_assert_num_queries, 12)
+    queries(client, url, django_assert_num_queries, 10)
     # + period, member, tasks with counts
     url = reverse("month:tasks", args=[period.pk, "SA"])
-    queries(client, url, django_assert_num_queries, 8)
+    queries(client, url, django_assert_num_queries, 6)
 
 
 def test_the_result_page(login, ready, django_assert_num_queries):
@@ -62,11 +62,11 @@ def test_the_result_page(login, ready, django_assert_num_queries):
     # + own membership, result, rated counts, the unit's pool result, revisions of the result,
     # an open correction, tasks, adjustments, appeals, the general criteria and the self and
     # head's score lines, the cadre's rated dossiers of the month
-    page = queries(client, reverse("month:result", args=[period.pk]), django_assert_num_queries, 17)
+    page = queries(client, reverse("month:result", args=[period.pk]), django_assert_num_queries, 15)
     assert "data-reward" in page
     # The head reads a cadre's result: + period, member (instead of own membership)
     url = reverse("month:cadre_result", args=[period.pk, "SA"])
-    queries(login(ready.head), url, django_assert_num_queries, 18)
+    queries(login(ready.head), url, django_assert_num_queries, 16)
 
 
 def test_the_decide_page_before_and_after_the_decision(login, ready, django_assert_num_queries):
@@ -74,11 +74,11 @@ def test_the_decide_page_before_and_after_the_decision(login, ready, django_asse
     url = reverse("month:decide", args=[ready.period.pk])
     # + period; period_inputs (regulation, criteria, members, scorecards, lines, adjustments,
     # units, tasks)
-    page = queries(client, url, django_assert_num_queries, 14)
+    page = queries(client, url, django_assert_num_queries, 12)
     assert page.count("<tr>") >= 7
     published(ready)
     # + period, results with cadre and unit, revisions, their changes, open corrections
-    page = queries(client, url, django_assert_num_queries, 10)
+    page = queries(client, url, django_assert_num_queries, 8)
     assert page.count(f"month/{ready.period.pk}/result/") == 7
 
 
@@ -89,10 +89,10 @@ def test_the_appeals_inbox(login, ready, django_assert_num_queries):
     Appeal.objects.create(period=period, cadre=ready.org.staff_a, text="một")
     # + period, appeals with cadre, answerer and correction, the appellants' supervisors
     # (their units, the roles above them)
-    queries(client, url, django_assert_num_queries, 9)
+    queries(client, url, django_assert_num_queries, 7)
     for cadre in ready.staff[1:]:
         Appeal.objects.create(period=period, cadre=cadre, text="nữa")
-    page = queries(client, url, django_assert_num_queries, 9)
+    page = queries(client, url, django_assert_num_queries, 7)
     assert page.count("<blockquote") == 6
 
 
@@ -107,17 +107,17 @@ def test_the_heads_lists(login, org, django_assert_num_queries):
         periods.append(period)
         member(org.a, code=f"X{i}")
     # + periods, members with scored flags
-    page = queries(client, reverse("month:manage"), django_assert_num_queries, 7)
+    page = queries(client, reverse("month:manage"), django_assert_num_queries, 5)
     assert page.count("/grid/W1-A/") == 2
     # + periods with the open appeals of the units the head reads
-    queries(client, reverse("month:decisions"), django_assert_num_queries, 6)
+    queries(client, reverse("month:decisions"), django_assert_num_queries, 4)
     ward = open_month(org.w1, phase=Phase.SELF)
     ward.month = "2026-03"
     ward.save()
     for period in [*periods, ward]:
         for cadre in (org.staff_a, org.staff_a2, org.staff_b):
             Appeal.objects.create(period=period, cadre=cadre, text="Xin xem lại")
-    page = queries(client, reverse("month:decisions"), django_assert_num_queries, 6)
+    page = queries(client, reverse("month:decisions"), django_assert_num_queries, 4)
     # W1-A's months count SA and SA2; the ward's month leaves SB of W1-B out.
     assert page.count('<span class="badge text-bg-warning">2</span>') == 3
 
@@ -133,7 +133,7 @@ def test_the_excel_template(login, org, django_assert_num_queries):
     url = reverse("month:grid_excel", args=[period.pk, unit.code])
     # + period, unit; period_inputs (8); criteria; latest supervisor cards, their lines
     client.get(url)
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(16):
         response = client.get(url)
     assert response.status_code == 200
 
@@ -157,11 +157,11 @@ def test_the_grid_and_the_decide_page_while_peers_rate(login, org, size, django_
     # self-assessments beside the cells (no peer means while peers rate); the members' rated
     # dossiers of the month
     url = reverse("month:grid", args=[period.pk, unit.code])
-    page = queries(client, url, django_assert_num_queries, 22)
+    page = queries(client, url, django_assert_num_queries, 20)
     assert "data-peer-mean" not in page
     assert page.count('<tr id="row-') == size
     assert page.count('data-total><span class="text-body-secondary"') == size
     # + period, and nothing else: no preview to compute
     url = reverse("month:decide", args=[period.pk])
-    page = queries(client, url, django_assert_num_queries, 6)
+    page = queries(client, url, django_assert_num_queries, 4)
     assert "data-figures-hidden" in page

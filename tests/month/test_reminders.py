@@ -77,9 +77,9 @@ class TestProgress:
             period = open_month(unit)
             client = login(org.leader_w1)
             client.get(self.url(period))
-            # session, user, scope (3), period; rating rules (members, roles, peers);
+            # session, user, scope (1), period; rating rules (members, roles, peers);
             # submitted scorecards.
-            with django_assert_num_queries(10):
+            with django_assert_num_queries(8):
                 page = client.get(self.url(period)).content.decode()
             sizes[count] = page.count("<li>")
         assert sizes[25] > sizes[3]
@@ -182,8 +182,8 @@ class TestBanner:
         open_month(org.a, self_days=9, peer_days=10, review_days=11)
         client = login(org.staff_a)
         client.get(reverse("month:due"))
-        # session, user, scope (3), the periods with a deadline in the next two days
-        with django_assert_num_queries(6):
+        # session, user, scope (1), the periods with a deadline in the next two days
+        with django_assert_num_queries(4):
             page = client.get(reverse("month:due")).content.decode()
         assert "data-due-banner" not in page
 
@@ -192,9 +192,9 @@ class TestBanner:
     ):
         client = login(month.org.staff_a)
         client.get(reverse("month:due"))
-        # session, user, scope (3), periods due, memberships, own submitted scorecards,
+        # session, user, scope (1), periods due, memberships, own submitted scorecards,
         # own peer assignments, acting roles
-        with django_assert_num_queries(10):
+        with django_assert_num_queries(8):
             page = client.get(reverse("month:due")).content.decode()
         assert "data-due-banner" in page
 

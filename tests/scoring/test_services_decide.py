@@ -161,20 +161,20 @@ def test_decide_stores_the_rater_flags_and_a_new_decision_replaces_them(scored, 
 
 def test_decide_pauses_the_cycle_collector_and_always_turns_it_back_on(scored, monkeypatch):
     seen = []
-    real = services.period_inputs
+    real = services.unit_decisions
 
-    def inputs(period):
+    def decisions(period):
         seen.append(gc.isenabled())
         return real(period)
 
-    monkeypatch.setattr(services, "period_inputs", inputs)
+    monkeypatch.setattr(services, "unit_decisions", decisions)
     period_decide(period=scored, user=None)
     assert seen == [False] and gc.isenabled()
 
     def failing(period):
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr(services, "period_inputs", failing)
+    monkeypatch.setattr(services, "unit_decisions", failing)
     Period.objects.filter(pk=scored.pk).update(phase=Phase.REVIEW)
     with pytest.raises(RuntimeError):
         period_decide(period=refresh(scored), user=None)
@@ -253,12 +253,14 @@ def test_decide_uses_the_same_number_of_queries_for_40_and_400_cadres():
         assert Result.objects.filter(period=period).count() == size
         assert Result.objects.filter(period=period, tier="").count() < size // 4
         counts.append(len(queries))
-    # Lock, regulation, criteria, members, scorecards, lines, adjustments, units, tasks, two
-    # deletes, two bulk inserts; for the rater flags the general criteria, the results, the
-    # peer scorecards' sums, a delete (and an insert when any is found); the period update,
-    # the audit insert (and savepoints on some databases).
+    # Lock, two deletes, regulation, criteria, adjustments, units, then the streams ordered by
+    # unit: members, supervisor scorecards, lines, tasks; the results inserted (one bulk insert
+    # per 5,000), their ranks in the scope set in one update, the units' results inserted; for
+    # the rater flags the general criteria, the results, the peer scorecards' sums, a delete
+    # (and an insert when any is found); the period update, the audit insert (and savepoints on
+    # some databases).
     assert counts[0] == counts[1]
-    assert counts[0] <= 21
+    assert counts[0] <= 22
 
 
 # --- publish, appeals, lock ----------------------------------------------------------------

@@ -180,13 +180,13 @@ def test_the_year_page_query_count_does_not_grow_with_rows(login, org, django_as
     extra = [member(org.a, code=f"X{i}") for i in range(20)]
     for month in MONTHS[:6]:
         decide_month(org.w1, month, [(c, org.a, "80.00", True, []) for c in extra[:2]])
-    # session, user, scope (cadre, roles, membership), unit, results, regulation, the head
+    # session, user, scope (one query), unit, results, regulation, the head
     # signing the printed page
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(7):
         assert client.get(url()).status_code == 200
     for month in MONTHS[6:12]:
         decide_month(org.w1, month, [(c, org.a, "80.00", True, []) for c in extra])
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(7):
         page = client.get(url()).content.decode()
     assert extra[19].full_name in page
 

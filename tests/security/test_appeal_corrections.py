@@ -592,21 +592,21 @@ def test_the_correction_and_month_pages_read_in_fixed_queries(
         "month:correction", args=[ward.period.pk, Correction.objects.get(appeal=second).pk]
     )
     client.get(url)
-    # session, user, scope (3); period, correction; the appellant's supervisors (2); the
+    # session, user, scope (1); period, correction; the appellant's supervisors (2); the
     # revision plan: the appellant's member, period_inputs of the unit (8), results, units,
     # unit results; the listed members with cadre and unit
-    with django_assert_num_queries(22):
+    with django_assert_num_queries(20):
         page = page_text(client.get(url))
     assert page.count("data-change=") == 2
     month = reverse("month:decide", args=[ward.period.pk])
     client.get(month)
-    # session, user, scope (3); period, results, revisions, their changes with cadre and
+    # session, user, scope (1); period, results, revisions, their changes with cadre and
     # unit, open corrections
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(8):
         page = page_text(client.get(month))
     assert page.count("data-revision=") == 1 and page.count("data-change=") == 4
     correction_decide(correction=Correction.objects.get(appeal=second), user=ward.org.head_a.user)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(8):
         page = page_text(client.get(month))
     assert page.count("data-revision=") == 2 and page.count("data-change=") == 6
 

@@ -46,7 +46,7 @@ def test_an_expired_role_gives_no_scope(org):
     assert scope_for(org.head_a.user, on=dt.date(2026, 1, 31)).can_act(org.a)
 
 
-def test_scope_takes_three_queries(org, django_assert_num_queries):
-    # cadre, roles with units, membership with unit
-    with django_assert_num_queries(3):
+def test_scope_takes_one_query(org, django_assert_num_queries):
+    # the cadre joined to its valid roles and memberships, with their units
+    with django_assert_num_queries(1):
         scope_for(org.leader_w1.user)

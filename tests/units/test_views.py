@@ -52,8 +52,8 @@ class TestUnitTree:
         client = login(org.leader_w1)
         for i in range(20):
             member(UnitFactory(parent=org.w1, code=f"W1-X{i}"))
-        # session, user, scope (cadre, roles, membership), units with member counts
-        with django_assert_num_queries(6):
+        # session, user, scope (one query), units with member counts
+        with django_assert_num_queries(4):
             response = client.get(reverse("units:tree"))
         assert response.content.decode().count("/units/W1-X") == 20
 
@@ -80,8 +80,8 @@ class TestUnitDetail:
         client = login(org.head_a)
         for i in range(25):
             member(org.a, code=f"M{i:02d}")
-        # session, user, scope (3), unit, ancestors, members, roles, subunits
-        with django_assert_num_queries(10):
+        # session, user, scope (1), unit, ancestors, members, roles, subunits
+        with django_assert_num_queries(8):
             response = client.get(self.url("W1-A"))
         assert response.content.decode().count("M2") >= 6
 
@@ -106,9 +106,9 @@ class TestCadreProfile:
 
     def test_query_count_is_fixed(self, login, org, django_assert_num_queries):
         client = login(org.head_a)
-        # session, user, scope (3), cadre, its unit, memberships (the unit today among them),
+        # session, user, scope (1), cadre, its unit, memberships (the unit today among them),
         # roles
-        with django_assert_num_queries(9):
+        with django_assert_num_queries(7):
             client.get(self.url("SA"))
 
 

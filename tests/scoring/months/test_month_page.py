@@ -186,9 +186,9 @@ def test_the_page_reads_a_fixed_number_of_queries_whatever_the_units(
         period = period_advance(period=period, phase=Phase.SELF, user=None)
         client = login(head)
         client.get(url(period))
-        # session, user, period, scope (cadre, roles, membership); the period's units; history;
+        # session, user, period, scope (one query); the period's units; history;
         # rating rules (members, roles, peer assignments); submitted scorecards; reminded today
-        with django_assert_num_queries(13):
+        with django_assert_num_queries(11):
             page = client.get(url(period)).content.decode()
         counts[ward.code] = page.count("data-unit=")
     assert counts["W2"] > counts["W1"]

@@ -39,27 +39,27 @@ def scored(period):
     return period
 
 
-# Every page: session, user, the period, the user's scope (cadre, roles, membership); then
+# Every page: session, user, the period, the user's scope (one query); then
 PAGES = {
     # name: (the phase the period is brought to, queries)
     # the period's units, history, rating rules (3), submitted cards, reminded today
-    "months:month": (Phase.SELF, 13),
-    "months:advance": (Phase.SELF, 6),
-    "months:back": (Phase.PEER, 6),
+    "months:month": (Phase.SELF, 11),
+    "months:advance": (Phase.SELF, 4),
+    "months:back": (Phase.PEER, 4),
     # the period's units
-    "months:reopen": (Phase.PEER, 7),
+    "months:reopen": (Phase.PEER, 5),
     # the organisation (memberships, roles, units), members, units, peer assignments
     # the units of the people who change
-    "months:refresh": (Phase.SELF, 13),
+    "months:refresh": (Phase.SELF, 11),
     # the period's units
-    "months:pools": (Phase.SELF, 7),
+    "months:pools": (Phase.SELF, 5),
     # the engine's inputs (regulation, criteria, members, cards, lines, adjustments, units,
     # tasks), the period's units
-    "months:decide": (Phase.REVIEW, 15),
+    "months:decide": (Phase.REVIEW, 13),
     # the period's units, their pools' split, the results
-    "months:publish": (Phase.DECIDED, 9),
+    "months:publish": (Phase.DECIDED, 7),
     # open appeals, the period's units, their pools' split, the results
-    "months:lock": (Phase.APPEALS, 10),
+    "months:lock": (Phase.APPEALS, 8),
 }
 
 
@@ -112,8 +112,8 @@ def test_the_list_and_the_opening_form_read_a_fixed_number_of_queries(
         client = login(head)
         url = reverse("months:open") + f"?scope={ward.code}"
         client.get(url)
-        # session, user, scope (3); the unit chosen; the months open there; the scope's latest
+        # session, user, scope (1); the unit chosen; the months open there; the scope's latest
         # month; regulations in force; the latest month's regulation; a clashing period; the
         # organisation (memberships, roles, units); the scopes and regulations listed
-        with django_assert_num_queries(16):
+        with django_assert_num_queries(14):
             client.get(url)

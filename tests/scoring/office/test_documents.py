@@ -299,20 +299,20 @@ class TestQueries:
                 Result.objects.create(
                     period=office.period, cadre=cadre, unit=office.org.a, total=Decimal(80)
                 )
-            # session, user, scope (3) + own membership, result, counts, the head
-            self.count(staff, reverse("office:notice", args=[pk]), django_assert_num_queries, 9)
+            # session, user, scope (1) + own membership, result, counts, the head
+            self.count(staff, reverse("office:notice", args=[pk]), django_assert_num_queries, 7)
             # + period, member, result, counts, the head
             url = reverse("office:cadre_notice", args=[pk, "SA"])
-            self.count(head, url, django_assert_num_queries, 10)
+            self.count(head, url, django_assert_num_queries, 8)
             # + period, unit, results, the pools, the head
             url = reverse("office:unit_results_pdf", args=[pk, "W1-A"])
-            self.count(head, url, django_assert_num_queries, 10)
+            self.count(head, url, django_assert_num_queries, 8)
             # + period, unit, results, the head
             url = reverse("office:minutes_pdf", args=[pk, "W1-A"])
-            self.count(head, url, django_assert_num_queries, 9)
+            self.count(head, url, django_assert_num_queries, 7)
             # + period, unit, results, the head for the signature
             url = reverse("office:unit_results", args=[pk, "W1-A"])
-            self.count(head, url, django_assert_num_queries, 9)
+            self.count(head, url, django_assert_num_queries, 7)
             # + unit (with its parent), year_results (results, regulation), the head
             url = reverse("office:year_pdf", args=[2026, "W1-A"])
-            self.count(head, url, django_assert_num_queries, 9)
+            self.count(head, url, django_assert_num_queries, 7)

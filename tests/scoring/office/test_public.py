@@ -133,6 +133,6 @@ def test_the_page_reads_in_fixed_queries(office, django_assert_num_queries):
             cadre = member(office.org.a, code=f"P{i}", full_name=f"Hồ Văn {i}")
             Result.objects.create(period=office.period, cadre=cadre, unit=office.org.a, tier="C")
         client.get(url)
-        # session, user, scope (3) + own membership with period and unit, results
-        with django_assert_num_queries(7):
+        # session, user, scope (1) + own membership with period and unit, results
+        with django_assert_num_queries(5):
             assert client.get(url).status_code == 200

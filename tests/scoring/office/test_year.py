@@ -113,7 +113,7 @@ def test_the_year_page_reads_in_fixed_queries(office, django_assert_num_queries)
         if month:
             decide_month(office.org, office.staff, month)
         client.get(url)
-        # session, user, scope (3) + memberships, results, year_results (results, the
+        # session, user, scope (1) + memberships, results, year_results (results, the
         # regulation)
-        with django_assert_num_queries(9):
+        with django_assert_num_queries(7):
             assert client.get(url).status_code == 200

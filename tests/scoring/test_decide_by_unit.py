@@ -1,0 +1,125 @@
+"""Deciding a month unit by unit (scoring/deciding.py) gives the results of one engine call over
+the whole period, row for row: every field of every result, the ranks in the scope across units,
+every unit's pool split, a unit of the period without members.
+"""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from scoring.models import (
+    Adjustment,
+    AdjustmentKind,
+    PeriodMember,
+    PeriodUnit,
+    PeriodUnitResult,
+    Result,
+    Scorecard,
+    ScorecardKind,
+)
+from scoring.selectors import period_inputs
+from scoring.services import _result_row, period_decide, period_reopen
+from tests.factories import UnitFactory
+from tests.scoring.factories import build_scope
+
+pytestmark = pytest.mark.django_db
+
+SKIP = {"id", "period", "computed_at"}
+
+
+def fields(row):
+    return {
+        f.attname: getattr(row, f.attname)
+        for f in Result._meta.concrete_fields
+        if f.name not in SKIP and f.attname not in ("period_id",)
+    }
+
+
+def expected_results(period):
+    """What one engine call over the whole period gives, as the rows `_decide` writes."""
+    inputs = period_inputs(period)
+    outcome = inputs.decide()
+    rows = {}
+    for r in outcome.cadres:
+        row = _result_row(period, inputs, r)
+        rows[row.cadre_id] = fields(row)
+    units = [
+        (inputs.unit_ids[u.code], u.pool, u.rated, u.distributed, u.undistributed, u.equal_split)
+        for u in outcome.units
+    ]
+    return rows, units
+
+
+@pytest.fixture
+def month():
+    period = build_scope(90, units=5, code="D")
+    # Pools, an outstanding unit, a unit of the period without members and adjustments of
+    # every kind, so that quota, pools and ranks all have something to decide.
+    PeriodUnit.objects.filter(period=period).update(pool=17_000_000)
+    first = PeriodUnit.objects.filter(period=period).order_by("unit__code").first()
+    PeriodUnit.objects.filter(pk=first.pk).update(outstanding=True)
+    empty = UnitFactory(code="D-EMPTY", name="Phòng trống", parent=period.scope)
+    PeriodUnit.objects.create(period=period, unit=empty, pool=3_000_000)
+    cadres = list(PeriodMember.objects.filter(period=period).order_by("cadre__code"))
+    for n, (kind, points) in enumerate(
+        [
+            (AdjustmentKind.BONUS, Decimal("2.50")),
+            (AdjustmentKind.BONUS, Decimal("1.00")),
+            (AdjustmentKind.PENALTY, Decimal("3.00")),
+            (AdjustmentKind.DISCIPLINE, Decimal("0")),
+            (AdjustmentKind.LEAVE, Decimal("0")),
+        ]
+    ):
+        Adjustment.objects.create(
+            period=period,
+            cadre_id=cadres[7 * n + 3].cadre_id,
+            kind=kind,
+            points=points,
+            reason="Kiểm thử",
+        )
+    # A later supervisor scorecard of the same ratee: the one saved last counts.
+    card = Scorecard.objects.filter(period=period, kind=ScorecardKind.SUPERVISOR).first()
+    Scorecard.objects.filter(pk=card.pk).update(updated_at=card.updated_at - dt.timedelta(days=1))
+    return period
+
+
+def test_deciding_unit_by_unit_gives_the_results_of_the_whole_period_at_once(month):
+    rows, units = expected_results(month)
+    assert len({r["unit_id"] for r in rows.values()}) >= 5
+    assert any(r["rank_in_scope"] and r["rank_in_scope"] > 30 for r in rows.values())
+    assert any(r["tier"] != r["tier_before_quota"] for r in rows.values())  # the quota bites
+    assert sum(r["reward"] for r in rows.values()) > 0
+
+    period_decide(period=month, user=None, enforce_phase=False)
+
+    stored = {row.cadre_id: fields(row) for row in Result.objects.filter(period=month)}
+    assert stored.keys() == rows.keys()
+    for cadre_id, row in rows.items():
+        assert {k: v for k, v in stored[cadre_id].items() if v != row[k]} == {}, row
+    assert stored == rows
+    assert (
+        list(
+            PeriodUnitResult.objects.filter(period=month)
+            .order_by("pk")
+            .values_list("unit_id", "pool", "rated", "distributed", "undistributed", "equal_split")
+        )
+        == units
+    )
+
+
+def test_a_redecision_gives_the_same_results(month):
+    period_decide(period=month, user=None, enforce_phase=False)
+    first = {row.cadre_id: fields(row) for row in Result.objects.filter(period=month)}
+    period = period_reopen(period=month, reason="Chấm lại", user=None)
+    period_decide(period=period, user=None, enforce_phase=False)
+    assert {row.cadre_id: fields(row) for row in Result.objects.filter(period=month)} == first
+
+
+def test_the_ranks_in_the_scope_are_set_in_one_statement(month):
+    with CaptureQueriesContext(connection) as queries:
+        period_decide(period=month, user=None, enforce_phase=False)
+    updates = [q for q in queries.captured_queries if "rank_in_scope" in q["sql"].split("SET")[-1]]
+    assert len([q for q in updates if q["sql"].lstrip().upper().startswith("UPDATE")]) == 1
