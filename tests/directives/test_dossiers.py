@@ -193,14 +193,14 @@ def test_the_comments_page_costs_the_same_queries_for_few_and_many(
 ):
     dossiers_import(data=GOOD, user=org.admin)
     client = login(org.head_a)
-    # session, user, scope (cadre, roles, membership), the unit, the comments, the figures
-    with django_assert_num_queries(8):
+    # session, user, scope (one query), the unit, the comments, the figures
+    with django_assert_num_queries(6):
         client.get(COMMENTS)
     many = [
         f"HS-{n},W1-A,SA2,{n % 28 + 1:02d}/03/2026,có,Hài lòng,Ý kiến {n}," for n in range(10, 60)
     ]
     dossiers_import(data=table(*many), user=org.admin)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(6):
         page = client.get(COMMENTS).content.decode()
     assert page.count("<tr") == 1 + 2 + 50
 
