@@ -278,8 +278,12 @@ def test_the_page_imports_and_refuses_an_outsiders_rows(org, client, login):
     response = head.post(IMPORT, _upload(*GOOD_ROWS))
     assert response.status_code == 302 and response.url == IMPORT
     assert Inspection.objects.count() == 2 and Finding.objects.count() == 3
-    page = head.get(IMPORT).content.decode()
-    assert "2" in page and "3" in page
+    assert "2 cuộc kiểm tra, 3 phát hiện" in head.get(IMPORT).content.decode()
+    year = head.get(reverse("oversight:inspections", args=["W1-A", 2026])).content.decode()
+    assert "(01/KT)" in year and "(02/KT)" in year
+    first = Inspection.objects.get(reference="01/KT")
+    page = head.get(reverse("oversight:inspection", args=[first.pk])).content.decode()
+    assert "Số hiệu 01/KT" in page and "Đi muộn 30 phút" in page
 
 
 def test_the_inspections_page_links_to_the_import(org, client, login):
