@@ -10,6 +10,7 @@ someone above, a finding against the unit only reminding. Evidence files are not
 are attached on each finding's page.
 """
 
+import datetime as dt
 from collections.abc import Callable
 
 from django.db import transaction
@@ -61,6 +62,58 @@ COLUMN_OF = {
     "handling": "handling",
     "points": "penalty_points",
 }
+SAMPLE_COLUMNS = [
+    "inspection_ref",
+    "inspected_on",
+    "unit_code",
+    "surprise",
+    "scope",
+    "summary",
+    "against_code",
+    "finding",
+    "handling",
+    "penalty_points",
+]
+# They import after the units and cadres sample (units.samples) by its head, CB900001, of
+# P-XP-KT: CB900002 is a member there.
+SAMPLE_ROWS = [
+    [
+        "01/KT",
+        dt.date(2026, 3, 10),
+        "P-XP-KT",
+        "Đột xuất",
+        "Quy tắc ứng xử",
+        "Kiểm tra việc chấp hành giờ giấc làm việc",
+        "CB900002",
+        "Đến muộn 45 phút, không báo cáo lý do",
+        "Điểm trừ",
+        "2",
+    ],
+    [
+        "01/KT",
+        dt.date(2026, 3, 10),
+        "P-XP-KT",
+        "Đột xuất",
+        "Quy tắc ứng xử",
+        "",
+        "",
+        "Chưa niêm yết lịch tiếp công dân",
+        "Nhắc nhở",
+        "",
+    ],
+    [
+        "02/KT",
+        dt.date(2026, 3, 24),
+        "P-XP-KT",
+        "Theo kế hoạch",
+        "Thủ tục hành chính",
+        "Kiểm tra hồ sơ một cửa",
+        "",
+        "",
+        "",
+        "",
+    ],
+]
 AUDIT_ACTION = "inspection.import"
 MAX_REFERENCE = 32
 MAX_TEXT = 4000
@@ -103,7 +156,9 @@ def inspections_import_rows(rows: list[Row], *, user, file_name: str = "") -> di
     scope = scope_for(user)
     unit_codes = {row["unit_code"] for row in rows if row["unit_code"]}
     cadre_codes = {row["against_code"] for row in rows if row["against_code"]}
-    units = {u.code: u for u in Unit.objects.filter(code__in=unit_codes)}
+    # The units' rows stay locked until the import ends: two imports at once cannot both give
+    # one unit the same inspection number.
+    units = {u.code: u for u in Unit.objects.filter(code__in=unit_codes).select_for_update()}
     cadres = {c.code: c for c in Cadre.objects.filter(code__in=cadre_codes)}
     errors: list[RowError] = []
     inspections: dict[tuple, _Inspection] = {}

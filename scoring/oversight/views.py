@@ -4,7 +4,6 @@ Access through `units.scope` first (404 for an outsider, 403 for a read-only vie
 narrower questions of `scoring.oversight.authority`; the services check again.
 """
 
-import datetime as dt
 from collections import defaultdict
 
 from django.contrib import messages
@@ -137,59 +136,6 @@ def inspection_new(request, code):
 
 # --- the import ----------------------------------------------------------------------------
 
-SAMPLE_COLUMNS = [
-    "inspection_ref",
-    "inspected_on",
-    "unit_code",
-    "surprise",
-    "scope",
-    "summary",
-    "against_code",
-    "finding",
-    "handling",
-    "penalty_points",
-]
-# They import after the units and cadres sample (units.samples) by its head, CB900001, of
-# P-XP-KT: CB900002 is a member there.
-SAMPLE_ROWS = [
-    [
-        "01/KT",
-        dt.date(2026, 3, 10),
-        "P-XP-KT",
-        "Đột xuất",
-        "Quy tắc ứng xử",
-        "Kiểm tra việc chấp hành giờ giấc làm việc",
-        "CB900002",
-        "Đến muộn 45 phút, không báo cáo lý do",
-        "Điểm trừ",
-        "2",
-    ],
-    [
-        "01/KT",
-        dt.date(2026, 3, 10),
-        "P-XP-KT",
-        "Đột xuất",
-        "Quy tắc ứng xử",
-        "",
-        "",
-        "Chưa niêm yết lịch tiếp công dân",
-        "Nhắc nhở",
-        "",
-    ],
-    [
-        "02/KT",
-        dt.date(2026, 3, 24),
-        "P-XP-KT",
-        "Theo kế hoạch",
-        "Thủ tục hành chính",
-        "Kiểm tra hồ sơ một cửa",
-        "",
-        "",
-        "",
-        "",
-    ],
-]
-
 
 def _require_inspector(request):
     """Who holds a role that records inspections (head, deputy, leader, inspector); the rows
@@ -214,7 +160,7 @@ def inspections_import(request):
 
     sample = listing(
         _("Inspections and their findings"),
-        SAMPLE_COLUMNS,
+        imports.SAMPLE_COLUMNS,
         lambda fmt: reverse("oversight:inspections_import_sample", args=[fmt]),
     )
     return import_page(
@@ -230,7 +176,7 @@ def inspections_import(request):
 
 def inspections_import_sample(request, fmt):
     _require_inspector(request)
-    return sample_response("mau-kiem-tra", SAMPLE_COLUMNS, SAMPLE_ROWS, fmt)
+    return sample_response("mau-kiem-tra", imports.SAMPLE_COLUMNS, imports.SAMPLE_ROWS, fmt)
 
 
 def _inspection(request, pk) -> Inspection:

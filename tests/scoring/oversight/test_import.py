@@ -10,9 +10,8 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from scoring.oversight.imports import inspections_import
+from scoring.oversight.imports import SAMPLE_COLUMNS, SAMPLE_ROWS, inspections_import
 from scoring.oversight.models import Finding, Inspection, OversightEntry
-from scoring.oversight.views import SAMPLE_COLUMNS, SAMPLE_ROWS
 from tests.factories import member, xlsx
 from units.models import Cadre
 from units.samples import CADRE_EXAMPLES, UNIT_EXAMPLES, sample_file
