@@ -306,7 +306,7 @@ def _same_inspection(check: RowChecker, item: _Inspection, values: dict) -> None
             )
 
 
-def _read_finding(row: Row, check: RowChecker, cadres) -> dict | None:
+def _read_finding(row: Row, check: RowChecker, cadres) -> dict:
     """The finding's cells as `services.check_finding` and `finding_add` take them."""
     text = check.text("finding", max_length=MAX_TEXT)
     handling = check.choice("handling", Handling.values, names=HANDLING_NAMES)
