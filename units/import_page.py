@@ -23,10 +23,12 @@ def import_page(
     template: str,
     done: str,
     context: Mapping[str, Any],
+    said: Callable[[Mapping[str, int]], str] | None = None,
 ) -> HttpResponse:
     """On a valid POST, `run(form.cleaned_data)` imports and returns the counts: the page says
-    them and redirects to `done`; a refused file (`ImportFailed`) is shown with every wrong row.
-    `context` adds the page's own (its `samples` at least)."""
+    them (created, updated, unchanged; or as `said(counts)` words them) and redirects to `done`;
+    a refused file (`ImportFailed`) is shown with every wrong row. `context` adds the page's own
+    (its `samples` at least)."""
     failure = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -34,11 +36,13 @@ def import_page(
         except ImportFailed as refused:
             failure = refused
         else:
-            messages.success(
-                request,
-                _("Imported: %(created)s created, %(updated)s updated, %(unchanged)s unchanged.")
-                % counts,
-            )
+            if said is None:
+                text = _(
+                    "Imported: %(created)s created, %(updated)s updated, %(unchanged)s unchanged."
+                )
+                messages.success(request, text % counts)
+            else:
+                messages.success(request, said(counts))
             return redirect(done)
     page = {"form": form, "failure": failure, "max_rows": grouped(settings.IMPORT_MAX_ROWS)}
     return render(request, template, page | dict(context))

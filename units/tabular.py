@@ -75,6 +75,15 @@ HEADERS = {
     "rating": ("Mức độ hài lòng", "Đánh giá"),
     "comment": ("Ý kiến", "Góp ý"),
     "verified": ("Đã xác minh", "Phản ánh đã xác minh"),
+    "inspection_ref": ("Số cuộc kiểm tra", "Mã cuộc kiểm tra", "Số biên bản"),
+    "inspected_on": ("Ngày kiểm tra",),
+    "scope": ("Phạm vi kiểm tra", "Phạm vi", "Nội dung kiểm tra"),
+    "surprise": ("Hình thức kiểm tra", "Hình thức"),
+    "summary": ("Tóm tắt", "Kết luận"),
+    "finding": ("Nội dung phát hiện", "Phát hiện"),
+    "against_code": ("Mã cán bộ vi phạm", "Cán bộ vi phạm", "Đối tượng"),
+    "handling": ("Hướng xử lý đề xuất", "Đề xuất xử lý", "Hình thức xử lý"),
+    "penalty_points": ("Điểm trừ", "Số điểm trừ"),
 }
 
 

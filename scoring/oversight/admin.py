@@ -6,7 +6,7 @@ from units.admin import ReadOnlyAdmin
 
 @admin.register(Inspection)
 class InspectionAdmin(ReadOnlyAdmin):
-    list_display = ["on", "unit", "scope", "surprise", "recorded_by"]
+    list_display = ["on", "reference", "unit", "scope", "surprise", "recorded_by"]
     list_filter = ["scope", "surprise"]
 
 

@@ -23,6 +23,12 @@ class Inspection(models.Model):
     scope = models.CharField(_("scope"), max_length=12, choices=InspectionScope.choices)
     surprise = models.BooleanField(_("surprise inspection"), default=True)
     summary = models.TextField(_("summary"), blank=True)
+    reference = models.CharField(
+        _("reference"),
+        max_length=32,
+        blank=True,
+        help_text=_("the inspection's number, once per unit and year (given by an import)"),
+    )
     recorded_by = models.ForeignKey(
         Cadre,
         verbose_name=_("recorded by"),

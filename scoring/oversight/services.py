@@ -34,11 +34,16 @@ from units.services import membership_move
 MOVES = (CaseKind.TRANSFER, CaseKind.ROTATION)
 
 
-def _audit(*, user, action, obj, unit, new=None, reason="") -> None:
+def actor_label(user) -> str:
+    """Who did it, as the audit log names them: "Full name (username)"."""
     cadre = Cadre.objects.filter(user=user).only("full_name").first() if user else None
+    return f"{cadre.full_name} ({user.get_username()})" if cadre else user.get_username()
+
+
+def _audit(*, user, action, obj, unit, new=None, reason="") -> None:
     OversightEntry.objects.create(
         user=user,
-        actor=f"{cadre.full_name} ({user.get_username()})" if cadre else user.get_username(),
+        actor=actor_label(user),
         action=action,
         object_type=obj._meta.model_name,
         object_id=str(obj.pk),
@@ -48,38 +53,131 @@ def _audit(*, user, action, obj, unit, new=None, reason="") -> None:
     )
 
 
+def _refused(kind, message, field: str):
+    """A refusal naming the value it is about (`field`: unit, on, reference, cadre, text,
+    handling, points), so an import names the column of the row (scoring/oversight/imports.py)."""
+    error = kind(message)
+    error.field = field
+    return error
+
+
+def not_inspecting(code: str) -> NotAllowed:
+    """The refusal of a unit the user may not record inspections of (or that does not exist:
+    the same words, so nobody learns of units outside their subtree)."""
+    return _refused(
+        NotAllowed,
+        _("Only a leader or an inspector over %(unit)s may record it.") % {"unit": code},
+        "unit",
+    )
+
+
+def check_inspection(*, scope: Scope, unit: Unit, on: dt.date, reference: str = "") -> None:
+    """The rules of recording an inspection, without writing: a head, deputy, leader or
+    inspector role over `unit`; not a later date than today; a reference once per unit and
+    year."""
+    if not may_inspect(scope, unit):
+        raise not_inspecting(unit.code)
+    if on > timezone.localdate():
+        raise _refused(
+            InvalidInput,
+            _("An inspection is recorded once it has taken place: not a later date."),
+            "on",
+        )
+    if (
+        reference
+        and Inspection.objects.filter(unit=unit, on__year=on.year, reference=reference).exists()
+    ):
+        raise _refused(
+            InvalidInput,
+            _("%(unit)s already has an inspection numbered “%(ref)s” in %(year)s.")
+            % {"unit": unit.code, "ref": reference, "year": on.year},
+            "reference",
+        )
+
+
+def check_finding(
+    *,
+    scope: Scope,
+    unit: Unit,
+    on: dt.date,
+    cadre: Cadre | None,
+    text: str,
+    handling: str,
+    points: Decimal | None,
+) -> tuple[str, Decimal]:
+    """The rules of a finding of an inspection of `unit` on `on`, without writing; returns the
+    text and points to store. Against a cadre of the unit on that date: never oneself, a peer or
+    someone above (the recorder's roles reach them); against the unit: only a reminder."""
+    if not may_inspect(scope, unit):
+        raise not_inspecting(unit.code)
+    text = _text(text)
+    if not text:
+        raise _refused(InvalidInput, _("Describe the finding."), "text")
+    if cadre is not None:
+        cadre_unit = unit_of(cadre, on)
+        if cadre_unit is None or not cadre_unit.path.startswith(unit.path):
+            raise _refused(
+                InvalidInput,
+                _("%(cadre)s was not in %(unit)s on the inspection's date.")
+                % {"cadre": cadre.code, "unit": unit.code},
+                "cadre",
+            )
+        if not reaches(
+            scope, cadre, kinds=INSPECTING_ROLES, on=timezone.localdate(), unit=cadre_unit
+        ):
+            raise _refused(
+                NotAllowed,
+                _("A finding may not name yourself, a peer or someone above you (%(cadre)s).")
+                % {"cadre": cadre.code},
+                "cadre",
+            )
+    elif handling != Handling.REMIND:
+        raise _refused(
+            InvalidInput,
+            _("Penalty points and discipline are proposed against a cadre."),
+            "handling",
+        )
+    if handling == Handling.PENALTY:
+        if points is None or points <= 0:
+            raise _refused(InvalidInput, _("Give the penalty points, more than 0."), "points")
+    else:
+        points = Decimal(0)
+    return text, points
+
+
 def _text(value) -> str:
     return (value or "").strip()
 
 
 @transaction.atomic
 def inspection_record(
-    *, scope: Scope, user, unit: Unit, on: dt.date, kind: str, surprise: bool, summary: str
+    *,
+    scope: Scope,
+    user,
+    unit: Unit,
+    on: dt.date,
+    kind: str,
+    surprise: bool,
+    summary: str,
+    reference: str = "",
 ) -> Inspection:
-    """Record an inspection of `unit`: a head, deputy, leader or inspector role over it."""
-    if not may_inspect(scope, unit):
-        raise NotAllowed(
-            _("Only a leader or an inspector over %(unit)s may record it.") % {"unit": unit.code}
-        )
-    if on > timezone.localdate():
-        raise InvalidInput(
-            _("An inspection is recorded once it has taken place: not a later date.")
-        )
+    """Record an inspection of `unit`: a head, deputy, leader or inspector role over it
+    (`check_inspection`). `reference`: its number, once per unit and year (the import's)."""
+    reference = _text(reference)
+    check_inspection(scope=scope, unit=unit, on=on, reference=reference)
     inspection = Inspection.objects.create(
         unit=unit,
         on=on,
         scope=kind,
         surprise=surprise,
         summary=_text(summary),
+        reference=reference,
         recorded_by=scope.cadre,
     )
-    _audit(
-        user=user,
-        action="inspection.record",
-        obj=inspection,
-        unit=unit,
-        new={"on": on.isoformat(), "scope": kind, "surprise": surprise},
-    )
+    new = {"on": on.isoformat(), "scope": kind, "surprise": surprise}
+    if reference:
+        new["reference"] = reference
+    _audit(user=user, action="inspection.record", obj=inspection, unit=unit, new=new)
     return inspection
 
 
@@ -98,34 +196,15 @@ def finding_add(
     """A finding of `inspection`, against a cadre of the inspected unit or against the unit.
     Against a cadre: never oneself, a peer or someone above (the recorder's roles reach them)."""
     unit = inspection.unit
-    if not may_inspect(scope, unit):
-        raise NotAllowed(
-            _("Only a leader or an inspector over %(unit)s may record it.") % {"unit": unit.code}
-        )
-    text = _text(text)
-    if not text:
-        raise InvalidInput(_("Describe the finding."))
-    if cadre is not None:
-        cadre_unit = unit_of(cadre, inspection.on)
-        if cadre_unit is None or not cadre_unit.path.startswith(unit.path):
-            raise InvalidInput(
-                _("%(cadre)s was not in %(unit)s on the inspection's date.")
-                % {"cadre": cadre.code, "unit": unit.code}
-            )
-        if not reaches(
-            scope, cadre, kinds=INSPECTING_ROLES, on=timezone.localdate(), unit=cadre_unit
-        ):
-            raise NotAllowed(
-                _("A finding may not name yourself, a peer or someone above you (%(cadre)s).")
-                % {"cadre": cadre.code}
-            )
-    elif handling != Handling.REMIND:
-        raise InvalidInput(_("Penalty points and discipline are proposed against a cadre."))
-    if handling == Handling.PENALTY:
-        if points is None or points <= 0:
-            raise InvalidInput(_("Give the penalty points, more than 0."))
-    else:
-        points = Decimal(0)
+    text, points = check_finding(
+        scope=scope,
+        unit=unit,
+        on=inspection.on,
+        cadre=cadre,
+        text=text,
+        handling=handling,
+        points=points,
+    )
     finding = Finding.objects.create(
         inspection=inspection, cadre=cadre, text=text, handling=handling, points=points
     )

@@ -7,6 +7,12 @@ app_name = "oversight"
 urlpatterns = [
     path("radar/", views.radar, name="radar"),
     path("inspections/", views.inspections_start, name="inspections_start"),
+    path("inspections/import/", views.inspections_import, name="inspections_import"),
+    path(
+        "inspections/import/sample.<str:fmt>",
+        views.inspections_import_sample,
+        name="inspections_import_sample",
+    ),
     path("inspections/<str:code>/<int:year>/", views.inspections, name="inspections"),
     path("inspections/<str:code>/<int:year>/pdf/", views.inspections_pdf, name="inspections_pdf"),
     path("inspections/<str:code>/new/", views.inspection_new, name="inspection_new"),

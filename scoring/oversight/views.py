@@ -10,16 +10,19 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from directives.forms import UploadForm
 from scoring.dashboard import picker_units
 from scoring.errors import NotAllowed, ScoringError
 from scoring.office import pdf
-from scoring.oversight import selectors, services
+from scoring.oversight import imports, selectors, services
 from scoring.oversight.authority import (
     CASE_ROLES,
+    INSPECTING_ROLES,
     may_inspect,
     may_open_cases,
     reaches,
@@ -29,7 +32,9 @@ from scoring.oversight.documents import inspections_sheet
 from scoring.oversight.forms import CaseForm, DecisionForm, FindingForm, InspectionForm
 from scoring.oversight.models import Finding, Inspection, OversightEntry, ReviewCase
 from scoring.selectors import is_month
+from units.import_page import import_page
 from units.models import Cadre, Membership, Unit, valid_on_q
+from units.samples import listing, sample_response
 from units.scope import (
     acting_roles,
     cadre_or_404,
@@ -127,6 +132,51 @@ def inspection_new(request, code):
             messages.success(request, _("The inspection is recorded: add its findings."))
             return redirect("oversight:inspection", pk=inspection.pk)
     return render(request, "oversight/inspection_form.html", {"unit": unit, "form": form})
+
+
+# --- the import ----------------------------------------------------------------------------
+
+
+def _require_inspector(request):
+    """Who holds a role that records inspections (head, deputy, leader, inspector); the rows
+    name the units, each checked by the services. The administrator records none."""
+    scope = get_scope(request)
+    if not role_paths(scope, INSPECTING_ROLES):
+        raise PermissionDenied(_("Only a leader or an inspector records inspections."))
+    return scope
+
+
+def inspections_import(request):
+    """Inspections with their findings from a file, all or nothing (docs/RULES.md §8)."""
+    _require_inspector(request)
+
+    def run(data):
+        return imports.inspections_import(
+            data=data["file"].read(), user=request.user, file_name=data["file"].name
+        )
+
+    def said(counts):
+        return _("Imported: %(inspections)s inspections, %(findings)s findings.") % counts
+
+    sample = listing(
+        _("Inspections and their findings"),
+        imports.SAMPLE_COLUMNS,
+        lambda fmt: reverse("oversight:inspections_import_sample", args=[fmt]),
+    )
+    return import_page(
+        request,
+        form=UploadForm(request.POST or None, request.FILES or None),
+        run=run,
+        said=said,
+        template="oversight/inspections_import.html",
+        done="oversight:inspections_import",
+        context={"samples": [sample]},
+    )
+
+
+def inspections_import_sample(request, fmt):
+    _require_inspector(request)
+    return sample_response("mau-kiem-tra", imports.SAMPLE_COLUMNS, imports.SAMPLE_ROWS, fmt)
 
 
 def _inspection(request, pk) -> Inspection:

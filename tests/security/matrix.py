@@ -171,6 +171,16 @@ def dossier_file():
     return SimpleUploadedFile("danh-gia.csv", "\n".join(rows).encode())
 
 
+def inspection_file():
+    """A one-row inspections import: a reminder to SA2 of W1-A (docs/RULES.md §8)."""
+    rows = [
+        "Số cuộc kiểm tra,Ngày kiểm tra,Mã đơn vị,Phạm vi kiểm tra,Hình thức kiểm tra,"
+        "Mã cán bộ vi phạm,Nội dung phát hiện,Hướng xử lý đề xuất",
+        "KT-MATRIX,05/10/2026,W1-A,Quy tắc ứng xử,Đột xuất,SA2,Chưa niêm yết thủ tục,Nhắc nhở",
+    ]
+    return SimpleUploadedFile("kiem-tra.csv", "\n".join(rows).encode())
+
+
 def catalogue_item_data(**overrides):
     return {
         "job_group": "Chuyên viên",
@@ -554,6 +564,16 @@ MATRIX: dict[str, Entry] = {
     "oversight:inspections_start": Entry(get=row("L 403 403 R R R R R")),
     "oversight:inspections": Entry(
         kwargs=lambda s: {"code": "W1-A", "year": 2026}, get=row("L 403 403 404 200 404 200 200")
+    ),
+    # The import page is for whoever records inspections somewhere; each row's unit is checked
+    # (the head of W1-B and the leader of W2 get W1-A's row refused, nothing written).
+    "oversight:inspections_import": Entry(
+        get=row("L 403 403 200 200 200 200 403"),
+        post=row("L 403 403 200 R 200 R 403"),
+        data=lambda s: {"file": inspection_file()},
+    ),
+    "oversight:inspections_import_sample": Entry(
+        kwargs=lambda s: {"fmt": "csv"}, get=row("L 403 403 200 200 200 200 403")
     ),
     "oversight:inspections_pdf": Entry(
         kwargs=lambda s: {"code": "W1-A", "year": 2026}, get=row("L 403 403 404 200 404 200 200")

@@ -352,6 +352,10 @@ READS = {
         get("oversight:inspections_pdf", lambda s: {"code": "W1-A", "year": 2026})
     ],
     "oversight:inspection_new": [get("oversight:inspection_new", lambda s: {"code": "W1-A"})],
+    "oversight:inspections_import": [get("oversight:inspections_import")],
+    "oversight:inspections_import_sample": [
+        get("oversight:inspections_import_sample", lambda s: {"fmt": "csv"})
+    ],
     "oversight:cases": [get("oversight:cases")],
     "oversight:case_new": [
         get("oversight:case_new", query=lambda s: {"cadre": s.ratee.code}),
