@@ -48,7 +48,7 @@ def console_errors(page):
 
 
 # The demo ward as the first browser test of this process built it, per day (the demo is dated
-# from today): a copy of the whole SQLite database, written back in milliseconds instead of
+# from Hanoi's today): a copy of the whole SQLite database, written back in milliseconds instead of
 # building the ward again for each test (about two seconds each).
 _DEMO_COPIES: dict = {}
 
@@ -56,17 +56,17 @@ _DEMO_COPIES: dict = {}
 @pytest.fixture
 def demo(transactional_db):
     """The demo ward of `seed_demo`, for browser tests that log in as the demo accounts."""
-    import datetime as dt
     import sqlite3
 
     from django.db import connection
+    from django.utils import timezone
 
     from scoring.demo import build_demo
 
     if connection.vendor != "sqlite":
         return build_demo(cadres=60)
     connection.ensure_connection()
-    key = dt.date.today()
+    key = timezone.localdate()  # the demo's own today (Hanoi)
     if key in _DEMO_COPIES:
         copy, summary = _DEMO_COPIES[key]
         copy.backup(connection.connection)
