@@ -1,7 +1,9 @@
+import datetime as dt
 from types import SimpleNamespace
 
 import pytest
 from django.core.cache import cache
+from django.utils import timezone
 
 import tests.profiles  # noqa: F401  (loads the hypothesis profile)
 from tests.factories import UnitFactory, UserFactory, ensure_regulations, member
@@ -63,3 +65,16 @@ def fast_password_hashing(settings):
 def empty_cache():
     """Rendered dashboards are cached per process: no test sees another test's pages."""
     cache.clear()
+
+
+def on_the_day(day: dt.date):
+    """An autouse fixture for a module that reads today once, at import (`TODAY =
+    timezone.localdate()`): its tests run with the clock at noon that day, so a run that crosses
+    midnight in Hanoi (17:00 UTC) still agrees with it. `on_today = on_the_day(TODAY)`."""
+
+    @pytest.fixture(autouse=True)
+    def _on_the_day(time_machine):
+        noon = dt.datetime.combine(day, dt.time(12), tzinfo=timezone.get_default_timezone())
+        time_machine.move_to(noon, tick=True)
+
+    return _on_the_day

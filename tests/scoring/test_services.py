@@ -38,6 +38,7 @@ from scoring.services import (
     pool_set,
     scorecard_save,
 )
+from tests.conftest import on_the_day
 from tests.factories import MembershipFactory, RoleFactory, UnitFactory, member
 from tests.scoring.factories import make_task, open_dates, open_period, points, submit
 
@@ -45,6 +46,7 @@ pytestmark = pytest.mark.django_db
 
 TODAY = timezone.localdate()
 YESTERDAY = TODAY - dt.timedelta(days=1)
+on_today = on_the_day(TODAY)
 
 
 @pytest.fixture

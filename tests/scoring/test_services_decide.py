@@ -51,12 +51,14 @@ from scoring.services import (
     pool_set,
     scorecard_save,
 )
+from tests.conftest import on_the_day
 from tests.factories import member
 from tests.scoring.factories import build_scope, make_task, open_period, points, submit
 
 pytestmark = pytest.mark.django_db
 
 TODAY = timezone.localdate()
+on_today = on_the_day(TODAY)
 
 
 @pytest.fixture

@@ -43,6 +43,7 @@ from scoring.imports import (
 )
 from scoring.models import Adjustment, PeriodUnit, Phase, ScoreLine
 from scoring.services_month import supervisor_grid_import
+from tests.conftest import on_the_day
 from tests.dbstate import rows_of
 from tests.factories import xlsx as workbook
 from tests.month.conftest import open_month
@@ -76,6 +77,7 @@ COLUMNS = {
 }
 KINDS = list(COLUMNS)
 TODAY = timezone.localdate()
+on_today = on_the_day(TODAY)
 DAYS = [(TODAY.replace(day=1) + dt.timedelta(days=d)).isoformat() for d in (0, 9, 19)]
 ABSURD = ["", " ", "-1", "0", "1e30", "1e999999999", "NaN", "Infinity", "0.001", "1,5", "٣"]
 # Values that make some rows valid against the `world` fixture, so imports also succeed.
