@@ -35,7 +35,7 @@ from scoring.models import (
     ScorecardStatus,
     ScoreLine,
 )
-from scoring.selectors import engine_regulation, task_input
+from scoring.selectors import engine_regulation, service_inputs, task_input
 
 CHUNK = 5000  # rows fetched at a time from each stream
 
@@ -84,6 +84,7 @@ def unit_decisions(period: Period) -> Iterator[UnitDecision]:
     ranks in the scope are its own: the caller ranks the whole scope (`competition_ranks`).
     """
     regulation = engine_regulation(Regulation.objects.get(pk=period.regulation_id))
+    service = service_inputs(period, regulation.satisfaction_points)
     stored_criteria = list(Criterion.objects.filter(regulation_id=period.regulation_id))
     criteria = tuple(engine.Criterion(c.code, c.group, c.max_points) for c in stored_criteria)
     criterion_of = {c.pk: (c.code, c.group) for c in stored_criteria}
@@ -181,6 +182,7 @@ def unit_decisions(period: Period) -> Iterator[UnitDecision]:
             lines.take(unit_id),
             tasks.take(unit_id),
             adjustments,
+            service,
             unit_inputs.get(unit_id),
             path_order.get(unit_id),
             same_points,
@@ -207,6 +209,7 @@ def _decide_unit(
     line_rows: list[tuple],
     task_rows: list[tuple],
     adjustments: dict[int, defaultdict[str, list[Decimal]]],
+    service: dict[int, engine.ServiceInput],
     unit: engine.UnitInput | None,
     order: int | None,
     same_points: dict[Decimal, Decimal],
@@ -286,6 +289,7 @@ def _decide_unit(
                 penalty_points=tuple(adjusted[AdjustmentKind.PENALTY]),
                 discipline=bool(adjusted[AdjustmentKind.DISCIPLINE]),
                 leave=bool(adjusted[AdjustmentKind.LEAVE]),
+                service=service.get(cadre_id),
             )
         )
     outcome = engine.decide_period(regulation, criteria, cadres, () if unit is None else (unit,))

@@ -167,6 +167,22 @@ MEMBER_FIELDS = (
 )
 
 
+def service_inputs(period: Period, satisfaction_points: bool) -> dict[int, engine.ServiceInput]:
+    """The period's members' rated dossiers of the month as the engine reads them, by cadre id:
+    one query, none when the regulation gives no satisfaction points (docs/RULES.md §1)."""
+    if not satisfaction_points:
+        return {}
+    in_period = PeriodMember.objects.filter(period=period).values("cadre_id")
+    return {
+        cadre_id: engine.ServiceInput(
+            rated=figures.handled,
+            satisfied=figures.satisfied,
+            verified_complaints=figures.verified_complaints,
+        )
+        for cadre_id, figures in cadre_figures(in_period, period.first_day, period.last_day).items()
+    }
+
+
 def period_inputs(period: Period, unit: Unit | None = None) -> PeriodInputs:
     """The engine inputs of a whole period in eight queries, whatever its size.
 
@@ -263,18 +279,7 @@ def period_inputs(period: Period, unit: Unit | None = None) -> PeriodInputs:
         last_day=period.last_day,
     )
 
-    service: dict[int, engine.ServiceInput] = {}
-    if regulation.satisfaction_points:
-        service = {
-            cadre_id: engine.ServiceInput(
-                rated=figures.handled,
-                satisfied=figures.satisfied,
-                verified_complaints=figures.verified_complaints,
-            )
-            for cadre_id, figures in cadre_figures(
-                in_period.values("cadre_id"), period.first_day, period.last_day
-            ).items()
-        }
+    service = service_inputs(period, regulation.satisfaction_points)
 
     cadres = []
     for code, m in members.items():
