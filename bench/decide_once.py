@@ -21,7 +21,7 @@ from django.db import connection, reset_queries  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from scoring.models import Period, Phase  # noqa: E402
-from scoring.services import period_decide  # noqa: E402
+from scoring.month.services.decide import period_decide  # noqa: E402
 
 
 def main(month):

@@ -42,8 +42,8 @@ from scoring.models import (  # noqa: E402
     ScoreLine,
     month_bounds,
 )
-from scoring.peers import assign_peers  # noqa: E402
-from scoring.services import default_dates  # noqa: E402
+from scoring.month.peers import assign_peers  # noqa: E402
+from scoring.month.services.opening import default_dates  # noqa: E402
 from units.models import Cadre, Membership, Role, Unit  # noqa: E402
 
 CITY = "BC"

@@ -6,7 +6,8 @@ acknowledged write checked in the database afterwards.
     .venv/bin/python bench/load.py --reuse            # keep the generated city of an earlier run
 
 The city is bench/generate.py's with its open month the month after today, in supervisor review,
-so the self, peer and supervisor steps all take scores (scoring.selectors.step_refusal).
+so the self, peer and supervisor steps all take scores
+(scoring.month.selectors.rating.step_refusal).
 Each server is `gunicorn -w 2` on 127.0.0.1 with persistent database connections; locust
 (bench/locustfile.py) runs headless against them: heads save grid rows, cadres submit peer and
 self scorecards, leaders read the dashboard and the ranking, each user with its own account

@@ -38,7 +38,7 @@ from scoring.models import (  # noqa: E402
     Scorecard,
     ScorecardKind,
 )
-from scoring.selectors import step_refusal  # noqa: E402
+from scoring.month.selectors.rating import step_refusal  # noqa: E402
 from units.models import Cadre, Role  # noqa: E402
 
 CITY = "BC"

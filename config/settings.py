@@ -111,7 +111,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Each app server keeps its own copies of rendered dashboards: every copy is keyed by the
 # stamp of the decided months it shows, so servers never disagree for long (see
-# scoring.views_dashboard._cached). CACHE_URL may name a shared cache instead.
+# scoring.dashboards.views._cached). CACHE_URL may name a shared cache instead.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://fiveclear")}
 DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=900)
 

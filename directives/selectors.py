@@ -100,7 +100,7 @@ def month_task_facts(tasks: TaskQuerySet, first_day: dt.date, last_day: dt.date)
     """Those of `tasks` whose effective deadline falls in the month (cancelled ones excluded),
     with the counted `errors` and `delays` of docs/RULES.md §1 annotated: what `task_facts`
     reads, for a caller that orders and streams the rows itself (a month decided unit by unit,
-    `scoring.deciding`)."""
+    `scoring.month.services.by_unit`)."""
     return tasks.due_in_month(first_day, last_day).annotate(
         errors=F("imported_errors") + _counted_events(TaskEventKind.MAJOR_ERROR),
         delays=F("imported_delays") + _counted_events(TaskEventKind.DELAY),

@@ -1,4 +1,4 @@
-"""The month's data in the admin, read-only: every change goes through `scoring.services` (the
+"""The month's data in the admin, read-only: every change goes through `scoring.month.services` (the
 web pages and the command line), which checks it and writes the audit log.
 
 Peer evaluations are not here: who rates whom, and what they gave, is the rater's alone to see

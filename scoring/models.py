@@ -442,7 +442,8 @@ class RaterFlag(models.Model):
     """A rater-bias flag of a decided period: a lenient rater or a reciprocal pair.
 
     Both read every peer scorecard of the period (a city's 600,000), so `period_decide` works
-    them out once, with the pure functions of `scoring.flags`, and the dashboards read these
+    them out once, with the pure functions of `scoring.dashboards.flags`, and the dashboards read
+    these
     rows. `values` are the numbers the flag's sentence shows (decimals as text, exact).
     """
 

@@ -19,7 +19,7 @@ from decimal import Decimal, InvalidOperation
 from django.utils.translation import gettext
 
 from scoring import engine
-from scoring.formats import points_text
+from scoring.io.formats import points_text
 
 StoredReason = Mapping[str, object]
 

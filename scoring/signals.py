@@ -12,7 +12,7 @@ from directives.models import Criterion, Regulation
 from directives.signals import months_decided_asked, regulation_freeze_asked
 from scoring.errors import RegulationFrozen
 from scoring.models import Period
-from scoring.selectors import DECIDED_PHASES, period_freezing
+from scoring.month.selectors.rating import DECIDED_PHASES, period_freezing
 
 
 def _frozen_message(regulation_id, code) -> str | None:

@@ -22,8 +22,8 @@ from scoring.api.auth import client_address
 from scoring.api.dossiers import dossiers_save
 from scoring.api.models import ApiClient, ApiRequest
 from scoring.api.tasks import tasks_save
-from scoring.exports import results_table, year_table
-from scoring.selectors import PUBLISHED_PHASES
+from scoring.io.exports import results_table, year_table
+from scoring.month.selectors.rating import PUBLISHED_PHASES
 from units.models import Unit
 
 MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")

@@ -1,13 +1,14 @@
 """The rater flags of the months decided before `period_decide` stored them.
 
-The same reading as `scoring.selectors.period_peer_cards`, on the historical models, and the
-same pure functions of `scoring.flags`. Months decided from now on store their own.
+The same reading as `scoring.month.selectors.rating.period_peer_cards`, on the historical models,
+and the
+same pure functions of `scoring.dashboards.flags`. Months decided from now on store their own.
 """
 
 from django.db import migrations
 from django.db.models import Q, Sum
 
-from scoring.flags import PeerCard, Person, leniency_flags, reciprocal_flags
+from scoring.dashboards.flags import PeerCard, Person, leniency_flags, reciprocal_flags
 
 FROZEN = ("decided", "appeals", "locked")
 
@@ -43,7 +44,17 @@ def store(apps, schema_editor):
         people = {}
         cards = []
         for row in rows.iterator(chunk_size=5000):
-            _pk, rater_id, rater_code, rater_name, ratee_id, ratee_code, ratee_name, unit, points = row
+            (
+                _pk,
+                rater_id,
+                rater_code,
+                rater_name,
+                ratee_id,
+                ratee_code,
+                ratee_name,
+                unit,
+                points,
+            ) = row
             if points is None:
                 continue
             rater = people.setdefault(rater_id, Person(rater_code, rater_name))

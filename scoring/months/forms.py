@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from scoring.models import Period, ScorecardKind
-from scoring.services import DATE_FIELDS
+from scoring.month.services.common import DATE_FIELDS
 from units.fields import DayField, Form, VndField
 
 

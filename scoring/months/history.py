@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from scoring.models import AuditEntry, Period, Phase, ScorecardKind
-from scoring.services import CLI_ACTOR
+from scoring.month.services.common import CLI_ACTOR
 from units.formats import date_text
 
 SCHEDULE_ACTOR = "run_schedule"

@@ -20,9 +20,10 @@ from scoring.models import (
     Result,
     ScorecardKind,
 )
+from scoring.month.selectors.inputs import period_inputs
+from scoring.month.selectors.rating import step_refusal
+from scoring.month.services.opening import members_change
 from scoring.reasons import reason_text, reasons_text
-from scoring.selectors import period_inputs, step_refusal
-from scoring.services import members_change
 from units.formats import date_text
 from units.models import Unit
 

@@ -14,9 +14,11 @@ from django.utils.translation import gettext as _
 
 from scoring.errors import ScoringError
 from scoring.models import Appeal, AppealStatus, Period, Phase
+from scoring.month.services.common import _lock
+from scoring.month.services.decide import period_lock
+from scoring.month.services.opening import period_advance
 from scoring.months.history import SCHEDULE_ACTOR
 from scoring.months.services import reminders_send_due
-from scoring.services import _lock, period_advance, period_lock
 
 
 def _dmy(day: dt.date) -> str:

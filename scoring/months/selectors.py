@@ -28,13 +28,9 @@ from scoring.models import (
     ScorecardKind,
     month_bounds,
 )
-from scoring.reminders import period_work
-from scoring.selectors import step_refusal
-from scoring.services import (
-    _month_snapshot,
-    _peer_assignments,
-    default_dates,
-)
+from scoring.month.reminders import period_work
+from scoring.month.selectors.rating import step_refusal
+from scoring.month.services.opening import _month_snapshot, _peer_assignments, default_dates
 from units.models import Unit
 from units.scope import Scope
 

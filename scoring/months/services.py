@@ -1,10 +1,11 @@
-"""Writes of the month page that `scoring.services` does not have (`run_schedule`'s moves are
+"""Writes of the month page that `scoring.month.services` does not have (`run_schedule`'s moves are
 `months.schedule`).
 
 Like every write of the month, each is atomic, locks the period row (``select_for_update``)
 before it reads what it checks, refuses with a `scoring.errors` message ready to show, and
 records an `AuditEntry` in the same transaction. Opening, advancing, refreshing the members,
-deciding, publishing and locking are `scoring.services`' own; these add stepping back, reopening
+deciding, publishing and locking are `scoring.month.services`' own; these add stepping back,
+reopening
 a step for named units, the pools of every unit at once, and reminders.
 See docs/RULES.md §2 (the month) and §3 (who may do what).
 """
@@ -31,10 +32,10 @@ from scoring.models import (
     ReminderSent,
     ScorecardKind,
 )
-from scoring.months.emails import address_of, reminder_message
-from scoring.reminders import REMIND_DAYS, Owed, PeriodWork, period_work, reminders_due
-from scoring.selectors import STEP_DEADLINE, STEP_PHASE, step_refusal
-from scoring.services import (
+from scoring.month.reminders import REMIND_DAYS, Owed, PeriodWork, period_work, reminders_due
+from scoring.month.selectors.rating import STEP_DEADLINE, STEP_PHASE, step_refusal
+from scoring.month.services.adjustments import period_set_outstanding, pool_set
+from scoring.month.services.common import (
     DATE_FIELDS,
     _audit,
     _lock,
@@ -42,10 +43,9 @@ from scoring.services import (
     _require_head,
     _text,
     audit_entry,
-    period_set_outstanding,
-    pool_set,
     today,
 )
+from scoring.months.emails import address_of, reminder_message
 from units.models import Cadre, Unit
 
 # Stepping back from a phase returns to the one before it; its step's deadline, when it has
@@ -328,7 +328,8 @@ def reminders_send_due(
     base_url: str = "",
     actor: str | None = None,
 ) -> DueReport:
-    """Email everyone with work due within `days` days (`scoring.reminders.reminders_due`), one
+    """Email everyone with work due within `days` days (`scoring.month.reminders.reminders_due`),
+    one
     email each, skipping the periods they were reminded of on that day already: `send_reminders`
     and `run_schedule` may both run, as often as they like. Each period's reminders are an audit
     entry by `actor`."""

@@ -6,7 +6,7 @@ page that previews it. Leaders over the scope read the same pages and act on non
 Every view resolves the period through `_get_period` first: 404 for anyone without a role
 over the period's scope (a head of a unit inside it included: their part of the month is on
 the grid and progress pages), 403 on a write for a reader who may not act. Writes go through
-`scoring.services` and `scoring.months.services`, which check again and audit.
+`scoring.month.services` and `scoring.months.services`, which check again and audit.
 """
 
 from __future__ import annotations
@@ -22,6 +22,8 @@ from django.views.decorators.http import require_POST
 
 from scoring.errors import ScoringError
 from scoring.models import PHASE_ORDER, Period, PeriodMember, PeriodUnit, Phase
+from scoring.month.services.decide import period_decide, period_lock, period_publish
+from scoring.month.services.opening import period_advance, period_open, period_refresh_members
 from scoring.months import history, previews, selectors
 from scoring.months.forms import OpenForm, PoolsForm, ReopenUnitsForm, StepBackForm
 from scoring.months.services import (
@@ -31,14 +33,6 @@ from scoring.months.services import (
     period_step_back,
     reminder_send,
     reminder_summary,
-)
-from scoring.services import (
-    period_advance,
-    period_decide,
-    period_lock,
-    period_open,
-    period_publish,
-    period_refresh_members,
 )
 from scoring.templatetags.month_tags import month_label
 from units.models import Unit

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db.models import Count, Q
 from django.utils import timezone, translation
 
-from scoring.formats import points_text
+from scoring.io.formats import points_text
 from scoring.models import Period, PeriodUnitResult, Result
 from scoring.office import pdf
 from units.formats import date_text
@@ -322,7 +322,8 @@ def minutes(*, period: Period, unit: Unit) -> tuple:
 
 
 def year_sheet(*, table, unit: Unit, year: int, on: dt.date) -> tuple:
-    """The year of `scoring.selectors.year_results` for the unit's subtree. One query (the
+    """The year of `scoring.month.selectors.periods.year_results` for the unit's subtree. One query
+    (the
     head)."""
 
     head = head_of(unit, on)

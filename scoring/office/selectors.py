@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from scoring.models import Period, PeriodMember, Phase, Result
-from scoring.selectors import DECIDED_PHASES, YearTable, year_results
+from scoring.month.selectors.periods import YearTable, year_results
+from scoring.month.selectors.rating import DECIDED_PHASES
 from units.models import Cadre, Unit
 
 PUBLISHED = (Phase.APPEALS, Phase.LOCKED)
@@ -68,7 +69,8 @@ def _quarters(results: list[Result]) -> list[Quarter]:
 
 def my_year(cadre: Cadre, year: int) -> MyYear:
     """The cadre's own year: the published months, the quarter means beside them and the year
-    result of `scoring.selectors.year_results` over the scope of their latest published month
+    result of `scoring.month.selectors.periods.year_results` over the scope of their latest
+    published month
     (the same figures the leaders' year page shows for it).
 
     The year result counts every decided month, so it is shown only while none of them waits

@@ -1,5 +1,5 @@
 """The year's spreadsheets: the leaders' year table and a cadre's own year, numeric cells with
-number formats (`scoring.exports_dashboard.xlsx_bytes`)."""
+number formats (`scoring.dashboards.exports.xlsx_bytes`)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from scoring.exports_dashboard import Column, xlsx_bytes
+from scoring.dashboards.exports import Column, xlsx_bytes
+from scoring.month.selectors.periods import YearTable
 from scoring.office.selectors import MyYear
-from scoring.selectors import YearTable
 
 
 def _number(value) -> Decimal | None:

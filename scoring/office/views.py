@@ -13,9 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from scoring.models import Period, PeriodMember, Result, peer_parts_visible
+from scoring.month.selectors.periods import year_results
 from scoring.office import documents, pdf, sheets
 from scoring.office.selectors import PUBLISHED, my_year, public_results
-from scoring.selectors import year_results
 from units.models import Unit
 from units.scope import get_scope, unit_or_404
 

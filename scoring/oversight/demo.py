@@ -2,7 +2,7 @@
 finding its supervisor confirmed, and a struggling cadre penalised in the last three decided
 months, so the radar shows someone after `make run`.
 
-Called once per ward and month by the demo's month history (`scoring/demo.py`), before the
+Called once per ward and month by the demo's month history (`scoring/demo/`), before the
 month is decided; deterministic (it draws nothing from the demo's random numbers).
 """
 
@@ -10,8 +10,8 @@ import datetime as dt
 from decimal import ROUND_CEILING, Decimal
 
 from scoring.models import Adjustment, AdjustmentKind
+from scoring.month.selectors.inputs import period_preview
 from scoring.oversight.models import Finding, Handling, Inspection, InspectionScope
-from scoring.selectors import period_preview
 from units.models import Cadre, Role, RoleKind
 
 WARD = "HH"

@@ -5,8 +5,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from directives.forms import RESULT_FILE_MAX_BYTES, RESULT_FILE_TYPES
+from scoring.month.services.common import MAX_PENALTY
 from scoring.oversight.models import CaseKind, Handling, InspectionScope
-from scoring.services import MAX_PENALTY
 from units.fields import DayField, DecimalField, Form
 
 # Evidence: the task result files' types and size (PDF, office files, images, ZIP; 20 MB).

@@ -17,10 +17,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from scoring.errors import ScoringError
+from scoring.month.services.common import MAX_PENALTY
 from scoring.oversight import services
 from scoring.oversight.authority import may_inspect
 from scoring.oversight.models import Handling, InspectionScope, OversightEntry
-from scoring.services import MAX_PENALTY
 from units.models import Cadre, Unit
 from units.scope import scope_for
 from units.tabular import ImportFailed, Row, RowChecker, RowError, read_table

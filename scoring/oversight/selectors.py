@@ -13,12 +13,13 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from scoring import engine
-from scoring.dashboard import Stats, _add_task_stats, _result_stats
+from scoring.dashboards.stats import Stats, _add_task_stats, _result_stats
 from scoring.models import Period, Result, month_bounds
+from scoring.month.selectors.periods import year_results
+from scoring.month.selectors.rating import DECIDED_PHASES
 from scoring.oversight.authority import CASE_ROLES, _downward, role_paths
 from scoring.oversight.models import Finding, Inspection, ReviewCase
 from scoring.oversight.settings import RadarSettings, radar_settings
-from scoring.selectors import DECIDED_PHASES, year_results
 from units.models import Membership, Role, RoleKind, Unit
 from units.scope import Scope, latest_unit
 

@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 
 from scoring.errors import InvalidInput, NotAllowed, PeriodFrozen
 from scoring.models import AdjustmentKind, Period, PeriodMember
+from scoring.month.selectors.rating import DECIDED_PHASES
+from scoring.month.services.adjustments import adjustment_add
 from scoring.oversight.authority import (
     CASE_ROLES,
     INSPECTING_ROLES,
@@ -25,8 +27,6 @@ from scoring.oversight.models import (
     OversightEntry,
     ReviewCase,
 )
-from scoring.selectors import DECIDED_PHASES
-from scoring.services import adjustment_add
 from units.models import Cadre, Unit
 from units.scope import Scope, can_act_on_cadre, scope_for, unit_of
 from units.services import membership_move

@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from directives.forms import UploadForm
-from scoring.dashboard import picker_units
+from scoring.dashboards.scope import picker_units
 from scoring.errors import NotAllowed, ScoringError
+from scoring.month.selectors.inputs import is_month
 from scoring.office import pdf
 from scoring.oversight import imports, selectors, services
 from scoring.oversight.authority import (
@@ -31,7 +32,6 @@ from scoring.oversight.authority import (
 from scoring.oversight.documents import inspections_sheet
 from scoring.oversight.forms import CaseForm, DecisionForm, FindingForm, InspectionForm
 from scoring.oversight.models import Finding, Inspection, OversightEntry, ReviewCase
-from scoring.selectors import is_month
 from units.import_page import import_page
 from units.models import Cadre, Membership, Unit, valid_on_q
 from units.samples import listing, sample_response

@@ -3,7 +3,7 @@
 from django import template
 from django.utils.translation import gettext as _
 
-from scoring.formats import points_text
+from scoring.io.formats import points_text
 from scoring.models import (
     PEER_PARTS_MIN_SCORECARDS,
     PeerAssignment,

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from scoring.exports import (
+from scoring.io.exports import (
     NAME_COLUMNS,
     RESULT_COLUMNS,
     YEAR_COLUMNS,
@@ -14,7 +14,8 @@ from scoring.exports import (
     year_table,
 )
 from scoring.models import Phase, Scorecard, ScorecardKind
-from scoring.services import period_decide, period_publish, pool_set
+from scoring.month.services.adjustments import pool_set
+from scoring.month.services.decide import period_decide, period_publish
 from tests.api.conftest import make_client
 from tests.scoring.factories import open_period, points, submit
 from units.models import Cadre

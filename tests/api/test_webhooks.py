@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from scoring.api import webhooks
 from scoring.api.models import DeliveryStatus, WebhookDelivery, WebhookEvent
-from scoring.services import appeal_answer, appeal_file
+from scoring.month.services.appeals import appeal_answer, appeal_file
 from tests.api.conftest import make_client
 from tests.api.test_results import decided
 

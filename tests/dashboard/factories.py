@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from directives.models import Criterion, Regulation, Task, TaskStatus
 from scoring import engine
-from scoring.demo import build_demo
+from scoring.demo.ward import build_demo
 from scoring.models import (
     Adjustment,
     AdjustmentKind,
@@ -38,7 +38,7 @@ from scoring.models import (
     ScoreLine,
     month_bounds,
 )
-from scoring.services import _result_row, rater_flags_store
+from scoring.month.services.decide import _result_row, rater_flags_store
 from tests.factories import CadreFactory, UnitFactory, ensure_regulations
 from units.models import Membership, Role, RoleKind, Unit
 

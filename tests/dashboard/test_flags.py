@@ -4,7 +4,7 @@ from decimal import Decimal as D
 
 from django.utils import translation
 
-from scoring.flags import (
+from scoring.dashboards.flags import (
     FlagKind,
     PeerCard,
     Person,

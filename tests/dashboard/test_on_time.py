@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from directives.dossiers.models import DossierRating, Rating
 from directives.models import Regulation
-from scoring.dashboard import dashboard_data
-from scoring.dashboards_on_time import on_time_figure
+from scoring.dashboards.on_time import on_time_figure
+from scoring.dashboards.selectors import dashboard_data
 from scoring.models import Phase
 from tests.dashboard.factories import PeriodFactory, ResultFactory, TaskFactory
 from tests.factories import UnitFactory, member

@@ -1,4 +1,4 @@
-"""The dashboard's converted output (docs/RULES.md §6, scoring/dashboards_output.py): per
+"""The dashboard's converted output (docs/RULES.md §6, scoring/dashboards/output.py): per
 subunit and per head for the month, month over month, in the same queries at any size."""
 
 import datetime as dt
@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from directives.models import Task, TaskStatus
-from scoring.dashboards_output import output_figure
+from scoring.dashboards.output import output_figure
 from tests.dashboard.factories import TaskFactory
 from tests.factories import UnitFactory, member
 

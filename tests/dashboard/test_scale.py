@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 CACHED_QUERIES = 5
 OUTPUT_QUERIES = 3  # the converted output, never cached: subunits, tasks, memberships
 ON_TIME_QUERIES = 5  # work on time, never cached: the regulation, decided periods, subunits,
-#                      tasks and dossiers by month and unit (scoring/dashboards_on_time.py)
+#                      tasks and dossiers by month and unit (scoring/dashboards/on_time.py)
 DASHBOARD_QUERIES = 14 + ON_TIME_QUERIES  # + picker units, subtree units, results and tasks by
 #                         month and unit, pools, the rater flags stored at decision, the output
 RANKING_QUERIES = 10  # + picker units, count, job groups, the page of results, the head

@@ -2,11 +2,14 @@ from decimal import Decimal
 
 import pytest
 
-from scoring import dashboard as selectors
-from scoring.flags import FlagKind
+from scoring.dashboards import league as selectors_league
+from scoring.dashboards import ranking as selectors_ranking
+from scoring.dashboards import scope as selectors_scope
+from scoring.dashboards import selectors as selectors_selectors
+from scoring.dashboards.flags import FlagKind
 from scoring.models import ScorecardKind, ScorecardStatus, ScoreLine
-from scoring.selectors import period_peer_cards
-from scoring.services import rater_flags_store
+from scoring.month.selectors.rating import period_peer_cards
+from scoring.month.services.decide import rater_flags_store
 from tests.dashboard.factories import ResultFactory, scorecard
 from tests.factories import member
 from units.models import Cadre
@@ -17,23 +20,25 @@ pytestmark = pytest.mark.django_db
 
 def board(unit, month="2026-03", **kwargs):
     units = list(type(unit).objects.order_by("path"))
-    return selectors.dashboard_data(unit, month, selectors.decided_months(unit), units, **kwargs)
+    return selectors_selectors.dashboard_data(
+        unit, month, selectors_scope.decided_months(unit), units, **kwargs
+    )
 
 
 class TestMonths:
     def test_decided_published_and_locked_months_only_newest_first(self, org, months):
-        assert selectors.decided_months(org.w1) == ["2026-03", "2026-02"]
+        assert selectors_scope.decided_months(org.w1) == ["2026-03", "2026-02"]
 
     def test_a_subunit_sees_the_months_of_the_scope_above_it(self, org, months):
-        assert selectors.decided_months(org.a) == ["2026-03", "2026-02"]
+        assert selectors_scope.decided_months(org.a) == ["2026-03", "2026-02"]
 
     def test_the_city_sees_every_ward_month(self, org, months):
-        assert selectors.decided_months(org.city) == ["2026-03", "2026-02"]
+        assert selectors_scope.decided_months(org.city) == ["2026-03", "2026-02"]
 
     def test_trend_window_is_the_last_twelve_decided_months_up_to_the_month(self):
         months = [f"2025-{m:02d}" for m in range(1, 13)] + ["2026-01", "2026-02"]
         months.reverse()
-        window = selectors.trend_window(months, "2026-01")
+        window = selectors_scope.trend_window(months, "2026-01")
         assert window[0] == "2025-02" and window[-1] == "2026-01" and len(window) == 12
 
 
@@ -117,21 +122,23 @@ class TestTrends:
 
 class TestRanking:
     def test_every_cadre_of_the_scope_highest_total_first(self, org, months):
-        codes = [r.cadre.code for r in selectors.ranking(org.w1, "2026-03")]
+        codes = [r.cadre.code for r in selectors_ranking.ranking(org.w1, "2026-03")]
         assert codes == ["HA", "LW1", "SA", "HB", "NL", "SA2", "SB"]
 
     def test_filters_by_job_group_and_tier(self, org, months):
-        leaders = selectors.ranking(org.w1, "2026-03", job_group="leader")
+        leaders = selectors_ranking.ranking(org.w1, "2026-03", job_group="leader")
         assert {r.cadre.code for r in leaders} == {"HA", "HB", "LW1"}
-        assert [r.cadre.code for r in selectors.ranking(org.w1, "2026-03", tier="B")] == [
+        assert [r.cadre.code for r in selectors_ranking.ranking(org.w1, "2026-03", tier="B")] == [
             "LW1",
             "SA",
             "HB",
         ]
-        assert [r.cadre.code for r in selectors.ranking(org.w1, "2026-03", tier="none")] == ["NL"]
+        assert [
+            r.cadre.code for r in selectors_ranking.ranking(org.w1, "2026-03", tier="none")
+        ] == ["NL"]
 
     def test_a_subunit_narrows_the_ranking(self, org, months):
-        assert {r.cadre.code for r in selectors.ranking(org.b, "2026-03")} == {"HB", "SB"}
+        assert {r.cadre.code for r in selectors_ranking.ranking(org.b, "2026-03")} == {"HB", "SB"}
 
     @pytest.mark.parametrize(
         ("q", "expected"),
@@ -154,10 +161,10 @@ class TestRanking:
             ResultFactory(
                 period=months.march, unit=org.b, cadre=member(org.b, code=code, full_name=name)
             )
-        assert {r.cadre.code for r in selectors.ranking(org.w1, "2026-03", q=q)} == expected
+        assert {r.cadre.code for r in selectors_ranking.ranking(org.w1, "2026-03", q=q)} == expected
 
     def test_job_groups_of_the_month(self, org, months):
-        assert selectors.job_groups(org.w1, "2026-03") == ["leader", "specialist"]
+        assert selectors_ranking.job_groups(org.w1, "2026-03") == ["leader", "specialist"]
 
 
 class TestPeerCardsAndFlags:
@@ -251,21 +258,21 @@ class TestPeerCardsAndFlags:
 class TestCadre:
     def test_results_are_limited_to_units_the_user_may_browse(self, org, months):
         head_b = scope_for(org.head_b.user)
-        assert selectors.cadre_results(org.staff_a, head_b) == []
+        assert selectors_ranking.cadre_results(org.staff_a, head_b) == []
         leader = scope_for(org.leader_w1.user)
-        assert [r.period.month for r in selectors.cadre_results(org.staff_a, leader)] == [
+        assert [r.period.month for r in selectors_ranking.cadre_results(org.staff_a, leader)] == [
             "2026-02",
             "2026-03",
         ]
 
     def test_tasks_behind_t_are_the_lead_tasks_due_in_the_month(self, org, months):
-        codes = {t.code for t in selectors.tasks_behind(org.staff_a, "2026-03")}
+        codes = {t.code for t in selectors_ranking.tasks_behind(org.staff_a, "2026-03")}
         assert codes == {months.tasks.on_time.code, months.tasks.late.code}
 
     def test_adjustments_of_the_month(self, org, months):
-        [adjustment] = selectors.adjustments_of(months.results.staff_a)
+        [adjustment] = selectors_ranking.adjustments_of(months.results.staff_a)
         assert adjustment.reason == "Đi họp muộn"
-        assert list(selectors.adjustments_of(months.results.feb_a)) == []
+        assert list(selectors_ranking.adjustments_of(months.results.feb_a)) == []
 
 
 class TestLeagueOfACity:
@@ -307,25 +314,25 @@ class TestLeagueOfACity:
         w1 = next(r for r in board(org.city).league if r.unit.code == "W1")
         flag = w1.flags[0]
         w1.flags.extend([flag] * 11)
-        assert len(w1.flags_shown) == selectors.FLAGS_SHOWN == 10
+        assert len(w1.flags_shown) == selectors_league.FLAGS_SHOWN == 10
         assert w1.flags_hidden == 2
         assert [(k, n) for k, _label, n in w1.flag_counts] == [(FlagKind.SELF_INFLATION, 12)]
 
     def test_past_the_first_rows_flags_are_counted_with_a_link(self, org, months, monkeypatch):
         self.inflating_b(org, months)
-        monkeypatch.setattr(selectors, "FLAGGED_ROWS_SHOWN", 0)
+        monkeypatch.setattr(selectors_selectors, "FLAGGED_ROWS_SHOWN", 0)
         data = board(org.city)
         assert data.flagged_rows == []
         assert [r.unit.code for r in data.flagged_rows_hidden] == ["W1"]
 
 
 def test_the_trend_draws_the_own_members_and_the_largest_subunits(org, months, monkeypatch):
-    monkeypatch.setattr(selectors, "TREND_SERIES", 1)
+    monkeypatch.setattr(selectors_selectors, "TREND_SERIES", 1)
     trend = board(org.w1).trend
     # W1-A has 4 rated members over the window, W1-B 3: B is left out, the own members stay.
     assert [s["code"] for s in trend["series"]] == ["W1", "W1-A"]
     assert trend["left_out"] == 1
-    monkeypatch.setattr(selectors, "TREND_SERIES", 12)
+    monkeypatch.setattr(selectors_selectors, "TREND_SERIES", 12)
     assert board(org.w1).trend["left_out"] == 0
 
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from scoring.models import Phase
-from scoring.services import rater_flags_store
+from scoring.month.services.decide import rater_flags_store
 from tests.dashboard.factories import ResultFactory, scorecard
 from tests.factories import member
 from units.models import Cadre
@@ -368,7 +368,7 @@ class TestCachedPages:
         newcomer = member(org.b, code="NEW", full_name="Người Mới")
         ResultFactory(period=months.march, unit=org.b, cadre=newcomer, total=Decimal(70))
         assert self.rated(client) == 6  # the copy: nothing decided since
-        # Every decision stamps the period (scoring.services.period_decide).
+        # Every decision stamps the period (scoring.month.services.decide.period_decide).
         months.march.decided_at = timezone.now()
         months.march.save(update_fields=["decided_at"])
         assert self.rated(client) == 7

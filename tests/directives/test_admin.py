@@ -5,7 +5,7 @@ from django.forms.models import model_to_dict
 from django.urls import reverse
 
 from directives.models import Regulation
-from scoring.services import period_decide
+from scoring.month.services.decide import period_decide
 from tests.directives.helpers import DELAY, event, make_task
 from tests.scoring.factories import open_period
 

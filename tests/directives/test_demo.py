@@ -13,8 +13,8 @@ from directives.catalogue.services import product_weight
 from directives.demo import build_demo_tasks
 from directives.models import Regulation, Task, TaskEvent, TaskEventKind, TaskStatus
 from directives.selectors import task_facts
-from scoring.demo import build_demo
-from scoring.selectors import task_input
+from scoring.demo.ward import build_demo
+from scoring.month.selectors.inputs import task_input
 from units.models import Membership, Role
 from units.scope import acting_roles, outranks
 

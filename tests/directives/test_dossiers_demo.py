@@ -8,8 +8,8 @@ import time_machine
 
 from directives.dossiers.demo import build_demo_dossiers
 from directives.dossiers.models import DossierRating, Rating
-from scoring.dashboards_on_time import on_time_figure
-from scoring.demo import build_demo
+from scoring.dashboards.on_time import on_time_figure
+from scoring.demo.ward import build_demo
 from scoring.models import Phase
 from units.models import Unit
 

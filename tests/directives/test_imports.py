@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from directives.imports import TASK_COLUMNS, tasks_import
 from directives.models import Task, TaskStatus
 from directives.selectors import task_facts
-from scoring.selectors import task_input
+from scoring.month.selectors.inputs import task_input
 from tests.directives.helpers import make_task
 from tests.factories import xlsx
 from units.tabular import ImportFailed

@@ -7,7 +7,7 @@ import pytest
 from directives.models import Regulation
 from directives.regulation_defaults import CODE, DEFAULTS
 from scoring import engine
-from scoring.selectors import engine_regulation
+from scoring.month.selectors.inputs import engine_regulation
 
 
 def test_the_defaults_name_every_engine_parameter_but_the_code():

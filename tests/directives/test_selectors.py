@@ -9,7 +9,7 @@ import pytest
 from directives.models import TaskStatus
 from directives.selectors import TaskFacts, month_range, task_facts
 from scoring.engine import task_ratios
-from scoring.selectors import task_input
+from scoring.month.selectors.inputs import task_input
 from tests.directives.helpers import DELAY, ERROR, done, event, make_task
 from tests.factories import UnitFactory, member
 

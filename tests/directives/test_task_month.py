@@ -1,4 +1,4 @@
-"""The month figures page (scoring/views_taskmonth.py): Qn, Ql, Pg and T of one cadre."""
+"""The month figures page (scoring/tasks_month/views.py): Qn, Ql, Pg and T of one cadre."""
 
 import datetime as dt
 from decimal import Decimal

@@ -61,7 +61,7 @@ def demo(transactional_db):
     from django.db import connection
     from django.utils import timezone
 
-    from scoring.demo import build_demo
+    from scoring.demo.ward import build_demo
 
     if connection.vendor != "sqlite":
         return build_demo(cadres=60)

@@ -8,7 +8,8 @@ import pytest
 from playwright.sync_api import expect
 
 from scoring.models import Appeal, Phase, Scorecard, ScorecardKind
-from scoring.services import appeal_file, period_decide, period_publish
+from scoring.month.services.appeals import appeal_file
+from scoring.month.services.decide import period_decide, period_publish
 from tests.e2e.test_month import (
     FULL,
     cadre,

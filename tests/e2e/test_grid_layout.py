@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from scoring.models import Phase
-from scoring.services import period_decide, period_publish
+from scoring.month.services.decide import period_decide, period_publish
 from tests.e2e.test_month import cadre, cli_submit, grid_url, reach, this_month
 
 pytestmark = pytest.mark.django_db(transaction=True)

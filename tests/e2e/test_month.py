@@ -21,14 +21,10 @@ from scoring.models import (
     Scorecard,
     ScorecardKind,
 )
-from scoring.services import (
-    appeal_file,
-    period_advance,
-    period_decide,
-    period_open,
-    period_publish,
-    scorecard_save,
-)
+from scoring.month.services.appeals import appeal_file
+from scoring.month.services.decide import period_decide, period_publish
+from scoring.month.services.opening import period_advance, period_open
+from scoring.month.services.scorecards import scorecard_save
 from units.models import Cadre, Unit
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -14,7 +14,7 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
-from scoring.demo import build_demo
+from scoring.demo.ward import build_demo
 from scoring.models import (
     Appeal,
     AppealStatus,
@@ -26,8 +26,8 @@ from scoring.models import (
     Result,
     ScorecardKind,
 )
-from scoring.selectors import rating_rules
-from scoring.services import scorecard_save
+from scoring.month.selectors.rating import rating_rules
+from scoring.month.services.scorecards import scorecard_save
 from tests.e2e.test_month import assert_every_field_is_labelled
 from units.models import Cadre
 

@@ -7,7 +7,8 @@ import pytest
 from django.utils import timezone
 
 from scoring.models import PeerAssignment, Phase
-from scoring.services import period_advance, period_open, pool_set
+from scoring.month.services.adjustments import pool_set
+from scoring.month.services.opening import period_advance, period_open
 from tests.factories import member
 from tests.scoring.factories import points, submit
 

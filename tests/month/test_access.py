@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from scoring.models import Adjustment, Appeal, PeerAssignment, Phase, ScorecardKind
-from scoring.services import adjustment_add
+from scoring.month.services.adjustments import adjustment_add
 from tests.factories import UserFactory, member
 from tests.month.conftest import advance, submit
 

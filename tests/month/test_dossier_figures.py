@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from directives.dossiers.models import DossierRating, Rating
-from scoring.services import period_decide, period_publish
+from scoring.month.services.decide import period_decide, period_publish
 
 pytestmark = pytest.mark.django_db
 COMMENT = "Cán bộ SA hẹn nhiều lần"

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from scoring.imports import pools_import
+from scoring.io.imports import pools_import
 from scoring.models import Adjustment, PeriodUnit
 from tests.month.test_grid import FULL_ROW, HTMX, review, row_data, row_url, supervisor_card  # noqa: F401
 

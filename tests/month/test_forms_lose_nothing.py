@@ -8,7 +8,8 @@ import pytest
 from django.urls import reverse
 
 from scoring.models import Appeal, Scorecard
-from scoring.services import appeal_file, period_decide, period_publish
+from scoring.month.services.appeals import appeal_file
+from scoring.month.services.decide import period_decide, period_publish
 from tests.month.test_cadre import GOOD, form_data
 
 pytestmark = pytest.mark.django_db

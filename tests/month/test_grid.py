@@ -20,7 +20,7 @@ from scoring.models import (
     ScorecardKind,
     ScoreLine,
 )
-from scoring.selectors import period_preview
+from scoring.month.selectors.inputs import period_preview
 from tests.factories import RoleFactory, UnitFactory, member
 from tests.month.conftest import advance, open_month, points, submit
 from tests.scoring.factories import make_task

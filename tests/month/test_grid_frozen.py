@@ -16,8 +16,8 @@ from directives.models import Task
 from directives.services import task_record_delay, task_record_error
 from scoring import engine
 from scoring.models import Adjustment, Phase, Result, ScorecardKind
-from scoring.selectors import period_preview
-from scoring.services import period_decide, period_lock, period_publish
+from scoring.month.selectors.inputs import period_preview
+from scoring.month.services.decide import period_decide, period_lock, period_publish
 from tests.factories import UnitFactory, member
 from tests.month.conftest import open_month, points, scored_month, submit
 from tests.scoring.factories import make_task

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from scoring.models import Appeal, PeerAssignment, Phase
-from scoring.services import period_decide, period_publish
+from scoring.month.services.decide import period_decide, period_publish
 from tests.factories import UnitFactory, member
 from tests.month.conftest import open_month, points, submit
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from scoring.models import PeerAssignment, Phase, ScorecardKind
-from scoring.reminders import period_work, reminders_due
+from scoring.month.reminders import period_work, reminders_due
 from tests.factories import member
 from tests.month.conftest import open_month, submit
 

@@ -17,7 +17,9 @@ from scoring.models import (
     ScorecardStatus,
     ScoreLine,
 )
-from scoring.services import DATE_FIELDS, period_open, scorecard_save
+from scoring.month.services.common import DATE_FIELDS
+from scoring.month.services.opening import period_open
+from scoring.month.services.scorecards import scorecard_save
 from tests.factories import UnitFactory
 from units.models import Cadre, Membership, Role
 

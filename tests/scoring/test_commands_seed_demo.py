@@ -14,7 +14,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.utils import timezone
 
-from scoring.dashboard import dashboard_data
+from scoring.dashboards.selectors import dashboard_data
 from scoring.models import (
     Adjustment,
     Appeal,

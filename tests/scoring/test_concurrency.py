@@ -19,7 +19,6 @@ from django.db import connection, connections
 from django.test import Client
 from django.urls import reverse
 
-from scoring import services, services_month
 from scoring.errors import PeriodFrozen, StaleScorecard
 from scoring.models import (
     Adjustment,
@@ -33,9 +32,15 @@ from scoring.models import (
     Scorecard,
     ScoreLine,
 )
-from scoring.selectors import PeriodInputs
-from scoring.services import period_decide, period_reopen, pool_set, scorecard_save
-from scoring.services_month import latest_supervisor_cards, supervisor_row_save
+from scoring.month.selectors.inputs import PeriodInputs
+from scoring.month.services import adjustments as services_adjustments
+from scoring.month.services import decide as services_decide
+from scoring.month.services import grid as services_month
+from scoring.month.services import scorecards as services_scorecards
+from scoring.month.services.adjustments import pool_set
+from scoring.month.services.decide import period_decide, period_reopen
+from scoring.month.services.grid import latest_supervisor_cards, supervisor_row_save
+from scoring.month.services.scorecards import scorecard_save
 from tests.factories import member
 from tests.scoring.factories import open_period, points, submit
 
@@ -217,7 +222,9 @@ def test_two_tabs_saving_one_self_assessment_at_once_lose_no_update(org, monkeyp
     """The optimistic version of `scorecard_save` itself (the self and peer forms)."""
     period = open_period(org.w1, phase=Phase.SELF)
     card = submit(period, org.staff_a, org.staff_a, "self")
-    monkeypatch.setattr(services, "rating_rules", holding_the_lock(services.rating_rules))
+    monkeypatch.setattr(
+        services_scorecards, "rating_rules", holding_the_lock(services_scorecards.rating_rules)
+    )
     before = last_entry()
 
     def save(value):
@@ -379,7 +386,7 @@ def after_inserting(model):
     and then dies."""
 
     def crash(mp):
-        real = services.insert_all
+        real = services_decide.insert_all
 
         def insert_all(into, objects):
             real(into, objects)
@@ -387,7 +394,7 @@ def after_inserting(model):
                 assert objects, "the crash comes after rows were written"
                 raise Crash
 
-        mp.setattr(services, "insert_all", insert_all)
+        mp.setattr(services_decide, "insert_all", insert_all)
 
     return crash
 
@@ -408,7 +415,9 @@ def scored(org):
         submit(period, cadre, cadre, "self")
         submit(period, cadre, org.head_a, "supervisor", points(T=60))
     pool_set(period=period, unit=org.a, amount=2_000_000)
-    services.adjustment_add(period=period, cadre=org.staff_a, kind="penalty", points=3, reason="x")
+    services_adjustments.adjustment_add(
+        period=period, cadre=org.staff_a, kind="penalty", points=3, reason="x"
+    )
     return period
 
 

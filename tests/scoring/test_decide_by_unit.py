@@ -1,4 +1,5 @@
-"""Deciding a month unit by unit (scoring/deciding.py) gives the results of one engine call over
+"""Deciding a month unit by unit (scoring/month/services/by_unit.py) gives the results of one engine
+call over
 the whole period, row for row: every field of every result, the ranks in the scope across units,
 every unit's pool split, a unit of the period without members.
 """
@@ -20,8 +21,8 @@ from scoring.models import (
     Scorecard,
     ScorecardKind,
 )
-from scoring.selectors import period_inputs
-from scoring.services import _result_row, period_decide, period_reopen
+from scoring.month.selectors.inputs import period_inputs
+from scoring.month.services.decide import _result_row, period_decide, period_reopen
 from tests.factories import UnitFactory
 from tests.scoring.factories import build_scope
 

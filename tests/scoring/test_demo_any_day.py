@@ -9,7 +9,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from scoring.demo import build_demo
+from scoring.demo.ward import build_demo
 from scoring.models import Period, Phase, Result
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from scoring.peers import assign_peers, raters_by_ratee
+from scoring.month.peers import assign_peers, raters_by_ratee
 
 MEMBERS = [f"CB{i:04d}" for i in range(1, 12)]
 PERIODS = [f"{year}-{month:02d}" for year in (2026, 2027) for month in range(1, 13)]

@@ -10,9 +10,9 @@ from directives.dossiers.models import DossierRating, Rating
 from directives.models import Regulation
 from scoring import engine
 from scoring.models import Result
+from scoring.month.selectors.inputs import period_inputs
+from scoring.month.services.decide import period_decide
 from scoring.reasons import reason_text
-from scoring.selectors import period_inputs
-from scoring.services import period_decide
 from tests.scoring.factories import build_scope
 from units.models import Cadre
 

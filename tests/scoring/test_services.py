@@ -27,17 +27,15 @@ from scoring.models import (
     Scorecard,
     ScorecardStatus,
 )
-from scoring.services import (
-    adjustment_add,
-    adjustment_remove,
+from scoring.month.services.adjustments import adjustment_add, adjustment_remove, pool_set
+from scoring.month.services.opening import (
     default_dates,
     period_advance,
     period_open,
     period_refresh_members,
     period_reopen_step,
-    pool_set,
-    scorecard_save,
 )
+from scoring.month.services.scorecards import scorecard_save
 from tests.conftest import on_the_day
 from tests.factories import MembershipFactory, RoleFactory, UnitFactory, member
 from tests.scoring.factories import make_task, open_dates, open_period, points, submit

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from scoring.models import AuditEntry
-from scoring.services import period_decide
+from scoring.month.services.decide import period_decide
 from tests.scoring.factories import open_period, submit
 
 pytestmark = pytest.mark.django_db

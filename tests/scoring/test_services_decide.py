@@ -12,7 +12,6 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from directives.models import Criterion, Regulation
-from scoring import services
 from scoring.errors import (
     InvalidInput,
     NotAllowed,
@@ -20,7 +19,7 @@ from scoring.errors import (
     PhaseClosed,
     RegulationFrozen,
 )
-from scoring.imports import adjustments_import, pools_import, scores_import
+from scoring.io.imports import adjustments_import, pools_import, scores_import
 from scoring.models import (
     Adjustment,
     Appeal,
@@ -33,24 +32,22 @@ from scoring.models import (
     RaterFlag,
     Result,
 )
-from scoring.selectors import period_preview
-from scoring.services import (
+from scoring.month.selectors.inputs import period_preview
+from scoring.month.services import decide as services_decide
+from scoring.month.services.adjustments import (
     adjustment_add,
     adjustment_remove,
-    appeal_answer,
-    appeal_file,
-    correction_decide,
-    period_advance,
-    period_decide,
-    period_lock,
-    period_publish,
-    period_refresh_members,
-    period_reopen,
-    period_reopen_step,
     period_set_outstanding,
     pool_set,
-    scorecard_save,
 )
+from scoring.month.services.appeals import appeal_answer, appeal_file, correction_decide
+from scoring.month.services.decide import period_decide, period_lock, period_publish, period_reopen
+from scoring.month.services.opening import (
+    period_advance,
+    period_refresh_members,
+    period_reopen_step,
+)
+from scoring.month.services.scorecards import scorecard_save
 from tests.conftest import on_the_day
 from tests.factories import member
 from tests.scoring.factories import build_scope, make_task, open_period, points, submit
@@ -163,20 +160,20 @@ def test_decide_stores_the_rater_flags_and_a_new_decision_replaces_them(scored, 
 
 def test_decide_pauses_the_cycle_collector_and_always_turns_it_back_on(scored, monkeypatch):
     seen = []
-    real = services.unit_decisions
+    real = services_decide.unit_decisions
 
     def decisions(period):
         seen.append(gc.isenabled())
         return real(period)
 
-    monkeypatch.setattr(services, "unit_decisions", decisions)
+    monkeypatch.setattr(services_decide, "unit_decisions", decisions)
     period_decide(period=scored, user=None)
     assert seen == [False] and gc.isenabled()
 
     def failing(period):
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr(services, "unit_decisions", failing)
+    monkeypatch.setattr(services_decide, "unit_decisions", failing)
     Period.objects.filter(pk=scored.pk).update(phase=Phase.REVIEW)
     with pytest.raises(RuntimeError):
         period_decide(period=refresh(scored), user=None)
@@ -213,14 +210,14 @@ def test_decide_on_the_web_is_for_a_head_of_the_scope_in_review(scored, w1):
 
 def crash_when_writing(monkeypatch, model, error):
     """Make the decision's bulk write of `model`'s rows fail (the earlier writes went through)."""
-    real = services.insert_all
+    real = services_decide.insert_all
 
     def insert_all(target, rows):
         if target is model:
             raise error
         return real(target, rows)
 
-    monkeypatch.setattr(services, "insert_all", insert_all)
+    monkeypatch.setattr(services_decide, "insert_all", insert_all)
 
 
 def test_a_crash_after_the_first_bulk_write_leaves_the_period_as_it_was(scored, monkeypatch):

@@ -4,7 +4,7 @@ import dataclasses
 
 import pytest
 
-from scoring.selectors import period_inputs
+from scoring.month.selectors.inputs import period_inputs
 from tests.scoring.factories import build_scope
 from units.models import Unit
 

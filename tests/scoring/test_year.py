@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from directives.models import Regulation
 from scoring.models import Period, Phase, Result
-from scoring.selectors import year_results
-from scoring.services import default_dates
+from scoring.month.selectors.periods import year_results
+from scoring.month.services.opening import default_dates
 from tests.factories import member
 from units.models import Cadre, Unit
 

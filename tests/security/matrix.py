@@ -27,15 +27,10 @@ from directives.catalogue.models import CatalogueItem
 from directives.models import Regulation
 from scoring.api.models import Access, ApiClient
 from scoring.models import Correction, PeerAssignment, Phase, Scorecard, ScorecardKind
+from scoring.month.services.adjustments import adjustment_add, pool_set
+from scoring.month.services.appeals import appeal_answer, appeal_file
+from scoring.month.services.decide import period_decide, period_publish
 from scoring.oversight.models import Finding, Inspection, ReviewCase
-from scoring.services import (
-    adjustment_add,
-    appeal_answer,
-    appeal_file,
-    period_decide,
-    period_publish,
-    pool_set,
-)
 from tests.dbstate import rows_of
 from tests.factories import member
 from tests.scoring.factories import make_task, open_period, points, submit
@@ -249,7 +244,7 @@ MATRIX: dict[str, Entry] = {
     "units:import_sample": Entry(
         kwargs=lambda s: {"kind": "cadres", "fmt": "xlsx"}, get=row("L 403 403 403 403 403 403 200")
     ),
-    # --- directives/urls.py and scoring/urls_taskmonth.py
+    # --- directives/urls.py and scoring/tasks_month/urls.py
     "directives:my_tasks": Entry(get=row("L 200 200 200 200 200 200 404")),
     "directives:board_home": Entry(get=row("L 404 404 R R R R 404")),
     "directives:board": Entry(
@@ -326,7 +321,7 @@ MATRIX: dict[str, Entry] = {
         query=lambda s: {"cadre": "SA", "month": "2026-10"},
         get=row("L 200 404 404 200 404 200 200"),
     ),
-    # --- scoring/urls_month.py
+    # --- scoring/month/urls.py
     "month:mine": Entry(get=row("L 200 200 200 200 200 200 404")),
     "month:manage": Entry(get=row("L 404 404 200 200 404 404 404")),
     "month:decisions": Entry(get=row("L 404 404 200 200 200 200 200")),
@@ -464,7 +459,7 @@ MATRIX: dict[str, Entry] = {
         get=row("L 403 403 404 200 404 200 200"),
         post=row("L 403 403 404 R 404 403 R"),
     ),
-    # --- scoring/urls_period.py and scoring/urls_dashboard.py
+    # --- scoring/periods/urls.py and scoring/dashboards/urls.py
     "periods:year_start": Entry(get=row("L 403 403 R R R R R")),
     "periods:year": Entry(
         kwargs=lambda s: {"year": 2026, "code": "W1-A"}, get=row("L 403 403 404 200 404 200 200")

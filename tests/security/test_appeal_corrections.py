@@ -28,7 +28,6 @@ from django.utils import timezone, translation
 
 from directives.models import TaskStatus
 from directives.services import task_record_delay
-from scoring.corrections import appeal_supervisors
 from scoring.errors import InvalidInput, NotAllowed, PeriodFrozen, PhaseClosed
 from scoring.models import (
     Adjustment,
@@ -45,21 +44,14 @@ from scoring.models import (
     Scorecard,
     ScoreLine,
 )
-from scoring.selectors import month_results, period_preview
-from scoring.services import (
-    adjustment_add,
-    appeal_answer,
-    appeal_file,
-    correction_decide,
-    period_advance,
-    period_decide,
-    period_lock,
-    period_open,
-    period_publish,
-    period_reopen,
-    pool_set,
-    scorecard_save,
-)
+from scoring.month.corrections import appeal_supervisors
+from scoring.month.selectors.inputs import period_preview
+from scoring.month.selectors.periods import month_results
+from scoring.month.services.adjustments import adjustment_add, pool_set
+from scoring.month.services.appeals import appeal_answer, appeal_file, correction_decide
+from scoring.month.services.decide import period_decide, period_lock, period_publish, period_reopen
+from scoring.month.services.opening import period_advance, period_open
+from scoring.month.services.scorecards import scorecard_save
 from tests.factories import member
 from tests.scoring.factories import make_task, points, submit
 from tests.security.test_frozen_period import nothing_changes, page_text

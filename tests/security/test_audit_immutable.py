@@ -10,7 +10,7 @@ from django.db.models import ProtectedError
 from django.urls import reverse
 
 from scoring.models import AuditEntry, Period
-from scoring.services import period_decide
+from scoring.month.services.decide import period_decide
 from tests.scoring.factories import open_period, submit
 
 pytestmark = pytest.mark.django_db

@@ -39,7 +39,7 @@ from directives.imports import TASK_COLUMNS
 from directives.models import Criterion, Regulation, Task, TaskEvent, TaskEventKind
 from directives.services import task_exempt, task_record_delay, task_record_error
 from scoring.errors import PeriodConflict, PeriodFrozen, PhaseClosed
-from scoring.imports import adjustments_import, pools_import, scores_import
+from scoring.io.imports import adjustments_import, pools_import, scores_import
 from scoring.models import (
     Adjustment,
     Appeal,
@@ -59,24 +59,23 @@ from scoring.models import (
     ScorecardKind,
     ScoreLine,
 )
-from scoring.selectors import period_preview
-from scoring.services import (
+from scoring.month.selectors.inputs import period_preview
+from scoring.month.services.adjustments import (
     adjustment_add,
     adjustment_remove,
-    appeal_answer,
-    appeal_file,
-    period_advance,
-    period_decide,
-    period_lock,
-    period_open,
-    period_publish,
-    period_refresh_members,
-    period_reopen_step,
     period_set_outstanding,
     pool_set,
-    scorecard_save,
 )
-from scoring.services_month import supervisor_grid_import, supervisor_row_save
+from scoring.month.services.appeals import appeal_answer, appeal_file
+from scoring.month.services.decide import period_decide, period_lock, period_publish
+from scoring.month.services.grid import supervisor_grid_import, supervisor_row_save
+from scoring.month.services.opening import (
+    period_advance,
+    period_open,
+    period_refresh_members,
+    period_reopen_step,
+)
+from scoring.month.services.scorecards import scorecard_save
 from tests.factories import member
 from tests.month.conftest import points, scored_month
 from units.tabular import ImportFailed

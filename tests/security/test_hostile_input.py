@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from directives.selectors import month_range
 from scoring.models import Adjustment, Phase
-from scoring.services import adjustment_refusal
+from scoring.month.services.adjustments import adjustment_refusal
 from tests.scoring.factories import nd335, open_period
 
 pytestmark = pytest.mark.django_db

@@ -33,7 +33,7 @@ from openpyxl import Workbook
 
 from directives.imports import TASK_COLUMNS, tasks_import
 from directives.models import Task
-from scoring.imports import (
+from scoring.io.imports import (
     ADJUSTMENT_COLUMNS,
     POOL_COLUMNS,
     SCORE_COLUMNS,
@@ -42,7 +42,7 @@ from scoring.imports import (
     scores_import,
 )
 from scoring.models import Adjustment, PeriodUnit, Phase, ScoreLine
-from scoring.services_month import supervisor_grid_import
+from scoring.month.services.grid import supervisor_grid_import
 from tests.conftest import on_the_day
 from tests.dbstate import rows_of
 from tests.factories import xlsx as workbook

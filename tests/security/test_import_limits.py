@@ -18,7 +18,7 @@ from django.urls import reverse
 from openpyxl import Workbook
 
 from directives.imports import TASK_COLUMNS, tasks_import
-from scoring.imports import (
+from scoring.io.imports import (
     ADJUSTMENT_COLUMNS,
     POOL_COLUMNS,
     SCORE_COLUMNS,
@@ -27,7 +27,7 @@ from scoring.imports import (
     scores_import,
 )
 from scoring.models import Phase
-from scoring.services_month import supervisor_grid_import
+from scoring.month.services.grid import supervisor_grid_import
 from tests.month.conftest import open_month
 from tests.security.matrix import snapshot
 from units import tabular

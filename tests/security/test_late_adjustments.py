@@ -23,12 +23,9 @@ from django.utils import translation
 
 from scoring.errors import PhaseClosed
 from scoring.models import Adjustment, AuditEntry, Period, Phase
-from scoring.services import (
-    adjustment_add,
-    adjustment_remove,
-    period_decide,
-    period_reopen_step,
-)
+from scoring.month.services.adjustments import adjustment_add, adjustment_remove
+from scoring.month.services.decide import period_decide
+from scoring.month.services.opening import period_reopen_step
 from tests.month.conftest import open_month, scored_month
 from tests.security.test_frozen_period import nothing_changes, page_text
 

@@ -20,7 +20,7 @@ from directives.imports import TASK_COLUMNS
 from directives.models import AuditEntry, Task, TaskEvent, TaskEventKind, TaskStatus
 from directives.selectors import task_facts
 from scoring import engine
-from scoring.selectors import task_input
+from scoring.month.selectors.inputs import task_input
 from tests.directives.helpers import done, make_task
 from tests.factories import member
 

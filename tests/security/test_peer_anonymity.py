@@ -27,9 +27,11 @@ from django.utils.translation import override
 from openpyxl import load_workbook
 
 from scoring.errors import ScoringError
-from scoring.exports import NAME_COLUMNS, RESULT_COLUMNS, YEAR_COLUMNS
+from scoring.io.exports import NAME_COLUMNS, RESULT_COLUMNS, YEAR_COLUMNS
 from scoring.models import PeerAssignment, Phase
-from scoring.services import appeal_file, period_decide, period_publish, scorecard_save
+from scoring.month.services.appeals import appeal_file
+from scoring.month.services.decide import period_decide, period_publish
+from scoring.month.services.scorecards import scorecard_save
 from tests.factories import member
 from tests.scoring.factories import open_period, points, submit
 

@@ -32,16 +32,11 @@ from openpyxl import load_workbook
 from directives.catalogue.models import CatalogueItem
 from directives.models import Regulation
 from scoring.models import AuditEntry, PeerAssignment, Period, Phase, Scorecard, ScorecardKind
-from scoring.selectors import period_preview
-from scoring.services import (
-    appeal_file,
-    period_advance,
-    period_decide,
-    period_open,
-    period_publish,
-    period_reopen_step,
-    pool_set,
-)
+from scoring.month.selectors.inputs import period_preview
+from scoring.month.services.adjustments import pool_set
+from scoring.month.services.appeals import appeal_file
+from scoring.month.services.decide import period_decide, period_publish
+from scoring.month.services.opening import period_advance, period_open, period_reopen_step
 from tests.factories import member
 from tests.scoring.factories import make_task, open_period, points, submit
 from tests.security.matrix import url_names

@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from scoring.models import AppealStatus, Phase, Scorecard
-from scoring.services import appeal_file, period_decide, period_publish
+from scoring.month.services.appeals import appeal_file
+from scoring.month.services.decide import period_decide, period_publish
 from tests.scoring.factories import open_period, points, submit
 from units.models import Cadre
 

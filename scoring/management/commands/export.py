@@ -5,8 +5,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from scoring.exports import FORMATS, render, results_table, year_table
-from scoring.selectors import covering_periods, is_month
+from scoring.io.exports import FORMATS, render, results_table, year_table
+from scoring.month.selectors.inputs import is_month
+from scoring.month.selectors.periods import covering_periods
 from units.models import Unit
 
 YEAR_RE = re.compile(r"^\d{4}$")

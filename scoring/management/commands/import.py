@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from directives.dossiers.imports import dossiers_import
 from directives.imports import tasks_import
-from scoring.imports import adjustments_import, pools_import, scores_import
+from scoring.io.imports import adjustments_import, pools_import, scores_import
 from units.services import cadres_import, units_import
 from units.tabular import ImportFailed
 

@@ -7,10 +7,13 @@ phase before the decision and may lock before the appeals window ends.
 from django.core.management.base import BaseCommand, CommandError
 
 from directives.models import Regulation
-from scoring import services
 from scoring.errors import ScoringError
 from scoring.models import Phase
-from scoring.selectors import is_month, period_for
+from scoring.month.selectors.inputs import is_month
+from scoring.month.selectors.periods import period_for
+from scoring.month.services import common as services_common
+from scoring.month.services import decide as services_decide
+from scoring.month.services import opening as services_opening
 from units.models import Unit
 
 ACTIONS = ["open", "advance", "refresh", "decide", "publish", "lock", "reopen"]
@@ -28,7 +31,9 @@ class Command(BaseCommand):
         parser.add_argument("--scope", required=True, metavar="UNIT_CODE")
         parser.add_argument("--regulation", default="ND335", help="open: regulation code")
         parser.add_argument(
-            "--to", choices=[p.value for p in services.PRE_DECISION], help="advance: the phase"
+            "--to",
+            choices=[p.value for p in services_common.PRE_DECISION],
+            help="advance: the phase",
         )
         parser.add_argument("--reason", default="", help="reopen: why (required)")
 
@@ -48,22 +53,24 @@ class Command(BaseCommand):
             if action == "advance":
                 if not to:
                     raise CommandError("period advance needs --to PHASE.")
-                period = services.period_advance(period=period, phase=to, user=None)
+                period = services_opening.period_advance(period=period, phase=to, user=None)
             elif action == "refresh":
-                summary = services.period_refresh_members(period=period, user=None)
+                summary = services_opening.period_refresh_members(period=period, user=None)
                 self.stdout.write(
                     ", ".join(f"{key}: {' '.join(codes) or '-'}" for key, codes in summary.items())
                 )
             elif action == "decide":
-                period = services.period_decide(period=period, user=None, enforce_phase=False)
+                period = services_decide.period_decide(
+                    period=period, user=None, enforce_phase=False
+                )
                 self._decided(period)
                 return
             elif action == "publish":
-                period = services.period_publish(period=period, user=None)
+                period = services_decide.period_publish(period=period, user=None)
             elif action == "lock":
-                period = services.period_lock(period=period, user=None, enforce_phase=False)
+                period = services_decide.period_lock(period=period, user=None, enforce_phase=False)
             elif action == "reopen":
-                period = services.period_reopen(period=period, reason=reason, user=None)
+                period = services_decide.period_reopen(period=period, reason=reason, user=None)
         except ScoringError as refusal:
             raise CommandError(refusal.message) from None
         self.stdout.write(
@@ -74,7 +81,9 @@ class Command(BaseCommand):
         regulation = Regulation.objects.filter(code=code).first()
         if regulation is None:
             raise CommandError(f"Unknown regulation “{code}”.")
-        period = services.period_open(month=month, scope=unit, regulation=regulation, user=None)
+        period = services_opening.period_open(
+            month=month, scope=unit, regulation=regulation, user=None
+        )
         self.stdout.write(
             self.style.SUCCESS(
                 f"{period} opened with {regulation.code}: {period.members.count()} cadres in "

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from scoring.demo import DEMO_LOGINS, DEMO_PASSWORD, build_demo
+from scoring.demo.ward import DEMO_LOGINS, DEMO_PASSWORD, build_demo
 from units.models import Unit
 
 

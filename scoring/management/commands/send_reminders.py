@@ -12,9 +12,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone, translation
 
+from scoring.month.reminders import REMIND_DAYS
+from scoring.month.services.common import CLI_ACTOR
 from scoring.months.services import reminders_send_due
-from scoring.reminders import REMIND_DAYS
-from scoring.services import CLI_ACTOR
 
 
 class Command(BaseCommand):

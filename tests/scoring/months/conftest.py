@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from scoring.models import AuditEntry, Period, Phase, ReminderSent
-from scoring.services import period_advance, period_open
+from scoring.month.services.opening import period_advance, period_open
 from tests.factories import member
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")

@@ -9,12 +9,8 @@ from django.core import mail
 from django.urls import reverse
 
 from scoring.models import Appeal, AuditEntry, Period, PeriodMember, PeriodUnit, Phase
-from scoring.services import (
-    appeal_answer,
-    appeal_file,
-    period_decide,
-    period_publish,
-)
+from scoring.month.services.appeals import appeal_answer, appeal_file
+from scoring.month.services.decide import period_decide, period_publish
 from tests.factories import member
 from tests.month.conftest import points, submit
 from tests.scoring.months.conftest import reach, state
@@ -235,7 +231,7 @@ def test_an_amount_not_written_as_vnd_is_refused_with_an_example(ward, login, ty
 
 def test_the_outstanding_flag_shows_its_rate_only_where_the_regulation_has_one(org, login, clock):
     from directives.models import Regulation
-    from scoring.services import period_open
+    from scoring.month.services.opening import period_open
 
     hn = period_open(
         month="2026-11", scope=org.w1, regulation=Regulation.objects.get(code="HN3814"), user=None

@@ -6,8 +6,9 @@ import pytest
 from django.urls import reverse
 
 from scoring.models import AuditEntry, Period, Phase
+from scoring.month.services.decide import period_decide, period_publish
+from scoring.month.services.opening import period_advance
 from scoring.months.services import period_pools_set
-from scoring.services import period_advance, period_decide, period_publish
 from tests.factories import member
 from tests.month.conftest import points, submit
 
@@ -27,7 +28,7 @@ def review(ward, clock):
     clock("2026-10-28")
     staff = [org.staff_a, org.staff_a2]
     staff += [member(org.a, code=f"SA{i}", full_name=f"Trần Văn {i}") for i in range(3, 7)]
-    from scoring.services import period_refresh_members
+    from scoring.month.services.opening import period_refresh_members
 
     period_refresh_members(period=ward.period, user=None)
     clock("2026-11-29")

@@ -8,9 +8,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from scoring.demo import build_demo
+from scoring.demo.ward import build_demo
 from scoring.models import Period, Phase, ScorecardKind
-from scoring.selectors import step_refusal
+from scoring.month.selectors.rating import step_refusal
 from tests.scoring.months.conftest import at
 from units.models import Cadre
 from units.scope import scope_for

@@ -6,7 +6,7 @@ from django.core import mail
 from django.urls import reverse
 
 from scoring.models import AuditEntry, PeerAssignment, Phase, ReminderSent, ScorecardKind
-from scoring.services import period_advance
+from scoring.month.services.opening import period_advance
 from tests.factories import UnitFactory, member
 from tests.month.conftest import submit
 
@@ -147,7 +147,7 @@ class TestReminders:
         assert self.post(client, self_phase.period).status_code == 404
 
     def test_a_decided_month_sends_no_reminder(self, self_phase, login):
-        from scoring.services import period_decide
+        from scoring.month.services.decide import period_decide
 
         period = period_decide(period=self_phase.period, user=None, enforce_phase=False)
         self.post(login(self_phase.head), period, unit="W1-A")
@@ -172,7 +172,7 @@ def test_the_page_reads_a_fixed_number_of_queries_whatever_the_units(
     org, login, clock, django_assert_num_queries
 ):
     """Two wards, 3 units and 9 units: the same number of queries."""
-    from scoring.services import period_open
+    from scoring.month.services.opening import period_open
 
     clock("2026-11-20")
     counts = {}

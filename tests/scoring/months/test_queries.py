@@ -5,7 +5,8 @@ import pytest
 from django.urls import reverse
 
 from scoring.models import Phase
-from scoring.services import period_advance, period_decide, period_open, period_publish
+from scoring.month.services.decide import period_decide, period_publish
+from scoring.month.services.opening import period_advance, period_open
 from tests.factories import UnitFactory, member
 from tests.month.conftest import points, submit
 from units.models import Cadre, Role

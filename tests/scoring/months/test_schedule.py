@@ -15,9 +15,10 @@ from scoring.models import (
     ReminderSent,
     ScorecardKind,
 )
+from scoring.month.services.appeals import appeal_answer, appeal_file
+from scoring.month.services.decide import period_decide, period_publish
 from scoring.months.history import SCHEDULE_ACTOR
 from scoring.months.schedule import due_step, schedule_period
-from scoring.services import appeal_answer, appeal_file, period_decide, period_publish
 from tests.month.conftest import points, submit
 from tests.scoring.months.conftest import state
 

@@ -9,13 +9,15 @@ from django.core import mail
 from directives.models import Regulation
 from scoring.errors import InvalidInput, NotAllowed, PeriodFrozen, PhaseClosed
 from scoring.models import AuditEntry, Phase, ScorecardKind
+from scoring.month.services.decide import period_decide
+from scoring.month.services.opening import period_open
+from scoring.month.services.scorecards import scorecard_save
 from scoring.months.services import (
     period_pools_set,
     period_reopen_units,
     period_step_back,
     reminder_send,
 )
-from scoring.services import period_decide, period_open, scorecard_save
 from tests.month.conftest import points
 from tests.scoring.months.conftest import reach
 

@@ -9,7 +9,8 @@ import pytest
 import time_machine
 
 from scoring.models import PeerAssignment, Phase
-from scoring.services import period_decide, period_publish, pool_set
+from scoring.month.services.adjustments import pool_set
+from scoring.month.services.decide import period_decide, period_publish
 from tests.factories import member
 from tests.scoring.factories import open_period, points, submit
 

@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from django.contrib.auth import get_user_model
 
-from scoring.demo import build_demo
+from scoring.demo.ward import build_demo
 from scoring.oversight.models import Finding, Inspection
 from scoring.oversight.selectors import radar
 from units.models import Unit

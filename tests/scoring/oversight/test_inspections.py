@@ -13,15 +13,11 @@ from django.utils import timezone
 
 from scoring.errors import InvalidInput, NotAllowed, PeriodFrozen
 from scoring.models import Adjustment, Appeal, Phase, Result
+from scoring.month.services.adjustments import adjustment_remove, pool_set
+from scoring.month.services.appeals import appeal_file
+from scoring.month.services.decide import period_decide, period_publish
 from scoring.oversight import services
 from scoring.oversight.models import Finding, Handling, Inspection, OversightEntry
-from scoring.services import (
-    adjustment_remove,
-    appeal_file,
-    period_decide,
-    period_publish,
-    pool_set,
-)
 from tests.factories import member
 from tests.scoring.factories import open_period, points, submit
 from units.scope import scope_for

@@ -1,0 +1,106 @@
+"""What every dashboard reads first: the unit shown, the units a leader may pick, the decided
+months and the trend's window; the figures' rounding."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import DecimalField, F, Q
+
+from scoring.models import Period, Phase
+from units.models import Unit
+
+FROZEN = (Phase.DECIDED, Phase.APPEALS, Phase.LOCKED)
+
+
+TIERS = ("A", "B", "C", "D")
+
+
+RATED = Q(rated=True, tier__in=TIERS)
+
+
+ON_TIME = Q(completed_on__isnull=False, completed_on__lte=F("effective_deadline"))
+
+
+TREND_MONTHS = 12
+
+
+RANKING_PAGE_SIZE = 50
+
+
+NOT_RATED = "none"  # the ranking's tier filter for results without a tier
+
+
+_SUMS = DecimalField(max_digits=20, decimal_places=4)
+
+
+_CENT = Decimal("0.01")
+
+
+def _rounded(value: Decimal | None, places: Decimal = _CENT) -> Decimal | None:
+    return None if value is None else value.quantize(places, rounding=ROUND_HALF_UP)
+
+
+def _percent(part: int, whole: int) -> Decimal | None:
+    return _rounded(Decimal(100 * part) / whole, Decimal("0.1")) if whole else None
+
+
+# --- scope and months ----------------------------------------------------------------------
+
+
+def dashboard_unit(scope, code: str | None) -> Unit | None:
+    """The unit asked for when the user may read it (else None); without a code, the highest
+    unit they may read (the first in tree order among the shallowest)."""
+    if code:
+        unit = Unit.objects.filter(code=code).first()
+        return unit if unit is not None and scope.can_browse(unit) else None
+    if scope.is_admin:
+        return Unit.objects.order_by("depth", "path").first()
+    return min((r.unit for r in scope.roles), key=lambda u: (u.depth, u.path), default=None)
+
+
+def picker_units(scope, unit: Unit) -> list[Unit]:
+    """The unit picker, small at any size: the user's highest units, the way down to `unit`
+    and its subunits, in tree order, indented by depth (one query)."""
+    tops = Q(depth=0) if scope.is_admin else Q(path__in=scope.read_paths)
+    near = Q(path__in=unit.ancestor_paths()) | Q(parent_id=unit.pk)
+    units = [
+        u
+        for u in Unit.objects.filter(tops | near)
+        .only("code", "name", "path", "depth", "parent_id")
+        .order_by("path")
+        if scope.can_browse(u)
+    ]
+    top = min((u.depth for u in units), default=0)
+    for u in units:
+        u.indent = "\u00a0\u00a0\u00a0" * (u.depth - top)
+    return units
+
+
+def decided_months(unit: Unit) -> list[str]:
+    """Months with a decided, published or locked period over the unit, newest first."""
+    return months_and_stamp(unit)[0]
+
+
+def months_and_stamp(unit: Unit) -> tuple[list[str], str]:
+    """The unit's decided months and a stamp that changes whenever one of them is decided
+    again, reopened or newly decided: what the cached dashboard pages depend on (one query)."""
+    rows = (
+        Period.objects.filter(phase__in=FROZEN)
+        .filter(Q(scope__path__in=unit.ancestor_paths()) | Q(scope__path__startswith=unit.path))
+        .values_list("month", "pk", "decided_at")
+        .order_by("-month", "pk")
+    )
+    months: list[str] = []
+    stamp = []
+    for month, pk, decided_at in rows:
+        if not months or months[-1] != month:
+            months.append(month)
+        stamp.append(f"{pk}@{decided_at.timestamp() if decided_at else ''}")
+    return months, ",".join(stamp)
+
+
+def trend_window(months: Sequence[str], month: str) -> list[str]:
+    """The last `TREND_MONTHS` decided months up to `month`, oldest first."""
+    return sorted(m for m in months if m <= month)[-TREND_MONTHS:]

@@ -1,0 +1,161 @@
+"""A unit's figures of a month (results, tasks, pools), added up over a subtree."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.db.models.functions import TruncMonth
+
+from directives.models import Task
+from scoring.dashboards.flags import population_sd_from_sums
+from scoring.dashboards.scope import _SUMS, FROZEN, ON_TIME, RATED, TIERS, _percent, _rounded
+from scoring.models import PeriodUnitResult, Result, month_bounds
+from units.models import Role, Unit
+
+# --- additive statistics -------------------------------------------------------------------
+
+
+@dataclass
+class Stats:
+    """Counts and sums of one unit in one month, or of several added up."""
+
+    results: int = 0
+    rated: int = 0
+    total: Decimal = Decimal(0)
+    total_sq: Decimal = Decimal(0)
+    tiers: dict[str, int] = field(default_factory=lambda: dict.fromkeys(TIERS, 0))
+    gap_sum: Decimal = Decimal(0)
+    gap_count: int = 0
+    due: int = 0
+    on_time: int = 0
+    pool: int = 0
+    distributed: int = 0
+    undistributed: int = 0
+
+    def add(self, other: Stats) -> None:
+        for name in (
+            "results",
+            "rated",
+            "total",
+            "total_sq",
+            "gap_sum",
+            "gap_count",
+            "due",
+            "on_time",
+            "pool",
+            "distributed",
+            "undistributed",
+        ):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for tier in TIERS:
+            self.tiers[tier] += other.tiers[tier]
+
+    @property
+    def not_rated(self) -> int:
+        return self.results - self.rated
+
+    @property
+    def average(self) -> Decimal | None:
+        return _rounded(self.total / self.rated) if self.rated else None
+
+    @property
+    def sd(self) -> Decimal | None:
+        return _rounded(population_sd_from_sums(self.rated, self.total, self.total_sq))
+
+    @property
+    def on_time_rate(self) -> Decimal | None:
+        return _percent(self.on_time, self.due)
+
+    def share(self, tier: str) -> Decimal | None:
+        return _percent(self.tiers[tier], self.rated)
+
+    @property
+    def shares(self) -> dict[str, Decimal | None]:
+        return {tier: self.share(tier) for tier in TIERS}
+
+    @property
+    def tier_rows(self) -> list[tuple[str, int, Decimal | None]]:
+        return [(tier, self.tiers[tier], self.share(tier)) for tier in TIERS]
+
+
+def _result_stats(unit: Unit, months: Sequence[str]) -> dict[tuple[str, int], Stats]:
+    """One query: results grouped by month and unit.
+
+    The self-assessment gap leaves out heads, deputies and anyone holding a role: they read the
+    dashboards, know everyone else's self and supervisor points, and could take their own
+    supervisor's points (then their peer mean) out of the unit's average gap (docs/RULES.md §3).
+    """
+    both_parts = Q(
+        self_score__isnull=False, supervisor_score__isnull=False, is_leader=False
+    ) & ~Exists(Role.objects.filter(cadre=OuterRef("cadre")))
+    rows = (
+        Result.objects.filter(
+            period__phase__in=FROZEN, period__month__in=months, unit__path__startswith=unit.path
+        )
+        .values("period__month", "unit_id")
+        .annotate(
+            n=Count("pk"),
+            n_rated=Count("pk", filter=RATED),
+            total_sum=Sum("total", filter=RATED),
+            total_sq=Sum(F("total") * F("total"), filter=RATED, output_field=_SUMS),
+            gap_sum=Sum(
+                F("self_score") - F("supervisor_score"), filter=both_parts, output_field=_SUMS
+            ),
+            gap_count=Count("pk", filter=both_parts),
+            **{f"tier_{t}": Count("pk", filter=RATED & Q(tier=t)) for t in TIERS},
+        )
+        .order_by()
+    )
+    stats = {}
+    for row in rows:
+        stats[row["period__month"], row["unit_id"]] = Stats(
+            results=row["n"],
+            rated=row["n_rated"],
+            total=row["total_sum"] or Decimal(0),
+            total_sq=row["total_sq"] or Decimal(0),
+            tiers={t: row[f"tier_{t}"] for t in TIERS},
+            gap_sum=row["gap_sum"] or Decimal(0),
+            gap_count=row["gap_count"],
+        )
+    return stats
+
+
+def _add_task_stats(unit: Unit, months: Sequence[str], stats: dict) -> None:
+    """One query: tasks due in the months grouped by month and unit, for the (month, unit)
+    pairs already decided (those with results in `stats`): a sub-scope whose month is still
+    running has no decided result that month, and its tasks do not count yet."""
+    decided = set(stats)
+    first, _last = month_bounds(months[0])
+    _first, last = month_bounds(months[-1])
+    rows = (
+        Task.objects.due_in_month(first, last)
+        .filter(unit__path__startswith=unit.path)
+        .annotate(due_month=TruncMonth("effective_deadline"))
+        .values("due_month", "unit_id")
+        .annotate(due=Count("pk"), on_time=Count("pk", filter=ON_TIME))
+        .order_by()
+    )
+    wanted = set(months)
+    for row in rows:
+        month = f"{row['due_month']:%Y-%m}"
+        if month in wanted and (month, row["unit_id"]) in decided:
+            entry = stats[month, row["unit_id"]]
+            entry.due, entry.on_time = row["due"], row["on_time"]
+
+
+def _add_pool_stats(unit: Unit, month: str, stats: dict) -> None:
+    """One query: the month's pools, distributed and undistributed money per unit."""
+    rows = (
+        PeriodUnitResult.objects.filter(
+            period__phase__in=FROZEN, period__month=month, unit__path__startswith=unit.path
+        )
+        .values("unit_id")
+        .annotate(p=Sum("pool"), d=Sum("distributed"), u=Sum("undistributed"))
+        .order_by()
+    )
+    for row in rows:
+        entry = stats.setdefault((month, row["unit_id"]), Stats())
+        entry.pool, entry.distributed, entry.undistributed = row["p"], row["d"], row["u"]

@@ -1,0 +1,295 @@
+"""The engine's inputs, built here only: a regulation, a task, a whole period (in a fixed number
+of queries), and the preview of a month not yet decided."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from directives.dossiers.selectors import cadre_figures
+from directives.models import Criterion, CriterionGroup, Regulation
+from directives.selectors import TaskFacts, task_facts
+from scoring import engine
+from scoring.models import (
+    Adjustment,
+    AdjustmentKind,
+    Period,
+    PeriodMember,
+    PeriodUnit,
+    Scorecard,
+    ScorecardKind,
+    ScorecardStatus,
+    ScoreLine,
+)
+from units.models import Unit
+
+MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+
+
+def is_month(value: str) -> bool:
+    return bool(MONTH_RE.match(value or ""))
+
+
+# --- regulation ----------------------------------------------------------------------------
+
+
+def engine_regulation(regulation: Regulation) -> engine.Regulation:
+    """The engine's parameters of a stored regulation (field names match)."""
+    return engine.Regulation(
+        code=regulation.code,
+        weight_self=regulation.weight_self,
+        weight_peer=regulation.weight_peer,
+        weight_supervisor=regulation.weight_supervisor,
+        peer_trim_min=regulation.peer_trim_min,
+        task_max=regulation.task_max,
+        error_step=regulation.error_step,
+        delay_step=regulation.delay_step,
+        leader_lambda=regulation.leader_lambda,
+        leader_factor=regulation.leader_factor,
+        bonus_cap=regulation.bonus_cap,
+        total_max=regulation.total_max,
+        tier_a_min=regulation.tier_a_min,
+        tier_b_min=regulation.tier_b_min,
+        tier_c_min=regulation.tier_c_min,
+        quota_rate=regulation.quota_rate,
+        quota_base=engine.QuotaBase(regulation.quota_base),
+        quota_rate_outstanding=regulation.quota_rate_outstanding,
+        equal_share=regulation.equal_share,
+        coefficient_a=regulation.coefficient_a,
+        coefficient_b=regulation.coefficient_b,
+        money_unit=regulation.money_unit,
+        min_rated_months=regulation.min_rated_months,
+        satisfaction_points=regulation.satisfaction_points,
+        satisfaction_threshold=regulation.satisfaction_threshold,
+        satisfaction_min_ratings=regulation.satisfaction_min_ratings,
+        satisfaction_bonus=regulation.satisfaction_bonus,
+        complaint_penalty=regulation.complaint_penalty,
+        on_time_target=regulation.on_time_target,
+        radar_consecutive_months=regulation.radar_consecutive_months,
+        radar_months_of_12=regulation.radar_months_of_12,
+    )
+
+
+def month_regulation(unit: Unit | None, month: str) -> tuple[engine.Regulation, Regulation | None]:
+    """The engine's regulation of the period covering `unit` in `month` and the stored one it
+    comes from; ND335 and None when no period covers the unit that month."""
+    period = None
+    if unit is not None:
+        period = (
+            Period.objects.covering(unit)
+            .filter(month=month)
+            .select_related("regulation")
+            .order_by("-scope__depth")
+            .first()
+        )
+    if period is None:
+        return engine.ND335, None
+    return engine_regulation(period.regulation), period.regulation
+
+
+def task_input(facts: TaskFacts, last_day: dt.date) -> engine.TaskInput:
+    """The engine's input of one task read for the month ending `last_day`."""
+    return engine.TaskInput(
+        code=facts.code,
+        weight=facts.weight,
+        completed=engine.task_completed(facts.completed_on, last_day),
+        accepted=facts.accepted,
+        errors=facts.errors,
+        delays=facts.delays,
+    )
+
+
+# --- a period's engine inputs --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PeriodInputs:
+    """Everything `engine.decide_period` needs for one period, plus what the writer keeps."""
+
+    period: Period
+    regulation: engine.Regulation
+    criteria: tuple[engine.Criterion, ...]
+    cadres: tuple[engine.CadreInput, ...]
+    units: tuple[engine.UnitInput, ...]
+    members: dict[str, PeriodMember]  # by cadre code, with cadre and unit loaded
+    unit_ids: dict[str, int]  # unit code -> id
+    peer_counts: dict[str, int] = field(default_factory=dict)  # submitted peer scorecards
+
+    def decide(self) -> engine.PeriodOutcome:
+        return engine.decide_period(self.regulation, self.criteria, self.cadres, self.units)
+
+
+# What the month's pages show of a member: a city's 100,000 members stay light.
+MEMBER_FIELDS = (
+    "period",
+    "cadre",
+    "unit",
+    "job_group",
+    "is_leader",
+    "cadre__code",
+    "cadre__full_name",
+    "cadre__job_group",
+    "unit__code",
+    "unit__name",
+    "unit__path",
+    "unit__depth",
+    "unit__parent",
+)
+
+
+def service_inputs(period: Period, satisfaction_points: bool) -> dict[int, engine.ServiceInput]:
+    """The period's members' rated dossiers of the month as the engine reads them, by cadre id:
+    one query, none when the regulation gives no satisfaction points (docs/RULES.md §1)."""
+    if not satisfaction_points:
+        return {}
+    in_period = PeriodMember.objects.filter(period=period).values("cadre_id")
+    return {
+        cadre_id: engine.ServiceInput(
+            rated=figures.handled,
+            satisfied=figures.satisfied,
+            verified_complaints=figures.verified_complaints,
+        )
+        for cadre_id, figures in cadre_figures(in_period, period.first_day, period.last_day).items()
+    }
+
+
+def period_inputs(period: Period, unit: Unit | None = None) -> PeriodInputs:
+    """The engine inputs of a whole period in eight queries, whatever its size.
+
+    Queries: regulation, criteria, members (with cadre and unit), submitted scorecards, their lines,
+    adjustments, the period's units, the members' tasks of the month (`task_facts`); and, only
+    under a regulation that turns the satisfaction points on, the members' rated dossiers of
+    the month (a ninth).
+    Only submitted scorecards count. When a cadre has several submitted supervisor scorecards,
+    the one saved last counts (its general points and its manual T).
+
+    With `unit`, the inputs of that unit's own members only, for a unit head's grid: quota,
+    pools and a leader's task score are all per unit, so each member's result is the one the
+    whole period gives, but for the rank in the scope.
+    """
+    regulation = Regulation.objects.get(pk=period.regulation_id)
+    criteria = list(Criterion.objects.filter(regulation_id=period.regulation_id))
+    in_period = PeriodMember.objects.filter(period=period)
+    if unit is not None:
+        in_period = in_period.filter(unit=unit)
+    members = {
+        m.cadre.code: m
+        for m in in_period.select_related("cadre", "unit")
+        .only(*MEMBER_FIELDS)
+        .order_by("cadre__code")
+    }
+    code_of = {m.cadre_id: code for code, m in members.items()}
+
+    own: defaultdict[str, dict[str, Decimal]] = defaultdict(dict)
+    peers: defaultdict[str, defaultdict[str, list[Decimal]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
+    peer_cards = defaultdict(set)
+    # ratee -> {(saved at, card id): {code: (group, points)}}
+    supervisor_cards: defaultdict[
+        str, dict[tuple[dt.datetime, int], dict[str, tuple[str, Decimal]]]
+    ] = defaultdict(dict)
+    criterion_of = {c.pk: (c.code, c.group) for c in criteria}
+    submitted = Scorecard.objects.filter(period=period, status=ScorecardStatus.SUBMITTED)
+    if unit is not None:
+        submitted = submitted.filter(ratee__in=in_period.values("cadre_id"))
+    # Only a supervisor's card needs its time (the latest one counts): a city has 100,000 of
+    # them but 600,000 cards in all.
+    saved_at = dict(submitted.filter(kind=ScorecardKind.SUPERVISOR).values_list("pk", "updated_at"))
+    lines = ScoreLine.objects.filter(scorecard__in=submitted).values_list(
+        "scorecard_id", "scorecard__ratee_id", "scorecard__kind", "criterion_id", "points"
+    )
+    same_points: dict[Decimal, Decimal] = {}
+    for card_id, ratee_id, kind, criterion_id, points in lines.iterator(chunk_size=5000):
+        ratee = code_of.get(ratee_id)
+        if ratee is None:
+            continue
+        # A city's 3 million points take a few dozen values: keep one object of each.
+        points = same_points.setdefault(points, points)
+        code, group = criterion_of[criterion_id]
+        if kind == ScorecardKind.SUPERVISOR:
+            card = (saved_at[card_id], card_id)
+            supervisor_cards[ratee].setdefault(card, {})[code] = (group, points)
+        elif group != CriterionGroup.GENERAL:
+            continue
+        elif kind == ScorecardKind.SELF:
+            own[ratee][code] = points
+        else:
+            peers[ratee][code].append(points)
+            peer_cards[ratee].add(card_id)
+
+    supervisor, manual_task = {}, {}
+    for ratee, cards in supervisor_cards.items():
+        latest = cards[max(cards)]
+        supervisor[ratee] = {
+            code: p for code, (group, p) in latest.items() if group == CriterionGroup.GENERAL
+        }
+        task_points = [p for group, p in latest.values() if group == CriterionGroup.TASK]
+        if task_points:
+            manual_task[ratee] = task_points[0]
+
+    adjustments: defaultdict[str, defaultdict[str, list[Decimal]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
+    for cadre_id, kind, points in Adjustment.objects.filter(
+        period=period, cadre__in=in_period.values("cadre_id")
+    ).values_list("cadre_id", "kind", "points"):
+        if cadre_id in code_of:
+            adjustments[code_of[cadre_id]][kind].append(points)
+
+    in_units = PeriodUnit.objects.filter(period=period)
+    if unit is not None:
+        in_units = in_units.filter(unit=unit)
+    period_units = list(
+        in_units.order_by("unit__path").values_list("unit_id", "unit__code", "pool", "outstanding")
+    )
+    facts = task_facts(
+        cadre_ids=in_period.values("cadre_id"),
+        first_day=period.first_day,
+        last_day=period.last_day,
+    )
+
+    service = service_inputs(period, regulation.satisfaction_points)
+
+    cadres = []
+    for code, m in members.items():
+        adjusted = adjustments[code]
+        cadres.append(
+            engine.CadreInput(
+                code=code,
+                unit_code=m.unit.code,
+                job_group=m.job_group,
+                is_leader=m.is_leader,
+                tasks=tuple(task_input(t, period.last_day) for t in facts.get(m.cadre_id, ())),
+                manual_task_score=manual_task.get(code),
+                self_points=own[code],
+                peer_points={c: tuple(p) for c, p in peers[code].items()},
+                supervisor_points=supervisor.get(code, {}),
+                bonus_points=tuple(adjusted[AdjustmentKind.BONUS]),
+                penalty_points=tuple(adjusted[AdjustmentKind.PENALTY]),
+                discipline=bool(adjusted[AdjustmentKind.DISCIPLINE]),
+                leave=bool(adjusted[AdjustmentKind.LEAVE]),
+                service=service.get(m.cadre_id),
+            )
+        )
+    return PeriodInputs(
+        period=period,
+        regulation=engine_regulation(regulation),
+        criteria=tuple(engine.Criterion(c.code, c.group, c.max_points) for c in criteria),
+        cadres=tuple(cadres),
+        units=tuple(
+            engine.UnitInput(code=code, pool=pool, outstanding=outstanding)
+            for _id, code, pool, outstanding in period_units
+        ),
+        members=members,
+        unit_ids={code: unit_id for unit_id, code, _pool, _out in period_units},
+        peer_counts={code: len(cards) for code, cards in peer_cards.items()},
+    )
+
+
+def period_preview(period: Period) -> engine.PeriodOutcome:
+    """What deciding the period now would give: tiers, quota, ranks, rewards. Writes nothing."""
+    return period_inputs(period).decide()

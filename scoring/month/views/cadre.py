@@ -1,0 +1,204 @@
+"""A cadre's month: their page, the self-assessment and the peer evaluations."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from django.contrib import messages
+from django.db.models import OuterRef
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from scoring.errors import ScoringError
+from scoring.models import PeerAssignment, PeriodMember, Result, Scorecard, ScorecardStatus
+from scoring.month.forms import ScoreForm
+from scoring.month.services.grid import grid_criteria
+from scoring.month.services.scorecards import scorecard_save
+from scoring.month.views.common import (
+    PEER,
+    PUBLISHED,
+    SELF,
+    _get_membership,
+    _initial,
+    _step_problem,
+    _today,
+)
+from units.scope import get_scope
+
+# --- cadre: the month, self-assessment, peers ---------------------------------------------
+
+
+def my_month(request):
+    """The cadre's months: the open one with its steps and deadlines, and published results."""
+    cadre = get_scope(request).cadre
+    if cadre is None:
+        raise Http404
+    today = _today()
+    memberships = list(
+        PeriodMember.objects.filter(cadre=cadre)
+        .select_related("period__scope", "unit")
+        .order_by("-period__month")[:12]
+    )
+    period_ids = [m.period_id for m in memberships]
+    self_cards = {
+        card.period_id: card
+        for card in Scorecard.objects.filter(
+            period_id__in=period_ids, ratee=cadre, rater=cadre, kind=SELF
+        )
+    }
+    assigned = Counter(
+        PeerAssignment.objects.filter(period_id__in=period_ids, rater=cadre).values_list(
+            "period_id", flat=True
+        )
+    )
+    peers_done = Counter(
+        Scorecard.objects.filter(
+            period_id__in=period_ids,
+            rater=cadre,
+            kind=PEER,
+            status=ScorecardStatus.SUBMITTED,
+            ratee_id__in=PeerAssignment.objects.filter(
+                period_id=OuterRef("period_id"), rater=cadre
+            ).values("ratee_id"),
+        ).values_list("period_id", flat=True)
+    )
+    results = {r.period_id: r for r in Result.objects.filter(period_id__in=period_ids, cadre=cadre)}
+    months = []
+    for member in memberships:
+        period = member.period
+        months.append(
+            {
+                "period": period,
+                "unit": member.unit,
+                "self_card": self_cards.get(period.pk),
+                "self_problem": _step_problem(period, SELF, unit_id=member.unit_id),
+                "peer_total": assigned[period.pk],
+                "peer_done": peers_done[period.pk],
+                "peer_problem": _step_problem(period, PEER, unit_id=member.unit_id),
+                "result": results.get(period.pk) if period.phase in PUBLISHED else None,
+                "open": not period.is_frozen,
+            }
+        )
+    return render(request, "scoring/month/mine.html", {"months": months, "today": today})
+
+
+def _score_page(request, *, period, ratee, rater, kind, template, context, done_url):
+    """GET and POST of a self or peer scorecard; a refusal is shown on the form."""
+    general, _task = grid_criteria(period)
+    card = (
+        Scorecard.objects.filter(period=period, ratee=ratee, rater=rater, kind=kind)
+        .prefetch_related("lines__criterion")
+        .first()
+    )
+    problem = _step_problem(period, kind, ratee_id=ratee.pk)
+    submit = request.method == "POST" and request.POST.get("action") == "submit"
+    form = ScoreForm(
+        request.POST if request.method == "POST" else None,
+        initial=_initial(card),
+        criteria=general,
+        kind=kind,
+        require_all=submit,
+    )
+    # "Save draft" on a submitted card would change the submitted scores at once (a submitted
+    # card stays submitted): nothing is saved, the form says so and asks to submit the changes.
+    confirm_submitted = (
+        request.method == "POST"
+        and not submit
+        and card is not None
+        and card.status == ScorecardStatus.SUBMITTED
+    )
+    if request.method == "POST" and form.is_valid() and not confirm_submitted:
+        try:
+            scorecard_save(
+                period=period,
+                ratee=ratee,
+                rater=rater,
+                kind=kind,
+                points=form.points(),
+                comments=form.comments(),
+                submit=submit,
+                expected_version=form.cleaned_data["version"],
+                user=request.user,
+            )
+        except ScoringError as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            messages.success(request, _("Submitted. Thank you.") if submit else _("Draft saved."))
+            return redirect(done_url)
+    return render(
+        request,
+        template,
+        {
+            **context,
+            "period": period,
+            "form": form,
+            "card": card,
+            "problem": problem,
+            "confirm_submitted": confirm_submitted and form.is_valid(),
+            "deadline": getattr(period, {SELF: "self_until", PEER: "peer_until"}[kind]),
+        },
+    )
+
+
+def self_assessment(request, pk):
+    period, member = _get_membership(request, pk)
+    return _score_page(
+        request,
+        period=period,
+        ratee=member.cadre,
+        rater=member.cadre,
+        kind=SELF,
+        template="scoring/month/self.html",
+        context={"member": member},
+        done_url=reverse("month:mine"),
+    )
+
+
+def peer_list(request, pk):
+    """The cadre's peer evaluations of the month, with progress (never who rates them)."""
+    period, member = _get_membership(request, pk)
+    ratees = list(
+        PeerAssignment.objects.filter(period=period, rater=member.cadre)
+        .select_related("ratee")
+        .order_by("ratee__full_name", "ratee__code")
+    )
+    cards = {
+        card.ratee_id: card
+        for card in Scorecard.objects.filter(period=period, rater=member.cadre, kind=PEER)
+    }
+    rows = [(a.ratee, cards.get(a.ratee_id)) for a in ratees]
+    done = sum(1 for _r, card in rows if card and card.status == ScorecardStatus.SUBMITTED)
+    return render(
+        request,
+        "scoring/month/peers.html",
+        {
+            "period": period,
+            "member": member,
+            "rows": rows,
+            "done": done,
+            "total": len(rows),
+            "problem": _step_problem(period, PEER, unit_id=member.unit_id),
+        },
+    )
+
+
+def peer_form(request, pk, code):
+    period, member = _get_membership(request, pk)
+    assignment = get_object_or_404(
+        PeerAssignment.objects.select_related("ratee"),
+        period=period,
+        rater=member.cadre,
+        ratee__code=code,
+    )
+    return _score_page(
+        request,
+        period=period,
+        ratee=assignment.ratee,
+        rater=member.cadre,
+        kind=PEER,
+        template="scoring/month/peer_form.html",
+        context={"member": member, "ratee": assignment.ratee},
+        done_url=reverse("month:peers", args=[period.pk]),
+    )

@@ -1,0 +1,215 @@
+"""The head's score grid: the page, a row saved (htmx), an adjustment added or removed."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from scoring.errors import ScoringError, StaleScorecard
+from scoring.models import Adjustment, PeriodMember, PeriodUnit
+from scoring.month.forms import AdjustmentForm, GridUploadForm, ScoreForm
+from scoring.month.grid import _grid_inputs, _grid_rows, _scored_count, _unit_members
+from scoring.month.selectors.rating import DECIDED_PHASES
+from scoring.month.services.adjustments import adjustment_add, adjustment_remove
+from scoring.month.services.grid import grid_criteria, supervisor_row_save
+from scoring.month.views.common import SUPERVISOR, _get_period_unit, _step_problem, _today
+from units.models import Unit
+from units.scope import get_scope
+
+
+def grid(request, pk, code, *, upload_failure=None, uploaded_name="", status=200):
+    """The head's grid over one unit: a row per member, a column per criterion."""
+    period, unit = _get_period_unit(request, pk, code)
+    scope = get_scope(request)
+    inputs = _grid_inputs(period, unit)
+    general, task = grid_criteria(period)
+    members = _unit_members(inputs, unit)
+    rows = _grid_rows(request, period, unit, members, inputs, general, task)
+    scored = sum(1 for row in rows if row.card is not None)
+    corrected = [row for row in rows if row.correction is not None]
+    in_period = PeriodUnit.objects.filter(period=period).values("unit_id")
+    subunits = [
+        u
+        for u in Unit.objects.filter(parent=unit, pk__in=in_period).order_by("code")
+        if scope.can_browse(u)
+    ]
+    return render(
+        request,
+        "scoring/month/grid.html",
+        {
+            "period": period,
+            "unit": unit,
+            "rows": rows,
+            "general": general,
+            "task": task,
+            "scored": scored,
+            "total": len(rows),
+            "can_act": scope.can_act(unit),
+            "problem": _step_problem(period, SUPERVISOR, unit_id=unit.pk),
+            "decided": period.phase in DECIDED_PHASES,
+            "figures_hidden": not period.cross_evaluation_closed(_today()),
+            "subunits": subunits,
+            "corrected": corrected,
+            "upload_form": GridUploadForm(),
+            "upload_failure": upload_failure,
+            "uploaded_name": uploaded_name,
+        },
+        status=status,
+    )
+
+
+def _row_response(request, period, unit, member, *, typed=None, errors=None, state, message):
+    """The re-rendered row for htmx (with the unit's progress as an event), or a redirect."""
+    if not request.htmx:
+        level = messages.success if state == "saved" else messages.error
+        level(request, f"{member.cadre.full_name}: {message}")
+        return redirect("month:grid", period.pk, unit.code)
+    inputs = _grid_inputs(period, unit)
+    general, task = grid_criteria(period)
+    (row,) = _grid_rows(
+        request, period, unit, [member], inputs, general, task, typed=typed, errors=errors
+    )
+    row.state, row.message = state, message
+    response = render(
+        request,
+        "scoring/month/grid.html#score-row",
+        {"row": row, "period": period, "unit": unit, "general": general, "task": task},
+    )
+    response["HX-Trigger"] = json.dumps(
+        {
+            "gridProgress": {
+                "scored": _scored_count(period, unit),
+                "total": len(_unit_members(inputs, unit)),
+            }
+        }
+    )
+    return response
+
+
+def _grid_member(period, unit, cadre_code) -> PeriodMember:
+    return get_object_or_404(
+        PeriodMember.objects.select_related("cadre", "unit"),
+        period=period,
+        unit=unit,
+        cadre__code=cadre_code,
+    )
+
+
+def _int_or_none(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@require_POST
+def grid_row(request, pk, code, cadre_code):
+    """Save one row of the grid: the supervisor's points of one cadre, submitted."""
+    period, unit = _get_period_unit(request, pk, code, write=True)
+    member = _grid_member(period, unit, cadre_code)
+    general, task = grid_criteria(period)
+    manual = task is not None and f"points_{task.code}" in request.POST
+    form = ScoreForm(
+        request.POST,
+        criteria=[*general, *([task] if manual else [])],
+        kind=SUPERVISOR,
+        require_all=True,
+        with_comments=False,
+    )
+    typed = {member.cadre.code: form.typed()}
+    if not form.is_valid():
+        errors = {
+            field.removeprefix("points_"): list(messages_)
+            for field, messages_ in form.errors.items()
+            if field.startswith("points_")
+        }
+        return _row_response(
+            request,
+            period,
+            unit,
+            member,
+            typed=typed,
+            errors={member.cadre.code: errors},
+            state="invalid",
+            message=_("Nothing was saved: correct the marked cells."),
+        )
+    try:
+        supervisor_row_save(
+            period=period,
+            ratee=member.cadre,
+            rater=get_scope(request).cadre,
+            points=form.points(),
+            seen_card_id=_int_or_none(request.POST.get("seen_card")),
+            seen_version=_int_or_none(request.POST.get("seen_version")),
+            user=request.user,
+        )
+    except StaleScorecard as refusal:
+        mine = ", ".join(f"{k} {v}" for k, v in form.typed().items() if v)
+        return _row_response(
+            request,
+            period,
+            unit,
+            member,
+            state="refused",
+            message=_("Not saved. %(why)s The row now shows their scores; yours were: %(mine)s.")
+            % {"why": refusal.message, "mine": mine or "—"},
+        )
+    except ScoringError as refusal:
+        return _row_response(
+            request, period, unit, member, typed=typed, state="refused", message=refusal.message
+        )
+    return _row_response(request, period, unit, member, state="saved", message=_("Saved."))
+
+
+@require_POST
+def grid_adjust(request, pk, code, cadre_code):
+    """Add a bonus, penalty, discipline or leave to a cadre of the grid, with its reason."""
+    period, unit = _get_period_unit(request, pk, code, write=True)
+    member = _grid_member(period, unit, cadre_code)
+    form = AdjustmentForm(request.POST)
+    if not form.is_valid():
+        problems = [f"{form.fields[name].label}: {' '.join(e)}" for name, e in form.errors.items()]
+        return _row_response(
+            request, period, unit, member, state="refused", message=" ".join(problems)
+        )
+    try:
+        adjustment_add(
+            period=period,
+            cadre=member.cadre,
+            kind=form.cleaned_data["kind"],
+            points=form.cleaned_data["points"],
+            reason=form.cleaned_data["reason"],
+            user=request.user,
+        )
+    except ScoringError as refusal:
+        return _row_response(
+            request, period, unit, member, state="refused", message=refusal.message
+        )
+    return _row_response(
+        request, period, unit, member, state="saved", message=_("Adjustment recorded.")
+    )
+
+
+@require_POST
+def grid_adjust_remove(request, pk, code, cadre_code, adjustment_id):
+    period, unit = _get_period_unit(request, pk, code, write=True)
+    member = _grid_member(period, unit, cadre_code)
+    adjustment = get_object_or_404(
+        Adjustment.objects.select_related("period", "cadre"),
+        pk=adjustment_id,
+        period=period,
+        cadre=member.cadre,
+    )
+    try:
+        adjustment_remove(adjustment=adjustment, user=request.user)
+    except ScoringError as refusal:
+        return _row_response(
+            request, period, unit, member, state="refused", message=refusal.message
+        )
+    return _row_response(
+        request, period, unit, member, state="saved", message=_("Adjustment removed.")
+    )

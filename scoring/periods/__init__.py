@@ -1,0 +1,1 @@
+"""A period's own pages (its dates and members)."""

@@ -1,0 +1,1 @@
+"""A task's month: the task page's scoring view."""

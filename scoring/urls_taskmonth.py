@@ -1,8 +1,0 @@
-from django.urls import path
-
-from scoring import views_taskmonth
-
-app_name = "taskmonth"
-urlpatterns = [
-    path("tasks/month/", views_taskmonth.task_month, name="month"),
-]
