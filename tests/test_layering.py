@@ -85,3 +85,48 @@ def test_the_checks_see_an_upward_import(tmp_path, monkeypatch):
     monkeypatch.setattr(__import__(__name__, fromlist=["ROOT"]), "ROOT", tmp_path)
     assert upward_imports("units") == ["units/bad.py imports scoring"]
     assert upward_includes("units") == ["templates/units/bad.html includes scoring/x.html"]
+
+
+# The scoring app is laid out by capability (docs/ARCHITECTURE.md): at its top only what every
+# capability shares; each module small enough to read in one sitting. The engine is held by its
+# own tests; models.py stays one module (the migrations follow it).
+SCORING_TOP = {
+    "__init__.py",
+    "admin.py",
+    "apps.py",
+    "errors.py",
+    "events.py",
+    "models.py",
+    "reasons.py",
+    "signals.py",
+}
+MODULE_LINES = 500
+LONG_ALLOWED = {"scoring/models.py"}
+
+
+def long_modules(root: Path) -> list[str]:
+    return sorted(
+        f"{path.relative_to(root)}: {lines} lines"
+        for path in (root / "scoring").rglob("*.py")
+        if "engine" not in path.relative_to(root / "scoring").parts
+        and "migrations" not in path.parts
+        and str(path.relative_to(root)) not in LONG_ALLOWED
+        and (lines := len(path.read_text(encoding="utf-8").splitlines())) > MODULE_LINES
+    )
+
+
+def test_no_scoring_module_is_longer_than_500_lines():
+    assert long_modules(ROOT) == []
+
+
+def test_the_scoring_app_has_no_flat_modules_named_by_suffix():
+    """A page, service or export belongs to its capability's package (scoring/month/,
+    scoring/dashboards/, scoring/io/, ...), not beside models.py."""
+    assert sorted(p.name for p in (ROOT / "scoring").glob("*.py")) == sorted(SCORING_TOP)
+
+
+def test_the_size_check_can_fail(tmp_path):
+    (tmp_path / "scoring" / "month").mkdir(parents=True)
+    (tmp_path / "scoring" / "month" / "long.py").write_text("x = 1\n" * 501)
+    (tmp_path / "scoring" / "month" / "short.py").write_text("x = 1\n" * 500)
+    assert long_modules(tmp_path) == ["scoring/month/long.py: 501 lines"]
