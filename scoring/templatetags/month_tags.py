@@ -39,6 +39,12 @@ def month_label(month):
 
 
 @register.filter
+def month_labels(months, separator=", "):
+    """("2026-10", "2026-11") → "tháng 10/2026, tháng 11/2026"."""
+    return separator.join(month_label(month) for month in months)
+
+
+@register.filter
 def points(value):
     """A score with its 2 decimals in the active language: 92.9 → "92,90" (vi); "—" when missing."""
     return points_text(value)

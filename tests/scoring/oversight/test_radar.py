@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from directives.models import Regulation
 from scoring.oversight.selectors import radar
 from scoring.oversight.settings import RadarSettings, radar_settings
 from tests.factories import member
@@ -38,12 +39,9 @@ def _history(org, *, extra=()):
 def test_settings_default_and_read_from_the_regulation():
     assert radar_settings(None) == RadarSettings(3, 6, Decimal(100))
 
-    class Later:  # a regulation once it has the fields
-        radar_consecutive_months = 2
-        radar_months_of_12 = 4
-        on_time_target = Decimal(95)
-
-    assert radar_settings(Later()) == RadarSettings(2, 4, Decimal(95))
+    regulation = Regulation(radar_consecutive_months=2, radar_months_of_12=4, on_time_target=95)
+    assert radar_settings(regulation) == RadarSettings(2, 4, Decimal(95))
+    assert radar_settings(Regulation()) == RadarSettings(3, 6, Decimal(100))  # the model's defaults
 
 
 def test_a_cadre_low_three_months_in_a_row_is_on_the_radar(org):
@@ -128,7 +126,7 @@ def test_radar_page_shows_the_months(org, client):
     _history(org)
     client.force_login(org.leader_w1.user)
     page = client.get(reverse("oversight:radar")).content.decode()
-    assert "SA" in page and "2026-07, 2026-08, 2026-09" in page
+    assert "SA" in page and "tháng 07/2026, tháng 08/2026, tháng 09/2026" in page
     assert reverse("oversight:case_new") + "?cadre=SA" in page
 
 
