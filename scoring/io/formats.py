@@ -2,7 +2,7 @@
 (docs/RULES.md §5). Typed text is read back by `units.formats`.
 
 The one place a score becomes text for a page or a message; values typed back into a cell or an
-Excel formula keep the machine notation of `forms_month.shown_points`. Pure functions: no
+Excel formula keep the machine notation of `scoring.month.forms.shown_points`. Pure functions: no
 database.
 """
 

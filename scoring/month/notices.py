@@ -3,7 +3,7 @@
 When a month is decided again after a correction, every person whose total, tier, rank or
 reward changed gets an email, as the reminders are sent (`send_reminders`): in Vietnamese, with
 a link to their result; the appellant is told even when nothing changed. The result page shows
-the same change (`views_month.result`). Other people's appeals are never named.
+the same change (`scoring.month.views.appeals.result`). Other people's appeals are never named.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ progress page of heads and leaders, and the banner of work due soon.
 
 Every view resolves its objects through the scope first (`units.scope`): 404 for anyone the
 period or unit is not theirs to see, 403 on a write for a read-only leader. Writes go through
-`scoring.services` (and `scoring.services_month` for the grid); scores, totals and tiers come
-from the engine (`selectors.period_inputs(...).decide()`) before the decision and from the stored
-`Result` rows after it, never from here.
+`scoring.month.services` (its `grid` module for the grid); scores, totals and tiers come
+from the engine (`scoring.month.selectors.period_inputs(...).decide()`) before the decision
+and from the stored `Result` rows after it, never from here.
 """
