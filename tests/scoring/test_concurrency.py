@@ -32,7 +32,6 @@ from scoring.models import (
     Scorecard,
     ScoreLine,
 )
-from scoring.month.selectors.inputs import PeriodInputs
 from scoring.month.services import adjustments as services_adjustments
 from scoring.month.services import decide as services_decide
 from scoring.month.services import grid as services_month
@@ -126,7 +125,10 @@ def test_two_decides_at_once_leave_one_consistent_result(org, monkeypatch):
     for cadre, supervisor in ((org.staff_a, org.head_a), (org.staff_a2, org.head_a)):
         submit(period, cadre, cadre, "self")
         submit(period, cadre, supervisor, "supervisor", points(T=60))
-    monkeypatch.setattr(PeriodInputs, "decide", holding_the_lock(PeriodInputs.decide))
+    # The decision holds the period row from the moment it starts reading the units.
+    monkeypatch.setattr(
+        services_decide, "unit_decisions", holding_the_lock(services_decide.unit_decisions)
+    )
 
     def decide():
         try:
@@ -266,7 +268,7 @@ def test_a_grid_save_during_the_decision_is_decided_or_refused_never_lost(
     scores the database holds."""
     period, card, deputy = row
     taken, holding = threading.Lock(), threading.Event()
-    for owner, name in ((PeriodInputs, "decide"), (services_month, "scorecard_save")):
+    for owner, name in ((services_decide, "unit_decisions"), (services_month, "scorecard_save")):
         monkeypatch.setattr(owner, name, holding_the_lock(getattr(owner, name), taken, holding))
 
     def decide():
