@@ -241,7 +241,7 @@ def main():
         f"{floor:.2f} s (SELECT of its inputs)",
         ratio,
         "ratio <= 2",
-        args.smoke or ratio <= 2,
+        ratio <= 2,
     )
     peak_mb = result["peak_kb"] / 1024
     report.line(
@@ -251,7 +251,7 @@ def main():
         f"{result['start_kb'] / 1024:.0f} MB (the process before deciding)",
         None,
         "<= 400 MB",
-        args.smoke or peak_mb <= 400,
+        peak_mb <= 400,
     )
     report.line(
         "decide queries",
@@ -270,7 +270,7 @@ def main():
         f"{saves['floor_p95_ms']:.0f} ms (empty signed-in page)",
         saves["p95_ms"] / max(saves["floor_p95_ms"], 0.01),
         "<= 150 ms, none refused",
-        args.smoke or (saves["p95_ms"] <= 150 and saves["refused"] == 0),
+        (saves["p95_ms"] <= 150 and saves["refused"] == 0),
     )
 
     pages = {
@@ -316,7 +316,7 @@ def main():
         f"{framework['rps']:.0f} req/s (framework)",
         share,
         "ratio >= 0.50",
-        args.smoke or (share >= 0.50 and results["floor"]["errors"] == 0),
+        (share >= 0.50 and results["floor"]["errors"] == 0),
         against_framework(results["floor"]),
     )
     for name in pages:
@@ -331,7 +331,7 @@ def main():
             f"{floor_rps:.0f} req/s (empty page)",
             share,
             "ratio >= 0.30",
-            args.smoke or (share >= 0.30 and r["errors"] == 0),
+            (share >= 0.30 and r["errors"] == 0),
             against_framework(r),
         )
         p95_ok = args.size > 20000 or r["p95_ms"] <= 150
@@ -342,12 +342,17 @@ def main():
             f"{floor_p95:.0f} ms (empty page)",
             r["p95_ms"] / max(floor_p95, 0.01),
             "<= 150 ms at 20,000",
-            args.smoke or p95_ok,
+            p95_ok,
         )
-    if report.missed:
+    if report.missed and args.smoke:
+        # A smoke run on a shared CI machine prints every figure and judges none: it says what
+        # a full run (`make bench`) would call missed, and succeeds.
+        print(f"smoke run, not judged; a full run would miss: {', '.join(report.missed)}")
+    elif report.missed:
         print(f"targets missed: {', '.join(report.missed)}")
         sys.exit(1)
-    print("all targets hold")
+    else:
+        print("all targets hold")
 
 
 if __name__ == "__main__":

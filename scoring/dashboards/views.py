@@ -121,6 +121,17 @@ def _cached(request, stamp: str, render) -> str:
     return mark_safe(html)  # our own template's output, escaped when it was rendered
 
 
+def _cached_figure(parts: tuple, compute):
+    """A figure that depends on the unit, the month and the decided months (`parts` holds the
+    stamp), not on the viewer: one copy for every viewer, for DASHBOARD_CACHE_SECONDS at most."""
+    key = "dashboard-figure:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+    figure = cache.get(key)
+    if figure is None:
+        figure = compute()
+        cache.set(key, figure, settings.DASHBOARD_CACHE_SECONDS)
+    return figure
+
+
 def _league_headers(sort):
     headers = []
     for key, label in LEAGUE_HEADERS:
@@ -179,7 +190,11 @@ def dashboard(request):
 
         context["body"] = _cached(request, stamp, body)
         context["output"] = output_figure(unit, month, months)
-        context["on_time"] = on_time_figure(unit, month)
+        # Decided months only, like the body: kept under the same stamp and time limit.
+        context["on_time"] = _cached_figure(
+            ("on_time", stamp, unit.pk, month, get_language()),
+            lambda: on_time_figure(unit, month),
+        )
     else:
         context["units"] = selectors_scope.picker_units(scope, unit)
     return render(request, "scoring/dashboard.html", context)
