@@ -189,8 +189,11 @@ def dashboard(request):
             return render_to_string("scoring/dashboard.html#body", body_context, request)
 
         context["body"] = _cached(request, stamp, body)
-        context["output"] = output_figure(unit, month, months)
-        # Decided months only, like the body: kept under the same stamp and time limit.
+        context["output"] = _cached_figure(
+            ("output", stamp, unit.pk, month, get_language()),
+            lambda: output_figure(unit, month, months),
+        )
+        # Decided months, like the body: both kept under the same stamp and time limit.
         context["on_time"] = _cached_figure(
             ("on_time", stamp, unit.pk, month, get_language()),
             lambda: on_time_figure(unit, month),

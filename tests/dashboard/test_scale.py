@@ -16,7 +16,6 @@ pytestmark = pytest.mark.django_db
 # The admin has no cadre: session, user, scope (cadre lookup), the unit, its decided months;
 # then, unless the page is cached, the page's own queries.
 CACHED_QUERIES = 5
-OUTPUT_QUERIES = 3  # the converted output, never cached: subunits, tasks, memberships
 ON_TIME_QUERIES = 5  # work on time, cached like the body: the regulation, decided periods,
 #                      subunits, tasks and dossiers by month and unit (dashboards/on_time.py)
 DASHBOARD_QUERIES = 14 + ON_TIME_QUERIES  # + picker units, subtree units, results and tasks by
@@ -57,7 +56,7 @@ def test_dashboard_and_ranking_queries_do_not_grow_with_the_city(
     rated = int(re.search(r'data-stat="rated">(\d+)<', page).group(1))
     assert rated > 0.9 * city
     assert 'data-flag="equalization"' in page and 'data-flag="self_inflation"' in page
-    with django_assert_num_queries(CACHED_QUERIES + OUTPUT_QUERIES):
+    with django_assert_num_queries(CACHED_QUERIES):
         again = client.get(reverse("dashboard")).content.decode()
     assert without_tokens(again) == without_tokens(page)
 

@@ -310,15 +310,15 @@ class TestQueryCounts:
         client = login(org.leader_w1)
         # session, user, scope (one query), months, picker units, subtree
         # units, results by month and unit, tasks by month and unit, pools, rater flags;
-        # the converted output (uncached): subunits, tasks by unit and month, memberships;
+        # the converted output: subunits, tasks by unit and month, memberships;
         # work on time: regulation, decided periods, subunits, tasks, dossiers
         with django_assert_num_queries(18):
             response = client.get(DASHBOARD)
         assert response.content.decode().count("data-unit=") == 3
         assert response.content.decode().count('data-flag="reciprocal"') == 6
-        # Cached: session, user, scope (1), months (whose stamp keys the copy of the body and of
-        # work on time); the output (3)
-        with django_assert_num_queries(7):
+        # Cached: session, user, scope (1), months (whose stamp keys the copies of the body, the
+        # converted output and work on time)
+        with django_assert_num_queries(4):
             response = client.get(DASHBOARD)
         assert response.content.decode().count("data-unit=") == 3
 
