@@ -156,6 +156,64 @@ def service_inputs(period: Period, satisfaction_points: bool) -> dict[int, engin
     }
 
 
+class ScoreSheets:
+    """The submitted score lines of a set of ratees, sorted into what the engine reads: each
+    ratee's self points, peer points (and how many peer cards), and the supervisor's general
+    points and manual T from the card saved last. One home for both ways of building a
+    period's inputs: the whole period (`period_inputs`) and unit by unit (`by_unit`)."""
+
+    def __init__(self, criterion_of: dict[int, tuple[str, str]]) -> None:
+        self.criterion_of = criterion_of
+        self.own: defaultdict[str, dict[str, Decimal]] = defaultdict(dict)
+        self.peers: defaultdict[str, defaultdict[str, list[Decimal]]] = defaultdict(
+            lambda: defaultdict(list)
+        )
+        self.peer_cards: defaultdict[str, set[int]] = defaultdict(set)
+        # ratee -> {(saved at, card id): {code: (group, points)}}
+        self.supervisor_cards: defaultdict[
+            str, dict[tuple[dt.datetime, int], dict[str, tuple[str, Decimal]]]
+        ] = defaultdict(dict)
+        # A city's 3 million points take a few dozen values: keep one object of each.
+        self.same_points: dict[Decimal, Decimal] = {}
+
+    def add(
+        self,
+        card_id: int,
+        ratee: str,
+        kind: str,
+        criterion_id: int,
+        points: Decimal,
+        saved_at: dict[int, dt.datetime],
+    ) -> None:
+        """One line; `saved_at` holds the supervisor cards' times (the latest card counts)."""
+        points = self.same_points.setdefault(points, points)
+        code, group = self.criterion_of[criterion_id]
+        if kind == ScorecardKind.SUPERVISOR:
+            card = (saved_at[card_id], card_id)
+            self.supervisor_cards[ratee].setdefault(card, {})[code] = (group, points)
+        elif group != CriterionGroup.GENERAL:
+            return
+        elif kind == ScorecardKind.SELF:
+            self.own[ratee][code] = points
+        else:
+            self.peers[ratee][code].append(points)
+            self.peer_cards[ratee].add(card_id)
+
+    def supervisor(self) -> tuple[dict[str, dict[str, Decimal]], dict[str, Decimal]]:
+        """(each ratee's supervisor general points, each ratee's manual T) of the latest card."""
+        general: dict[str, dict[str, Decimal]] = {}
+        manual_task: dict[str, Decimal] = {}
+        for ratee, cards in self.supervisor_cards.items():
+            latest = cards[max(cards)]
+            general[ratee] = {
+                code: p for code, (group, p) in latest.items() if group == CriterionGroup.GENERAL
+            }
+            task_points = [p for group, p in latest.values() if group == CriterionGroup.TASK]
+            if task_points:
+                manual_task[ratee] = task_points[0]
+        return general, manual_task
+
+
 def period_inputs(period: Period, unit: Unit | None = None) -> PeriodInputs:
     """The engine inputs of a whole period in eight queries, whatever its size.
 
@@ -183,15 +241,6 @@ def period_inputs(period: Period, unit: Unit | None = None) -> PeriodInputs:
     }
     code_of = {m.cadre_id: code for code, m in members.items()}
 
-    own: defaultdict[str, dict[str, Decimal]] = defaultdict(dict)
-    peers: defaultdict[str, defaultdict[str, list[Decimal]]] = defaultdict(
-        lambda: defaultdict(list)
-    )
-    peer_cards = defaultdict(set)
-    # ratee -> {(saved at, card id): {code: (group, points)}}
-    supervisor_cards: defaultdict[
-        str, dict[tuple[dt.datetime, int], dict[str, tuple[str, Decimal]]]
-    ] = defaultdict(dict)
     criterion_of = {c.pk: (c.code, c.group) for c in criteria}
     submitted = Scorecard.objects.filter(period=period, status=ScorecardStatus.SUBMITTED)
     if unit is not None:
@@ -202,34 +251,13 @@ def period_inputs(period: Period, unit: Unit | None = None) -> PeriodInputs:
     lines = ScoreLine.objects.filter(scorecard__in=submitted).values_list(
         "scorecard_id", "scorecard__ratee_id", "scorecard__kind", "criterion_id", "points"
     )
-    same_points: dict[Decimal, Decimal] = {}
+    sheets = ScoreSheets(criterion_of)
     for card_id, ratee_id, kind, criterion_id, points in lines.iterator(chunk_size=5000):
         ratee = code_of.get(ratee_id)
-        if ratee is None:
-            continue
-        # A city's 3 million points take a few dozen values: keep one object of each.
-        points = same_points.setdefault(points, points)
-        code, group = criterion_of[criterion_id]
-        if kind == ScorecardKind.SUPERVISOR:
-            card = (saved_at[card_id], card_id)
-            supervisor_cards[ratee].setdefault(card, {})[code] = (group, points)
-        elif group != CriterionGroup.GENERAL:
-            continue
-        elif kind == ScorecardKind.SELF:
-            own[ratee][code] = points
-        else:
-            peers[ratee][code].append(points)
-            peer_cards[ratee].add(card_id)
-
-    supervisor, manual_task = {}, {}
-    for ratee, cards in supervisor_cards.items():
-        latest = cards[max(cards)]
-        supervisor[ratee] = {
-            code: p for code, (group, p) in latest.items() if group == CriterionGroup.GENERAL
-        }
-        task_points = [p for group, p in latest.values() if group == CriterionGroup.TASK]
-        if task_points:
-            manual_task[ratee] = task_points[0]
+        if ratee is not None:
+            sheets.add(card_id, ratee, kind, criterion_id, points, saved_at)
+    own, peers, peer_cards = sheets.own, sheets.peers, sheets.peer_cards
+    supervisor, manual_task = sheets.supervisor()
 
     adjustments: defaultdict[str, defaultdict[str, list[Decimal]]] = defaultdict(
         lambda: defaultdict(list)

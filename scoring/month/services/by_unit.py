@@ -15,13 +15,12 @@ tasks, 300,000 model instances); one unit is a few hundred kilobytes.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from directives.models import Criterion, CriterionGroup, Regulation, Task
+from directives.models import Criterion, Regulation, Task
 from directives.selectors import TaskFacts, month_task_facts
 from scoring import engine
 from scoring.models import (
@@ -35,7 +34,12 @@ from scoring.models import (
     ScorecardStatus,
     ScoreLine,
 )
-from scoring.month.selectors.inputs import engine_regulation, service_inputs, task_input
+from scoring.month.selectors.inputs import (
+    ScoreSheets,
+    engine_regulation,
+    service_inputs,
+    task_input,
+)
 
 CHUNK = 5000  # rows fetched at a time from each stream
 
@@ -217,39 +221,12 @@ def _decide_unit(
     """One unit's engine inputs from its rows, as `period_inputs` builds them, and its outcome."""
     code_of = {cadre_id: code for _u, cadre_id, code, *_rest in member_rows}
     saved_at = {card_id: at for _u, card_id, at in saved_at_rows}
-    own: defaultdict[str, dict[str, Decimal]] = defaultdict(dict)
-    peers: defaultdict[str, defaultdict[str, list[Decimal]]] = defaultdict(
-        lambda: defaultdict(list)
-    )
-    peer_cards: defaultdict[str, set[int]] = defaultdict(set)
-    supervisor_cards: defaultdict[
-        str, dict[tuple[dt.datetime, int], dict[str, tuple[str, Decimal]]]
-    ] = defaultdict(dict)
+    sheets = ScoreSheets(criterion_of)
+    sheets.same_points = same_points  # shared by the units of the period
     for _u, card_id, ratee_id, kind, criterion_id, points in line_rows:
-        ratee = code_of[ratee_id]
-        points = same_points.setdefault(points, points)
-        code, group = criterion_of[criterion_id]
-        if kind == ScorecardKind.SUPERVISOR:
-            card = (saved_at[card_id], card_id)
-            supervisor_cards[ratee].setdefault(card, {})[code] = (group, points)
-        elif group != CriterionGroup.GENERAL:
-            continue
-        elif kind == ScorecardKind.SELF:
-            own[ratee][code] = points
-        else:
-            peers[ratee][code].append(points)
-            peer_cards[ratee].add(card_id)
-
-    supervisor: dict[str, dict[str, Decimal]] = {}
-    manual_task: dict[str, Decimal] = {}
-    for ratee, cards in supervisor_cards.items():
-        latest = cards[max(cards)]
-        supervisor[ratee] = {
-            code: p for code, (group, p) in latest.items() if group == CriterionGroup.GENERAL
-        }
-        task_points = [p for group, p in latest.values() if group == CriterionGroup.TASK]
-        if task_points:
-            manual_task[ratee] = task_points[0]
+        sheets.add(card_id, code_of[ratee_id], kind, criterion_id, points, saved_at)
+    own, peers, peer_cards = sheets.own, sheets.peers, sheets.peer_cards
+    supervisor, manual_task = sheets.supervisor()
 
     facts: defaultdict[int, list[engine.TaskInput]] = defaultdict(list)
     for _u, cadre_id, code, weight, done, accepted, errors, delays in task_rows:
