@@ -3,7 +3,8 @@
     .venv/bin/python bench/run.py --size 2000            # make bench
     .venv/bin/python bench/run.py --size 20000 --reuse   # keep the generated database
 
-Needs PostgreSQL (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/) and wrk.
+Needs PostgreSQL (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/) and wrk. The
+database is <BENCH_DB_PREFIX>_<size> (default fc_bench_<size>), so two checkouts can bench apart.
 Prints one line a figure: `name: value unit | floor value | ratio | target` and exits non-zero
 when a target is missed (`--smoke` reports without failing, for CI).
 """
@@ -75,7 +76,7 @@ def run(args, env, **kwargs):
 
 
 def prepare(size, reuse, base_url):
-    name = f"fc_bench_{size}"
+    name = f"{os.environ.get('BENCH_DB_PREFIX', 'fc_bench')}_{size}"
     url = f"{base_url.rstrip('/')}/{name}"
     admin = f"{base_url.rstrip('/')}/postgres"
     env = django_env(url)
