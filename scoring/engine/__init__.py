@@ -6,11 +6,11 @@ rounded once, half up, to 2 decimals at the end; money is integer VND. The servi
 inputs for a whole period, calls :func:`decide_period` once and writes the outcome.
 
 The modules follow the rules: `inputs` (what the engine is given), `criteria` (5.1–5.4),
-`quota` (5.5–5.7), `period` (one period decided), `corrections` (the rules applied again to a
-corrected month), `year` (5.8), `radar` (§8: the runs of months that put someone on the
-radar), `reasons` (why a result is what it is), `results` (what it
-returns) and `arithmetic` (exact numbers). Import from the package: ``from scoring.engine
-import decide_period``.
+`quota` (5.5–5.7), `period` (one period decided), `cadre` (one cadre's result from the fewest
+members of its unit), `corrections` (the rules applied again to a corrected month), `year`
+(5.8), `radar` (§8: the runs of months that put someone on the radar), `reasons` (why a result
+is what it is), `results` (what it returns) and `arithmetic` (exact numbers). Import from the
+package: ``from scoring.engine import decide_period``.
 """
 
 from scoring.engine.arithmetic import (
@@ -22,6 +22,7 @@ from scoring.engine.arithmetic import (
     floor_to,
     round_half_up,
 )
+from scoring.engine.cadre import UnitMember, decide_cadre, members_needed
 from scoring.engine.corrections import Placing, Standing, apply_rules
 from scoring.engine.criteria import (
     capped_bonus,
@@ -125,6 +126,7 @@ __all__ = [
     "TaskSource",
     "Tier",
     "UnitInput",
+    "UnitMember",
     "UnitOutcome",
     "Value",
     "YearInput",
@@ -134,6 +136,7 @@ __all__ = [
     "below_target_months",
     "capped_bonus",
     "competition_ranks",
+    "decide_cadre",
     "decide_period",
     "exact",
     "exact_sum",
@@ -143,6 +146,7 @@ __all__ = [
     "last_months",
     "leader_task_score",
     "low_months",
+    "members_needed",
     "next_month",
     "not_completed_years",
     "quota_keep",
