@@ -413,12 +413,13 @@ class TestQueries:
             )
             client = login(head)
             client.get(grid_url(period, unit.code))  # warm the session
-            # session, user, scope (1); period, unit; period_inputs (8: regulation, criteria,
-            # members, scorecards, lines, adjustments, units, tasks); criteria; latest
-            # supervisor cards and their lines; adjustments; rating rules (members, roles,
-            # peers); subunits; beside the cells, the self-assessments and the peer means;
-            # beside the names, the members' rated dossiers of the month.
-            with django_assert_num_queries(24) as captured:
+            # session, user, scope (1); period (with its regulation), unit; the criteria, once
+            # for the request; period_inputs (5: members, score lines with their scorecard's
+            # time, adjustments, tasks, the unit's pool); latest supervisor cards and their
+            # lines; adjustments; rating rules (members, roles, peer assignments); subunits;
+            # beside the cells, the self-assessments and the peer means; beside the names, the
+            # members' rated dossiers of the month.
+            with django_assert_num_queries(21) as captured:
                 response = client.get(grid_url(period, unit.code))
             assert response.content.decode().count('<tr id="row-') == size
             counts[size] = len(captured.captured_queries)

@@ -72,9 +72,9 @@ def test_the_result_page(login, ready, django_assert_num_queries):
 def test_the_decide_page_before_and_after_the_decision(login, ready, django_assert_num_queries):
     client = login(ready.head)
     url = reverse("month:decide", args=[ready.period.pk])
-    # + period; period_inputs (regulation, criteria, members, scorecards, lines, adjustments,
-    # units, tasks)
-    page = queries(client, url, django_assert_num_queries, 12)
+    # + period (with its regulation); period_inputs (criteria, members, supervisor scorecards'
+    # times, lines, adjustments, tasks, units)
+    page = queries(client, url, django_assert_num_queries, 11)
     assert page.count("<tr>") >= 7
     published(ready)
     # + period, results with cadre and unit, revisions, their changes, open corrections
@@ -131,9 +131,11 @@ def test_the_excel_template(login, org, django_assert_num_queries):
         submit(period, cadre, head, "supervisor")
     client = login(head)
     url = reverse("month:grid_excel", args=[period.pk, unit.code])
-    # + period, unit; period_inputs (8); criteria; latest supervisor cards, their lines
+    # + period (with its regulation), unit; the criteria, once for the request; period_inputs
+    # (5: members, lines with their scorecard's time, adjustments, tasks, the unit's pool);
+    # latest supervisor cards, their lines
     client.get(url)
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(13):
         response = client.get(url)
     assert response.status_code == 200
 
@@ -151,13 +153,13 @@ def test_the_grid_and_the_decide_page_while_peers_rate(login, org, size, django_
     for assignment in PeerAssignment.objects.filter(period=period)[:size]:
         submit(period, assignment.ratee, assignment.rater, "peer")
     client = login(head)
-    # + period, unit; period_inputs (8: regulation, criteria, members, scorecards, lines,
-    # adjustments, units, tasks); criteria; latest supervisor cards and their lines;
-    # adjustments; subunits (no rating rules: the supervisor step has not started); the
-    # self-assessments beside the cells (no peer means while peers rate); the members' rated
-    # dossiers of the month
+    # + period (with its regulation), unit; the criteria, once for the request; period_inputs
+    # (5: members, lines with their scorecard's time, adjustments, tasks, the unit's pool);
+    # latest supervisor cards and their lines; adjustments; subunits (no rating rules: the
+    # supervisor step has not started); the self-assessments beside the cells (no peer means
+    # while peers rate); the members' rated dossiers of the month
     url = reverse("month:grid", args=[period.pk, unit.code])
-    page = queries(client, url, django_assert_num_queries, 20)
+    page = queries(client, url, django_assert_num_queries, 17)
     assert "data-peer-mean" not in page
     assert page.count('<tr id="row-') == size
     assert page.count('data-total><span class="text-body-secondary"') == size

@@ -63,6 +63,7 @@ def turn_on(period):
 
 
 def test_off_by_default_the_inputs_read_no_dossier(period, django_assert_num_queries):
+    period.refresh_from_db()  # its regulation is read with the inputs, as in the "on" case
     with django_assert_num_queries(8):
         inputs = period_inputs(period)
     assert all(c.service is None for c in inputs.cadres)

@@ -584,10 +584,11 @@ def test_the_correction_and_month_pages_read_in_fixed_queries(
         "month:correction", args=[ward.period.pk, Correction.objects.get(appeal=second).pk]
     )
     client.get(url)
-    # session, user, scope (1); period, correction; the appellant's supervisors (2); the
-    # revision plan: the appellant's member, period_inputs of the unit (8), results, units,
-    # unit results; the listed members with cadre and unit
-    with django_assert_num_queries(20):
+    # session, user, scope (1); period (with its regulation), correction; the appellant's
+    # supervisors (2); the revision plan: the appellant's member, period_inputs of the unit
+    # (6: criteria, members, lines with their scorecard's time, adjustments, tasks, units),
+    # results, units, unit results; the listed members with cadre and unit
+    with django_assert_num_queries(18):
         page = page_text(client.get(url))
     assert page.count("data-change=") == 2
     month = reverse("month:decide", args=[ward.period.pk])

@@ -6,8 +6,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+
+from django.db.models import QuerySet
 
 from directives.dossiers.selectors import cadre_figures
 from directives.models import Criterion, CriterionGroup, Regulation
@@ -140,19 +143,25 @@ MEMBER_FIELDS = (
 )
 
 
-def service_inputs(period: Period, satisfaction_points: bool) -> dict[int, engine.ServiceInput]:
+def service_inputs(
+    period: Period,
+    satisfaction_points: bool,
+    cadre_ids: Iterable[int] | QuerySet | None = None,
+) -> dict[int, engine.ServiceInput]:
     """The period's members' rated dossiers of the month as the engine reads them, by cadre id:
-    one query, none when the regulation gives no satisfaction points (docs/RULES.md §1)."""
+    one query, none when the regulation gives no satisfaction points (docs/RULES.md §1).
+    `cadre_ids` (a list or a subquery of ids) narrows it to some members."""
     if not satisfaction_points:
         return {}
-    in_period = PeriodMember.objects.filter(period=period).values("cadre_id")
+    if cadre_ids is None:
+        cadre_ids = PeriodMember.objects.filter(period=period).values("cadre_id")
     return {
         cadre_id: engine.ServiceInput(
             rated=figures.handled,
             satisfied=figures.satisfied,
             verified_complaints=figures.verified_complaints,
         )
-        for cadre_id, figures in cadre_figures(in_period, period.first_day, period.last_day).items()
+        for cadre_id, figures in cadre_figures(cadre_ids, period.first_day, period.last_day).items()
     }
 
 
@@ -214,22 +223,106 @@ class ScoreSheets:
         return general, manual_task
 
 
-def period_inputs(period: Period, unit: Unit | None = None) -> PeriodInputs:
-    """The engine inputs of a whole period in eight queries, whatever its size.
+# A member as `member_inputs` reads it: cadre code, cadre id, unit code, job group, leader.
+MemberKey = tuple[str, int, str, str, bool]
 
-    Queries: regulation, criteria, members (with cadre and unit), submitted scorecards, their lines,
-    adjustments, the period's units, the members' tasks of the month (`task_facts`); and, only
-    under a regulation that turns the satisfaction points on, the members' rated dossiers of
-    the month (a ninth).
-    Only submitted scorecards count. When a cadre has several submitted supervisor scorecards,
-    the one saved last counts (its general points and its manual T).
+
+def member_inputs(
+    period: Period,
+    members: list[MemberKey],
+    ratees: list[int] | QuerySet,
+    criterion_of: dict[int, tuple[str, str]],
+    satisfaction_points: bool,
+    *,
+    whole_period: bool = False,
+) -> tuple[list[engine.CadreInput], dict[str, int]]:
+    """The engine's input of each of `members`, and how many submitted peer scorecards each
+    has (by cadre code): three queries, whatever the number of members (a fourth, their rated
+    dossiers, under a regulation that turns the satisfaction points on).
+
+    `ratees` holds the members' cadre ids, a list or a subquery. Queries: the submitted score
+    lines with their scorecard's time, the adjustments, the tasks of the month (`task_facts`);
+    with `whole_period` (`ratees` are every member of the period) the scorecards are read
+    without naming them, and the supervisor scorecards' times apart (a fourth query). Only
+    submitted scorecards count; of several submitted supervisor scorecards, the one saved last
+    counts (its general points and its manual T).
+    """
+    code_of = {cadre_id: code for code, cadre_id, *_rest in members}
+    submitted = Scorecard.objects.filter(period=period, status=ScorecardStatus.SUBMITTED)
+    columns = ["scorecard_id", "scorecard__ratee_id", "scorecard__kind", "criterion_id", "points"]
+    saved_at: dict[int, dt.datetime] = {}
+    if whole_period:
+        # Only a supervisor's card needs its time (the latest one counts): a city has 100,000
+        # of them but 600,000 cards in all, so the times come apart from the lines.
+        saved_at = dict(
+            submitted.filter(kind=ScorecardKind.SUPERVISOR).values_list("pk", "updated_at")
+        )
+    else:
+        submitted = submitted.filter(ratee__in=ratees)
+        columns.append("scorecard__updated_at")  # a unit's lines bring their card's time
+    lines = ScoreLine.objects.filter(scorecard__in=submitted).values_list(*columns)
+    sheets = ScoreSheets(criterion_of)
+    for card_id, ratee_id, kind, criterion_id, points, *at in lines.iterator(chunk_size=5000):
+        ratee = code_of.get(ratee_id)
+        if ratee is not None:
+            if at:
+                saved_at[card_id] = at[0]
+            sheets.add(card_id, ratee, kind, criterion_id, points, saved_at)
+    own, peers, peer_cards = sheets.own, sheets.peers, sheets.peer_cards
+    supervisor, manual_task = sheets.supervisor()
+
+    adjustments: defaultdict[str, defaultdict[str, list[Decimal]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
+    for cadre_id, kind, points in Adjustment.objects.filter(
+        period=period, cadre__in=ratees
+    ).values_list("cadre_id", "kind", "points"):
+        if cadre_id in code_of:
+            adjustments[code_of[cadre_id]][kind].append(points)
+
+    facts = task_facts(cadre_ids=ratees, first_day=period.first_day, last_day=period.last_day)
+    service = service_inputs(period, satisfaction_points, ratees)
+
+    cadres = []
+    for code, cadre_id, unit_code, job_group, is_leader in members:
+        adjusted = adjustments[code]
+        cadres.append(
+            engine.CadreInput(
+                code=code,
+                unit_code=unit_code,
+                job_group=job_group,
+                is_leader=is_leader,
+                tasks=tuple(task_input(t, period.last_day) for t in facts.get(cadre_id, ())),
+                manual_task_score=manual_task.get(code),
+                self_points=own[code],
+                peer_points={c: tuple(p) for c, p in peers[code].items()},
+                supervisor_points=supervisor.get(code, {}),
+                bonus_points=tuple(adjusted[AdjustmentKind.BONUS]),
+                penalty_points=tuple(adjusted[AdjustmentKind.PENALTY]),
+                discipline=bool(adjusted[AdjustmentKind.DISCIPLINE]),
+                leave=bool(adjusted[AdjustmentKind.LEAVE]),
+                service=service.get(cadre_id),
+            )
+        )
+    return cadres, {code: len(cards) for code, cards in peer_cards.items()}
+
+
+def period_inputs(period: Period, unit: Unit | None = None) -> PeriodInputs:
+    """The engine inputs of a whole period in eight queries, whatever its size (seven for a unit).
+
+    Queries: regulation and criteria (none when the period was read with its regulation and
+    its criteria were asked already: `regulation_criteria`), members (with cadre and unit),
+    those of `member_inputs`
+    (the supervisor scorecards' times, the score lines, adjustments, the members' tasks of the
+    month; a unit's lines bring their times), the period's units; and, only under a regulation
+    that turns the satisfaction points on, the members' rated dossiers of the month.
 
     With `unit`, the inputs of that unit's own members only, for a unit head's grid: quota,
     pools and a leader's task score are all per unit, so each member's result is the one the
     whole period gives, but for the rank in the scope.
     """
-    regulation = Regulation.objects.get(pk=period.regulation_id)
-    criteria = list(Criterion.objects.filter(regulation_id=period.regulation_id))
+    regulation = period.regulation
+    criteria = regulation_criteria(period)
     in_period = PeriodMember.objects.filter(period=period)
     if unit is not None:
         in_period = in_period.filter(unit=unit)
@@ -239,34 +332,14 @@ def period_inputs(period: Period, unit: Unit | None = None) -> PeriodInputs:
         .only(*MEMBER_FIELDS)
         .order_by("cadre__code")
     }
-    code_of = {m.cadre_id: code for code, m in members.items()}
-
-    criterion_of = {c.pk: (c.code, c.group) for c in criteria}
-    submitted = Scorecard.objects.filter(period=period, status=ScorecardStatus.SUBMITTED)
-    if unit is not None:
-        submitted = submitted.filter(ratee__in=in_period.values("cadre_id"))
-    # Only a supervisor's card needs its time (the latest one counts): a city has 100,000 of
-    # them but 600,000 cards in all.
-    saved_at = dict(submitted.filter(kind=ScorecardKind.SUPERVISOR).values_list("pk", "updated_at"))
-    lines = ScoreLine.objects.filter(scorecard__in=submitted).values_list(
-        "scorecard_id", "scorecard__ratee_id", "scorecard__kind", "criterion_id", "points"
+    cadres, peer_counts = member_inputs(
+        period,
+        [(code, m.cadre_id, m.unit.code, m.job_group, m.is_leader) for code, m in members.items()],
+        in_period.values("cadre_id"),
+        {c.pk: (c.code, c.group) for c in criteria},
+        regulation.satisfaction_points,
+        whole_period=unit is None,
     )
-    sheets = ScoreSheets(criterion_of)
-    for card_id, ratee_id, kind, criterion_id, points in lines.iterator(chunk_size=5000):
-        ratee = code_of.get(ratee_id)
-        if ratee is not None:
-            sheets.add(card_id, ratee, kind, criterion_id, points, saved_at)
-    own, peers, peer_cards = sheets.own, sheets.peers, sheets.peer_cards
-    supervisor, manual_task = sheets.supervisor()
-
-    adjustments: defaultdict[str, defaultdict[str, list[Decimal]]] = defaultdict(
-        lambda: defaultdict(list)
-    )
-    for cadre_id, kind, points in Adjustment.objects.filter(
-        period=period, cadre__in=in_period.values("cadre_id")
-    ).values_list("cadre_id", "kind", "points"):
-        if cadre_id in code_of:
-            adjustments[code_of[cadre_id]][kind].append(points)
 
     in_units = PeriodUnit.objects.filter(period=period)
     if unit is not None:
@@ -274,35 +347,6 @@ def period_inputs(period: Period, unit: Unit | None = None) -> PeriodInputs:
     period_units = list(
         in_units.order_by("unit__path").values_list("unit_id", "unit__code", "pool", "outstanding")
     )
-    facts = task_facts(
-        cadre_ids=in_period.values("cadre_id"),
-        first_day=period.first_day,
-        last_day=period.last_day,
-    )
-
-    service = service_inputs(period, regulation.satisfaction_points)
-
-    cadres = []
-    for code, m in members.items():
-        adjusted = adjustments[code]
-        cadres.append(
-            engine.CadreInput(
-                code=code,
-                unit_code=m.unit.code,
-                job_group=m.job_group,
-                is_leader=m.is_leader,
-                tasks=tuple(task_input(t, period.last_day) for t in facts.get(m.cadre_id, ())),
-                manual_task_score=manual_task.get(code),
-                self_points=own[code],
-                peer_points={c: tuple(p) for c, p in peers[code].items()},
-                supervisor_points=supervisor.get(code, {}),
-                bonus_points=tuple(adjusted[AdjustmentKind.BONUS]),
-                penalty_points=tuple(adjusted[AdjustmentKind.PENALTY]),
-                discipline=bool(adjusted[AdjustmentKind.DISCIPLINE]),
-                leave=bool(adjusted[AdjustmentKind.LEAVE]),
-                service=service.get(m.cadre_id),
-            )
-        )
     return PeriodInputs(
         period=period,
         regulation=engine_regulation(regulation),
@@ -314,10 +358,21 @@ def period_inputs(period: Period, unit: Unit | None = None) -> PeriodInputs:
         ),
         members=members,
         unit_ids={code: unit_id for unit_id, code, _pool, _out in period_units},
-        peer_counts={code: len(cards) for code, cards in peer_cards.items()},
+        peer_counts=peer_counts,
     )
 
 
 def period_preview(period: Period) -> engine.PeriodOutcome:
     """What deciding the period now would give: tiers, quota, ranks, rewards. Writes nothing."""
     return period_inputs(period).decide()
+
+
+def regulation_criteria(period: Period) -> list[Criterion]:
+    """The criteria of the period's regulation in their order: one query, kept on the period
+    object, which the views of one request ask several times."""
+    cached = period.__dict__.get("_criteria")
+    if cached is None:
+        cached = period.__dict__["_criteria"] = list(
+            Criterion.objects.filter(regulation_id=period.regulation_id).order_by("order", "code")
+        )
+    return cached

@@ -30,6 +30,7 @@ from scoring.models import (
 )
 from scoring.month.corrections import open_correction
 from scoring.month.forms import cell_refusal, parse_points
+from scoring.month.selectors.inputs import regulation_criteria
 from scoring.month.selectors.rating import rating_rules, step_refusal
 from scoring.month.services.common import _refuse_frozen
 from scoring.month.services.scorecards import scorecard_save, stale_message
@@ -105,9 +106,7 @@ def supervisor_row_save(
 
 def grid_criteria(period) -> tuple[list[Criterion], Criterion | None]:
     """The general criteria of the period's regulation in order, and its task criterion (T)."""
-    criteria = list(
-        Criterion.objects.filter(regulation_id=period.regulation_id).order_by("order", "code")
-    )
+    criteria = regulation_criteria(period)
     general = [c for c in criteria if c.group == CriterionGroup.GENERAL]
     task = next((c for c in criteria if c.group == CriterionGroup.TASK), None)
     return general, task

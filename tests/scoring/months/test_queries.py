@@ -54,9 +54,9 @@ PAGES = {
     "months:refresh": (Phase.SELF, 11),
     # the period's units
     "months:pools": (Phase.SELF, 5),
-    # the engine's inputs (regulation, criteria, members, cards, lines, adjustments, units,
-    # tasks), the period's units
-    "months:decide": (Phase.REVIEW, 13),
+    # the engine's inputs (criteria, members, cards, lines, adjustments, units, tasks; the
+    # regulation is read with the period), the period's units
+    "months:decide": (Phase.REVIEW, 12),
     # the period's units, their pools' split, the results
     "months:publish": (Phase.DECIDED, 7),
     # open appeals, the period's units, their pools' split, the results
