@@ -20,7 +20,7 @@ from scoring.models import (
 from scoring.month import beside
 from scoring.month.corrections import open_corrections, supervisors_of
 from scoring.month.forms import shown_points
-from scoring.month.selectors.inputs import MEMBER_FIELDS, period_inputs
+from scoring.month.selectors.inputs import MEMBER_FIELDS, member_preview, period_inputs
 from scoring.month.selectors.rating import DECIDED_PHASES, rating_rules
 from scoring.month.services.grid import latest_supervisor_cards
 from scoring.month.views.common import MANUAL_TASK, SUPERVISOR, _step_problem, _today
@@ -132,6 +132,32 @@ def _stored_grid_inputs(period, unit) -> GridInputs:
         results=results,
         peer_counts={code: r.peer_count for code, r in results.items()},
     )
+
+
+def _row_inputs(period, member) -> tuple[GridInputs, int]:
+    """What one row shows of its member, and the number of members of its unit: the member's
+    own preview (`member_preview`: its inputs alone unless its result reads others'), or its
+    decided result. A saved row costs the same in a unit of 5 and of 50."""
+    code = member.cadre.code
+    if period.phase in DECIDED_PHASES:
+        stored = Result.objects.filter(period=period, cadre_id=member.cadre_id).first()
+        size = PeriodMember.objects.filter(period=period, unit_id=member.unit_id).count()
+        found = {} if stored is None else {code: stored}
+        return (
+            GridInputs(
+                members={code: member},
+                results=found,
+                peer_counts={code: r.peer_count for code, r in found.items()},
+            ),
+            size,
+        )
+    preview = member_preview(period, member)
+    inputs = GridInputs(
+        members={code: member},
+        results={code: preview.result},
+        peer_counts={code: preview.peer_count},
+    )
+    return inputs, preview.unit_size
 
 
 def _grid_rows(

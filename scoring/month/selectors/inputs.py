@@ -1,5 +1,5 @@
 """The engine's inputs, built here only: a regulation, a task, a whole period (in a fixed number
-of queries), and the preview of a month not yet decided."""
+of queries), and the preview of a month not yet decided, of the whole period or of one member."""
 
 from __future__ import annotations
 
@@ -376,3 +376,61 @@ def regulation_criteria(period: Period) -> list[Criterion]:
             Criterion.objects.filter(regulation_id=period.regulation_id).order_by("order", "code")
         )
     return cached
+
+
+@dataclass(frozen=True)
+class MemberPreview:
+    """One member's result as deciding its unit now would give it (`member_preview`)."""
+
+    result: engine.CadreResult  # without ranks and reward (`engine.decide_cadre`)
+    peer_count: int  # the member's submitted peer scorecards
+    unit_size: int  # the members of its unit in the period
+
+
+def member_preview(period: Period, member: PeriodMember) -> MemberPreview:
+    """What deciding the member's unit now would give the member, but for its ranks and reward,
+    from the inputs of the member alone unless its result reads other members' (a candidate for
+    A reads its quota group, a head or deputy the whole unit: `engine.members_needed`). Writes
+    nothing; what one grid row shows after a save (docs/PERFORMANCE.md, "Saving a grid row").
+
+    Queries: the unit's members, the unit's pool, the criteria (`regulation_criteria`), the
+    member's three of `member_inputs` and, when its result reads other members, their three:
+    whatever the size of the unit. The period's regulation is read with the period.
+    """
+    regulation = period.regulation
+    criteria = regulation_criteria(period)
+    criterion_of = {c.pk: (c.code, c.group) for c in criteria}
+    engine_criteria = tuple(engine.Criterion(c.code, c.group, c.max_points) for c in criteria)
+    rules = engine_regulation(regulation)
+    rows: list[MemberKey] = list(
+        PeriodMember.objects.filter(period=period, unit_id=member.unit_id)
+        .order_by("cadre__code")
+        .values_list("cadre__code", "cadre_id", "unit__code", "job_group", "is_leader")
+    )
+    pool = (
+        PeriodUnit.objects.filter(period=period, unit_id=member.unit_id)
+        .values_list("pool", "outstanding")
+        .first()
+    )
+    unit = None if pool is None else engine.UnitInput(member.unit.code, *pool)
+    code = member.cadre.code
+    (mine,), peer_counts = member_inputs(
+        period,
+        [row for row in rows if row[0] == code],
+        [member.cadre_id],
+        criterion_of,
+        regulation.satisfaction_points,
+    )
+    result = engine.decide_cadre(rules, engine_criteria, [mine], code, unit)
+    needed = engine.members_needed(result, [engine.UnitMember(r[0], r[3], r[4]) for r in rows])
+    others = [row for row in rows if row[0] in needed and row[0] != code]
+    if others:
+        cadres, _counts = member_inputs(
+            period,
+            others,
+            [row[1] for row in others],
+            criterion_of,
+            regulation.satisfaction_points,
+        )
+        result = engine.decide_cadre(rules, engine_criteria, [mine, *cadres], code, unit)
+    return MemberPreview(result=result, peer_count=peer_counts.get(code, 0), unit_size=len(rows))

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from scoring.errors import ScoringError, StaleScorecard
 from scoring.models import Adjustment, PeriodMember, PeriodUnit
 from scoring.month.forms import AdjustmentForm, GridUploadForm, ScoreForm
-from scoring.month.grid import _grid_inputs, _grid_rows, _scored_count, _unit_members
+from scoring.month.grid import _grid_inputs, _grid_rows, _row_inputs, _scored_count, _unit_members
 from scoring.month.selectors.rating import DECIDED_PHASES
 from scoring.month.services.adjustments import adjustment_add, adjustment_remove
 from scoring.month.services.grid import grid_criteria, supervisor_row_save
@@ -63,12 +63,15 @@ def grid(request, pk, code, *, upload_failure=None, uploaded_name="", status=200
 
 
 def _row_response(request, period, unit, member, *, typed=None, errors=None, state, message):
-    """The re-rendered row for htmx (with the unit's progress as an event), or a redirect."""
+    """The re-rendered row for htmx (with the unit's progress as an event), or a redirect.
+
+    Only the row's own member is valued again (`_row_inputs`), not the whole unit; another
+    row whose tier the quota moves shows it when the grid is next loaded, as before."""
     if not request.htmx:
         level = messages.success if state == "saved" else messages.error
         level(request, f"{member.cadre.full_name}: {message}")
         return redirect("month:grid", period.pk, unit.code)
-    inputs = _grid_inputs(period, unit)
+    inputs, size = _row_inputs(period, member)
     general, task = grid_criteria(period)
     (row,) = _grid_rows(
         request, period, unit, [member], inputs, general, task, typed=typed, errors=errors
@@ -83,7 +86,7 @@ def _row_response(request, period, unit, member, *, typed=None, errors=None, sta
         {
             "gridProgress": {
                 "scored": _scored_count(period, unit),
-                "total": len(_unit_members(inputs, unit)),
+                "total": size,
             }
         }
     )
