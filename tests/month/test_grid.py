@@ -416,10 +416,10 @@ class TestQueries:
             # session, user, scope (1); period (with its regulation), unit; the criteria, once
             # for the request; period_inputs (5: members, score lines with their scorecard's
             # time, adjustments, tasks, the unit's pool); latest supervisor cards and their
-            # lines; adjustments; rating rules (members, roles, peer assignments); subunits;
-            # beside the cells, the self-assessments and the peer means; beside the names, the
-            # members' rated dossiers of the month.
-            with django_assert_num_queries(21) as captured:
+            # lines; adjustments; rating rules (members, roles: no peer assignment is asked);
+            # subunits; beside the cells, the self-assessments and the peer means; beside the
+            # names, the members' rated dossiers of the month.
+            with django_assert_num_queries(20) as captured:
                 response = client.get(grid_url(period, unit.code))
             assert response.content.decode().count('<tr id="row-') == size
             counts[size] = len(captured.captured_queries)

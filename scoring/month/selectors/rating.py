@@ -8,8 +8,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 
-from django.db.models import Q, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from directives.models import Criterion, CriterionGroup
@@ -117,8 +118,13 @@ class RatingRules:
     members: dict[int, PeriodMember]  # cadre id -> snapshot with unit loaded
     heads: set[tuple[int, int]]  # (cadre id, unit id) of head roles over the member's own unit
     acting: dict[int, list[str]]  # cadre id -> paths of units they head or deputise
-    assigned: set[tuple[int, int]]  # (rater id, ratee id)
+    assignments: QuerySet[PeerAssignment]  # read once, when a peer rule first asks
     names: dict[int, str]
+
+    @cached_property
+    def assigned(self) -> set[tuple[int, int]]:
+        """(rater id, ratee id) of the peer assignments: one query, only for a peer scorecard."""
+        return set(self.assignments.values_list("rater_id", "ratee_id"))
 
     def refusal(
         self, kind: str, rater_id: int, ratee_id: int, *, assigned_only: bool = True
@@ -166,7 +172,8 @@ class RatingRules:
 
 
 def rating_rules(period: Period, *, cadre_ids: Iterable[int] | None = None) -> RatingRules:
-    """The rules of `period` in four queries; `cadre_ids` narrows them to a few people."""
+    """The rules of `period` in three queries, a fourth when a peer's assignment is asked;
+    `cadre_ids` narrows them to a few people."""
     last_day = period.last_day
     scope = period.scope
     in_period = PeriodMember.objects.filter(period=period).select_related("cadre", "unit")
@@ -194,7 +201,7 @@ def rating_rules(period: Period, *, cadre_ids: Iterable[int] | None = None) -> R
         members=members,
         heads=heads,
         acting=dict(acting),
-        assigned=set(assigned.values_list("rater_id", "ratee_id")),
+        assignments=assigned,
         names={cadre_id: m.cadre.code for cadre_id, m in members.items()},
     )
 
