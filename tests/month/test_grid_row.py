@@ -197,15 +197,15 @@ def test_a_row_that_moves_the_quota_is_answered_with_the_units_tier(login, unit)
 
 # A row save, query by query. The request: session, user, scope; period (with its regulation),
 # unit, the member, the criteria (once for the request). The write, in a transaction (the test's
-# savepoints are counted): the period locked, the ratee's latest supervisor scorecard, the
-# rater's own scorecard's version; in scorecard_save's own savepoint, the period locked again,
-# the rating rules (members, roles), the criteria, the ratee's tasks (a T is entered), the
-# rater's scorecard locked and its lines, the scorecard and its changed line updated, the
-# actor's name and the audit entry. The answer: the member's preview (the unit's members, its
-# pool, then the member's score lines, adjustments and tasks), the supervisor scorecard shown
-# and its lines, the adjustments listed, the rating rules (members, roles), beside the cells
-# the rated dossiers, self-assessment and peer means, and the unit's progress (scored).
-ROW_SAVE = 39
+# savepoints are counted): the period locked, the ratee's supervisor scorecards (the latest one,
+# the rater's own); in scorecard_save's own savepoint, the rating rules (members, roles), the
+# criteria, the ratee's tasks (a T is entered), the rater's scorecard locked and its lines, the
+# scorecard and its changed lines updated, the actor's name and the audit entry. The answer: the
+# member's preview (the unit's members, its pool, then the member's score lines, adjustments and
+# tasks), the supervisor scorecard shown and its lines, the adjustments listed, the rating rules
+# (members, roles), beside the cells the rated dossiers, self-assessment and peer means, and the
+# unit's progress (scored).
+ROW_SAVE = 37
 # A candidate for A reads its quota group too: the others' score lines, adjustments and tasks.
 GROUP = 3
 

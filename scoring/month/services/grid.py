@@ -13,7 +13,7 @@ audits; these functions only add what a grid needs around it:
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,7 +32,7 @@ from scoring.month.corrections import open_correction
 from scoring.month.forms import cell_refusal, parse_points
 from scoring.month.selectors.inputs import regulation_criteria
 from scoring.month.selectors.rating import rating_rules, step_refusal
-from scoring.month.services.common import _refuse_frozen
+from scoring.month.services.common import _lock, _refuse_frozen
 from scoring.month.services.scorecards import scorecard_save, stale_message
 from units.tabular import ImportFailed, RowError, read_table
 
@@ -61,7 +61,15 @@ def supervisor_row_save(
     `seen_card_id` and `seen_version` name the scorecard the row showed (None for none). When
     another save came in between, `StaleScorecard` says who saved and when; nothing is written.
     """
-    locked = Period.objects.select_for_update(of=("self",)).get(pk=period.pk)
+    locked = _lock(period)
+    # Every supervisor scorecard of the ratee submitted (the latest one counts) and the rater's
+    # own, in any state: one query.
+    cards = list(
+        Scorecard.objects.filter(period=locked, ratee=ratee, kind=SUPERVISOR)
+        .filter(Q(status=ScorecardStatus.SUBMITTED) | Q(rater=rater))
+        .select_related("updated_by")
+        .order_by("-updated_at", "-pk")
+    )
     # A frozen period or a closed step is refused by scorecard_save with its own message; an
     # open correction (an accepted appeal) makes the appellant's row writable again.
     today = timezone.localdate()
@@ -69,14 +77,7 @@ def supervisor_row_save(
         step_refusal(locked, SUPERVISOR, today, ratee_id=ratee.pk) is None
     )
     if step_open or open_correction(locked, ratee.pk) is not None:
-        latest = (
-            Scorecard.objects.filter(
-                period=locked, ratee=ratee, kind=SUPERVISOR, status=ScorecardStatus.SUBMITTED
-            )
-            .select_related("updated_by")
-            .order_by("-updated_at", "-pk")
-            .first()
-        )
+        latest = next((c for c in cards if c.status == ScorecardStatus.SUBMITTED), None)
         shown = (seen_card_id, seen_version) if seen_card_id else None
         now = (latest.pk, latest.version) if latest else None
         if shown != now:
@@ -86,11 +87,7 @@ def supervisor_row_save(
                     % {"cadre": ratee.full_name}
                 )
             raise StaleScorecard(stale_message(latest))
-    own_version = (
-        Scorecard.objects.filter(period=locked, ratee=ratee, rater=rater, kind=SUPERVISOR)
-        .values_list("version", flat=True)
-        .first()
-    )
+    own = next((c for c in cards if c.rater_id == rater.pk), None)
     return scorecard_save(
         period=locked,
         ratee=ratee,
@@ -99,8 +96,9 @@ def supervisor_row_save(
         points=points,
         comments=comments,
         submit=True,
-        expected_version=own_version or 0,
+        expected_version=own.version if own else 0,
         user=user,
+        period_locked=True,
     )
 
 

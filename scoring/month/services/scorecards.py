@@ -90,6 +90,7 @@ def scorecard_save(
     expected_version=None,
     user,
     enforce_phase=True,
+    period_locked=False,
 ) -> Scorecard:
     """Save (and with `submit`, submit) `rater`'s `kind` scorecard of `ratee`.
 
@@ -97,9 +98,11 @@ def scorecard_save(
     line. `expected_version` is the version the form was loaded with (0 for a new scorecard);
     a newer save by anyone raises `StaleScorecard` instead of overwriting it. None skips the
     check (imports). On the web a user saves only their own scorecards, in the step's window,
-    and a submitted scorecard has every general criterion.
+    and a submitted scorecard has every general criterion. `period_locked`: the caller has
+    already locked the period row (`_lock`) in this transaction and passes that period.
     """
-    period = _lock(period)
+    if not period_locked:
+        period = _lock(period)
     correction = None
     if kind == ScorecardKind.SUPERVISOR:
         correction = _refuse_frozen_inputs(period, cadre=ratee)
@@ -190,6 +193,8 @@ def scorecard_save(
         card.status = ScorecardStatus.SUBMITTED
         card.submitted_at = card.submitted_at or now
     card.save()
+    # The lines written at once: one INSERT for the new, one UPDATE for the changed.
+    created, changed = [], {}
     for code, number in given.items():
         line = existing.get(code)
         if number is None:
@@ -198,19 +203,24 @@ def scorecard_save(
             continue
         comment = _text(comments.get(code)) if code in comments else None
         if line is None:
-            ScoreLine.objects.create(
-                scorecard=card, criterion=criteria[code], points=number, comment=comment or ""
+            created.append(
+                ScoreLine(
+                    scorecard=card, criterion=criteria[code], points=number, comment=comment or ""
+                )
             )
         elif line.points != number or (comment is not None and comment != line.comment):
             line.points = number
             if comment is not None:
                 line.comment = comment
-            line.save(update_fields=["points", "comment"])
+            changed[code] = line
     for code in set(comments) - set(given):
         line = existing.get(code)
         if line is not None:
             line.comment = _text(comments[code])
-            line.save(update_fields=["comment"])
+            changed[code] = line
+    ScoreLine.objects.bulk_create(created)
+    if changed:
+        ScoreLine.objects.bulk_update(list(changed.values()), ["points", "comment"])
     _audit(
         user=user,
         action="scorecard.submit" if submit else "scorecard.save",
