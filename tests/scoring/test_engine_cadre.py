@@ -206,7 +206,7 @@ def periods(draw):
     return cadres
 
 
-@settings(max_examples=examples(200))
+@settings(max_examples=examples(100))
 @given(
     periods(),
     st.sampled_from([ND335, HN3814]),
