@@ -2,7 +2,7 @@
 
 python bench/probe.py floor MONTH     seconds to SELECT every input row of the decision
 python bench/probe.py session         a logged-in session key for the bench city's leader
-python bench/probe.py grid MONTH N    p95 of N grid-row saves by heads, and of the signed-in floor
+python bench/probe.py heads MONTH N   N department heads signed in to save their grid rows (JSON)
 """
 
 import os
@@ -66,96 +66,92 @@ def session():
         cadre.user = user
         cadre.save(update_fields=["user"])
     Role.objects.get_or_create(cadre=cadre, unit=Unit.objects.get(code="BC"), role="leader")
+    print(_session_key(user))
+
+
+def _session_key(user):
+    """A new session of `user`, as the login would open it."""
     store = SessionStore()
     store[SESSION_KEY] = str(user.pk)
     store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     store.create()
-    print(store.session_key)
+    return store.session_key
 
 
-def _p95(samples):
-    ordered = sorted(samples)
-    return ordered[max(0, round(0.95 * len(ordered)) - 1)]
-
-
-def grid(month, saves):
-    """Heads save supervisor rows of their own department's grid, one after another, through
-    the whole Django stack (test client, no network); the floor is the empty signed-in page
-    (bench/urls.py) through the same stack. Prints JSON: p95 of each in milliseconds, and the
-    saves refused."""
+def heads(month, count):
+    """Make the month take supervisor scores today, its totals shown (in supervisor review,
+    the self-assessment and the cross-evaluation closed, the supervisor step open), and sign in
+    `count` heads of departments. Prints JSON: the general criteria (code, maximum) and for each
+    head a session key, the unit and its rows as the grid shows them (cadre code, the row's
+    save URL, the supervisor scorecard shown: id and version), each head their own unit's."""
+    import datetime as dt
     import json
-    import random
 
-    from django.conf import settings
-    from django.test import Client
     from django.urls import reverse
+    from django.utils import timezone
 
-    from directives.models import Criterion
-    from scoring.models import Period, PeriodMember, Phase, Scorecard, ScorecardKind
+    from directives.models import Criterion, CriterionGroup
+    from scoring.models import PeriodMember, Phase, Scorecard, ScorecardKind
 
-    settings.ALLOWED_HOSTS = ["*"]
     period = Period.objects.get(month=month, scope__code="BC")
-    Period.objects.filter(pk=period.pk).update(phase=Phase.REVIEW)
-    criteria = list(Criterion.objects.filter(regulation_id=period.regulation_id))
-    rng = random.Random(7)
-    heads = list(
+    today = timezone.localdate()
+    day = dt.timedelta(days=1)
+    closed = min(period.peer_until, today - day)
+    Period.objects.filter(pk=period.pk).update(
+        phase=Phase.REVIEW,
+        self_until=min(period.self_until, closed),
+        peer_until=closed,
+        review_until=max(period.review_until, today + 7 * day),
+        publish_by=max(period.publish_by, today + 9 * day),
+        appeals_until=max(period.appeals_until, today + 14 * day),
+        lock_on=max(period.lock_on, today + 21 * day),
+    )
+    criteria = Criterion.objects.filter(
+        regulation_id=period.regulation_id, group=CriterionGroup.GENERAL
+    ).order_by("order", "code")
+    roles = list(
         Role.objects.filter(role="head", unit__depth=2)
         .select_related("cadre__user", "unit")
-        .order_by("unit__path")[:20]
+        .order_by("unit__path")[:count]
     )
-    for role in heads:  # the generator makes cadres without accounts
-        if role.cadre.user is None:
+    shown = {}  # the supervisor scorecard that counts: submitted, saved last
+    for ratee_id, card_id, version in (
+        Scorecard.objects.filter(
+            period=period,
+            kind=ScorecardKind.SUPERVISOR,
+            status="submitted",
+            ratee__period_memberships__period=period,
+            ratee__period_memberships__unit__in=[r.unit for r in roles],
+        )
+        .order_by("updated_at", "pk")
+        .values_list("ratee_id", "pk", "version")
+    ):
+        shown[ratee_id] = (card_id, version)
+    plan = []
+    for role in roles:
+        if role.cadre.user is None:  # the generator makes cadres without accounts
             role.cadre.user = get_user_model().objects.create(username=f"bench{role.cadre.code}")
             role.cadre.save(update_fields=["user"])
-    # One client per head, signed in once: a new client would load every middleware on its
-    # first request (WhiteNoise scans the static files), which a server does once at start.
-    clients = {}
-    for role in heads:
-        clients[role.pk] = Client()
-        clients[role.pk].force_login(role.cadre.user)
-        clients[role.pk].get("/bench/floor/")
-    save_times, floor_times, refused = [], [], 0
-    for i in range(saves):
-        role = heads[i % len(heads)]
-        client = clients[role.pk]
-        staff = (
+        rows = []
+        for cadre_id, code in (
             PeriodMember.objects.filter(period=period, unit=role.unit)
             .exclude(cadre=role.cadre)
-            .select_related("cadre")
-        )
-        member = rng.choice(list(staff))
-        card = Scorecard.objects.filter(
-            period=period, ratee=member.cadre, kind=ScorecardKind.SUPERVISOR
-        ).first()
-        version = card.version if card else 0
-        data = {"version": version, "seen_card": card.pk if card else "", "seen_version": version}
-        for c in criteria:
-            top = float(c.max_points)
-            data[f"points_{c.code}"] = f"{rng.uniform(0.6 * top, top):.2f}"
-        url = reverse("month:grid_row", args=[period.pk, role.unit.code, member.cadre.code])
-        started = time.perf_counter()
-        response = client.post(url, data, HTTP_HX_REQUEST="true")
-        save_times.append(time.perf_counter() - started)
-        refused += response.status_code != 200 or b"is-invalid" in response.content
-        started = time.perf_counter()
-        client.get("/bench/floor/")
-        floor_times.append(time.perf_counter() - started)
-    print(
-        json.dumps(
-            {
-                "p95_ms": 1000 * _p95(save_times),
-                "floor_p95_ms": 1000 * _p95(floor_times),
-                "refused": refused,
-            }
-        )
-    )
+            .order_by("cadre__code")
+            .values_list("cadre_id", "cadre__code")
+        ):
+            card, version = shown.get(cadre_id, ("", ""))
+            url = reverse("month:grid_row", args=[period.pk, role.unit.code, code])
+            rows.append({"code": code, "url": url, "card": card, "version": version})
+        session = _session_key(role.cadre.user)
+        plan.append({"session": session, "unit": role.unit.code, "rows": rows})
+    print(json.dumps({"criteria": [[c.code, str(c.max_points)] for c in criteria], "heads": plan}))
 
 
 if __name__ == "__main__":
     if sys.argv[1] == "floor":
         floor(sys.argv[2])
-    elif sys.argv[1] == "grid":
-        grid(sys.argv[2], int(sys.argv[3]))
+    elif sys.argv[1] == "heads":
+        heads(sys.argv[2], int(sys.argv[3]))
     else:
         session()
