@@ -524,7 +524,7 @@ def task_import(request):
     sample = listing(_("Tasks"), TASK_COLUMNS, "directives:import_sample")
     return import_page(
         request,
-        form=TaskImportForm(request.POST or None, request.FILES or None),
+        form_class=TaskImportForm,
         run=run,
         template="directives/import.html",
         done="directives:import",

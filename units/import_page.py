@@ -19,18 +19,19 @@ from units.tabular import ImportFailed, grouped
 def import_page(
     request: HttpRequest,
     *,
-    form: Form,
+    form_class: type[Form],
     run: Callable[[dict[str, Any]], Mapping[str, int]],
     template: str,
     done: str | Callable[[dict[str, Any]], str],
     context: Mapping[str, Any],
     said: Callable[[Mapping[str, int]], str] | None = None,
 ) -> HttpResponse:
-    """On a valid POST, `run(form.cleaned_data)` imports and returns the counts: the page says
-    them (created, updated, unchanged; or as `said(counts)` words them) and redirects to `done`
-    (a URL name, or `done(form.cleaned_data)` gives the address); a refused file
-    (`ImportFailed`) is shown with every wrong row. `context` adds the page's own (its
-    `samples` at least)."""
+    """The page of a `form_class` form (bound to the request's data and files). On a valid
+    POST, `run(form.cleaned_data)` imports and returns the counts: the page says them (created,
+    updated, unchanged; or as `said(counts)` words them) and redirects to `done` (a URL name, or
+    `done(form.cleaned_data)` gives the address); a refused file (`ImportFailed`) is shown with
+    every wrong row. `context` adds the page's own (its `samples` at least)."""
+    form = form_class(request.POST or None, request.FILES or None)
     failure = None
     if request.method == "POST" and form.is_valid():
         try:

@@ -213,7 +213,7 @@ def import_page(request):
     ]
     return shared_import_page(
         request,
-        form=ImportForm(request.POST or None, request.FILES or None),
+        form_class=ImportForm,
         run=lambda data: IMPORTERS[data["kind"]](data=data["file"].read()),
         template="units/import.html",
         done="units:import",

@@ -117,7 +117,7 @@ def catalogue_upload(request):
     sample = listing(_("Catalogue"), SAMPLE_COLUMNS, "directives:catalogue_sample")
     return import_page(
         request,
-        form=CatalogueImportForm(request.POST or None, request.FILES or None),
+        form_class=CatalogueImportForm,
         run=run,
         template="directives/catalogue_import.html",
         done=lambda data: _catalogue_of(data["regulation"]),

@@ -51,7 +51,7 @@ def dossier_import(request):
     sample = listing(_("Dossier ratings"), SAMPLE_COLUMNS, "directives:dossier_import_sample")
     return import_page(
         request,
-        form=UploadForm(request.POST or None, request.FILES or None),
+        form_class=UploadForm,
         run=run,
         template="directives/dossier_import.html",
         done="directives:dossier_import",

@@ -164,7 +164,7 @@ def inspections_import(request):
     )
     return import_page(
         request,
-        form=UploadForm(request.POST or None, request.FILES or None),
+        form_class=UploadForm,
         run=run,
         said=said,
         template="oversight/inspections_import.html",
