@@ -99,11 +99,11 @@ def with_counts(tasks: QuerySet[Task]) -> QuerySet[Task]:
 def month_task_facts(
     tasks: TaskQuerySet, first_day: dt.date, last_day: dt.date, *keys: str
 ) -> QuerySet[Any]:
-    """The rows `(*keys, *TaskFacts' fields)` of those of `tasks` whose effective deadline falls
-    in the month (cancelled ones excluded), with the counted `errors` and `delays` of
-    docs/RULES.md §1, ordered by the keys, the deadline and the code: what `task_facts` reads,
-    and a caller that streams the rows itself (a month decided unit by unit,
-    `scoring.month.services.by_unit`). `TaskFacts(*row[len(keys):])` is a row's facts."""
+    """The rows `(*keys, *the fields of TaskFacts)` of those of `tasks` whose effective deadline
+    falls in the month (cancelled ones excluded), with the counted `errors` and `delays` of
+    docs/RULES.md §1, ordered by the keys, the deadline and the code. `task_facts` reads them,
+    and so does a caller that streams the rows itself (a month decided unit by unit,
+    `scoring.month.services.by_unit`): a row's facts are `TaskFacts(*row[len(keys):])`."""
     facts = [f.name for f in fields(TaskFacts)]
     return (
         tasks.due_in_month(first_day, last_day)
