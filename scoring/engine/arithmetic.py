@@ -55,8 +55,7 @@ def exact_sum(values: Iterable[Number]) -> Fraction:
     values = list(values)
     total = Decimal(0)
     for value in values:
-        kind = type(value)
-        if kind is not Decimal and kind is not int:
+        if isinstance(value, Fraction) or type(value) is bool:
             return _fraction_sum([exact(v) for v in values])
         total = _EXACT_DECIMALS.add(total, value)
     return exact(total)
