@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('units', '0002_account_log'),
+        ('units', '0001_squashed_0004_inspector_role'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
