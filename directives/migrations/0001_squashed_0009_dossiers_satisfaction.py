@@ -15,7 +15,7 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
-from units.append_only import append_only_trigger
+from units.log_tables import append_only_trigger, audit_log_fields
 
 ND335_CRITERIA = [
     ("G1", "Chính trị tư tưởng", "Political ideology", "general", 5),
@@ -66,22 +66,9 @@ def create(apps, schema_editor):
 class Migration(migrations.Migration):
     initial = True
 
-    replaces = [
-        ("directives", "0001_initial"),
-        ("directives", "0002_regulations_nd335_hn3814"),
-        ("directives", "0003_taskevent_at_default"),
-        ("directives", "0004_import_audit"),
-        ("directives", "0005_regulation_month_dates"),
-        ("directives", "0006_verbose_names"),
-        ("directives", "0007_regulation_results_public"),
-        ("directives", "0008_catalogue"),
-        ("directives", "0009_dossiers_satisfaction"),
-    ]
+    replaces = [("directives", "0001_initial"), ("directives", "0002_regulations_nd335_hn3814"), ("directives", "0003_taskevent_at_default"), ("directives", "0004_import_audit"), ("directives", "0005_regulation_month_dates"), ("directives", "0006_verbose_names"), ("directives", "0007_regulation_results_public"), ("directives", "0008_catalogue"), ("directives", "0009_dossiers_satisfaction")]
 
-    dependencies = [
-        ("units", "0001_squashed_0004_inspector_role"),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
-    ]
+    dependencies = [("units", "0001_squashed_0004_inspector_role"), migrations.swappable_dependency(settings.AUTH_USER_MODEL)]
 
     operations = [
         migrations.CreateModel(
@@ -129,11 +116,7 @@ class Migration(migrations.Migration):
                 ('lock_day', models.PositiveSmallIntegerField(default=10, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(28)], verbose_name='locks on (day of the next month)')),
                 ('results_public', models.BooleanField(default=False, help_text="Once a month is published, every cadre of a unit sees the unit's results (names, tiers, ranks and rewards), never the raters or the scores behind them.", verbose_name='published results are public within the unit')),
             ],
-            options={
-                'verbose_name': 'regulation',
-                'verbose_name_plural': 'regulations',
-                'ordering': ['-valid_from', 'code'],
-            },
+            options={'verbose_name': 'regulation', 'verbose_name_plural': 'regulations', 'ordering': ['-valid_from', 'code']},
         ),
         migrations.CreateModel(
             name='Criterion',
@@ -147,12 +130,7 @@ class Migration(migrations.Migration):
                 ('max_points', models.DecimalField(decimal_places=2, max_digits=5, verbose_name='maximum points')),
                 ('order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
             ],
-            options={
-                'verbose_name': 'criterion',
-                'verbose_name_plural': 'criteria',
-                'ordering': ['regulation', 'order', 'code'],
-                'constraints': [models.UniqueConstraint(fields=('regulation', 'code'), name='criterion_code_unique')],
-            },
+            options={'verbose_name': 'criterion', 'verbose_name_plural': 'criteria', 'ordering': ['regulation', 'order', 'code'], 'constraints': [models.UniqueConstraint(fields=('regulation', 'code'), name='criterion_code_unique')]},
         ),
         migrations.CreateModel(
             name='CatalogueItem',
@@ -167,12 +145,7 @@ class Migration(migrations.Migration):
                 ('coefficient', models.DecimalField(decimal_places=2, max_digits=6, validators=[django.core.validators.MinValueValidator(Decimal('0.01')), django.core.validators.MaxValueValidator(Decimal('100'))], verbose_name='conversion coefficient')),
                 ('note', models.TextField(blank=True, verbose_name='note')),
             ],
-            options={
-                'verbose_name': 'catalogue item',
-                'verbose_name_plural': 'catalogue items',
-                'ordering': ['regulation', 'job_group', 'code'],
-                'constraints': [models.UniqueConstraint(fields=('regulation', 'code'), name='catalogue_item_code_unique')],
-            },
+            options={'verbose_name': 'catalogue item', 'verbose_name_plural': 'catalogue items', 'ordering': ['regulation', 'job_group', 'code'], 'constraints': [models.UniqueConstraint(fields=('regulation', 'code'), name='catalogue_item_code_unique')]},
         ),
         migrations.CreateModel(
             name='Task',
@@ -203,12 +176,7 @@ class Migration(migrations.Migration):
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
                 ('supporters', models.ManyToManyField(blank=True, related_name='supported_tasks', to='units.cadre', verbose_name='supporting cadres')),
             ],
-            options={
-                'verbose_name': 'task',
-                'verbose_name_plural': 'tasks',
-                'ordering': ['effective_deadline', 'code'],
-                'indexes': [models.Index(fields=['assignee', 'effective_deadline'], name='task_assignee_idx'), models.Index(fields=['unit', 'effective_deadline'], name='task_unit_idx')],
-            },
+            options={'verbose_name': 'task', 'verbose_name_plural': 'tasks', 'ordering': ['effective_deadline', 'code'], 'indexes': [models.Index(fields=['assignee', 'effective_deadline'], name='task_assignee_idx'), models.Index(fields=['unit', 'effective_deadline'], name='task_unit_idx')]},
         ),
         migrations.CreateModel(
             name='TaskEvent',
@@ -227,33 +195,16 @@ class Migration(migrations.Migration):
                 ('exemption_reason', models.TextField(blank=True, verbose_name='exemption reason')),
                 ('target', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='directives.taskevent', verbose_name='target')),
             ],
-            options={
-                'verbose_name': 'task event',
-                'verbose_name_plural': 'task events',
-                'ordering': ['at', 'pk'],
-                'indexes': [models.Index(fields=['task', 'kind'], name='taskevent_task_idx')],
-            },
+            options={'verbose_name': 'task event', 'verbose_name_plural': 'task events', 'ordering': ['at', 'pk'], 'indexes': [models.Index(fields=['task', 'kind'], name='taskevent_task_idx')]},
         ),
         migrations.CreateModel(
             name='AuditEntry',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='at')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='user')),
-                ('actor', models.CharField(help_text='who, as shown', max_length=150, verbose_name='actor')),
-                ('action', models.CharField(max_length=40, verbose_name='action')),
-                ('object_type', models.CharField(max_length=40, verbose_name='object')),
-                ('old', models.JSONField(blank=True, null=True, verbose_name='old')),
-                ('new', models.JSONField(blank=True, null=True, verbose_name='new')),
-                ('reason', models.TextField(blank=True, verbose_name='reason')),
+                *audit_log_fields(),
                 ('object_id', models.CharField(blank=True, max_length=255, verbose_name='object id')),
             ],
-            options={
-                'verbose_name': 'audit entry',
-                'verbose_name_plural': 'audit log',
-                'ordering': ['-at', '-pk'],
-                'base_manager_name': 'objects',
-            },
+            options={'verbose_name': 'audit entry', 'verbose_name_plural': 'audit log', 'ordering': ['-at', '-pk'], 'base_manager_name': 'objects'},
         ),
         migrations.CreateModel(
             name='DossierRating',
@@ -270,13 +221,7 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
             ],
-            options={
-                'verbose_name': 'dossier rating',
-                'verbose_name_plural': 'dossier ratings',
-                'ordering': ['handled_on', 'code'],
-                'indexes': [models.Index(fields=['cadre', 'handled_on'], name='dossier_cadre_idx'), models.Index(fields=['unit', 'handled_on'], name='dossier_unit_idx')],
-                'constraints': [models.UniqueConstraint(fields=('unit', 'code'), name='dossier_unit_code_unique'), models.CheckConstraint(condition=models.Q(models.Q(('verified', True), _negated=True), ('rating', 'unsatisfied'), _connector='OR'), name='dossier_verified_unsatisfied')],
-            },
+            options={'verbose_name': 'dossier rating', 'verbose_name_plural': 'dossier ratings', 'ordering': ['handled_on', 'code'], 'indexes': [models.Index(fields=['cadre', 'handled_on'], name='dossier_cadre_idx'), models.Index(fields=['unit', 'handled_on'], name='dossier_unit_idx')], 'constraints': [models.UniqueConstraint(fields=('unit', 'code'), name='dossier_unit_code_unique'), models.CheckConstraint(condition=models.Q(models.Q(('verified', True), _negated=True), ('rating', 'unsatisfied'), _connector='OR'), name='dossier_verified_unsatisfied')]},
         ),
         append_only_trigger("directives_auditentry", "The audit log"),
         # Reversed, the tables go with their rows.

@@ -11,27 +11,15 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-from units.append_only import append_only_trigger
+from units.log_tables import append_only_trigger, audit_log_fields
 
 
 class Migration(migrations.Migration):
     initial = True
 
-    replaces = [
-        ("scoring", "0001_initial"),
-        ("scoring", "0002_audit_append_only"),
-        ("scoring", "0003_rater_flags"),
-        ("scoring", "0004_rater_flags_of_decided_months"),
-        ("scoring", "0005_appeal_corrections"),
-        ("scoring", "0006_month_run_reopened_units_and_reminders"),
-        ("scoring", "0007_verbose_names"),
-    ]
+    replaces = [("scoring", "0001_initial"), ("scoring", "0002_audit_append_only"), ("scoring", "0003_rater_flags"), ("scoring", "0004_rater_flags_of_decided_months"), ("scoring", "0005_appeal_corrections"), ("scoring", "0006_month_run_reopened_units_and_reminders"), ("scoring", "0007_verbose_names")]
 
-    dependencies = [
-        ("directives", "0001_squashed_0009_dossiers_satisfaction"),
-        ("units", "0001_squashed_0004_inspector_role"),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
-    ]
+    dependencies = [("directives", "0001_squashed_0009_dossiers_satisfaction"), ("units", "0001_squashed_0004_inspector_role"), migrations.swappable_dependency(settings.AUTH_USER_MODEL)]
 
     operations = [
         migrations.CreateModel(
@@ -53,12 +41,7 @@ class Migration(migrations.Migration):
                 ('locked_at', models.DateTimeField(blank=True, null=True, verbose_name='locked at')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
             ],
-            options={
-                'verbose_name': 'period',
-                'verbose_name_plural': 'periods',
-                'ordering': ['-month', 'scope__code'],
-                'constraints': [models.UniqueConstraint(fields=('month', 'scope'), name='period_month_scope_unique')],
-            },
+            options={'verbose_name': 'period', 'verbose_name_plural': 'periods', 'ordering': ['-month', 'scope__code'], 'constraints': [models.UniqueConstraint(fields=('month', 'scope'), name='period_month_scope_unique')]},
         ),
         migrations.CreateModel(
             name='PeriodUnit',
@@ -72,11 +55,7 @@ class Migration(migrations.Migration):
                 ('peer_until', models.DateField(blank=True, null=True, verbose_name='cross-evaluation reopened until')),
                 ('review_until', models.DateField(blank=True, null=True, verbose_name='supervisor review reopened until')),
             ],
-            options={
-                'verbose_name': 'unit of a period',
-                'verbose_name_plural': 'units of a period',
-                'constraints': [models.UniqueConstraint(fields=('period', 'unit'), name='periodunit_unique'), models.CheckConstraint(condition=models.Q(('pool__gte', 0)), name='periodunit_pool_gte_0')],
-            },
+            options={'verbose_name': 'unit of a period', 'verbose_name_plural': 'units of a period', 'constraints': [models.UniqueConstraint(fields=('period', 'unit'), name='periodunit_unique'), models.CheckConstraint(condition=models.Q(('pool__gte', 0)), name='periodunit_pool_gte_0')]},
         ),
         migrations.CreateModel(
             name='PeriodMember',
@@ -88,12 +67,7 @@ class Migration(migrations.Migration):
                 ('job_group', models.CharField(max_length=64, verbose_name='job group')),
                 ('is_leader', models.BooleanField(default=False, verbose_name='head or deputy')),
             ],
-            options={
-                'verbose_name': 'member of a period',
-                'verbose_name_plural': 'members of a period',
-                'indexes': [models.Index(fields=['period', 'unit'], name='periodmember_unit_idx')],
-                'constraints': [models.UniqueConstraint(fields=('period', 'cadre'), name='periodmember_unique')],
-            },
+            options={'verbose_name': 'member of a period', 'verbose_name_plural': 'members of a period', 'indexes': [models.Index(fields=['period', 'unit'], name='periodmember_unit_idx')], 'constraints': [models.UniqueConstraint(fields=('period', 'cadre'), name='periodmember_unique')]},
         ),
         migrations.CreateModel(
             name='Scorecard',
@@ -109,12 +83,7 @@ class Migration(migrations.Migration):
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
                 ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='updated by')),
             ],
-            options={
-                'verbose_name': 'scorecard',
-                'verbose_name_plural': 'scorecards',
-                'indexes': [models.Index(fields=['period', 'ratee'], name='scorecard_ratee_idx'), models.Index(fields=['period', 'rater'], name='scorecard_rater_idx')],
-                'constraints': [models.UniqueConstraint(fields=('period', 'ratee', 'rater', 'kind'), name='scorecard_unique')],
-            },
+            options={'verbose_name': 'scorecard', 'verbose_name_plural': 'scorecards', 'indexes': [models.Index(fields=['period', 'ratee'], name='scorecard_ratee_idx'), models.Index(fields=['period', 'rater'], name='scorecard_rater_idx')], 'constraints': [models.UniqueConstraint(fields=('period', 'ratee', 'rater', 'kind'), name='scorecard_unique')]},
         ),
         migrations.CreateModel(
             name='ScoreLine',
@@ -125,11 +94,7 @@ class Migration(migrations.Migration):
                 ('points', models.DecimalField(decimal_places=2, max_digits=5, verbose_name='points')),
                 ('comment', models.TextField(blank=True, verbose_name='comment')),
             ],
-            options={
-                'verbose_name': 'score line',
-                'verbose_name_plural': 'score lines',
-                'constraints': [models.UniqueConstraint(fields=('scorecard', 'criterion'), name='scoreline_unique'), models.CheckConstraint(condition=models.Q(('points__gte', 0)), name='scoreline_gte_0')],
-            },
+            options={'verbose_name': 'score line', 'verbose_name_plural': 'score lines', 'constraints': [models.UniqueConstraint(fields=('scorecard', 'criterion'), name='scoreline_unique'), models.CheckConstraint(condition=models.Q(('points__gte', 0)), name='scoreline_gte_0')]},
         ),
         migrations.CreateModel(
             name='PeerAssignment',
@@ -139,11 +104,7 @@ class Migration(migrations.Migration):
                 ('rater', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='units.cadre')),
                 ('ratee', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='units.cadre')),
             ],
-            options={
-                'verbose_name': 'peer assignment',
-                'verbose_name_plural': 'peer assignments',
-                'constraints': [models.UniqueConstraint(fields=('period', 'rater', 'ratee'), name='peer_unique'), models.CheckConstraint(condition=models.Q(('rater', models.F('ratee')), _negated=True), name='peer_not_self')],
-            },
+            options={'verbose_name': 'peer assignment', 'verbose_name_plural': 'peer assignments', 'constraints': [models.UniqueConstraint(fields=('period', 'rater', 'ratee'), name='peer_unique'), models.CheckConstraint(condition=models.Q(('rater', models.F('ratee')), _negated=True), name='peer_not_self')]},
         ),
         migrations.CreateModel(
             name='Adjustment',
@@ -157,12 +118,7 @@ class Migration(migrations.Migration):
                 ('entered_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='entered by')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
             ],
-            options={
-                'verbose_name': 'adjustment',
-                'verbose_name_plural': 'adjustments',
-                'indexes': [models.Index(fields=['period', 'cadre'], name='adjustment_cadre_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('points__gte', 0)), name='adjustment_gte_0')],
-            },
+            options={'verbose_name': 'adjustment', 'verbose_name_plural': 'adjustments', 'indexes': [models.Index(fields=['period', 'cadre'], name='adjustment_cadre_idx')], 'constraints': [models.CheckConstraint(condition=models.Q(('points__gte', 0)), name='adjustment_gte_0')]},
         ),
         migrations.CreateModel(
             name='Result',
@@ -199,12 +155,7 @@ class Migration(migrations.Migration):
                 ('reasons', models.JSONField(blank=True, default=list, verbose_name='reasons')),
                 ('computed_at', models.DateTimeField(auto_now=True, verbose_name='computed at')),
             ],
-            options={
-                'verbose_name': 'result',
-                'verbose_name_plural': 'results',
-                'indexes': [models.Index(fields=['period', 'unit'], name='result_unit_idx'), models.Index(fields=['cadre', 'period'], name='result_cadre_idx')],
-                'constraints': [models.UniqueConstraint(fields=('period', 'cadre'), name='result_unique')],
-            },
+            options={'verbose_name': 'result', 'verbose_name_plural': 'results', 'indexes': [models.Index(fields=['period', 'unit'], name='result_unit_idx'), models.Index(fields=['cadre', 'period'], name='result_cadre_idx')], 'constraints': [models.UniqueConstraint(fields=('period', 'cadre'), name='result_unique')]},
         ),
         migrations.CreateModel(
             name='PeriodUnitResult',
@@ -218,11 +169,7 @@ class Migration(migrations.Migration):
                 ('undistributed', models.BigIntegerField(default=0, verbose_name='undistributed')),
                 ('equal_split', models.BigIntegerField(blank=True, null=True, verbose_name='equal split')),
             ],
-            options={
-                'verbose_name': "unit's pool result",
-                'verbose_name_plural': "units' pool results",
-                'constraints': [models.UniqueConstraint(fields=('period', 'unit'), name='periodunitresult_unique')],
-            },
+            options={'verbose_name': "unit's pool result", 'verbose_name_plural': "units' pool results", 'constraints': [models.UniqueConstraint(fields=('period', 'unit'), name='periodunitresult_unique')]},
         ),
         migrations.CreateModel(
             name='RaterFlag',
@@ -236,11 +183,7 @@ class Migration(migrations.Migration):
                 ('partner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='units.cadre', verbose_name='partner')),
                 ('values', models.JSONField(default=dict, encoder=django.core.serializers.json.DjangoJSONEncoder, verbose_name='values')),
             ],
-            options={
-                'verbose_name': 'rater flag',
-                'verbose_name_plural': 'rater flags',
-                'indexes': [models.Index(fields=['period', 'unit'], name='raterflag_unit_idx')],
-            },
+            options={'verbose_name': 'rater flag', 'verbose_name_plural': 'rater flags', 'indexes': [models.Index(fields=['period', 'unit'], name='raterflag_unit_idx')]},
         ),
         migrations.CreateModel(
             name='Appeal',
@@ -255,11 +198,7 @@ class Migration(migrations.Migration):
                 ('answered_at', models.DateTimeField(blank=True, null=True, verbose_name='answered at')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
             ],
-            options={
-                'verbose_name': 'appeal',
-                'verbose_name_plural': 'appeals',
-                'ordering': ['-created_at'],
-            },
+            options={'verbose_name': 'appeal', 'verbose_name_plural': 'appeals', 'ordering': ['-created_at']},
         ),
         migrations.CreateModel(
             name='Correction',
@@ -274,12 +213,7 @@ class Migration(migrations.Migration):
                 ('opened_at', models.DateTimeField(auto_now_add=True, verbose_name='opened at')),
                 ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='closed at')),
             ],
-            options={
-                'verbose_name': 'correction',
-                'verbose_name_plural': 'corrections',
-                'ordering': ['-opened_at', '-pk'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('closed_at__isnull', True)), fields=('period', 'cadre'), name='correction_one_open_per_cadre')],
-            },
+            options={'verbose_name': 'correction', 'verbose_name_plural': 'corrections', 'ordering': ['-opened_at', '-pk'], 'constraints': [models.UniqueConstraint(condition=models.Q(('closed_at__isnull', True)), fields=('period', 'cadre'), name='correction_one_open_per_cadre')]},
         ),
         migrations.CreateModel(
             name='Revision',
@@ -290,11 +224,7 @@ class Migration(migrations.Migration):
                 ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='decided by')),
                 ('decided_at', models.DateTimeField(auto_now_add=True, verbose_name='decided at')),
             ],
-            options={
-                'verbose_name': 'revision',
-                'verbose_name_plural': 'revisions',
-                'ordering': ['-decided_at', '-pk'],
-            },
+            options={'verbose_name': 'revision', 'verbose_name_plural': 'revisions', 'ordering': ['-decided_at', '-pk']},
         ),
         migrations.CreateModel(
             name='RevisionChange',
@@ -306,12 +236,7 @@ class Migration(migrations.Migration):
                 ('before', models.JSONField(verbose_name='before')),
                 ('after', models.JSONField(verbose_name='after')),
             ],
-            options={
-                'verbose_name': 'revised result',
-                'verbose_name_plural': 'revised results',
-                'indexes': [models.Index(fields=['cadre', 'revision'], name='revisionchange_cadre_idx')],
-                'constraints': [models.UniqueConstraint(fields=('revision', 'cadre'), name='revisionchange_unique')],
-            },
+            options={'verbose_name': 'revised result', 'verbose_name_plural': 'revised results', 'indexes': [models.Index(fields=['cadre', 'revision'], name='revisionchange_cadre_idx')], 'constraints': [models.UniqueConstraint(fields=('revision', 'cadre'), name='revisionchange_unique')]},
         ),
         migrations.CreateModel(
             name='ReminderSent',
@@ -323,33 +248,17 @@ class Migration(migrations.Migration):
                 ('sent_at', models.DateTimeField(auto_now_add=True, verbose_name='sent at')),
                 ('sent_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
-            options={
-                'verbose_name': 'reminder sent',
-                'verbose_name_plural': 'reminders sent',
-                'constraints': [models.UniqueConstraint(fields=('period', 'cadre', 'sent_on'), name='remindersent_once_a_day')],
-            },
+            options={'verbose_name': 'reminder sent', 'verbose_name_plural': 'reminders sent', 'constraints': [models.UniqueConstraint(fields=('period', 'cadre', 'sent_on'), name='remindersent_once_a_day')]},
         ),
         migrations.CreateModel(
             name='AuditEntry',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='at')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='user')),
-                ('actor', models.CharField(help_text='who, as shown', max_length=150, verbose_name='actor')),
-                ('action', models.CharField(max_length=40, verbose_name='action')),
-                ('object_type', models.CharField(max_length=40, verbose_name='object')),
-                ('old', models.JSONField(blank=True, null=True, verbose_name='old')),
-                ('new', models.JSONField(blank=True, null=True, verbose_name='new')),
-                ('reason', models.TextField(blank=True, verbose_name='reason')),
+                *audit_log_fields(),
                 ('period', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='audit_entries', to='scoring.period', verbose_name='period')),
                 ('object_id', models.CharField(blank=True, max_length=64, verbose_name='object id')),
             ],
-            options={
-                'verbose_name': 'audit entry',
-                'verbose_name_plural': 'audit log',
-                'ordering': ['-at', '-pk'],
-                'base_manager_name': 'objects',
-            },
+            options={'verbose_name': 'audit entry', 'verbose_name_plural': 'audit log', 'ordering': ['-at', '-pk'], 'base_manager_name': 'objects'},
         ),
         append_only_trigger("scoring_auditentry", "The audit log"),
     ]

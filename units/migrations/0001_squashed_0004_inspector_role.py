@@ -10,22 +10,15 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-from units.append_only import append_only_trigger
+from units.log_tables import append_only_trigger
 
 
 class Migration(migrations.Migration):
     initial = True
 
-    replaces = [
-        ("units", "0001_initial"),
-        ("units", "0002_account_log"),
-        ("units", "0003_nfc_text"),
-        ("units", "0004_inspector_role"),
-    ]
+    replaces = [("units", "0001_initial"), ("units", "0002_account_log"), ("units", "0003_nfc_text"), ("units", "0004_inspector_role")]
 
-    dependencies = [
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
-    ]
+    dependencies = [migrations.swappable_dependency(settings.AUTH_USER_MODEL)]
 
     operations = [
         migrations.CreateModel(
@@ -41,12 +34,7 @@ class Migration(migrations.Migration):
                 ('active_from', models.DateField(blank=True, null=True, verbose_name='active from')),
                 ('active_to', models.DateField(blank=True, null=True, verbose_name='active to')),
             ],
-            options={
-                'verbose_name': 'unit',
-                'verbose_name_plural': 'units',
-                'ordering': ['code'],
-                'indexes': [models.Index(fields=['path'], name='unit_path_idx', opclasses=['varchar_pattern_ops'])],
-            },
+            options={'verbose_name': 'unit', 'verbose_name_plural': 'units', 'ordering': ['code'], 'indexes': [models.Index(fields=['path'], name='unit_path_idx', opclasses=['varchar_pattern_ops'])]},
         ),
         migrations.CreateModel(
             name='Cadre',
@@ -60,11 +48,7 @@ class Migration(migrations.Migration):
                 ('email', models.EmailField(blank=True, max_length=254, verbose_name='email')),
                 ('is_active', models.BooleanField(default=True, verbose_name='active')),
             ],
-            options={
-                'verbose_name': 'cadre',
-                'verbose_name_plural': 'cadres',
-                'ordering': ['code'],
-            },
+            options={'verbose_name': 'cadre', 'verbose_name_plural': 'cadres', 'ordering': ['code']},
         ),
         migrations.CreateModel(
             name='Membership',
@@ -75,13 +59,7 @@ class Migration(migrations.Migration):
                 ('cadre', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='units.cadre', verbose_name='cadre')),
                 ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='units.unit', verbose_name='unit')),
             ],
-            options={
-                'verbose_name': 'membership',
-                'verbose_name_plural': 'memberships',
-                'ordering': ['cadre', 'valid_from'],
-                'indexes': [models.Index(fields=['unit', 'valid_to'], name='membership_unit_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('valid_to__isnull', True), ('valid_from__isnull', True), ('valid_to__gte', models.F('valid_from')), _connector='OR'), name='membership_dates_ordered')],
-            },
+            options={'verbose_name': 'membership', 'verbose_name_plural': 'memberships', 'ordering': ['cadre', 'valid_from'], 'indexes': [models.Index(fields=['unit', 'valid_to'], name='membership_unit_idx')], 'constraints': [models.CheckConstraint(condition=models.Q(('valid_to__isnull', True), ('valid_from__isnull', True), ('valid_to__gte', models.F('valid_from')), _connector='OR'), name='membership_dates_ordered')]},
         ),
         migrations.CreateModel(
             name='Role',
@@ -93,13 +71,7 @@ class Migration(migrations.Migration):
                 ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='roles', to='units.unit', verbose_name='unit')),
                 ('role', models.CharField(choices=[('head', 'Head'), ('deputy', 'Deputy head'), ('leader', 'Leader'), ('admin', 'Administrator'), ('inspector', 'Inspector')], max_length=10, verbose_name='role')),
             ],
-            options={
-                'verbose_name': 'role',
-                'verbose_name_plural': 'roles',
-                'ordering': ['unit', 'role', 'cadre'],
-                'indexes': [models.Index(fields=['unit', 'role'], name='role_unit_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('valid_to__isnull', True), ('valid_from__isnull', True), ('valid_to__gte', models.F('valid_from')), _connector='OR'), name='role_dates_ordered')],
-            },
+            options={'verbose_name': 'role', 'verbose_name_plural': 'roles', 'ordering': ['unit', 'role', 'cadre'], 'indexes': [models.Index(fields=['unit', 'role'], name='role_unit_idx')], 'constraints': [models.CheckConstraint(condition=models.Q(('valid_to__isnull', True), ('valid_from__isnull', True), ('valid_to__gte', models.F('valid_from')), _connector='OR'), name='role_dates_ordered')]},
         ),
         migrations.CreateModel(
             name='AccountEvent',
@@ -114,13 +86,7 @@ class Migration(migrations.Migration):
                 ('ip_address', models.GenericIPAddressField(blank=True, null=True, verbose_name='IP address')),
                 ('detail', models.JSONField(blank=True, default=dict, verbose_name='detail')),
             ],
-            options={
-                'verbose_name': 'account event',
-                'verbose_name_plural': 'account log',
-                'ordering': ['-at', '-pk'],
-                'base_manager_name': 'objects',
-                'indexes': [models.Index(fields=['username', 'kind', 'at'], name='accountevent_user_kind_idx')],
-            },
+            options={'verbose_name': 'account event', 'verbose_name_plural': 'account log', 'ordering': ['-at', '-pk'], 'base_manager_name': 'objects', 'indexes': [models.Index(fields=['username', 'kind', 'at'], name='accountevent_user_kind_idx')]},
         ),
         append_only_trigger("units_accountevent", "The account log"),
     ]

@@ -8,22 +8,15 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-from units.append_only import append_only_trigger
+from units.log_tables import append_only_trigger, audit_log_fields
 
 
 class Migration(migrations.Migration):
     initial = True
 
-    replaces = [
-        ("oversight", "0001_inspections_cases"),
-        ("oversight", "0002_inspection_reference"),
-    ]
+    replaces = [("oversight", "0001_inspections_cases"), ("oversight", "0002_inspection_reference")]
 
-    dependencies = [
-        ("scoring", "0001_squashed_0007_verbose_names"),
-        ("units", "0001_squashed_0004_inspector_role"),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
-    ]
+    dependencies = [("scoring", "0001_squashed_0007_verbose_names"), ("units", "0001_squashed_0004_inspector_role"), migrations.swappable_dependency(settings.AUTH_USER_MODEL)]
 
     operations = [
         migrations.CreateModel(
@@ -39,12 +32,7 @@ class Migration(migrations.Migration):
                 ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='units.cadre', verbose_name='recorded by')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
             ],
-            options={
-                'verbose_name': 'inspection',
-                'verbose_name_plural': 'inspections',
-                'ordering': ['-on', '-pk'],
-                'indexes': [models.Index(fields=['unit', 'on'], name='inspection_unit_on_idx')],
-            },
+            options={'verbose_name': 'inspection', 'verbose_name_plural': 'inspections', 'ordering': ['-on', '-pk'], 'indexes': [models.Index(fields=['unit', 'on'], name='inspection_unit_on_idx')]},
         ),
         migrations.CreateModel(
             name='Finding',
@@ -60,11 +48,7 @@ class Migration(migrations.Migration):
                 ('confirmed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='confirmed by')),
                 ('confirmed_at', models.DateTimeField(blank=True, null=True, verbose_name='confirmed at')),
             ],
-            options={
-                'verbose_name': 'finding',
-                'verbose_name_plural': 'findings',
-                'ordering': ['inspection', 'pk'],
-            },
+            options={'verbose_name': 'finding', 'verbose_name_plural': 'findings', 'ordering': ['inspection', 'pk']},
         ),
         migrations.CreateModel(
             name='ReviewCase',
@@ -82,33 +66,17 @@ class Migration(migrations.Migration):
                 ('target_unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='units.unit', verbose_name='new unit')),
                 ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='units.cadre', verbose_name='decided by')),
             ],
-            options={
-                'verbose_name': 'personnel review case',
-                'verbose_name_plural': 'personnel review cases',
-                'ordering': ['-opened_at', '-pk'],
-            },
+            options={'verbose_name': 'personnel review case', 'verbose_name_plural': 'personnel review cases', 'ordering': ['-opened_at', '-pk']},
         ),
         migrations.CreateModel(
             name='OversightEntry',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='at')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='user')),
-                ('actor', models.CharField(help_text='who, as shown', max_length=150, verbose_name='actor')),
-                ('action', models.CharField(max_length=40, verbose_name='action')),
-                ('object_type', models.CharField(max_length=40, verbose_name='object')),
-                ('old', models.JSONField(blank=True, null=True, verbose_name='old')),
-                ('new', models.JSONField(blank=True, null=True, verbose_name='new')),
-                ('reason', models.TextField(blank=True, verbose_name='reason')),
+                *audit_log_fields(),
                 ('object_id', models.CharField(blank=True, max_length=64, verbose_name='object id')),
                 ('unit', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='units.unit', verbose_name='unit')),
             ],
-            options={
-                'verbose_name': 'oversight audit entry',
-                'verbose_name_plural': 'oversight audit log',
-                'ordering': ['-at', '-pk'],
-                'base_manager_name': 'objects',
-            },
+            options={'verbose_name': 'oversight audit entry', 'verbose_name_plural': 'oversight audit log', 'ordering': ['-at', '-pk'], 'base_manager_name': 'objects'},
         ),
         append_only_trigger("oversight_oversightentry", "The audit log"),
     ]
