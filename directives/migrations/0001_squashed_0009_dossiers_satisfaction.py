@@ -37,7 +37,8 @@ HN3814_CRITERIA = [
 
 
 def create(apps, schema_editor):
-    """ND335 and HN3814 with their criteria (tests/factories.py writes them the same way)."""
+    """ND335 and HN3814 with their criteria; the demo and tests/factories.py call it again where
+    a flushed database lost them."""
     Regulation = apps.get_model("directives", "Regulation")
     Criterion = apps.get_model("directives", "Criterion")
     nd335 = Regulation.objects.create(
