@@ -52,11 +52,15 @@ from scoring.engine.inputs import (
 )
 from scoring.engine.period import decide_period
 from scoring.engine.quota import (
+    Places,
     QuotaCandidate,
     apply_quota,
     competition_ranks,
+    place,
     quota_keep,
     quota_order_key,
+    ranks,
+    requota,
     split_pool,
 )
 from scoring.engine.radar import (
@@ -83,6 +87,7 @@ from scoring.engine.reasons import (
 from scoring.engine.results import (
     CadreResult,
     PeriodOutcome,
+    Placed,
     PoolSplit,
     TaskRatios,
     UnitOutcome,
@@ -111,6 +116,8 @@ __all__ = [
     "MonthRecord",
     "Number",
     "PeriodOutcome",
+    "Placed",
+    "Places",
     "Placing",
     "PoolSplit",
     "QuotaBase",
@@ -145,8 +152,11 @@ __all__ = [
     "low_months",
     "next_month",
     "not_completed_years",
+    "place",
     "quota_keep",
     "quota_order_key",
+    "ranks",
+    "requota",
     "round_half_up",
     "satisfaction_index",
     "satisfaction_points",
