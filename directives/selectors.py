@@ -5,7 +5,7 @@ import datetime as dt
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from decimal import Decimal
 from typing import Any
 
@@ -51,6 +51,10 @@ class TaskFacts:
     accepted: bool
     errors: int
     delays: int
+
+
+# The columns of a task that make its `TaskFacts`, in the order of its fields.
+TASK_FACT_FIELDS = tuple(f.name for f in fields(TaskFacts))
 
 
 def month_range(month: str) -> tuple[dt.date, dt.date] | None:
@@ -119,22 +123,11 @@ def task_facts(
     rows = (
         month_task_facts(Task.objects.filter(assignee_id__in=cadre_ids), first_day, last_day)
         .order_by("assignee_id", "effective_deadline", "code")
-        .values_list(
-            "assignee_id", "code", "weight", "completed_on", "accepted", "errors", "delays"
-        )
+        .values_list("assignee_id", *TASK_FACT_FIELDS)
     )
     facts: defaultdict[int, list[TaskFacts]] = defaultdict(list)
-    for cadre_id, code, weight, done, accepted, errors, delays in rows:
-        facts[cadre_id].append(
-            TaskFacts(
-                code=code,
-                weight=weight,
-                completed_on=done,
-                accepted=accepted,
-                errors=errors,
-                delays=delays,
-            )
-        )
+    for cadre_id, *row in rows:
+        facts[cadre_id].append(TaskFacts(*row))
     return dict(facts)
 
 
