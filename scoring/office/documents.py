@@ -58,6 +58,10 @@ class Head:
     name: str
     cadre_id: int | None = None
 
+    @property
+    def signer(self) -> pdf.Signer:
+        return pdf.Signer(title=self.title, name=self.name)
+
 
 def head_of(unit: Unit, on: dt.date) -> Head:
     """The unit's head on the day, who signs its documents; a dotted line when there is none."""
@@ -85,6 +89,19 @@ def issuer_of_notice(unit: Unit, cadre: Cadre, on: dt.date) -> tuple[Unit, Head]
     if unit.parent is None:
         return unit, Head(title=head.title, name="")
     return unit.parent, head_of(unit.parent, on)
+
+
+def unit_document(unit: Unit, kind: str, day: dt.date, **parts) -> pdf.Document:
+    """A document issued by `unit` on `day`: its parent named above it, the clerk's number of
+    `kind` (`_number`) and the place of the settings; `parts` are the rest of `pdf.Document`."""
+    return pdf.Document(
+        issuer=unit.name,
+        issuer_parent=unit.parent.name if unit.parent_id else "",
+        number=_number(kind, unit),
+        place=settings.DOCUMENT_PLACE,
+        date=day,
+        **parts,
+    )
 
 
 def _day(moment: dt.datetime | None) -> dt.date:
@@ -152,17 +169,15 @@ def notice(
             f"(đến hết ngày {date_text(period.appeals_until)})."
         )
     )
-    document = pdf.Document(
-        issuer=issuer.name,
-        issuer_parent=issuer.parent.name if issuer.parent_id else "",
-        number=_number("TB", issuer),
-        place=settings.DOCUMENT_PLACE,
-        date=day,
+    document = unit_document(
+        issuer,
+        "TB",
+        day,
         title="THÔNG BÁO",
         subtitle=f"Kết quả đánh giá, xếp loại tháng {month_words(period.month)}",
         body=body,
         recipients=[f"Đồng chí {cadre.full_name}", FILED],
-        signers=[pdf.Signer(title=head.title, name=head.name)],
+        signers=[head.signer],
     )
     return document, f"thong-bao-{period.month}-{cadre.code}.pdf"
 
@@ -218,11 +233,14 @@ def _table_grid(rows: list[Result]) -> object:
     )
 
 
+def tiers_text(tiers: list[str | None]) -> str:
+    """ "loại A: 2; loại B: 5; loại C: 1; loại D: 0; không xếp loại: 1" (None: not rated)."""
+    counts = "; ".join(f"loại {t}: {sum(1 for tier in tiers if tier == t)}" for t in "ABCD")
+    return f"{counts}; không xếp loại: {sum(1 for tier in tiers if tier is None)}"
+
+
 def _spread(rows: list[Result]) -> str:
-    counts = {t: sum(1 for r in rows if r.rated and r.tier == t) for t in "ABCD"}
-    unrated = sum(1 for r in rows if not r.rated)
-    text = "; ".join(f"loại {t}: {n}" for t, n in counts.items())
-    return f"{len(rows)} cán bộ; {text}; không xếp loại: {unrated}."
+    return f"{len(rows)} cán bộ; {tiers_text([r.tier if r.rated else None for r in rows])}."
 
 
 def unit_table(*, period: Period, unit: Unit) -> tuple:
@@ -246,17 +264,15 @@ def unit_table(*, period: Period, unit: Unit) -> tuple:
             f"Quỹ thu nhập tăng thêm: {money(pool)} đồng; đã phân phối: {money(distributed)} đồng."
         ),
     ]
-    document = pdf.Document(
-        issuer=unit.name,
-        issuer_parent=unit.parent.name if unit.parent_id else "",
-        number=_number("BTH", unit),
-        place=settings.DOCUMENT_PLACE,
-        date=day,
+    document = unit_document(
+        unit,
+        "BTH",
+        day,
         title="BẢNG TỔNG HỢP KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI",
         subtitle=f"Tháng {month_words(period.month)} · {unit.name}",
         body=body,
         recipients=[period.scope.name if period.scope_id != unit.pk else "Các đơn vị", FILED],
-        signers=[pdf.Signer(title=head.title, name=head.name)],
+        signers=[head.signer],
         wide=True,
     )
     return document, f"bang-ket-qua-{period.month}-{unit.code}.pdf"
@@ -299,12 +315,10 @@ def minutes(*, period: Period, unit: Unit) -> tuple:
         ),
         pdf.Text("Biên bản được thông qua và các thành viên dự họp nhất trí."),
     ]
-    document = pdf.Document(
-        issuer=unit.name,
-        issuer_parent=unit.parent.name if unit.parent_id else "",
-        number=_number("BB", unit),
-        place=settings.DOCUMENT_PLACE,
-        date=day,
+    document = unit_document(
+        unit,
+        "BB",
+        day,
         title="BIÊN BẢN",
         subtitle=f"Họp xét đánh giá, xếp loại cán bộ tháng {month_words(period.month)}",
         body=body,
@@ -341,7 +355,6 @@ def year_sheet(*, table, unit: Unit, year: int, on: dt.date) -> tuple:
         ]
         for i, r in enumerate(rows, start=1)
     ]
-    spread = {t: sum(1 for r in rows if r.tier == t) for t in "ABCD"}
     body = [
         pdf.Text(
             f"Năm {year}: {len(rows)} cán bộ, các tháng đã quyết định: "
@@ -358,22 +371,16 @@ def year_sheet(*, table, unit: Unit, year: int, on: dt.date) -> tuple:
             [12, 22, 50, 22, 16, 18, 17, 13],
             numeric=frozenset({0, 4, 5, 7}),
         ),
-        pdf.Text(
-            "Tổng hợp: "
-            + "; ".join(f"loại {t}: {n}" for t, n in spread.items())
-            + f"; không xếp loại: {sum(1 for r in rows if r.tier is None)}."
-        ),
+        pdf.Text(f"Tổng hợp: {tiers_text([r.tier for r in rows])}."),
     ]
-    document = pdf.Document(
-        issuer=unit.name,
-        issuer_parent=unit.parent.name if unit.parent_id else "",
-        number=_number("BTH", unit),
-        place=settings.DOCUMENT_PLACE,
-        date=on,
+    document = unit_document(
+        unit,
+        "BTH",
+        on,
         title="BẢNG KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI NĂM",
         subtitle=f"Năm {year} · {unit.name}",
         body=body,
         recipients=[FILED],
-        signers=[pdf.Signer(title=head.title, name=head.name)],
+        signers=[head.signer],
     )
     return document, f"ket-qua-nam-{year}-{unit.code}.pdf"

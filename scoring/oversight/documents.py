@@ -2,10 +2,8 @@
 
 import datetime as dt
 
-from django.conf import settings
-
 from scoring.office import pdf
-from scoring.office.documents import FILED, head_of
+from scoring.office.documents import FILED, head_of, unit_document
 from scoring.oversight.models import Handling, Inspection
 from units.models import Unit
 
@@ -53,17 +51,15 @@ def inspections_sheet(*, inspections, unit: Unit, year: int, on: dt.date) -> tup
             numeric=frozenset({0}),
         ),
     ]
-    document = pdf.Document(
-        issuer=unit.name,
-        issuer_parent=unit.parent.name if unit.parent_id else "",
-        number=f"Số: ……/BC-{unit.code}",
-        place=settings.DOCUMENT_PLACE,
-        date=on,
+    document = unit_document(
+        unit,
+        "BC",
+        on,
         title="DANH SÁCH CÁC CUỘC KIỂM TRA",
         subtitle=f"Năm {year} · {unit.name}",
         body=body,
         recipients=[FILED],
-        signers=[pdf.Signer(title=head.title, name=head.name)],
+        signers=[head.signer],
         wide=True,
     )
     return document, f"kiem-tra-{year}-{unit.code}.pdf"
