@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
-from collections import Counter
-
 from django.contrib import messages
-from django.db.models import OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from scoring.errors import ScoringError
-from scoring.models import PeerAssignment, PeriodMember, Result, Scorecard, ScorecardStatus
+from scoring.errors import on_form
+from scoring.models import PeerAssignment, Scorecard, ScorecardStatus
 from scoring.month.forms import ScoreForm
+from scoring.month.selectors.cadre import my_months
 from scoring.month.services.grid import grid_criteria
 from scoring.month.services.scorecards import scorecard_save
 from scoring.month.views.common import (
     PEER,
-    PUBLISHED,
     SELF,
     _get_membership,
     _initial,
@@ -36,56 +33,13 @@ def my_month(request):
     if cadre is None:
         raise Http404
     today = _today()
-    memberships = list(
-        PeriodMember.objects.filter(cadre=cadre)
-        .select_related("period__scope", "unit")
-        .order_by("-period__month")[:12]
-    )
-    period_ids = [m.period_id for m in memberships]
-    self_cards = {
-        card.period_id: card
-        for card in Scorecard.objects.filter(
-            period_id__in=period_ids, ratee=cadre, rater=cadre, kind=SELF
-        )
-    }
-    assigned = Counter(
-        PeerAssignment.objects.filter(period_id__in=period_ids, rater=cadre).values_list(
-            "period_id", flat=True
-        )
-    )
-    peers_done = Counter(
-        Scorecard.objects.filter(
-            period_id__in=period_ids,
-            rater=cadre,
-            kind=PEER,
-            status=ScorecardStatus.SUBMITTED,
-            ratee_id__in=PeerAssignment.objects.filter(
-                period_id=OuterRef("period_id"), rater=cadre
-            ).values("ratee_id"),
-        ).values_list("period_id", flat=True)
-    )
-    results = {r.period_id: r for r in Result.objects.filter(period_id__in=period_ids, cadre=cadre)}
-    months = []
-    for member in memberships:
-        period = member.period
-        months.append(
-            {
-                "period": period,
-                "unit": member.unit,
-                "self_card": self_cards.get(period.pk),
-                "self_problem": _step_problem(period, SELF, unit_id=member.unit_id),
-                "peer_total": assigned[period.pk],
-                "peer_done": peers_done[period.pk],
-                "peer_problem": _step_problem(period, PEER, unit_id=member.unit_id),
-                "result": results.get(period.pk) if period.phase in PUBLISHED else None,
-                "open": not period.is_frozen,
-            }
-        )
+    months = my_months(cadre, today)
     return render(request, "scoring/month/mine.html", {"months": months, "today": today})
 
 
-def _score_page(request, *, period, ratee, rater, kind, template, context, done_url):
-    """GET and POST of a self or peer scorecard; a refusal is shown on the form."""
+def _score_page(request, member, *, ratee, kind, template, done_url, context=None):
+    """GET and POST of the member's self or peer scorecard; a refusal is shown on the form."""
+    period, rater = member.period, member.cadre
     general, _task = grid_criteria(period)
     card = (
         Scorecard.objects.filter(period=period, ratee=ratee, rater=rater, kind=kind)
@@ -110,8 +64,9 @@ def _score_page(request, *, period, ratee, rater, kind, template, context, done_
         and card.status == ScorecardStatus.SUBMITTED
     )
     if request.method == "POST" and form.is_valid() and not confirm_submitted:
-        try:
-            scorecard_save(
+        saved = on_form(
+            form,
+            lambda: scorecard_save(
                 period=period,
                 ratee=ratee,
                 rater=rater,
@@ -121,17 +76,17 @@ def _score_page(request, *, period, ratee, rater, kind, template, context, done_
                 submit=submit,
                 expected_version=form.cleaned_data["version"],
                 user=request.user,
-            )
-        except ScoringError as refusal:
-            form.add_error(None, refusal.message)
-        else:
+            ),
+        )
+        if saved is not None:
             messages.success(request, _("Submitted. Thank you.") if submit else _("Draft saved."))
             return redirect(done_url)
     return render(
         request,
         template,
         {
-            **context,
+            **(context or {}),
+            "member": member,
             "period": period,
             "form": form,
             "card": card,
@@ -143,15 +98,13 @@ def _score_page(request, *, period, ratee, rater, kind, template, context, done_
 
 
 def self_assessment(request, pk):
-    period, member = _get_membership(request, pk)
+    _period, member = _get_membership(request, pk)
     return _score_page(
         request,
-        period=period,
+        member,
         ratee=member.cadre,
-        rater=member.cadre,
         kind=SELF,
         template="scoring/month/self.html",
-        context={"member": member},
         done_url=reverse("month:mine"),
     )
 
@@ -194,11 +147,10 @@ def peer_form(request, pk, code):
     )
     return _score_page(
         request,
-        period=period,
+        member,
         ratee=assignment.ratee,
-        rater=member.cadre,
         kind=PEER,
         template="scoring/month/peer_form.html",
-        context={"member": member, "ratee": assignment.ratee},
         done_url=reverse("month:peers", args=[period.pk]),
+        context={"ratee": assignment.ratee},
     )
