@@ -19,6 +19,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from directives.models import Regulation
+from scoring.engine import month_shift
 from scoring.models import (
     PHASE_ORDER,
     Period,
@@ -37,12 +38,6 @@ from units.models import Unit
 from units.scope import Scope
 
 # --- months and scopes ---------------------------------------------------------------------
-
-
-def month_shift(month: str, n: int) -> str:
-    year, number = (int(part) for part in month.split("-"))
-    index = year * 12 + number - 1 + n
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
 
 
 def months_to_open(scope: Unit, today: dt.date) -> tuple[list[str], str | None]:

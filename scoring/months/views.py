@@ -74,6 +74,13 @@ def _back(period):
     return redirect("months:month", period.pk)
 
 
+def _page(request, name: str, period, can_run: bool, title: str, **context):
+    """The page `name` of the month (on the layout of scoring/months/page.html) under `title`,
+    with its `heading` where that is longer."""
+    context.update(period=period, can_run=can_run, title=title)
+    return render(request, f"scoring/months/{name}.html", context)
+
+
 def _refused(request, refusal: ScoringError):
     messages.error(request, refusal.message)
 
@@ -210,11 +217,7 @@ def advance(request, pk):
                 request, _("The month is now at “%(phase)s”.") % {"phase": following.label}
             )
         return _back(period)
-    return render(
-        request,
-        "scoring/months/advance.html",
-        {"period": period, "can_run": can_run, "following": following},
-    )
+    return _page(request, "advance", period, can_run, _("Move on"), following=following)
 
 
 def step_back(request, pk):
@@ -241,11 +244,7 @@ def step_back(request, pk):
                 request, _("The month is back at “%(phase)s”.") % {"phase": Phase(back).label}
             )
             return _back(moved)
-    return render(
-        request,
-        "scoring/months/step_back.html",
-        {"period": period, "can_run": can_run, "back": Phase(back), "form": form},
-    )
+    return _page(request, "step_back", period, can_run, _("Step back"), back=Phase(back), form=form)
 
 
 def reopen(request, pk):
@@ -270,10 +269,15 @@ def reopen(request, pk):
         if reopened is not None:
             messages.success(request, _("The step is reopened for the units chosen."))
             return _back(period)
-    return render(
+    return _page(
         request,
-        "scoring/months/reopen.html",
-        {"period": period, "can_run": can_run, "form": form, "frozen": period.is_frozen},
+        "reopen",
+        period,
+        can_run,
+        _("Reopen a step"),
+        heading=_("Reopen a step for some units"),
+        form=form,
+        frozen=period.is_frozen,
     )
 
 
@@ -298,11 +302,7 @@ def refresh(request, pk):
         units = Unit.objects.in_bulk({m.unit_id for m in moved})
         for member in moved:
             member.unit_name = units[member.unit_id].name
-    return render(
-        request,
-        "scoring/months/refresh.html",
-        {"period": period, "can_run": can_run, "change": change},
-    )
+    return _page(request, "refresh", period, can_run, _("Refresh members"), change=change)
 
 
 def pools(request, pk):
@@ -329,17 +329,17 @@ def pools(request, pk):
         if changed is not None:
             messages.success(request, _("Pools saved: %(n)s changes.") % {"n": changed})
             return _back(period)
-    return render(
+    return _page(
         request,
-        "scoring/months/pools.html",
-        {
-            "period": period,
-            "can_run": can_run,
-            "form": form,
-            "rate": rate,
-            "quota_rate": period.regulation.quota_rate,
-            "frozen": period.is_frozen,
-        },
+        "pools",
+        period,
+        can_run,
+        _("Pools"),
+        heading=_("Pools and outstanding units"),
+        form=form,
+        rate=rate,
+        quota_rate=period.regulation.quota_rate,
+        frozen=period.is_frozen,
     )
 
 
@@ -377,19 +377,19 @@ def remind(request, pk):
 
 def decide(request, pk):
     done = _("The month is decided. Publish it to show the results.")
-    return _decision(request, pk, "decide", period_decide, done)
+    return _decision(request, pk, "decide", period_decide, _("Decide"), done)
 
 
 def publish(request, pk):
     done = _("Published: every cadre now sees their result.")
-    return _decision(request, pk, "publish", period_publish, done)
+    return _decision(request, pk, "publish", period_publish, _("Publish"), done)
 
 
 def lock(request, pk):
-    return _decision(request, pk, "lock", period_lock, _("The month is locked."))
+    return _decision(request, pk, "lock", period_lock, _("Lock"), _("The month is locked."))
 
 
-def _decision(request, pk, action: str, write, done: str):
+def _decision(request, pk, action: str, write, title: str, done: str):
     """Decide, publish or lock (`action`, through the service `write`) on POST; before, the
     page that confirms it, with why it cannot be done today and what it decides."""
     period, can_run = _get_period(request, pk, write=request.method == "POST")
@@ -401,6 +401,5 @@ def _decision(request, pk, action: str, write, done: str):
             return redirect(f"months:{action}", period.pk)
         messages.success(request, done)
         return _back(period)
-    context = {"period": period, "can_run": can_run, "action": action}
-    context.update(previews.decision_page(period, action, _today()))
-    return render(request, "scoring/months/decision.html", context)
+    page = previews.decision_page(period, action, _today())
+    return _page(request, "decision", period, can_run, title, action=action, **page)
