@@ -68,6 +68,7 @@ from scoring.engine.radar import (
     falling_months,
     last_months,
     low_months,
+    month_shift,
     next_month,
     not_completed_years,
 )
@@ -150,6 +151,7 @@ __all__ = [
     "last_months",
     "leader_task_score",
     "low_months",
+    "month_shift",
     "next_month",
     "not_completed_years",
     "place",

@@ -17,7 +17,7 @@ from django.utils import timezone, translation
 from scoring.io.formats import points_text
 from scoring.models import Period, PeriodUnitResult, Result
 from scoring.office import pdf
-from units.formats import date_text
+from units.formats import date_text, month_text
 from units.models import Cadre, Role, RoleKind, Unit
 
 TITLE_OF_HEAD = {"city": "CHỦ TỊCH", "ward": "CHỦ TỊCH", "department": "TRƯỞNG PHÒNG"}
@@ -44,12 +44,6 @@ def money(value) -> str:
 
 def tier_name(tier: str) -> str:
     return TIER_NAMES.get(tier or "", NOT_RATED)
-
-
-def month_words(month: str) -> str:
-    """ "2026-11" → "11/2026"."""
-    year, number = month.split("-")
-    return f"{number}/{year}"
 
 
 @dataclass(frozen=True)
@@ -104,6 +98,24 @@ def unit_document(unit: Unit, kind: str, day: dt.date, **parts) -> pdf.Document:
     )
 
 
+def year_document(
+    unit: Unit, kind: str, year: int, on: dt.date, *, title: str, body: list, wide: bool = False
+) -> pdf.Document:
+    """A table of the unit's year, dated `on` and signed by its head that day: one query (the
+    head)."""
+    return unit_document(
+        unit,
+        kind,
+        on,
+        title=title,
+        subtitle=f"Năm {year} · {unit.name}",
+        body=body,
+        recipients=[FILED],
+        signers=[head_of(unit, on).signer],
+        wide=wide,
+    )
+
+
 def _day(moment: dt.datetime | None) -> dt.date:
     return timezone.localdate(moment) if moment else timezone.localdate()
 
@@ -143,7 +155,7 @@ def notice(
     body = [
         pdf.Text(f"Kính gửi: đồng chí {cadre.full_name}", center=True),
         pdf.Text(
-            f"Căn cứ kết quả đánh giá, xếp loại tháng {month_words(period.month)} đã được "
+            f"Căn cứ kết quả đánh giá, xếp loại tháng {month_text(period.month)} đã được "
             f"{period.scope.name} công bố ngày {date_text(day)}, {issuer.name} thông báo kết quả "
             f"của đồng chí {cadre.full_name} (mã {cadre.code}, nhóm vị trí {result.job_group}) "
             "như sau:"
@@ -174,7 +186,7 @@ def notice(
         "TB",
         day,
         title="THÔNG BÁO",
-        subtitle=f"Kết quả đánh giá, xếp loại tháng {month_words(period.month)}",
+        subtitle=f"Kết quả đánh giá, xếp loại tháng {month_text(period.month)}",
         body=body,
         recipients=[f"Đồng chí {cadre.full_name}", FILED],
         signers=[head.signer],
@@ -256,7 +268,7 @@ def unit_table(*, period: Period, unit: Unit) -> tuple:
     distributed = sum(d for _p, d in pools)
     body = [
         pdf.Text(
-            f"Tháng {month_words(period.month)}, quy chế {period.regulation.code}. "
+            f"Tháng {month_text(period.month)}, quy chế {period.regulation.code}. "
             f"Tổng hợp: {_spread(rows)}"
         ),
         _table_grid(rows),
@@ -269,7 +281,7 @@ def unit_table(*, period: Period, unit: Unit) -> tuple:
         "BTH",
         day,
         title="BẢNG TỔNG HỢP KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI",
-        subtitle=f"Tháng {month_words(period.month)} · {unit.name}",
+        subtitle=f"Tháng {month_text(period.month)} · {unit.name}",
         body=body,
         recipients=[period.scope.name if period.scope_id != unit.pk else "Các đơn vị", FILED],
         signers=[head.signer],
@@ -292,7 +304,7 @@ def minutes(*, period: Period, unit: Unit) -> tuple:
     body = [
         pdf.Text(
             f"Hôm nay, ngày {date_text(day)}, tại {unit.name}, đơn vị họp xét kết quả đánh giá, "
-            f"xếp loại cán bộ tháng {month_words(period.month)} theo quy chế "
+            f"xếp loại cán bộ tháng {month_text(period.month)} theo quy chế "
             f"{period.regulation.code}."
         ),
         pdf.Text("I. THÀNH PHẦN", bold=True),
@@ -320,7 +332,7 @@ def minutes(*, period: Period, unit: Unit) -> tuple:
         "BB",
         day,
         title="BIÊN BẢN",
-        subtitle=f"Họp xét đánh giá, xếp loại cán bộ tháng {month_words(period.month)}",
+        subtitle=f"Họp xét đánh giá, xếp loại cán bộ tháng {month_text(period.month)}",
         body=body,
         recipients=[FILED],
         signers=[
@@ -337,10 +349,7 @@ def minutes(*, period: Period, unit: Unit) -> tuple:
 
 def year_sheet(*, table, unit: Unit, year: int, on: dt.date) -> tuple:
     """The year of `scoring.month.selectors.periods.year_results` for the unit's subtree. One query
-    (the
-    head)."""
-
-    head = head_of(unit, on)
+    (the head)."""
     rows = sorted(table.rows, key=lambda r: (r.rank_in_scope is None, r.rank_in_scope or 0, r.code))
     cells = [
         [
@@ -358,7 +367,7 @@ def year_sheet(*, table, unit: Unit, year: int, on: dt.date) -> tuple:
     body = [
         pdf.Text(
             f"Năm {year}: {len(rows)} cán bộ, các tháng đã quyết định: "
-            + ", ".join(month_words(m) for m in table.months)
+            + ", ".join(month_text(m) for m in table.months)
             + "."
         ),
         pdf.Text(
@@ -373,14 +382,7 @@ def year_sheet(*, table, unit: Unit, year: int, on: dt.date) -> tuple:
         ),
         pdf.Text(f"Tổng hợp: {tiers_text([r.tier for r in rows])}."),
     ]
-    document = unit_document(
-        unit,
-        "BTH",
-        on,
-        title="BẢNG KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI NĂM",
-        subtitle=f"Năm {year} · {unit.name}",
-        body=body,
-        recipients=[FILED],
-        signers=[head.signer],
+    document = year_document(
+        unit, "BTH", year, on, title="BẢNG KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI NĂM", body=body
     )
     return document, f"ket-qua-nam-{year}-{unit.code}.pdf"
