@@ -20,7 +20,7 @@ from scoring.office import documents, pdf, sheets
 from scoring.office.selectors import my_year, public_results
 from units.downloads import PDF, XLSX, attachment
 from units.models import Unit
-from units.scope import get_scope, unit_or_404
+from units.scope import cadre_or_404, get_scope, unit_or_404, year_or_404
 
 
 def _today():
@@ -145,46 +145,37 @@ def public(request, pk):
 # --- the year ----------------------------------------------------------------------------------
 
 
-def year_pdf(request, code, year):
+def _unit_year(request, code, year):
+    """The unit the user browses with its parent, and its year of results."""
     unit = unit_or_404(request, code, need="browse", related=("parent",))
-    if not 2000 <= year <= 2100:
-        raise Http404
-    table = year_results(year=year, scope=unit)
+    return unit, year_results(year=year_or_404(year), scope=unit)
+
+
+def year_pdf(request, code, year):
+    unit, table = _unit_year(request, code, year)
     return _pdf_response(documents.year_sheet(table=table, unit=unit, year=year, on=_today()))
 
 
 def year_xlsx(request, code, year):
-    unit = unit_or_404(request, code, need="browse", related=("parent",))
-    if not 2000 <= year <= 2100:
-        raise Http404
-    table = year_results(year=year, scope=unit)
+    unit, table = _unit_year(request, code, year)
     title = _("Year %(year)s") % {"year": year}
     return attachment(sheets.year_xlsx(table, title), f"ket-qua-nam-{year}-{unit.code}.xlsx", XLSX)
 
 
-def _my_cadre(request):
-    cadre = get_scope(request).cadre
-    if cadre is None:
-        raise Http404
-    return cadre
-
-
 def my_year_start(request):
-    _my_cadre(request)
+    cadre_or_404(request, None)
     return redirect("office:my_year", year=_today().year)
 
 
 def my_year_page(request, year):
-    cadre = _my_cadre(request)
-    if not 2000 <= year <= 2100:
-        raise Http404
+    cadre = cadre_or_404(request, None)
+    year_or_404(year)
     context = {"cadre": cadre, "year": year, "data": my_year(cadre, year)}
     return render(request, "scoring/office/my_year.html", context)
 
 
 def my_year_xlsx(request, year):
-    cadre = _my_cadre(request)
-    if not 2000 <= year <= 2100:
-        raise Http404
+    cadre = cadre_or_404(request, None)
+    year_or_404(year)
     content = sheets.my_year_xlsx(my_year(cadre, year), _("Year %(year)s") % {"year": year})
     return attachment(content, f"nam-{year}-{cadre.code}.xlsx", XLSX)

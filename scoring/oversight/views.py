@@ -43,19 +43,10 @@ from units.scope import (
     latest_unit,
     outranks,
     require_unit,
+    top_unit_or_404,
     unit_or_404,
+    year_or_404,
 )
-
-
-def _top_unit(request):
-    scope = get_scope(request)
-    if not scope.has_subtree_view:
-        raise PermissionDenied
-    unit = scope.top_units().order_by("depth", "code").first()
-    if unit is None:
-        raise Http404
-    return unit
-
 
 # --- the radar -----------------------------------------------------------------------------
 
@@ -64,7 +55,7 @@ def radar(request):
     """Who does not meet the task, over the user's subtree (or `?unit=`), with the months."""
     scope = get_scope(request)
     code = request.GET.get("unit")
-    unit = unit_or_404(request, code, need="browse") if code else _top_unit(request)
+    unit = unit_or_404(request, code, need="browse") if code else top_unit_or_404(request)
     month = request.GET.get("month") or None
     if month is not None and not is_month(month):
         raise Http404
@@ -77,15 +68,14 @@ def radar(request):
 
 
 def inspections_start(request):
-    unit = _top_unit(request)
+    unit = top_unit_or_404(request)
     return redirect("oversight:inspections", code=unit.code, year=timezone.localdate().year)
 
 
 def inspections(request, code, year):
     """The inspections of a unit's subtree in a year: printable."""
     unit = unit_or_404(request, code, need="browse", related=("parent",))
-    if not 2000 <= year <= 2100:
-        raise Http404
+    year_or_404(year)
     context = {
         "unit": unit,
         "year": year,
@@ -98,8 +88,7 @@ def inspections(request, code, year):
 def inspections_pdf(request, code, year):
     """The same list as a Decree 30 document (PDF)."""
     unit = unit_or_404(request, code, need="browse", related=("parent",))
-    if not 2000 <= year <= 2100:
-        raise Http404
+    year_or_404(year)
     rows = list(selectors.unit_inspections(unit, year))
     document, filename = inspections_sheet(
         inspections=rows, unit=unit, year=year, on=timezone.localdate()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -22,16 +21,14 @@ from scoring.month.views.common import (
     _step_problem,
     _today,
 )
-from units.scope import get_scope
+from units.scope import cadre_or_404
 
 # --- cadre: the month, self-assessment, peers ---------------------------------------------
 
 
 def my_month(request):
     """The cadre's months: the open one with its steps and deadlines, and published results."""
-    cadre = get_scope(request).cadre
-    if cadre is None:
-        raise Http404
+    cadre = cadre_or_404(request, None)
     today = _today()
     months = my_months(cadre, today)
     return render(request, "scoring/month/mine.html", {"months": months, "today": today})

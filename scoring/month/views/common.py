@@ -12,7 +12,7 @@ from scoring.models import Period, PeriodMember, ScorecardKind
 from scoring.month.forms import shown_points
 from scoring.month.selectors.rating import step_problem
 from units.models import Unit
-from units.scope import get_scope
+from units.scope import cadre_or_404, get_scope
 
 SELF, PEER, SUPERVISOR = ScorecardKind.SELF, ScorecardKind.PEER, ScorecardKind.SUPERVISOR
 
@@ -30,9 +30,7 @@ def _get_period(pk) -> Period:
 
 def _get_membership(request, pk) -> tuple[Period, PeriodMember]:
     """The period and the user's own place in it; 404 for anyone not scored in it."""
-    cadre = get_scope(request).cadre
-    if cadre is None:
-        raise Http404
+    cadre = cadre_or_404(request, None)
     member = (
         PeriodMember.objects.select_related(
             "period__scope", "period__regulation", "unit__parent", "cadre"
