@@ -38,11 +38,8 @@ def _score_page(request, member, *, ratee, kind, template, done_url, context=Non
     """GET and POST of the member's self or peer scorecard; a refusal is shown on the form."""
     period, rater = member.period, member.cadre
     general, _task = grid_criteria(period)
-    card = (
-        Scorecard.objects.filter(period=period, ratee=ratee, rater=rater, kind=kind)
-        .prefetch_related("lines__criterion")
-        .first()
-    )
+    card_of = {"period": period, "ratee": ratee, "rater": rater, "kind": kind}
+    card = Scorecard.objects.filter(**card_of).prefetch_related("lines__criterion").first()
     problem = _step_problem(period, kind, ratee_id=ratee.pk)
     submit = request.method == "POST" and request.POST.get("action") == "submit"
     form = ScoreForm(
@@ -60,37 +57,32 @@ def _score_page(request, member, *, ratee, kind, template, done_url, context=Non
         and card is not None
         and card.status == ScorecardStatus.SUBMITTED
     )
-    if request.method == "POST" and form.is_valid() and not confirm_submitted:
-        saved = on_form(
-            form,
-            lambda: scorecard_save(
-                period=period,
-                ratee=ratee,
-                rater=rater,
-                kind=kind,
-                points=form.points(),
-                comments=form.comments(),
-                submit=submit,
-                expected_version=form.cleaned_data["version"],
-                user=request.user,
-            ),
-        )
-        if saved is not None:
-            messages.success(request, _("Submitted. Thank you.") if submit else _("Draft saved."))
-            return redirect(done_url)
-    return render(
-        request,
-        template,
-        {
-            **(context or {}),
-            "member": member,
-            "period": period,
-            "form": form,
-            "card": card,
-            "problem": problem,
-            "confirm_submitted": confirm_submitted and form.is_valid(),
-            "deadline": getattr(period, {SELF: "self_until", PEER: "peer_until"}[kind]),
-        },
+    saving = request.method == "POST" and form.is_valid() and not confirm_submitted
+    if saving and _save(request, form, card_of, submit=submit) is not None:
+        messages.success(request, _("Submitted. Thank you.") if submit else _("Draft saved."))
+        return redirect(done_url)
+    context = {**(context or {}), "member": member, "period": period, "form": form, "card": card}
+    context.update(
+        problem=problem,
+        confirm_submitted=confirm_submitted and form.is_valid(),
+        deadline=getattr(period, {SELF: "self_until", PEER: "peer_until"}[kind]),
+    )
+    return render(request, template, context)
+
+
+def _save(request, form, card_of: dict, *, submit: bool):
+    """The scorecard `card_of` (period, ratee, rater and kind) saved from the form, or None
+    with the refusal on the form."""
+    return on_form(
+        form,
+        lambda: scorecard_save(
+            **card_of,
+            points=form.points(),
+            comments=form.comments(),
+            submit=submit,
+            expected_version=form.cleaned_data["version"],
+            user=request.user,
+        ),
     )
 
 
