@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from directives.models import Criterion, Regulation, Task
-from directives.selectors import TASK_FACT_FIELDS, TaskFacts, month_task_facts
+from directives.selectors import TaskFacts, month_task_facts
 from scoring import engine
 from scoring.models import (
     Period,
@@ -140,12 +140,9 @@ def unit_decisions(period: Period) -> Iterator[UnitDecision]:
             Task.objects.filter(assignee__period_memberships__period=period),
             period.first_day,
             period.last_day,
-        )
-        .order_by(
-            "assignee__period_memberships__unit_id", "assignee_id", "effective_deadline", "code"
-        )
-        .values_list("assignee__period_memberships__unit_id", "assignee_id", *TASK_FACT_FIELDS)
-        .iterator(chunk_size=CHUNK)
+            "assignee__period_memberships__unit_id",
+            "assignee_id",
+        ).iterator(chunk_size=CHUNK)
     )
 
     same_points: dict[Decimal, Decimal] = {}  # a few dozen distinct values in a whole city
@@ -208,8 +205,8 @@ def _decide_unit(
         sheets.add(card_id, code_of[ratee_id], kind, criterion_id, points, saved_at)
 
     facts: defaultdict[int, list[engine.TaskInput]] = defaultdict(list)
-    for _u, cadre_id, *fields in task_rows:
-        facts[cadre_id].append(task_input(TaskFacts(*fields), period.last_day))
+    for _u, cadre_id, *values in task_rows:
+        facts[cadre_id].append(task_input(TaskFacts(*values), period.last_day))
 
     unit_code = member_rows[0][3]
     members = {code: MemberRow(cadre_id, unit_id) for _u, cadre_id, code, *_rest in member_rows}
