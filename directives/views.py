@@ -133,10 +133,9 @@ def board(request, code):
     scope = get_scope(request)
     today = services.today()
     month, month_range = _month_of(request.GET.get("month"), today)
-    assignees = selectors.unit_members_in_month(unit=unit, month=month_range)
     form = BoardFilterForm(
         request.GET or None,
-        assignees=assignees,
+        assignees=selectors.unit_members_in_month(unit=unit, month=month_range),
         products=catalogue_selectors.items_on_tasks(unit_path=unit.path),
     )
     filters = form.cleaned_data if form.is_valid() else {}
@@ -148,11 +147,6 @@ def board(request, code):
         product_id=filters.get("product"),
     )
     page = Paginator(tasks, BOARD_PAGE_SIZE).get_page(request.GET.get("page"))
-    can_act = scope.can_act(unit)
-    actor_roles = scope.acting_role_paths
-    rows = selectors.mark_reviewable(
-        page.object_list, actor=scope.cadre, actor_roles=actor_roles, on=today
-    )
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -160,21 +154,32 @@ def board(request, code):
         "form": form,
         "month": month,
         "page": page,
-        "rows": rows,
+        "rows": selectors.mark_reviewable(
+            page.object_list, actor=scope.cadre, actor_roles=scope.acting_role_paths, on=today
+        ),
         "query": query.urlencode(),
         "today": today,
+        **_board_side(scope, unit, month_range, filters.get("product"), today),
+    }
+    return render(request, "directives/board.html", context)
+
+
+def _board_side(scope, unit, month_range, product_id, today) -> dict:
+    """Beside the board's tasks: the assignees' output of the month, the overdue tasks, the
+    extensions waiting (for who may act) and the unit switcher."""
+    can_act = scope.can_act(unit)
+    return {
         "can_act": can_act,
         "output": catalogue_selectors.output_of_assignees(
             unit_path=unit.path,
             first_day=month_range[0],
             last_day=month_range[1],
-            product_id=filters.get("product"),
+            product_id=product_id,
         ),
         "overdue": selectors.overdue_tasks(unit_path=unit.path, on=today)[:50],
         "extensions": selectors.waiting_extensions(unit_path=unit.path)[:50] if can_act else [],
         "units": _board_units(scope, unit),
     }
-    return render(request, "directives/board.html", context)
 
 
 def _board_units(scope, unit):

@@ -16,6 +16,15 @@ code_validator = RegexValidator(
 )
 
 
+def ancestor_paths(path: str) -> list[str]:
+    """The materialised paths of a unit's path and of its ancestors, nearest last."""
+    parts = path.strip(PATH_SEPARATOR).split(PATH_SEPARATOR)
+    return [
+        PATH_SEPARATOR + PATH_SEPARATOR.join(parts[: i + 1]) + PATH_SEPARATOR
+        for i in range(len(parts))
+    ]
+
+
 def valid_on_q(on, prefix=""):
     """Rows whose [valid_from, valid_to] date range contains `on` (open ends allowed)."""
     return (Q(**{f"{prefix}valid_from__isnull": True}) | Q(**{f"{prefix}valid_from__lte": on})) & (
@@ -113,11 +122,7 @@ class Unit(models.Model):
 
     def ancestor_paths(self):
         """Paths of this unit and every ancestor, nearest last."""
-        parts = self.path.strip(PATH_SEPARATOR).split(PATH_SEPARATOR)
-        return [
-            PATH_SEPARATOR + PATH_SEPARATOR.join(parts[: i + 1]) + PATH_SEPARATOR
-            for i in range(len(parts))
-        ]
+        return ancestor_paths(self.path)
 
 
 class Category(models.TextChoices):

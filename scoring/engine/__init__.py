@@ -52,11 +52,15 @@ from scoring.engine.inputs import (
 )
 from scoring.engine.period import decide_period
 from scoring.engine.quota import (
+    Places,
     QuotaCandidate,
     apply_quota,
     competition_ranks,
+    place,
     quota_keep,
     quota_order_key,
+    ranks,
+    requota,
     split_pool,
 )
 from scoring.engine.radar import (
@@ -64,6 +68,7 @@ from scoring.engine.radar import (
     falling_months,
     last_months,
     low_months,
+    month_shift,
     next_month,
     not_completed_years,
 )
@@ -83,6 +88,7 @@ from scoring.engine.reasons import (
 from scoring.engine.results import (
     CadreResult,
     PeriodOutcome,
+    Placed,
     PoolSplit,
     TaskRatios,
     UnitOutcome,
@@ -111,6 +117,8 @@ __all__ = [
     "MonthRecord",
     "Number",
     "PeriodOutcome",
+    "Placed",
+    "Places",
     "Placing",
     "PoolSplit",
     "QuotaBase",
@@ -143,10 +151,14 @@ __all__ = [
     "last_months",
     "leader_task_score",
     "low_months",
+    "month_shift",
     "next_month",
     "not_completed_years",
+    "place",
     "quota_keep",
     "quota_order_key",
+    "ranks",
+    "requota",
     "round_half_up",
     "satisfaction_index",
     "satisfaction_points",
