@@ -20,18 +20,7 @@ from django.test import Client
 from django.urls import reverse
 
 from scoring.errors import PeriodFrozen, StaleScorecard
-from scoring.models import (
-    Adjustment,
-    AuditEntry,
-    Period,
-    PeriodMember,
-    PeriodUnit,
-    PeriodUnitResult,
-    Phase,
-    Result,
-    Scorecard,
-    ScoreLine,
-)
+from scoring.models import AuditEntry, Period, PeriodUnitResult, Phase, Result, Scorecard
 from scoring.month.services import adjustments as services_adjustments
 from scoring.month.services import decide as services_decide
 from scoring.month.services import grid as services_month
@@ -40,6 +29,7 @@ from scoring.month.services.adjustments import pool_set
 from scoring.month.services.decide import period_decide, period_reopen
 from scoring.month.services.grid import latest_supervisor_cards, supervisor_row_save
 from scoring.month.services.scorecards import scorecard_save
+from tests.dbstate import month_rows
 from tests.factories import member
 from tests.scoring.factories import open_period, points, submit
 
@@ -140,7 +130,7 @@ def test_two_decides_at_once_leave_one_consistent_result(org, monkeypatch):
     assert sorted(run_together(decide, decide)) == ["decided", "refused"]
     period.refresh_from_db()
     assert period.phase == Phase.DECIDED
-    members = PeriodMember.objects.filter(period=period).count()
+    members = period.members.count()
     assert Result.objects.filter(period=period).count() == members
     assert Result.objects.filter(period=period, cadre=org.staff_a).count() == 1
     assert AuditEntry.objects.filter(period=period, action="period.decide").count() == 1
@@ -352,23 +342,6 @@ def test_two_browsers_saving_one_grid_row_at_once_lose_no_update(org, row, monke
 # --- a decision that crashes half-way (SQLite and PostgreSQL) -------------------------------
 
 
-DUMPED = [
-    Period,
-    PeriodMember,
-    PeriodUnit,
-    Scorecard,
-    ScoreLine,
-    Adjustment,
-    Result,
-    PeriodUnitResult,
-    AuditEntry,
-]
-
-
-def dump() -> dict[str, list[dict]]:
-    return {model.__name__: list(model.objects.order_by("pk").values()) for model in DUMPED}
-
-
 class Crash(Exception):
     pass
 
@@ -436,10 +409,10 @@ def test_a_decision_that_crashes_half_way_leaves_the_period_as_it_was(
         period_reopen(period=scored, reason="Sửa điểm", user=None)
         submit(scored, org.staff_a, org.head_a, "supervisor", points(T=40))
         assert Result.objects.filter(period=scored).count() == scored.members.count()
-    before = dump()
+    before = month_rows()
     CRASHES[crash](monkeypatch)
     with pytest.raises(Crash):
         period_decide(period=Period.objects.get(pk=scored.pk), user=None)
     monkeypatch.undo()
-    assert dump() == before
+    assert month_rows() == before
     assert Period.objects.get(pk=scored.pk).phase == Phase.REVIEW

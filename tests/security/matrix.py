@@ -31,7 +31,7 @@ from scoring.month.services.adjustments import adjustment_add, pool_set
 from scoring.month.services.appeals import appeal_answer, appeal_file
 from scoring.month.services.decide import period_decide, period_publish
 from scoring.oversight.models import Finding, Inspection, ReviewCase
-from tests.dbstate import rows_of
+from tests.dbstate import app_rows
 from tests.factories import member
 from tests.scoring.factories import make_task, open_period, points, submit
 
@@ -641,9 +641,7 @@ GUARDED_APPS = ("units", "directives", "scoring", "api", "oversight")
 
 def snapshot() -> dict:
     """Every row of every model of our apps, and the accounts' passwords."""
-    state: dict = rows_of(
-        model for label in GUARDED_APPS for model in apps.get_app_config(label).get_models()
-    )
+    state: dict = app_rows(*GUARDED_APPS)
     user_model = apps.get_model(settings.AUTH_USER_MODEL)
     state["users"] = list(user_model.objects.order_by("pk").values_list("pk", "password"))
     return state

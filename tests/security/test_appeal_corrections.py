@@ -52,9 +52,10 @@ from scoring.month.services.appeals import appeal_answer, appeal_file, correctio
 from scoring.month.services.decide import period_decide, period_lock, period_publish, period_reopen
 from scoring.month.services.opening import period_advance, period_open
 from scoring.month.services.scorecards import scorecard_save
+from tests.dbstate import nothing_changes
 from tests.factories import member
 from tests.scoring.factories import make_task, points, submit
-from tests.security.test_frozen_period import nothing_changes, page_text
+from tests.security.test_frozen_period import page_text
 
 pytestmark = pytest.mark.django_db
 

@@ -26,8 +26,9 @@ from scoring.models import Adjustment, AuditEntry, Period, Phase
 from scoring.month.services.adjustments import adjustment_add, adjustment_remove
 from scoring.month.services.decide import period_decide
 from scoring.month.services.opening import period_reopen_step
+from tests.dbstate import nothing_changes
 from tests.month.conftest import open_month, scored_month
-from tests.security.test_frozen_period import nothing_changes, page_text
+from tests.security.test_frozen_period import page_text
 
 pytestmark = pytest.mark.django_db
 
