@@ -6,7 +6,7 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from tests.dashboard.factories import Patterns, decided_months
+from tests.dashboard.generator import Patterns, decided_months
 from units.models import Unit
 
 pytestmark = pytest.mark.django_db(transaction=True)

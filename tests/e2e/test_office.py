@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from directives.models import Regulation
 from scoring.models import Result
-from tests.dashboard.factories import decided_months
+from tests.dashboard.generator import decided_months
 from tests.factories import member
 from tests.scoring.office.conftest import NAMES, decide_month
 from units.models import Unit

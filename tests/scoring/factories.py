@@ -118,7 +118,6 @@ def build_scope(size: int, *, units: int = 4, month: str = "2026-10", code: str 
             ward_head.pk if head is None or head.pk == m.cadre_id else head.pk
         )
     cards = []
-    now = timezone.now()
     for m in members:
         cards.append((m.cadre_id, m.cadre_id, ScorecardKind.SELF))
         cards.append((m.cadre_id, supervisor_of[m.cadre_id], ScorecardKind.SUPERVISOR))
@@ -126,28 +125,13 @@ def build_scope(size: int, *, units: int = 4, month: str = "2026-10", code: str 
         "rater_id", "ratee_id"
     ):
         cards.append((ratee_id, rater_id, ScorecardKind.PEER))
-    saved = Scorecard.objects.bulk_create(
-        Scorecard(
-            period=period,
-            ratee_id=ratee,
-            rater_id=rater,
-            kind=kind,
-            status=ScorecardStatus.SUBMITTED,
-            submitted_at=now,
-        )
-        for ratee, rater, kind in cards
-    )
-    ScoreLine.objects.bulk_create(
-        (
-            ScoreLine(
-                scorecard=card,
-                criterion=c,
-                points=c.max_points - Decimal((card.ratee_id + card.rater_id + i) % 3),
-            )
-            for card in saved
-            for i, c in enumerate(criteria)
-        ),
-        batch_size=5000,
+
+    def lines(ratee, rater):
+        """A little under full marks, varied by who rates whom."""
+        return {c: c.max_points - Decimal((ratee + rater + i) % 3) for i, c in enumerate(criteria)}
+
+    submitted_in_bulk(
+        period, [(ratee, rater, kind, lines(ratee, rater)) for ratee, rater, kind in cards]
     )
     tasks = []
     for i, c in enumerate(cadres):
@@ -172,6 +156,35 @@ def build_scope(size: int, *, units: int = 4, month: str = "2026-10", code: str 
             )
     Task.objects.bulk_create(tasks, batch_size=2000)
     return period
+
+
+def submitted_in_bulk(period, cards) -> list[Scorecard]:
+    """Submitted scorecards written in bulk, one per (ratee id, rater id, kind, {criterion:
+    points}) of `cards`, with their score lines."""
+    now = timezone.now()
+    saved = Scorecard.objects.bulk_create(
+        (
+            Scorecard(
+                period=period,
+                ratee_id=ratee,
+                rater_id=rater,
+                kind=kind,
+                status=ScorecardStatus.SUBMITTED,
+                submitted_at=now,
+            )
+            for ratee, rater, kind, _lines in cards
+        ),
+        batch_size=2000,
+    )
+    ScoreLine.objects.bulk_create(
+        (
+            ScoreLine(scorecard=card, criterion=criterion, points=points)
+            for card, (*_who, lines) in zip(saved, cards, strict=True)
+            for criterion, points in lines.items()
+        ),
+        batch_size=5000,
+    )
+    return saved
 
 
 def nd335() -> Regulation:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from functools import partial
 
 import pytest
 from django.utils import timezone, translation
@@ -505,29 +506,16 @@ def test_bonuses_under_hn3814_may_add_up_past_the_cap(w1):
 
 def test_adjustments_need_a_reason_a_supervisor_and_sensible_points(w1):
     period = open_period(w1.w1, phase=Phase.REVIEW)
+    add = partial(adjustment_add, period=period, cadre=w1.staff_a)
     with pytest.raises(InvalidInput):
-        adjustment_add(period=period, cadre=w1.staff_a, kind="penalty", points=2, reason="  ")
+        add(kind="penalty", points=2, reason="  ")
     with pytest.raises(InvalidInput):
-        adjustment_add(period=period, cadre=w1.staff_a, kind="penalty", points=0, reason="Muộn")
+        add(kind="penalty", points=0, reason="Muộn")
     with pytest.raises(InvalidInput):
-        adjustment_add(period=period, cadre=w1.staff_a, kind="award", points=1, reason="?")
+        add(kind="award", points=1, reason="?")
     with pytest.raises(NotAllowed):
-        adjustment_add(
-            period=period,
-            cadre=w1.staff_a,
-            kind="penalty",
-            points=2,
-            reason="Muộn",
-            user=w1.staff_a2.user,
-        )
-    leave = adjustment_add(
-        period=period,
-        cadre=w1.staff_a,
-        kind="leave",
-        points=7,
-        reason="Nghỉ ốm",
-        user=w1.head_a.user,
-    )
+        add(kind="penalty", points=2, reason="Muộn", user=w1.staff_a2.user)
+    leave = add(kind="leave", points=7, reason="Nghỉ ốm", user=w1.head_a.user)
     assert leave.points == 0
     assert leave.entered_by == w1.head_a.user
 
