@@ -15,17 +15,7 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from scoring.demo.ward import build_demo
-from scoring.models import (
-    Appeal,
-    AppealStatus,
-    AuditEntry,
-    PeerAssignment,
-    Period,
-    PeriodMember,
-    PeriodUnit,
-    Result,
-    ScorecardKind,
-)
+from scoring.models import AppealStatus, Period, PeriodMember, ScorecardKind
 from scoring.month.selectors.rating import rating_rules
 from scoring.month.services.scorecards import scorecard_save
 from tests.e2e.test_month import assert_every_field_is_labelled
@@ -79,8 +69,7 @@ def cards(period, kind):
         pairs = [(m.cadre, m.cadre) for m in period.members.select_related("cadre")]
     elif kind == ScorecardKind.PEER:
         pairs = [
-            (a.ratee, a.rater)
-            for a in PeerAssignment.objects.filter(period=period).select_related("rater", "ratee")
+            (a.ratee, a.rater) for a in period.peer_assignments.select_related("rater", "ratee")
         ]
     else:
         rules = rating_rules(period)
@@ -166,7 +155,7 @@ def test_the_wards_head_runs_a_whole_month_in_the_browser(ward, page, live_serve
     page.get_by_role("button", name="Lưu quỹ").click()
     page.wait_for_load_state()
     expect(page.locator("[data-history]")).to_contain_text("Quỹ của HH-KT: 0 → 17.000.000 đồng.")
-    assert PeriodUnit.objects.get(period=period, unit__code="HH-KT").pool == 17_000_000
+    assert period.units.get(unit__code="HH-KT").pool == 17_000_000
 
     # --- decide: the preview first (cross-evaluation still open on paper: counts, no names)
     page.get_by_role("link", name="Quyết định xếp loại", exact=True).click()
@@ -175,7 +164,7 @@ def test_the_wards_head_runs_a_whole_month_in_the_browser(ward, page, live_serve
     page.get_by_role("button", name="Xác nhận: quyết định xếp loại tháng").click()
     page.wait_for_load_state()
     phase_shown(page, "decided")
-    assert Result.objects.filter(period=period).count() == period.members.count()
+    assert period.results.count() == period.members.count()
 
     # --- publish
     page.get_by_role("link", name="Công khai", exact=True).click()
@@ -192,7 +181,7 @@ def test_the_wards_head_runs_a_whole_month_in_the_browser(ward, page, live_serve
     page.get_by_label(re.compile("Nội dung kiến nghị")).fill("Đề nghị xem xét lại điểm G4.")
     page.get_by_role("button", name=re.compile("Gửi kiến nghị")).click()
     page.wait_for_load_state()
-    appeal = Appeal.objects.get(period=period)
+    appeal = period.appeals.get()
     log_in(page, live_server, "truongphong")
     page.goto(f"{live_server.url}/month/{period.pk}/appeals/")
     page.get_by_label("Trả lời").fill("Điểm G4 đúng với quy chế.")
@@ -216,8 +205,6 @@ def test_the_wards_head_runs_a_whole_month_in_the_browser(ward, page, live_serve
     for action in ("period.open", "period.advance", "pool.set", "period.decide", "period.publish"):
         expect(history.locator(f'tr[data-action="{action}"]').first).to_be_visible()
     expect(history.locator('tr[data-action="period.lock"]')).to_contain_text("(chutich)")
-    heads = AuditEntry.objects.filter(period=period, action__startswith="period.").exclude(
-        action="period.open"
-    )
+    heads = period.audit_entries.filter(action__startswith="period.").exclude(action="period.open")
     assert {e.user.username for e in heads if e.user} == {"chutich"}
     assert console_errors == []

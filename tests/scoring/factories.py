@@ -8,15 +8,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from directives.models import Criterion, Regulation, Task
-from scoring.models import (
-    PeerAssignment,
-    Period,
-    PeriodMember,
-    Scorecard,
-    ScorecardKind,
-    ScorecardStatus,
-    ScoreLine,
-)
+from scoring.models import Period, Scorecard, ScorecardKind, ScorecardStatus, ScoreLine
 from scoring.month.services.common import DATE_FIELDS
 from scoring.month.services.opening import period_open
 from scoring.month.services.scorecards import scorecard_save
@@ -110,7 +102,7 @@ def build_scope(size: int, *, units: int = 4, month: str = "2026-10", code: str 
     period = open_period(scope, month)
     criteria = list(Criterion.objects.filter(regulation__code="ND335", group="general"))
     first, last = period.first_day, period.last_day
-    members = PeriodMember.objects.filter(period=period)
+    members = period.members.all()
     supervisor_of = {}
     for m in members:
         head = heads.get(m.unit_id)
@@ -121,9 +113,7 @@ def build_scope(size: int, *, units: int = 4, month: str = "2026-10", code: str 
     for m in members:
         cards.append((m.cadre_id, m.cadre_id, ScorecardKind.SELF))
         cards.append((m.cadre_id, supervisor_of[m.cadre_id], ScorecardKind.SUPERVISOR))
-    for rater_id, ratee_id in PeerAssignment.objects.filter(period=period).values_list(
-        "rater_id", "ratee_id"
-    ):
+    for rater_id, ratee_id in period.peer_assignments.values_list("rater_id", "ratee_id"):
         cards.append((ratee_id, rater_id, ScorecardKind.PEER))
 
     def lines(ratee, rater):

@@ -41,7 +41,6 @@ from scoring.models import (
     Result,
     Revision,
     RevisionChange,
-    Scorecard,
     ScoreLine,
 )
 from scoring.month.corrections import appeal_supervisors
@@ -136,7 +135,7 @@ def shown(period) -> dict[str, tuple]:
     """Every result's shown parts, by cadre code."""
     return {
         r.cadre.code: tuple(getattr(r, name) for name in RESULT_FIELDS)
-        for r in Result.objects.filter(period=period).select_related("cadre")
+        for r in period.results.select_related("cadre")
     }
 
 
@@ -150,7 +149,7 @@ def accept(ward, who=None):
 
 def correct_t(ward, task_points=65):
     """HA raises SA's T on the supervisor card, as the grid saves it."""
-    card = Scorecard.objects.get(period=ward.period, ratee=ward.org.staff_a, kind="supervisor")
+    card = ward.period.scorecards.get(ratee=ward.org.staff_a, kind="supervisor")
     return scorecard_save(
         period=ward.period,
         ratee=ward.org.staff_a,
@@ -238,7 +237,7 @@ def test_accepting_opens_a_correction_for_the_appellant_only(ward, login):
     assert 'form="f-SA"' in grid and 'form="f-SA2"' not in grid
     assert "data-correction-notice" in grid and "data-under-correction" in grid
 
-    card = Scorecard.objects.get(period=period, ratee=ward.org.staff_a, kind="supervisor")
+    card = period.scorecards.get(ratee=ward.org.staff_a, kind="supervisor")
     data = {f"points_{code}": str(value) for code, value in points(T=65).items()}
     data |= {"seen_card": card.pk, "seen_version": card.version, "version": card.version}
     saved = page_text(client.post(grid_url("grid_row", ward, "SA"), data, **HTMX))
@@ -251,12 +250,12 @@ def test_accepting_opens_a_correction_for_the_appellant_only(ward, login):
         **HTMX,
     )
     assert 'data-state="saved"' in page_text(added)
-    penalty = Adjustment.objects.get(period=period, cadre=ward.org.staff_a)
+    penalty = period.adjustments.get(cadre=ward.org.staff_a)
     removed = client.post(grid_url("grid_adjust_remove", ward, "SA", penalty.pk), **HTMX)
     assert 'data-state="saved"' in page_text(removed)
     assert not Adjustment.objects.filter(pk=penalty.pk).exists()
 
-    colleague = Scorecard.objects.get(period=period, ratee=ward.org.staff_a2, kind="supervisor")
+    colleague = period.scorecards.get(ratee=ward.org.staff_a2, kind="supervisor")
     row = data | {"seen_card": colleague.pk, "seen_version": colleague.version}
     row["version"] = colleague.version
     with nothing_changes():
@@ -340,13 +339,13 @@ def test_deciding_again_writes_a_revision_of_every_changed_result(
     assert {code: row[0] for code, row in after.items() if code != "SA"} == {
         code: row[0] for code, row in before.items() if code != "SA"
     }
-    sa2 = Result.objects.get(period=ward.period, cadre=ward.org.staff_a2)
+    sa2 = ward.period.results.get(cadre=ward.org.staff_a2)
     assert (sa2.tier_before_quota, sa2.tier) == ("A", "B")
     assert [r["code"] for r in sa2.reasons] == ["quota_demoted"]
-    sa = Result.objects.get(period=ward.period, cadre=ward.org.staff_a)
+    sa = ward.period.results.get(cadre=ward.org.staff_a)
     assert (sa.task, sa.task_source, sa.reasons) == (Decimal("65.00"), "manual", [])
-    a_pool = PeriodUnitResult.objects.get(period=ward.period, unit=ward.org.a)
-    a_rewards = Result.objects.filter(period=ward.period, unit=ward.org.a)
+    a_pool = ward.period.unit_results.get(unit=ward.org.a)
+    a_rewards = ward.period.results.filter(unit=ward.org.a)
     assert sum(r.reward for r in a_rewards) == a_pool.distributed
 
     revision = Revision.objects.get()

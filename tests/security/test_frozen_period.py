@@ -41,7 +41,6 @@ from directives.services import task_exempt, task_record_delay, task_record_erro
 from scoring.errors import PeriodConflict, PeriodFrozen, PhaseClosed
 from scoring.io.imports import adjustments_import, pools_import, scores_import
 from scoring.models import (
-    Adjustment,
     Appeal,
     AppealStatus,
     PeerAssignment,
@@ -134,10 +133,10 @@ def frozen(request, org, scored):
 def test_the_month_is_decided_with_results(frozen):
     """The fixture's month has what the refusals protect."""
     period = frozen.period
-    assert Result.objects.filter(period=period).count() == 3
-    assert Result.objects.filter(period=period, tier="").count() == 1  # HA has no supervisor
-    assert PeriodUnitResult.objects.get(period=period).pool == 6_000_000
-    assert Adjustment.objects.filter(period=period).count() == 1
+    assert period.results.count() == 3
+    assert period.results.filter(tier="").count() == 1  # HA has no supervisor
+    assert period.unit_results.get().pool == 6_000_000
+    assert period.adjustments.count() == 1
 
 
 # --- services -------------------------------------------------------------------------------
@@ -212,7 +211,7 @@ def test_service_adjustment_add(frozen):
 
 
 def test_service_adjustment_remove(frozen):
-    adjustment = Adjustment.objects.get(period=frozen.period)
+    adjustment = frozen.period.adjustments.get()
     refused(
         frozen.period,
         lambda: adjustment_remove(
@@ -331,7 +330,7 @@ def test_web_self_assessment(frozen, login):
 
 
 def test_web_peer_form(frozen, login):
-    assignment = PeerAssignment.objects.filter(period=frozen.period).first()
+    assignment = frozen.period.peer_assignments.first()
     card = Scorecard.objects.get(ratee=assignment.ratee, rater=assignment.rater, kind="peer")
     url = reverse("month:peer", args=[frozen.period.pk, assignment.ratee.code])
     data = GOOD | {"action": "submit", "version": card.version}
@@ -369,7 +368,7 @@ def test_web_grid_adjustment_add(frozen, login):
 
 
 def test_web_grid_adjustment_remove(frozen, login):
-    adjustment = Adjustment.objects.get(period=frozen.period)
+    adjustment = frozen.period.adjustments.get()
     url = grid_url("grid_adjust_remove", frozen.period, "SA", adjustment.pk)
     with nothing_changes():
         response = login(frozen.org.head_a).post(url, **HTMX)
@@ -573,7 +572,7 @@ def test_task_events_after_the_decision_leave_the_results_as_decided(frozen):
     exempted) change what a new decision would compute, never the stored results."""
     org = frozen.org
     task = Task.objects.get(code="T-SA2")
-    decided = Result.objects.get(period=frozen.period, cadre=org.staff_a2)
+    decided = frozen.period.results.get(cadre=org.staff_a2)
     assert decided.task == Decimal("70.00")
     results = list(Result.objects.order_by("pk").values())
     units = list(PeriodUnitResult.objects.order_by("pk").values())
@@ -599,7 +598,7 @@ def test_cli_task_import_after_the_decision_leaves_the_results_as_decided(frozen
         call_command("import", "tasks", str(path), stdout=io.StringIO())
     task.refresh_from_db()
     assert (task.accepted, task.imported_errors, task.imported_delays) == (False, 2, 1)
-    decided = Result.objects.get(period=frozen.period, cadre=org.staff_a2).task
+    decided = frozen.period.results.get(cadre=org.staff_a2).task
     assert period_preview(frozen.period).cadre("SA2").task.shown < decided
 
 
@@ -653,5 +652,5 @@ def test_admin_task_change_after_the_decision_leaves_the_results_as_decided(froz
     assert response.status_code == 302, page_text(response)
     task.refresh_from_db()
     assert (task.completed_on, task.accepted) == (None, False)
-    decided = Result.objects.get(period=frozen.period, cadre=frozen.org.staff_a2).task
+    decided = frozen.period.results.get(cadre=frozen.org.staff_a2).task
     assert period_preview(frozen.period).cadre("SA2").task.shown < decided
