@@ -11,7 +11,7 @@ from directives.imports import TASK_COLUMNS, tasks_import
 from directives.models import Task, TaskStatus
 from directives.selectors import task_facts
 from scoring.month.selectors.inputs import task_input
-from tests.directives.helpers import make_task
+from tests.directives.helpers import make_task, task_row
 from tests.factories import xlsx
 from units.tabular import ImportFailed
 
@@ -25,34 +25,8 @@ def csv_bytes(*rows):
     return "\n".join([HEADER, *rows]).encode()
 
 
-def row(
-    code="NV1",
-    assignee="SA",
-    assigner="HA",
-    assigned="2026-10-01",
-    deadline="2026-10-15",
-    completed="",
-    accepted="false",
-    errors="0",
-    delays="0",
-    weight="1",
-):
-    return ",".join(
-        [
-            code,
-            "Báo cáo tháng",
-            assignee,
-            assigner,
-            assigned,
-            deadline,
-            "Báo cáo",
-            weight,
-            completed,
-            accepted,
-            errors,
-            delays,
-        ]
-    )
+def row(code="NV1", assignee="SA", assigner="HA", **fields):
+    return task_row(code, assignee, assigner, **fields)
 
 
 def xlsx_bytes(rows):
@@ -82,24 +56,9 @@ def test_a_csv_creates_tasks_with_status_from_the_columns(org):
 
 
 def test_an_xlsx_with_real_dates_imports_too(org):
-    data = xlsx_bytes(
-        [
-            [
-                "NVX",
-                "Thẩm định hồ sơ",
-                "SA",
-                "HA",
-                dt.datetime(2026, 10, 1),
-                dt.date(2026, 10, 9),
-                "Tờ trình",
-                2,
-                dt.date(2026, 10, 8),
-                True,
-                0,
-                1,
-            ],
-        ]
-    )
+    assigned, deadline, done = dt.datetime(2026, 10, 1), dt.date(2026, 10, 9), dt.date(2026, 10, 8)
+    who = ["NVX", "Thẩm định hồ sơ", "SA", "HA"]
+    data = xlsx_bytes([[*who, assigned, deadline, "Tờ trình", 2, done, True, 0, 1]])
     assert tasks_import(data=data)["created"] == 1
     task = Task.objects.get(code="NVX")
     assert (task.assigned_on, task.deadline, task.weight) == (

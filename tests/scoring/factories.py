@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from directives.models import Criterion, Regulation, Task
-from scoring.models import Period, Scorecard, ScorecardKind, ScorecardStatus, ScoreLine
+from scoring.models import Period, Result, Scorecard, ScorecardKind, ScorecardStatus, ScoreLine
 from scoring.month.services.common import DATE_FIELDS
 from scoring.month.services.opening import period_open
 from scoring.month.services.scorecards import scorecard_save
@@ -175,6 +175,15 @@ def submitted_in_bulk(period, cards) -> list[Scorecard]:
         batch_size=5000,
     )
     return saved
+
+
+def results_in_bulk(period, rows) -> list[Result]:
+    """Results of `period` written directly in bulk, one per (cadre, unit, {field: value}) of
+    `rows`, the cadre's job group theirs."""
+    return Result.objects.bulk_create(
+        Result(period=period, cadre=cadre, unit=unit, job_group=cadre.job_group, **fields)
+        for cadre, unit, fields in rows
+    )
 
 
 def nd335() -> Regulation:

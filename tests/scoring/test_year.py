@@ -12,10 +12,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from directives.models import Regulation
-from scoring.models import Period, Phase, Result
+from scoring.models import Period, Phase
 from scoring.month.selectors.periods import year_results
 from scoring.month.services.opening import default_dates
 from tests.factories import member
+from tests.scoring.factories import results_in_bulk
 from units.models import Cadre, Unit
 
 pytestmark = pytest.mark.django_db
@@ -32,20 +33,17 @@ def decide_month(scope, month, rows, phase=Phase.LOCKED):
         phase=phase,
         **default_dates(month),
     )
-    Result.objects.bulk_create(
-        Result(
-            period=period,
-            cadre=cadre,
-            unit=unit,
-            job_group=cadre.job_group,
-            rated=rated,
-            total=Decimal(total),
-            supervisor_score=Decimal(25),
-            tier="B" if rated else "",
-            reasons=[{"code": code, "message": code} for code in reasons],
-        )
-        for cadre, unit, total, rated, reasons in rows
-    )
+
+    def fields(total, rated, reasons):
+        return {
+            "rated": rated,
+            "total": Decimal(total),
+            "supervisor_score": Decimal(25),
+            "tier": "B" if rated else "",
+            "reasons": [{"code": code, "message": code} for code in reasons],
+        }
+
+    results_in_bulk(period, [(cadre, unit, fields(*shown)) for cadre, unit, *shown in rows])
     return period
 
 
@@ -199,19 +197,10 @@ def test_export_results_of_a_year(year):
     call_command("export", "results", "2026", "--scope", "W1", stdout=out)
     assert out.getvalue().startswith("\ufeff")  # so Excel opens it as UTF-8
     rows = list(csv.DictReader(io.StringIO(out.getvalue().removeprefix("\ufeff"))))
-    assert list(rows[0]) == [
-        "cadre_code",
-        "unit_code",
-        "job_group",
-        "rated_months",
-        "total",
-        "tier_before_quota",
-        "tier",
-        "rank_in_unit",
-        "rank_in_scope",
-        "full_name",  # after the documented columns
-        "unit_name",
-    ]
+    documented = "cadre_code unit_code job_group rated_months total tier_before_quota tier"
+    ranks = "rank_in_unit rank_in_scope"
+    names = "full_name unit_name"  # after the documented columns
+    assert list(rows[0]) == f"{documented} {ranks} {names}".split()
     by_code = {r["cadre_code"]: r for r in rows}
     assert [r["cadre_code"] for r in rows] == sorted(by_code)
     assert by_code["SA"]["total"] == "92.00"
