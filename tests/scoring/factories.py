@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from directives.models import Criterion, Regulation, Task
+from directives.models import Criterion, Regulation, Task, TaskStatus
 from scoring.models import Period, Result, Scorecard, ScorecardKind, ScorecardStatus, ScoreLine
 from scoring.month.services.common import DATE_FIELDS
 from scoring.month.services.opening import period_open
@@ -70,6 +70,16 @@ def make_task(assignee, *, unit, deadline, completed_on=None, accepted=True, cod
         completed_on=completed_on,
         accepted=accepted,
         **kw,
+    )
+
+
+def task_done_on_time(assignee, period, *, accepted, **fields) -> Task:
+    """A task of `assignee` due the 5th of `period`'s month and done that day: accepted, or
+    submitted and not accepted."""
+    day = period.first_day + dt.timedelta(days=4)
+    status = TaskStatus.ACCEPTED if accepted else TaskStatus.SUBMITTED
+    return make_task(
+        assignee, deadline=day, completed_on=day, accepted=accepted, status=status, **fields
     )
 
 

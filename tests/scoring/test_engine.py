@@ -46,25 +46,13 @@ from scoring.engine import (
     trimmed_peer_mean,
     yearly_rollup,
 )
+from tests.scoring.sample_loader import engine_criteria
 
 D = Decimal
 F = Fraction
 
-ND335_CRITERIA = (
-    Criterion("G1", "general", 5),
-    Criterion("G2", "general", 5),
-    Criterion("G3", "general", 5),
-    Criterion("G4", "general", 10),
-    Criterion("G5", "general", 5),
-    Criterion("T", "task", 70),
-)
-HN3814_CRITERIA = (
-    Criterion("G1", "general", 4),
-    Criterion("G2", "general", 4),
-    Criterion("G3", "general", 4),
-    Criterion("G4", "general", 8),
-    Criterion("T", "task", 70),
-)
+ND335_CRITERIA = engine_criteria({"G1": 5, "G2": 5, "G3": 5, "G4": 10, "G5": 5}, 70)
+HN3814_CRITERIA = engine_criteria({"G1": 4, "G2": 4, "G3": 4, "G4": 8}, 70)
 FULL_MARKS = {"G1": D(5), "G2": D(5), "G3": D(5), "G4": D(10), "G5": D(5)}
 
 
@@ -866,16 +854,15 @@ def scored_cadres(draw):
     )
     manual = D(draw(st.integers(min_value=0, max_value=280))) / 4
     penalty = tuple(D(draw(st.integers(min_value=0, max_value=10))) for _ in range(2))
+    scores = {"self_points": own, "peer_points": peers, "supervisor_points": supervisor}
     return CadreInput(
         "C1",
         "U",
         "staff",
         tasks=tuple(tasks),
         manual_task_score=manual,
-        self_points=own,
-        peer_points=peers,
-        supervisor_points=supervisor,
         penalty_points=penalty,
+        **scores,
     )
 
 

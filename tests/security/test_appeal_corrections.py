@@ -26,7 +26,6 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from directives.models import TaskStatus
 from directives.services import task_record_delay
 from scoring.errors import InvalidInput, NotAllowed, PeriodFrozen, PhaseClosed
 from scoring.models import (
@@ -53,7 +52,7 @@ from scoring.month.services.opening import period_advance, period_open
 from scoring.month.services.scorecards import scorecard_save
 from tests.dbstate import nothing_changes
 from tests.factories import member
-from tests.scoring.factories import make_task, points, submit
+from tests.scoring.factories import points, submit, task_done_on_time
 from tests.security.test_frozen_period import page_text
 
 pytestmark = pytest.mark.django_db
@@ -110,16 +109,8 @@ def ward(org):
     for cadre, (head, task_points) in supervised.items():
         submit(period, cadre, head, "supervisor", points(T=task_points))
     # LW1 has a task of the month, done on time but not accepted: T = 70 × 2/3.
-    deadline = period.first_day + dt.timedelta(days=4)
-    task = make_task(
-        org.leader_w1,
-        unit=org.w1,
-        deadline=deadline,
-        completed_on=deadline,
-        accepted=False,
-        assigned_by=org.head_w1,
-        status=TaskStatus.SUBMITTED,
-        code="T-LW1",
+    task = task_done_on_time(
+        org.leader_w1, period, accepted=False, unit=org.w1, assigned_by=org.head_w1, code="T-LW1"
     )
     submit(period, org.leader_w1, org.head_w1, "supervisor", points())
     pool_set(period=period, unit=org.a, amount=10_000_000, user=None)
