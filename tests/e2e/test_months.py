@@ -18,6 +18,7 @@ from scoring.demo.ward import build_demo
 from scoring.models import AppealStatus, Period, PeriodMember, ScorecardKind
 from scoring.month.selectors.rating import rating_rules
 from scoring.month.services.scorecards import scorecard_save
+from tests.e2e.helpers import sign_in
 from tests.e2e.test_month import assert_every_field_is_labelled
 from units.models import Cadre
 
@@ -42,12 +43,7 @@ def ward(transactional_db, time_machine, settings):
 
 def log_in(page, live_server, username):
     page.context.clear_cookies()
-    page.goto(f"{live_server.url}/login/")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill("fiveclear-demo")
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_url(f"{live_server.url}/")
-    return page
+    return sign_in(page, live_server.url, username)
 
 
 def phase_shown(page, phase):

@@ -42,17 +42,12 @@ def points(scale=Decimal(1), **over) -> dict[str, Decimal]:
 
 
 def submit(period, ratee, rater, kind, given=None, **extra) -> Scorecard:
-    """A submitted scorecard saved the way the command line saves it."""
+    """A submitted scorecard (a draft with `submit=False`) saved the way the command line
+    saves it."""
+    given = given if given is not None else points()
+    saving = {"submit": True, "user": None, "enforce_phase": False} | extra
     return scorecard_save(
-        period=period,
-        ratee=ratee,
-        rater=rater,
-        kind=kind,
-        points=given if given is not None else points(),
-        submit=True,
-        user=None,
-        enforce_phase=False,
-        **extra,
+        period=period, ratee=ratee, rater=rater, kind=kind, points=given, **saving
     )
 
 

@@ -552,22 +552,30 @@ def test_discipline_outranks_leave():
 # --- 5.5 quota -----------------------------------------------------------------------------
 
 
+# (A candidates, B, rated, A kept): 20% of the good ones (A and B), ND335's base.
+OF_THE_GOOD = [
+    (2, 4, 7, 1),
+    (1, 0, 1, 0),
+    (1, 3, 4, 0),
+    (1, 4, 5, 0),
+    (1, 5, 6, 1),
+    (3, 10, 13, 2),
+    (5, 20, 25, 4),
+    (0, 9, 9, 0),
+]
+# (A candidates, B, rated, rate, A kept): a share of every rated cadre.
+OF_THE_RATED = [
+    (5, 3, 10, F(3, 10), 3),
+    (5, 3, 10, F(2, 5), 4),
+    (2, 1, 10, F(3, 10), 2),
+    (1, 0, 3, F(3, 10), 0),
+]
+
+
 @pytest.mark.parametrize(
     ("n_a", "n_b", "n_rated", "rate", "base", "keep"),
-    [
-        (2, 4, 7, F(1, 5), QuotaBase.GOOD, 1),
-        (1, 0, 1, F(1, 5), QuotaBase.GOOD, 0),
-        (1, 3, 4, F(1, 5), QuotaBase.GOOD, 0),
-        (1, 4, 5, F(1, 5), QuotaBase.GOOD, 0),
-        (1, 5, 6, F(1, 5), QuotaBase.GOOD, 1),
-        (3, 10, 13, F(1, 5), QuotaBase.GOOD, 2),
-        (5, 20, 25, F(1, 5), QuotaBase.GOOD, 4),
-        (0, 9, 9, F(1, 5), QuotaBase.GOOD, 0),
-        (5, 3, 10, F(3, 10), QuotaBase.RATED, 3),
-        (5, 3, 10, F(2, 5), QuotaBase.RATED, 4),
-        (2, 1, 10, F(3, 10), QuotaBase.RATED, 2),
-        (1, 0, 3, F(3, 10), QuotaBase.RATED, 0),
-    ],
+    [(a, b, rated, F(1, 5), QuotaBase.GOOD, keep) for a, b, rated, keep in OF_THE_GOOD]
+    + [(a, b, rated, rate, QuotaBase.RATED, keep) for a, b, rated, rate, keep in OF_THE_RATED],
 )
 def test_quota_keep(n_a, n_b, n_rated, rate, base, keep):
     assert quota_keep(n_a, n_b, n_rated, rate, base) == keep
