@@ -47,20 +47,25 @@ def decide_month(scope, month, rows, phase=Phase.LOCKED):
     return period
 
 
+def decide_months(scope, count, results):
+    """The first `count` months of 2026 decided over `scope`, the i-th with `results(i)`."""
+    for i, month in enumerate(MONTHS[:count]):
+        decide_month(scope, month, results(i))
+
+
 @pytest.fixture
 def year(org):
     """Eight decided months of W1-A: SA always 92 (A), SA2 85, HA rated only 5 months."""
-    for i, month in enumerate(MONTHS[:8]):
-        decide_month(
-            org.w1,
-            month,
-            [
-                (org.staff_a, org.a, "92.00", True, []),
-                (org.staff_a2, org.a, "80.00" if i % 2 else "90.00", True, []),
-                (org.head_a, org.a, "95.00", i < 5, [] if i < 5 else ["leave"]),
-                (org.staff_b, org.b, "99.00", True, ["discipline"] if i == 3 else []),
-            ],
-        )
+
+    def results(i):
+        return [
+            (org.staff_a, org.a, "92.00", True, []),
+            (org.staff_a2, org.a, "80.00" if i % 2 else "90.00", True, []),
+            (org.head_a, org.a, "95.00", i < 5, [] if i < 5 else ["leave"]),
+            (org.staff_b, org.b, "99.00", True, ["discipline"] if i == 3 else []),
+        ]
+
+    decide_months(org.w1, 8, results)
     return org
 
 
@@ -93,21 +98,15 @@ def test_discipline_in_any_month_makes_the_year_d(year):
 
 def test_discipline_with_fewer_than_six_rated_months_is_not_rated_nor_ranked(org):
     """docs/RULES.md §1: not rated comes first, as in a month (no tier, no rank)."""
-    for i, month in enumerate(MONTHS[:8]):
-        decide_month(
-            org.w1,
-            month,
-            [
-                (org.staff_a, org.a, "70.00", True, []),
-                (
-                    org.staff_b,
-                    org.b,
-                    "99.00",
-                    i < 4,
-                    ["discipline"] if i == 1 else ["leave"] * (i >= 4),
-                ),
-            ],
-        )
+
+    def results(i):
+        marks = ["discipline"] if i == 1 else ["leave"] * (i >= 4)
+        return [
+            (org.staff_a, org.a, "70.00", True, []),
+            (org.staff_b, org.b, "99.00", i < 4, marks),
+        ]
+
+    decide_months(org.w1, 8, results)
     rows = {r.code: r for r in year_results(year=2026, scope=org.w1).rows}
     assert rows["SB"].rated_months == 4
     assert (rows["SB"].tier, rows["SB"].rank_in_unit, rows["SB"].rank_in_scope) == (None,) * 3
