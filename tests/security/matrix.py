@@ -188,13 +188,9 @@ CATALOGUE_ITEM = {
 }
 
 # The URL arguments and queries most pages share.
-W1_A, SA, CSV, XLSX, IN_2026 = (
-    kw(code="W1-A"),
-    kw(code="SA"),
-    kw(fmt="csv"),
-    kw(fmt="xlsx"),
-    kw(year=2026),
-)
+W1_A, SA = kw(code="W1-A"), kw(code="SA")
+CSV, XLSX = kw(fmt="csv"), kw(fmt="xlsx")
+IN_2026 = kw(year=2026)
 YEAR_OF_A = kw(year=2026, code="W1-A")
 SEPTEMBER_OF_A = kw(unit="W1-A", month="2026-09")
 REVIEW, DECIDED, PUBLISHED = pk_of("review"), pk_of("decided"), pk_of("published")
