@@ -45,7 +45,7 @@ from directives.samples import TASK_EXAMPLES
 from units.import_page import import_page
 from units.models import Cadre, Unit
 from units.samples import listing, sample_response
-from units.scope import get_scope, unit_or_404
+from units.scope import get_scope, require_manager, unit_or_404
 
 S = TaskStatus
 BOARD_PAGE_SIZE = 100
@@ -439,47 +439,37 @@ def task_action(request, code, action):
 
 
 def _run(action, task, by, form):
+    """The action's service, given who acts and the form's values (`form.user`: the account)."""
     data = form.cleaned_data
+    reason = data.get("reason", "")
+    acting = {"task": task, "by": by}
     if action == "start":
-        services.task_start(task=task, by=by, reason=data["note"])
+        services.task_start(**acting, reason=data["note"])
     elif action == "submit":
-        services.task_submit(
-            task=task,
-            by=by,
-            result_link=data["result_link"],
-            result_file=data["result_file"],
-            note=data["note"],
-        )
+        submitted = {name: data[name] for name in ("result_link", "result_file", "note")}
+        services.task_submit(**acting, **submitted)
     elif action == "extension":
-        services.task_request_extension(
-            task=task, by=by, new_deadline=data["new_deadline"], reason=data["reason"]
-        )
+        services.task_request_extension(**acting, new_deadline=data["new_deadline"], reason=reason)
     elif action == "accept":
-        services.task_accept(task=task, by=by, errors=data["major_errors"], reason=data["reason"])
+        services.task_accept(**acting, errors=data["major_errors"], reason=reason)
     elif action == "return":
-        services.task_return(task=task, by=by, reason=data["reason"], errors=data["major_errors"])
+        services.task_return(**acting, errors=data["major_errors"], reason=reason)
     elif action == "approve":
-        services.task_approve_extension(
-            task=task, by=by, new_deadline=data["new_deadline"], reason=data["reason"]
-        )
+        services.task_approve_extension(**acting, new_deadline=data["new_deadline"], reason=reason)
     elif action == "refuse":
-        services.task_refuse_extension(task=task, by=by, reason=data["reason"])
+        services.task_refuse_extension(**acting, reason=reason)
     elif action == "delay":
-        services.task_record_delay(task=task, by=by, reason=data["reason"])
+        services.task_record_delay(**acting, reason=reason)
     elif action == "error":
-        services.task_record_error(task=task, by=by, reason=data["reason"])
+        services.task_record_error(**acting, reason=reason)
     elif action == "exempt":
-        services.task_exempt(event=form.events[data["event"]], by=by, reason=data["reason"])
+        services.task_exempt(event=form.events[data["event"]], by=by, reason=reason)
     elif action == "cancel":
-        services.task_cancel(task=task, by=by, reason=data["reason"])
+        services.task_cancel(**acting, reason=reason)
     elif action == "weight":
+        on = services.today()
         catalogue_services.task_approve_weight(
-            task=task,
-            by=by,
-            weight=data["weight"],
-            reason=data["reason"],
-            user=form.user,
-            on=services.today(),
+            **acting, weight=data["weight"], reason=reason, user=form.user, on=on
         )
 
 
@@ -516,18 +506,10 @@ def _next_url(request, task):
 # --- import --------------------------------------------------------------------------------
 
 
-def _require_importer(request):
-    """Heads (and deputies) import tasks of the units they act on; administrators any."""
-    scope = get_scope(request)
-    if not (scope.is_admin or scope.act_paths):
-        raise PermissionDenied
-    return scope
-
-
 def task_import(request):
     """Heads import their own assignments in the units they manage; administrators import as
     on the command line (`directives.imports`, docs/RULES.md §3)."""
-    scope = _require_importer(request)
+    scope = require_manager(request)
     within = None if scope.is_admin else scope.act_paths
 
     def run(data):
@@ -539,12 +521,10 @@ def task_import(request):
             file_name=data["file"].name,
         )
 
-    sample = listing(
-        _("Tasks"), TASK_COLUMNS, lambda fmt: reverse("directives:import_sample", args=[fmt])
-    )
+    sample = listing(_("Tasks"), TASK_COLUMNS, "directives:import_sample")
     return import_page(
         request,
-        form=TaskImportForm(request.POST or None, request.FILES or None),
+        form_class=TaskImportForm,
         run=run,
         template="directives/import.html",
         done="directives:import",
@@ -558,5 +538,5 @@ def task_import(request):
 
 def task_import_sample(request, fmt):
     """The task import's sample file, for those who may import tasks."""
-    _require_importer(request)
+    require_manager(request)
     return sample_response("mau-nhiem-vu", TASK_COLUMNS, TASK_EXAMPLES, fmt)

@@ -20,7 +20,6 @@ from django.utils.translation import gettext as _
 DECIMAL_EXAMPLE = "0,5"
 VND_EXAMPLE = "17.000.000"
 DATE_EXAMPLE = "25/11/2026"
-DATE_FORMATS = "dd/mm/yyyy, yyyy-mm-dd"
 
 
 class FormatError(ValueError):

@@ -9,6 +9,7 @@ import datetime as dt
 import io
 
 from django.http import Http404, HttpResponse
+from django.urls import reverse
 
 from units.tabular import HEADERS
 
@@ -69,14 +70,14 @@ def _workbook(columns, rows) -> bytes:
     return out.getvalue()
 
 
-def listing(title, columns, url) -> dict:
+def listing(title, columns, url_name, *args) -> dict:
     """What an import page says of one sample: its columns (header and English name) and
-    where to download it; `url(fmt)` gives the download's address."""
+    where to download it (the URL `url_name` with `args` and the format)."""
     return {
         "title": title,
         "columns": [{"header": header(c), "name": c} for c in columns],
-        "xlsx": url("xlsx"),
-        "csv": url("csv"),
+        "xlsx": reverse(url_name, args=[*args, "xlsx"]),
+        "csv": reverse(url_name, args=[*args, "csv"]),
     }
 
 

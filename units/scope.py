@@ -367,6 +367,15 @@ def cadre_or_404(
     return cadre
 
 
+def require_manager(request: HttpRequest) -> Scope:
+    """The scope of a head or deputy (who act on their units) or of the administrator; 403 for
+    anyone else: who may import tasks and dossier ratings."""
+    scope = get_scope(request)
+    if not (scope.is_admin or scope.is_manager):
+        raise PermissionDenied
+    return scope
+
+
 def require_admin(request: HttpRequest, message: str = "") -> Scope:
     """The administrator's scope; 403 (with `message`) for anyone else."""
     scope = get_scope(request)

@@ -90,7 +90,8 @@ def _check_points(cadre: CadreInput, general: Mapping[str, Fraction]) -> None:
         for code, points in items:
             if code not in general:
                 raise ValueError(f"{cadre.code}: {kind} points for unknown criterion {code!r}")
-            if not _within(points, general[code]):
+            maximum = general[code]
+            if not _within(points, maximum.numerator, maximum.denominator):
                 raise ValueError(
                     f"{cadre.code}: {kind} {code} = {points} outside 0..{general[code]}"
                 )
@@ -100,9 +101,10 @@ def _check_points(cadre: CadreInput, general: Mapping[str, Fraction]) -> None:
 
 
 @functools.lru_cache(maxsize=4096)
-def _within(points: Number, maximum: Fraction) -> bool:
-    # Few distinct (points, maximum) pairs in a month: each checked once.
-    return 0 <= exact(points) <= maximum
+def _within(points: Number, numerator: int, denominator: int) -> bool:
+    # Few distinct (points, maximum) pairs in a month: each checked once. The maximum comes as
+    # two integers because hashing a Fraction costs more than the check itself.
+    return 0 <= exact(points) <= Fraction(numerator, denominator)
 
 
 def _score_general(work: _Work, general: Mapping[str, Fraction], regulation: Regulation) -> None:

@@ -58,9 +58,10 @@ def _quarters(results: list[Result]) -> list[Quarter]:
             for r in results
             if r.rated and r.total is not None and (int(r.period.month[5:]) - 1) // 3 + 1 == number
         ]
+        totals = [r.total for r in counted if r.total is not None]
         mean = (
-            (sum(r.total for r in counted) / len(counted)).quantize(CENT, rounding=ROUND_HALF_UP)
-            if counted
+            (sum(totals, Decimal(0)) / len(totals)).quantize(CENT, rounding=ROUND_HALF_UP)
+            if totals
             else None
         )
         quarters.append(Quarter(number, [r.period.month for r in counted], mean))

@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -161,11 +160,11 @@ def inspections_import(request):
     sample = listing(
         _("Inspections and their findings"),
         imports.SAMPLE_COLUMNS,
-        lambda fmt: reverse("oversight:inspections_import_sample", args=[fmt]),
+        "oversight:inspections_import_sample",
     )
     return import_page(
         request,
-        form=UploadForm(request.POST or None, request.FILES or None),
+        form_class=UploadForm,
         run=run,
         said=said,
         template="oversight/inspections_import.html",

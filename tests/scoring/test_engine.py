@@ -298,6 +298,25 @@ def test_exact_sum_is_the_sum_of_the_exact_values(values):
     assert isinstance(exact_sum(values), F)
 
 
+@given(
+    st.lists(
+        st.one_of(
+            st.decimals(allow_nan=False, allow_infinity=False, places=3, max_value=10**6),
+            st.fractions(max_denominator=97, max_value=10**6, min_value=-(10**6)),
+            st.integers(min_value=-(10**6), max_value=10**6),
+        ),
+        max_size=12,
+    )
+)
+def test_exact_sum_of_any_mix_of_numbers_is_their_exact_sum(values):
+    # Decimals and whole numbers are added as Decimals, a mix with a Fraction over the least
+    # common denominator: both ways must give the sum of Fractions added one by one.
+    total = F(0)
+    for value in values:
+        total += F(value)
+    assert exact_sum(values) == total
+
+
 @pytest.mark.parametrize(
     ("own", "peer", "supervisor", "expected"),
     [

@@ -150,21 +150,9 @@ def unit_decisions(period: Period) -> Iterator[UnitDecision]:
             Task.objects.filter(assignee__period_memberships__period=period),
             period.first_day,
             period.last_day,
-        )
-        .order_by(
-            "assignee__period_memberships__unit_id", "assignee_id", "effective_deadline", "code"
-        )
-        .values_list(
             "assignee__period_memberships__unit_id",
             "assignee_id",
-            "code",
-            "weight",
-            "completed_on",
-            "accepted",
-            "errors",
-            "delays",
-        )
-        .iterator(chunk_size=CHUNK)
+        ).iterator(chunk_size=CHUNK)
     )
 
     same_points: dict[Decimal, Decimal] = {}  # a few dozen distinct values in a whole city
@@ -229,20 +217,8 @@ def _decide_unit(
     supervisor, manual_task = sheets.supervisor()
 
     facts: defaultdict[int, list[engine.TaskInput]] = defaultdict(list)
-    for _u, cadre_id, code, weight, done, accepted, errors, delays in task_rows:
-        facts[cadre_id].append(
-            task_input(
-                TaskFacts(
-                    code=code,
-                    weight=weight,
-                    completed_on=done,
-                    accepted=accepted,
-                    errors=errors,
-                    delays=delays,
-                ),
-                period.last_day,
-            )
-        )
+    for _u, cadre_id, *values in task_rows:
+        facts[cadre_id].append(task_input(TaskFacts(*values), period.last_day))
 
     no_adjustments: defaultdict[str, list[Decimal]] = defaultdict(list)
     cadres = []
