@@ -89,3 +89,9 @@ def xlsx(rows) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def error_cells(failure) -> list[tuple[int, str]]:
+    """The (row, column) of each error of a refused import, as `pytest.raises(ImportFailed)`
+    caught it."""
+    return [(e.row, e.column) for e in failure.value.errors]
