@@ -4,18 +4,15 @@ Run by bench/run.py so that the peak memory is the decide's own (ru_maxrss of th
 """
 
 import json
-import os
 import resource
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+from bench import django_setup
 
-import django
-
-django.setup()
+django_setup()
 
 from django.db import connection, reset_queries  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402

@@ -9,7 +9,6 @@ Bulk loaded (COPY on PostgreSQL); refuses a database that already has the bench 
 
 import argparse
 import datetime as dt
-import os
 import random
 import sys
 import time
@@ -18,11 +17,9 @@ from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+from bench import django_setup
 
-import django
-
-django.setup()
+django_setup()
 
 from django.db import transaction  # noqa: E402
 

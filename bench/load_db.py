@@ -11,18 +11,15 @@ get PASSWORD; the login throttling's records of them are cleared before a run.
 """
 
 import json
-import os
 import sys
 from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+from bench import django_setup
 
-import django
-
-django.setup()
+django_setup()
 
 from axes.models import AccessAttempt  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402

@@ -5,17 +5,14 @@ python bench/probe.py session         a logged-in session key for the bench city
 python bench/probe.py heads MONTH N   N department heads signed in to save their grid rows (JSON)
 """
 
-import os
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+from bench import django_setup
 
-import django
-
-django.setup()
+django_setup("bench.settings")
 
 from django.contrib.auth import (  # noqa: E402
     BACKEND_SESSION_KEY,

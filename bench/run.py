@@ -132,8 +132,10 @@ def session_cookie(env):
     return out.strip().splitlines()[-1]
 
 
-def wrk(url, cookie, seconds, script):
-    args = ["wrk", "-t2", "-c16", f"-d{seconds}s", "--timeout", "10s", "-s", script, url]
+def wrk(url, cookie, seconds, script, connections=16):
+    threads = min(2, connections)
+    args = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s"]
+    args += ["-s", script, url]
     if cookie:
         args[1:1] = ["-H", f"Cookie: sessionid={cookie}"]
     out = subprocess.run(args, capture_output=True, text=True, check=True).stdout
@@ -176,16 +178,44 @@ def serve(env, settings, workers=2):
         start_new_session=True,
     )
     try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+        wait_for_port(port)
         yield f"http://127.0.0.1:{port}"
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=10)
+
+
+@contextlib.contextmanager
+def shared_cache(env):
+    """A Redis of the bench's own (a free port, nothing saved to disk) when `redis-server` is
+    installed: yields `env` with CACHE_URL naming it, so the app servers share their cache and
+    read sessions through it, as docs/DEPLOY.md describes for more than one server; without
+    Redis, yields `env` unchanged (each process keeps its own cache, sessions in the database)."""
+    exe = shutil.which("redis-server")
+    if not exe:
+        yield env
+        return
+    port = free_port()
+    redis = subprocess.Popen(
+        [exe, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        wait_for_port(port)
+        yield {**env, "CACHE_URL": f"redis://127.0.0.1:{port}/0"}
+    finally:
+        os.killpg(redis.pid, signal.SIGTERM)
+        redis.wait(timeout=10)
+
+
+def wait_for_port(port):
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            time.sleep(0.1)
 
 
 def wrk_script():
@@ -294,16 +324,44 @@ def web(env, seconds, pages):
     with serve(env, "bench.floor_settings") as base:
         wrk(f"{base}/floor/", None, 1, script)  # warm up
         results["framework"] = wrk(f"{base}/floor/", None, seconds, script)
-    with serve(env, "bench.settings") as base:
+    with shared_cache(env) as env:
+        results["cache"] = "redis" if "CACHE_URL" in env else "each process its own"
         cookie = session_cookie(env)
-        results["healthz"] = wrk(f"{base}/healthz", None, seconds, script)
-        wrk(f"{base}/bench/floor/", cookie, 1, script)  # warm up
-        results["floor"] = wrk(f"{base}/bench/floor/", cookie, seconds, script)
-        for name, path in pages.items():
-            results[f"{name} first"] = first_views(f"{base}{path}", cookie)
-            wrk(f"{base}{path}", cookie, 1, script)  # warm up
-            results[name] = wrk(f"{base}{path}", cookie, seconds, script)
+        with serve(env, "bench.settings") as base:
+            results["healthz"] = wrk(f"{base}/healthz", None, seconds, script)
+            wrk(f"{base}/bench/floor/", cookie, 1, script)  # warm up
+            results["floor"] = wrk(f"{base}/bench/floor/", cookie, seconds, script)
+            for name, path in pages.items():
+                results[f"{name} first"] = first_views(f"{base}{path}", cookie)
+                wrk(f"{base}{path}", cookie, 1, script)  # warm up
+                results[name] = wrk(f"{base}{path}", cookie, seconds, script)
+        if "CACHE_URL" in env:
+            results["servers"] = two_servers(env, cookie, seconds, script, pages["dashboard"])
     return results
+
+
+def two_servers(env, cookie, seconds, script, path):
+    """The dashboard's throughput from one app server, then from two on the same PostgreSQL and
+    Redis, each server one worker (a core's worth: this machine has two, and wrk shares them),
+    the two loaded at once by two wrk of 8 connections each against 16 for the one."""
+    with serve(env, "bench.settings", workers=1) as one:
+        wrk(f"{one}{path}", cookie, 1, script)  # warm up (the copy may already be in Redis)
+        single = wrk(f"{one}{path}", cookie, seconds, script, connections=16)
+    with serve(env, "bench.settings", workers=1) as a, serve(env, "bench.settings", workers=1) as b:
+        for base in (a, b):
+            wrk(f"{base}{path}", cookie, 1, script)
+        with concurrent.futures.ThreadPoolExecutor(2) as pool:
+            both = list(
+                pool.map(
+                    lambda base: wrk(f"{base}{path}", cookie, seconds, script, connections=8),
+                    (a, b),
+                )
+            )
+    return {
+        "one": single["rps"],
+        "two": sum(r["rps"] for r in both),
+        "errors": single["errors"] + sum(r["errors"] for r in both),
+    }
 
 
 def main():
@@ -376,6 +434,7 @@ def main():
     framework = results["framework"]
     floor_rps = results["floor"]["rps"]
     floor_p95 = results["floor"]["p95_ms"]
+    print(f"the app servers' cache: {results['cache']}", flush=True)
 
     def against_framework(r):
         return (
@@ -438,6 +497,30 @@ def main():
             r["p95_ms"] / max(floor_p95, 0.01),
             "<= 150 ms at 20,000",
             p95_ok,
+        )
+    servers = results.get("servers")
+    if servers is None:
+        report.line(
+            "two app servers, shared Redis",
+            "not measured",
+            "",
+            None,
+            None,
+            ">= 1.8x one server's dashboard req/s",
+            True,
+            "redis-server not installed",
+        )
+    else:
+        ratio = servers["two"] / servers["one"]
+        report.line(
+            "two app servers, shared Redis: dashboard",
+            f"{servers['two']:.0f}",
+            "req/s",
+            f"{servers['one']:.0f} req/s (one server)",
+            ratio,
+            ">= 1.8x one server's",
+            ratio >= 1.8 and servers["errors"] == 0,
+            "one worker a server",
         )
     if report.missed and args.smoke:
         # A smoke run on a shared CI machine prints every figure and judges none: it says what

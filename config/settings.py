@@ -113,6 +113,21 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # stamp of the decided months it shows, so servers never disagree for long (see
 # scoring.dashboards.views._cached). CACHE_URL may name a shared cache instead.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://fiveclear")}
+# Sessions live in the database. When the cache is one that every server shares (CACHE_URL
+# redis:// or pymemcache://), a session is also read through it: the page frame then skips the
+# session's query, and a logout, which deletes both copies, still reaches every server. A cache
+# of each process's own (the default) never holds sessions: a logout on one worker would leave
+# the session alive in another's memory.
+SHARED_CACHE = CACHES["default"]["BACKEND"].rsplit(".", 1)[-1] in {
+    "RedisCache",
+    "PyMemcacheCache",
+    "PyLibMCCache",
+}
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if SHARED_CACHE
+    else "django.contrib.sessions.backends.db"
+)
 DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=900)
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from directives.catalogue.services import MAX_QUANTITY, shown
 from directives.models import TaskEventKind, TaskStatus
 from directives.services import FIVE_CLEAR, MAX_ERRORS_AT_ONCE, MAX_WEIGHT
-from units.fields import DayField, DecimalField, Form
+from units.fields import DayField, Form, positive_decimal
 from units.forms import UploadForm
 
 RESULT_FILE_MAX_BYTES = 20 * 1024 * 1024
@@ -32,6 +32,29 @@ RESULT_FILE_TYPES = {
 
 
 REASON = _("Reason")
+
+
+class ResultFileField(forms.FileField):
+    """An optional file of the kinds a task's result takes (PDF, office files, images, ZIP) and
+    at most 20 MB: a task's result file, an inspection finding's evidence."""
+
+    def __init__(self, *, label):
+        accept = ",".join(sorted(RESULT_FILE_TYPES))
+        super().__init__(
+            label=label,
+            required=False,
+            help_text=_("PDF, Word, Excel, images or ZIP, at most 20 MB."),
+            widget=forms.ClearableFileInput(attrs={"accept": accept}),
+        )
+
+    def clean(self, data, initial=None):
+        upload = super().clean(data, initial)
+        if upload:
+            if upload.size > RESULT_FILE_MAX_BYTES:
+                raise forms.ValidationError(_("The file is larger than 20 MB."))
+            if Path(upload.name).suffix.lower() not in RESULT_FILE_TYPES:
+                raise forms.ValidationError(_("This kind of file is not accepted."))
+        return upload
 
 
 def _reason(required=True, label=REASON):
@@ -90,20 +113,11 @@ class TaskAssignForm(Form):
         widget=ProductSelect,
         help_text=_("Only the products of the assignee's job group count."),
     )
-    quantity = DecimalField(
-        label=_("Quantity"),
+    quantity = positive_decimal(_("Quantity"), MAX_QUANTITY, required=False, initial=Decimal("1"))
+    weight = positive_decimal(
+        _("Converted product weight"),
+        MAX_WEIGHT,
         required=False,
-        min_value=Decimal("0.01"),
-        max_value=MAX_QUANTITY,
-        decimal_places=2,
-        initial=Decimal("1"),
-    )
-    weight = DecimalField(
-        label=_("Converted product weight"),
-        required=False,
-        min_value=Decimal("0.01"),
-        max_value=MAX_WEIGHT,
-        decimal_places=2,
         # Empty means 1 outside the catalogue and the computed weight from it, so a page
         # without script never sends a weight beside a product.
         widget=forms.TextInput(
@@ -138,12 +152,7 @@ def _product_label(item):
 
 
 class ApproveWeightForm(Form):
-    weight = DecimalField(
-        label=_("Approved weight"),
-        min_value=Decimal("0.01"),
-        max_value=MAX_WEIGHT,
-        decimal_places=2,
-    )
+    weight = positive_decimal(_("Approved weight"), MAX_WEIGHT)
     reason = _reason()
 
 
@@ -155,22 +164,8 @@ class SubmitForm(Form):
     result_link = forms.URLField(
         label=_("Link to the result"), required=False, assume_scheme="https"
     )
-    result_file = forms.FileField(
-        label=_("Result file"),
-        required=False,
-        help_text=_("PDF, Word, Excel, images or ZIP, at most 20 MB."),
-        widget=forms.ClearableFileInput(attrs={"accept": ",".join(sorted(RESULT_FILE_TYPES))}),
-    )
+    result_file = ResultFileField(label=_("Result file"))
     note = _reason(required=False, label=_("Note on the result"))
-
-    def clean_result_file(self):
-        upload = self.cleaned_data.get("result_file")
-        if upload:
-            if upload.size > RESULT_FILE_MAX_BYTES:
-                raise forms.ValidationError(_("The file is larger than 20 MB."))
-            if Path(upload.name).suffix.lower() not in RESULT_FILE_TYPES:
-                raise forms.ValidationError(_("This kind of file is not accepted."))
-        return upload
 
     def clean(self):
         data = super().clean()

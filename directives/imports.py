@@ -29,8 +29,9 @@ from django.utils.translation import gettext as _
 from directives.catalogue import selectors as catalogue_selectors
 from directives.catalogue import services as catalogue
 from directives.catalogue.models import CatalogueItem
-from directives.models import AuditEntry, Task, TaskEvent, TaskEventKind, TaskStatus
-from directives.services import MAX_WEIGHT, code_problem
+from directives.importing import audited_counts, row_code
+from directives.models import Task, TaskEvent, TaskEventKind, TaskStatus
+from directives.services import MAX_WEIGHT
 from units.models import Cadre, Membership, Role, is_valid_on
 from units.scope import ACTING_ROLES, latest_unit, outranks
 from units.tabular import ImportFailed, RowChecker, read_table
@@ -339,20 +340,7 @@ class _Rules:
 
 
 def _check_row(check, row, cadres, seen, importer):
-    code = check.text("code")
-    if code:
-        problem = code_problem(code)
-        if problem:
-            check.fail("code", problem)
-            code = None
-        elif code in seen:
-            check.fail(
-                "code",
-                _("“%(code)s” already appears in row %(row)s.") % {"code": code, "row": seen[code]},
-            )
-            code = None
-        else:
-            seen[code] = row.number
+    code = row_code(check, seen)
     title = check.text("title", max_length=300)
     assignee = _cadre(check, cadres, "assignee_code")
     assigner = _cadre(check, cadres, "assigned_by_code", default=importer)
@@ -448,20 +436,17 @@ def _write(parsed, existing, *, user, importer, file_name, via=None) -> dict:
         event.task_id = task.pk  # the created tasks have their keys only now
         event.new_status = task.status
     TaskEvent.objects.bulk_create(events, batch_size=1000)
-    counts = {
-        "created": len(created),
-        "updated": len(changed),
-        "unchanged": len(parsed) - len(created) - len(changed),
-    }
-    AuditEntry.objects.create(
+    return audited_counts(
+        parsed,
+        created,
+        changed,
         user=user,
         actor=via.actor if via is not None else _actor(user, importer),
         action=AUDIT_ACTION,
         object_type="file",
         object_id=file_name[:255],
-        new={"file": file_name, "rows": len(parsed), **counts},
+        file_name=file_name,
     )
-    return counts
 
 
 def _noted(reason, note):

@@ -5,33 +5,43 @@ most 1, so it imports on the web as well, where a task outside the catalogue wei
 
 import datetime as dt
 
+MARCH_2 = dt.date(2026, 3, 2)
+
+
+def _task(code, title, deadline, result, *, completed_on="", accepted="", delays=0):
+    """A row of TASK_COLUMNS: a task the department's head (CB900001) gave CB900002 on 2 March
+    2026, weighing 1, without a major error."""
+    assignee, assigner, assigned_on, weight, major_errors = "CB900002", "CB900001", MARCH_2, 1, 0
+    return [
+        code,
+        title,
+        assignee,
+        assigner,
+        assigned_on,
+        deadline,
+        result,
+        weight,
+        completed_on,
+        accepted,
+        major_errors,
+        delays,
+    ]
+
+
 TASK_EXAMPLES = [
-    [
+    _task(
         "NV-XP-001",
         "Báo cáo tình hình trật tự xây dựng tháng",
-        "CB900002",
-        "CB900001",
-        dt.date(2026, 3, 2),
         dt.date(2026, 3, 20),
         "Báo cáo gửi UBND phường",
-        1,
-        "",
-        "",
-        0,
-        0,
-    ],
-    [
+    ),
+    _task(
         "NV-XP-002",
         "Rà soát hồ sơ cấp phép xây dựng",
-        "CB900002",
-        "CB900001",
-        dt.date(2026, 3, 2),
         dt.date(2026, 3, 25),
         "Danh sách hồ sơ đã rà soát",
-        1,
-        dt.date(2026, 3, 24),
-        "có",
-        0,
-        1,
-    ],
+        completed_on=dt.date(2026, 3, 24),
+        accepted="có",
+        delays=1,
+    ),
 ]

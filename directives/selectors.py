@@ -5,7 +5,7 @@ import datetime as dt
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from decimal import Decimal
 from typing import Any
 
@@ -96,14 +96,23 @@ def with_counts(tasks: QuerySet[Task]) -> QuerySet[Task]:
     )
 
 
-def month_task_facts(tasks: TaskQuerySet, first_day: dt.date, last_day: dt.date) -> QuerySet[Any]:
-    """Those of `tasks` whose effective deadline falls in the month (cancelled ones excluded),
-    with the counted `errors` and `delays` of docs/RULES.md §1 annotated: what `task_facts`
-    reads, for a caller that orders and streams the rows itself (a month decided unit by unit,
-    `scoring.month.services.by_unit`)."""
-    return tasks.due_in_month(first_day, last_day).annotate(
-        errors=F("imported_errors") + _counted_events(TaskEventKind.MAJOR_ERROR),
-        delays=F("imported_delays") + _counted_events(TaskEventKind.DELAY),
+def month_task_facts(
+    tasks: TaskQuerySet, first_day: dt.date, last_day: dt.date, *keys: str
+) -> QuerySet[Any]:
+    """The rows `(*keys, *the fields of TaskFacts)` of those of `tasks` whose effective deadline
+    falls in the month (cancelled ones excluded), with the counted `errors` and `delays` of
+    docs/RULES.md §1, ordered by the keys, the deadline and the code. `task_facts` reads them,
+    and so does a caller that streams the rows itself (a month decided unit by unit,
+    `scoring.month.services.by_unit`): a row's facts are `TaskFacts(*row[len(keys):])`."""
+    facts = [f.name for f in fields(TaskFacts)]
+    return (
+        tasks.due_in_month(first_day, last_day)
+        .annotate(
+            errors=F("imported_errors") + _counted_events(TaskEventKind.MAJOR_ERROR),
+            delays=F("imported_delays") + _counted_events(TaskEventKind.DELAY),
+        )
+        .order_by(*keys, "effective_deadline", "code")
+        .values_list(*keys, *facts)
     )
 
 
@@ -116,25 +125,10 @@ def task_facts(
 
     One query. `cadre_ids` may be a list or a queryset of ids (then it is a subquery).
     """
-    rows = (
-        month_task_facts(Task.objects.filter(assignee_id__in=cadre_ids), first_day, last_day)
-        .order_by("assignee_id", "effective_deadline", "code")
-        .values_list(
-            "assignee_id", "code", "weight", "completed_on", "accepted", "errors", "delays"
-        )
-    )
+    tasks = Task.objects.filter(assignee_id__in=cadre_ids)
     facts: defaultdict[int, list[TaskFacts]] = defaultdict(list)
-    for cadre_id, code, weight, done, accepted, errors, delays in rows:
-        facts[cadre_id].append(
-            TaskFacts(
-                code=code,
-                weight=weight,
-                completed_on=done,
-                accepted=accepted,
-                errors=errors,
-                delays=delays,
-            )
-        )
+    for cadre_id, *values in month_task_facts(tasks, first_day, last_day, "assignee_id"):
+        facts[cadre_id].append(TaskFacts(*values))
     return dict(facts)
 
 

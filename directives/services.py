@@ -391,20 +391,21 @@ def task_refuse_extension(*, task: Task, by: Cadre | None, reason: str) -> Task:
     return task
 
 
-@transaction.atomic
 def task_record_delay(*, task: Task, by: Cadre | None, reason: str) -> TaskEvent:
-    task = _lock(task)
-    _require_reviewer(task, by)
-    _require_status(task, (*NOT_FINAL, S.ACCEPTED), "record_delay")
-    return _event(task, TaskEventKind.DELAY, by, reason=_require_reason(reason))
+    return _record(task, by, reason, TaskEventKind.DELAY, "record_delay")
+
+
+def task_record_error(*, task: Task, by: Cadre | None, reason: str) -> TaskEvent:
+    return _record(task, by, reason, TaskEventKind.MAJOR_ERROR, "record_error")
 
 
 @transaction.atomic
-def task_record_error(*, task: Task, by: Cadre | None, reason: str) -> TaskEvent:
+def _record(task: Task, by: Cadre | None, reason: str, kind: str, action: str) -> TaskEvent:
+    """A delay or a major error recorded by a reviewer, on any task not cancelled."""
     task = _lock(task)
     _require_reviewer(task, by)
-    _require_status(task, (*NOT_FINAL, S.ACCEPTED), "record_error")
-    return _event(task, TaskEventKind.MAJOR_ERROR, by, reason=_require_reason(reason))
+    _require_status(task, (*NOT_FINAL, S.ACCEPTED), action)
+    return _event(task, kind, by, reason=_require_reason(reason))
 
 
 @transaction.atomic

@@ -1,4 +1,4 @@
-from django.urls import path, register_converter
+from django.urls import include, path, register_converter
 
 from directives import views
 from directives.catalogue import views as catalogue_views
@@ -19,40 +19,45 @@ class TaskCodeConverter:
 
 register_converter(TaskCodeConverter, "task")
 
-app_name = "directives"
-urlpatterns = [
-    path("tasks/", views.my_tasks, name="my_tasks"),
-    path("tasks/board/", views.board_home, name="board_home"),
-    path("tasks/board/<str:code>/", views.board, name="board"),
-    path("tasks/board/<str:code>/assign/", views.task_assign, name="assign"),
-    path("tasks/import/", views.task_import, name="import"),
-    path("tasks/import/sample.<slug:fmt>", views.task_import_sample, name="import_sample"),
-    path("tasks/<task:code>/", views.task_detail, name="detail"),
-    path("tasks/<task:code>/fragment/", views.task_fragment, name="fragment"),
-    path("tasks/<task:code>/result/", views.task_result_file, name="result_file"),
-    path("tasks/<task:code>/do/<slug:action>/", views.task_action, name="action"),
-    path("dossiers/import/", dossier_views.dossier_import, name="dossier_import"),
+# /tasks/...
+tasks = [
+    path("", views.my_tasks, name="my_tasks"),
+    path("board/", views.board_home, name="board_home"),
+    path("board/<str:code>/", views.board, name="board"),
+    path("board/<str:code>/assign/", views.task_assign, name="assign"),
+    path("import/", views.task_import, name="import"),
+    path("import/sample.<slug:fmt>", views.task_import_sample, name="import_sample"),
+    path("<task:code>/", views.task_detail, name="detail"),
+    path("<task:code>/fragment/", views.task_fragment, name="fragment"),
+    path("<task:code>/result/", views.task_result_file, name="result_file"),
+    path("<task:code>/do/<slug:action>/", views.task_action, name="action"),
+]
+
+# /dossiers/...
+dossiers = [
+    path("import/", dossier_views.dossier_import, name="dossier_import"),
     path(
-        "dossiers/import/sample.<slug:fmt>",
+        "import/sample.<slug:fmt>",
         dossier_views.dossier_import_sample,
         name="dossier_import_sample",
     ),
     path(
-        "dossiers/<str:code>/<str:month>/comments/",
-        dossier_views.dossier_comments,
-        name="dossier_comments",
+        "<str:code>/<str:month>/comments/", dossier_views.dossier_comments, name="dossier_comments"
     ),
-    path("catalogue/", catalogue_views.catalogue, name="catalogue"),
-    path("catalogue/import/", catalogue_views.catalogue_upload, name="catalogue_import"),
-    path(
-        "catalogue/import/sample.<slug:fmt>",
-        catalogue_views.catalogue_sample,
-        name="catalogue_sample",
-    ),
-    path("catalogue/<str:regulation>/add/", catalogue_views.catalogue_item, name="catalogue_add"),
-    path(
-        "catalogue/<str:regulation>/<int:pk>/",
-        catalogue_views.catalogue_item,
-        name="catalogue_edit",
-    ),
+]
+
+# /catalogue/...
+catalogue = [
+    path("", catalogue_views.catalogue, name="catalogue"),
+    path("import/", catalogue_views.catalogue_upload, name="catalogue_import"),
+    path("import/sample.<slug:fmt>", catalogue_views.catalogue_sample, name="catalogue_sample"),
+    path("<str:regulation>/add/", catalogue_views.catalogue_item, name="catalogue_add"),
+    path("<str:regulation>/<int:pk>/", catalogue_views.catalogue_item, name="catalogue_edit"),
+]
+
+app_name = "directives"
+urlpatterns = [
+    path("tasks/", include(tasks)),
+    path("dossiers/", include(dossiers)),
+    path("catalogue/", include(catalogue)),
 ]

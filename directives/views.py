@@ -45,7 +45,7 @@ from directives.samples import TASK_EXAMPLES
 from units.import_page import import_page
 from units.models import Cadre, Unit
 from units.samples import listing, sample_response
-from units.scope import get_scope, unit_or_404
+from units.scope import get_scope, require_manager, unit_or_404
 
 S = TaskStatus
 BOARD_PAGE_SIZE = 100
@@ -133,10 +133,9 @@ def board(request, code):
     scope = get_scope(request)
     today = services.today()
     month, month_range = _month_of(request.GET.get("month"), today)
-    assignees = selectors.unit_members_in_month(unit=unit, month=month_range)
     form = BoardFilterForm(
         request.GET or None,
-        assignees=assignees,
+        assignees=selectors.unit_members_in_month(unit=unit, month=month_range),
         products=catalogue_selectors.items_on_tasks(unit_path=unit.path),
     )
     filters = form.cleaned_data if form.is_valid() else {}
@@ -148,11 +147,6 @@ def board(request, code):
         product_id=filters.get("product"),
     )
     page = Paginator(tasks, BOARD_PAGE_SIZE).get_page(request.GET.get("page"))
-    can_act = scope.can_act(unit)
-    actor_roles = scope.acting_role_paths
-    rows = selectors.mark_reviewable(
-        page.object_list, actor=scope.cadre, actor_roles=actor_roles, on=today
-    )
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -160,21 +154,32 @@ def board(request, code):
         "form": form,
         "month": month,
         "page": page,
-        "rows": rows,
+        "rows": selectors.mark_reviewable(
+            page.object_list, actor=scope.cadre, actor_roles=scope.acting_role_paths, on=today
+        ),
         "query": query.urlencode(),
         "today": today,
+        **_board_side(scope, unit, month_range, filters.get("product"), today),
+    }
+    return render(request, "directives/board.html", context)
+
+
+def _board_side(scope, unit, month_range, product_id, today) -> dict:
+    """Beside the board's tasks: the assignees' output of the month, the overdue tasks, the
+    extensions waiting (for who may act) and the unit switcher."""
+    can_act = scope.can_act(unit)
+    return {
         "can_act": can_act,
         "output": catalogue_selectors.output_of_assignees(
             unit_path=unit.path,
             first_day=month_range[0],
             last_day=month_range[1],
-            product_id=filters.get("product"),
+            product_id=product_id,
         ),
         "overdue": selectors.overdue_tasks(unit_path=unit.path, on=today)[:50],
         "extensions": selectors.waiting_extensions(unit_path=unit.path)[:50] if can_act else [],
         "units": _board_units(scope, unit),
     }
-    return render(request, "directives/board.html", context)
 
 
 def _board_units(scope, unit):
@@ -439,47 +444,37 @@ def task_action(request, code, action):
 
 
 def _run(action, task, by, form):
+    """The action's service, given who acts and the form's values (`form.user`: the account)."""
     data = form.cleaned_data
+    reason = data.get("reason", "")
+    acting = {"task": task, "by": by}
     if action == "start":
-        services.task_start(task=task, by=by, reason=data["note"])
+        services.task_start(**acting, reason=data["note"])
     elif action == "submit":
-        services.task_submit(
-            task=task,
-            by=by,
-            result_link=data["result_link"],
-            result_file=data["result_file"],
-            note=data["note"],
-        )
+        submitted = {name: data[name] for name in ("result_link", "result_file", "note")}
+        services.task_submit(**acting, **submitted)
     elif action == "extension":
-        services.task_request_extension(
-            task=task, by=by, new_deadline=data["new_deadline"], reason=data["reason"]
-        )
+        services.task_request_extension(**acting, new_deadline=data["new_deadline"], reason=reason)
     elif action == "accept":
-        services.task_accept(task=task, by=by, errors=data["major_errors"], reason=data["reason"])
+        services.task_accept(**acting, errors=data["major_errors"], reason=reason)
     elif action == "return":
-        services.task_return(task=task, by=by, reason=data["reason"], errors=data["major_errors"])
+        services.task_return(**acting, errors=data["major_errors"], reason=reason)
     elif action == "approve":
-        services.task_approve_extension(
-            task=task, by=by, new_deadline=data["new_deadline"], reason=data["reason"]
-        )
+        services.task_approve_extension(**acting, new_deadline=data["new_deadline"], reason=reason)
     elif action == "refuse":
-        services.task_refuse_extension(task=task, by=by, reason=data["reason"])
+        services.task_refuse_extension(**acting, reason=reason)
     elif action == "delay":
-        services.task_record_delay(task=task, by=by, reason=data["reason"])
+        services.task_record_delay(**acting, reason=reason)
     elif action == "error":
-        services.task_record_error(task=task, by=by, reason=data["reason"])
+        services.task_record_error(**acting, reason=reason)
     elif action == "exempt":
-        services.task_exempt(event=form.events[data["event"]], by=by, reason=data["reason"])
+        services.task_exempt(event=form.events[data["event"]], by=by, reason=reason)
     elif action == "cancel":
-        services.task_cancel(task=task, by=by, reason=data["reason"])
+        services.task_cancel(**acting, reason=reason)
     elif action == "weight":
+        on = services.today()
         catalogue_services.task_approve_weight(
-            task=task,
-            by=by,
-            weight=data["weight"],
-            reason=data["reason"],
-            user=form.user,
-            on=services.today(),
+            **acting, weight=data["weight"], reason=reason, user=form.user, on=on
         )
 
 
@@ -516,18 +511,10 @@ def _next_url(request, task):
 # --- import --------------------------------------------------------------------------------
 
 
-def _require_importer(request):
-    """Heads (and deputies) import tasks of the units they act on; administrators any."""
-    scope = get_scope(request)
-    if not (scope.is_admin or scope.act_paths):
-        raise PermissionDenied
-    return scope
-
-
 def task_import(request):
     """Heads import their own assignments in the units they manage; administrators import as
     on the command line (`directives.imports`, docs/RULES.md §3)."""
-    scope = _require_importer(request)
+    scope = require_manager(request)
     within = None if scope.is_admin else scope.act_paths
 
     def run(data):
@@ -539,12 +526,10 @@ def task_import(request):
             file_name=data["file"].name,
         )
 
-    sample = listing(
-        _("Tasks"), TASK_COLUMNS, lambda fmt: reverse("directives:import_sample", args=[fmt])
-    )
+    sample = listing(_("Tasks"), TASK_COLUMNS, "directives:import_sample")
     return import_page(
         request,
-        form=TaskImportForm(request.POST or None, request.FILES or None),
+        form_class=TaskImportForm,
         run=run,
         template="directives/import.html",
         done="directives:import",
@@ -558,5 +543,5 @@ def task_import(request):
 
 def task_import_sample(request, fmt):
     """The task import's sample file, for those who may import tasks."""
-    _require_importer(request)
+    require_manager(request)
     return sample_response("mau-nhiem-vu", TASK_COLUMNS, TASK_EXAMPLES, fmt)

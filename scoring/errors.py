@@ -36,3 +36,17 @@ class StaleScorecard(ScoringError):
 
 class RegulationFrozen(ScoringError):
     """The regulation is pinned by a decided period: a change needs a new version."""
+
+
+def on_form(form, write, *, forbidden=()):
+    """What `write` (a service, for a valid form) returns, or None with its refusal shown on the
+    form; a refusal of the kinds `forbidden` is a 403 instead."""
+    from django.core.exceptions import PermissionDenied
+
+    try:
+        return write()
+    except forbidden as error:
+        raise PermissionDenied(error.message) from None
+    except ScoringError as error:
+        form.add_error(None, error.message)
+        return None

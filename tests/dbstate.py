@@ -3,6 +3,10 @@ before and after each attempt, thousands of times a run, and a query per table c
 each (most of the PostgreSQL run's time). Same content as `values_list()` per model in primary-key
 order, as text, one string per table."""
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from django.apps import apps
 from django.db import connection
 from django.db.models import Model
 
@@ -35,3 +39,31 @@ def rows_of(models) -> dict[str, str]:
     with connection.cursor() as cursor:
         cursor.execute(sql)
         return dict(cursor.fetchall())
+
+
+def app_rows(*labels: str) -> dict[str, str]:
+    """Every row of every model of the apps `labels`, in one query."""
+    return rows_of(model for label in labels for model in apps.get_app_config(label).get_models())
+
+
+# The month's own tables: every model of scoring but the rater flags (derived from the
+# scorecards) and the log of reminders sent.
+NOT_THE_MONTH = ("scoring.RaterFlag", "scoring.ReminderSent")
+
+
+def month_rows() -> dict[str, str]:
+    """Every row of the month's tables: periods, members, scorecards, adjustments, results,
+    appeals, corrections and the month's audit log."""
+    return {
+        label: rows for label, rows in app_rows("scoring").items() if label not in NOT_THE_MONTH
+    }
+
+
+@contextmanager
+def nothing_changes(snapshot: Callable[[], dict[str, str]] = month_rows) -> Iterator[None]:
+    """The block leaves every row `snapshot` reads as it was; a failure names the table."""
+    before = snapshot()
+    yield
+    after = snapshot()
+    for label, rows in before.items():
+        assert after[label] == rows, f"{label} changed"

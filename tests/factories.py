@@ -75,10 +75,10 @@ def ensure_regulations():
     from directives.models import Regulation
 
     if not Regulation.objects.filter(code="ND335").exists():
-        migration = importlib.import_module("directives.migrations.0002_regulations_nd335_hn3814")
+        migration = importlib.import_module(
+            "directives.migrations.0001_squashed_0009_dossiers_satisfaction"
+        )
         migration.create(django_apps, None)
-        public = importlib.import_module("directives.migrations.0007_regulation_results_public")
-        public.mark_public(django_apps, None)
 
 
 def xlsx(rows) -> bytes:
@@ -89,3 +89,9 @@ def xlsx(rows) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def error_cells(failure) -> list[tuple[int, str]]:
+    """The (row, column) of each error of a refused import, as `pytest.raises(ImportFailed)`
+    caught it."""
+    return [(e.row, e.column) for e in failure.value.errors]

@@ -76,3 +76,19 @@ def test_the_live_postgresql_connection_runs_without_jit():
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone()[0] == "off"
+
+
+@pytest.mark.parametrize(
+    ("cache_url", "engine"),
+    [
+        (None, "django.contrib.sessions.backends.db"),
+        ("locmemcache://x", "django.contrib.sessions.backends.db"),
+        ("redis://127.0.0.1:6379/1", "django.contrib.sessions.backends.cached_db"),
+        ("pymemcache://127.0.0.1:11211", "django.contrib.sessions.backends.cached_db"),
+    ],
+)
+def test_sessions_are_read_through_the_cache_only_when_every_server_shares_it(cache_url, engine):
+    """A logout deletes the session from the database and from the cache it can reach: a cache
+    of each process's own would keep the session alive in the other workers."""
+    env = {"CACHE_URL": cache_url} if cache_url else {}
+    assert setting("settings.SESSION_ENGINE", unset={"CACHE_URL"}, **env) == engine

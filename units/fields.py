@@ -108,6 +108,13 @@ class DecimalField(forms.Field):
             )
 
 
+def positive_decimal(label, maximum, **kwargs) -> DecimalField:
+    """A number above 0 with at most two decimals, up to `maximum`: a quantity, a weight, points."""
+    return DecimalField(
+        label=label, min_value=Decimal("0.01"), max_value=maximum, decimal_places=2, **kwargs
+    )
+
+
 class DayField(forms.CharField):
     """A date typed dd/mm/yyyy in a text input, shown dd/mm/yyyy, whatever the browser's
     language."""

@@ -20,7 +20,6 @@ from django.utils.translation import gettext as _
 DECIMAL_EXAMPLE = "0,5"
 VND_EXAMPLE = "17.000.000"
 DATE_EXAMPLE = "25/11/2026"
-DATE_FORMATS = "dd/mm/yyyy, yyyy-mm-dd"
 
 
 class FormatError(ValueError):
@@ -162,3 +161,9 @@ def parse_date(text, *, iso: bool = True) -> dt.date:
 def date_text(value: dt.date | None) -> str:
     """dd/mm/yyyy, the interface's date; "" when missing."""
     return value.strftime("%d/%m/%Y") if value else ""
+
+
+def month_text(month: str) -> str:
+    """mm/yyyy, a month as the documents and the dashboards write it: "2026-11" → "11/2026"."""
+    year, number = month.split("-")
+    return f"{number}/{year}"

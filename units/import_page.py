@@ -1,4 +1,5 @@
-"""The import page every app shares (units and cadres, tasks), with its template
+"""The import page every app shares (units and cadres, tasks, dossiers, the catalogue,
+inspections), with its template
 templates/components/import_page.html: all or nothing, the errors named by row and column, the
 counts on success, the sample files."""
 
@@ -18,17 +19,19 @@ from units.tabular import ImportFailed, grouped
 def import_page(
     request: HttpRequest,
     *,
-    form: Form,
+    form_class: type[Form],
     run: Callable[[dict[str, Any]], Mapping[str, int]],
     template: str,
-    done: str,
+    done: str | Callable[[dict[str, Any]], str],
     context: Mapping[str, Any],
     said: Callable[[Mapping[str, int]], str] | None = None,
 ) -> HttpResponse:
-    """On a valid POST, `run(form.cleaned_data)` imports and returns the counts: the page says
-    them (created, updated, unchanged; or as `said(counts)` words them) and redirects to `done`;
-    a refused file (`ImportFailed`) is shown with every wrong row. `context` adds the page's own
-    (its `samples` at least)."""
+    """The page of a `form_class` form (bound to the request's data and files). On a valid
+    POST, `run(form.cleaned_data)` imports and returns the counts: the page says them (created,
+    updated, unchanged; or as `said(counts)` words them) and redirects to `done` (a URL name, or
+    `done(form.cleaned_data)` gives the address); a refused file (`ImportFailed`) is shown with
+    every wrong row. `context` adds the page's own (its `samples` at least)."""
+    form = form_class(request.POST or None, request.FILES or None)
     failure = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -43,6 +46,6 @@ def import_page(
                 messages.success(request, text % counts)
             else:
                 messages.success(request, said(counts))
-            return redirect(done)
+            return redirect(done(form.cleaned_data) if callable(done) else done)
     page = {"form": form, "failure": failure, "max_rows": grouped(settings.IMPORT_MAX_ROWS)}
     return render(request, template, page | dict(context))

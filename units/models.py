@@ -16,6 +16,15 @@ code_validator = RegexValidator(
 )
 
 
+def ancestor_paths(path: str) -> list[str]:
+    """The materialised paths of a unit's path and of its ancestors, nearest last."""
+    parts = path.strip(PATH_SEPARATOR).split(PATH_SEPARATOR)
+    return [
+        PATH_SEPARATOR + PATH_SEPARATOR.join(parts[: i + 1]) + PATH_SEPARATOR
+        for i in range(len(parts))
+    ]
+
+
 def valid_on_q(on, prefix=""):
     """Rows whose [valid_from, valid_to] date range contains `on` (open ends allowed)."""
     return (Q(**{f"{prefix}valid_from__isnull": True}) | Q(**{f"{prefix}valid_from__lte": on})) & (
@@ -113,11 +122,7 @@ class Unit(models.Model):
 
     def ancestor_paths(self):
         """Paths of this unit and every ancestor, nearest last."""
-        parts = self.path.strip(PATH_SEPARATOR).split(PATH_SEPARATOR)
-        return [
-            PATH_SEPARATOR + PATH_SEPARATOR.join(parts[: i + 1]) + PATH_SEPARATOR
-            for i in range(len(parts))
-        ]
+        return ancestor_paths(self.path)
 
 
 class Category(models.TextChoices):
@@ -265,16 +270,22 @@ class AppendOnlyQuerySet(models.QuerySet):
 
 
 class AppendOnlyModel(models.Model):
-    """A row of a log: saved once, never changed or deleted (with `AppendOnlyQuerySet`).
-    A subclass names its log in LOG_NAME and keeps `base_manager_name = "objects"` in its Meta,
-    so that Django's own reach into the rows (a related manager's add) is append-only too."""
+    """A row of a log, stamped when it is written: saved once, never changed or deleted (with
+    `AppendOnlyQuerySet`), newest first. A subclass names its log in LOG_NAME, and its own Meta
+    extends this one, whose `base_manager_name = "objects"` makes Django's own reach into the
+    rows (a related manager's add) append-only too. On PostgreSQL each log's migration adds a
+    trigger that refuses raw SQL (`units.log_tables`)."""
 
     LOG_NAME = "log"
+
+    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
 
     objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         abstract = True
+        ordering = ["-at", "-pk"]
+        base_manager_name = "objects"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
@@ -292,7 +303,6 @@ class AuditLog(AppendOnlyModel):
 
     LOG_NAME = "audit log"
 
-    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("user"),
@@ -308,13 +318,10 @@ class AuditLog(AppendOnlyModel):
     new = models.JSONField(_("new"), null=True, blank=True)
     reason = models.TextField(_("reason"), blank=True)
 
-    class Meta:
+    class Meta(AppendOnlyModel.Meta):
         abstract = True
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit log")
-        ordering = ["-at", "-pk"]
-        # Django's own reach into the rows (a related manager's add) is append-only too.
-        base_manager_name = "objects"
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.object_type}"
@@ -337,7 +344,6 @@ class AccountEvent(AppendOnlyModel):
 
     LOG_NAME = "account log"
 
-    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
     kind = models.CharField(_("event"), max_length=20, choices=AccountEventKind.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -362,12 +368,9 @@ class AccountEvent(AppendOnlyModel):
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     detail = models.JSONField(_("detail"), default=dict, blank=True)
 
-    class Meta:
+    class Meta(AppendOnlyModel.Meta):
         verbose_name = _("account event")
         verbose_name_plural = _("account log")
-        ordering = ["-at", "-pk"]
-        # Django's own reach into the rows (a related manager's add) is append-only too.
-        base_manager_name = "objects"
         indexes = [
             models.Index(fields=["username", "kind", "at"], name="accountevent_user_kind_idx")
         ]

@@ -9,13 +9,12 @@ import datetime as dt
 import io
 
 from django.http import Http404, HttpResponse
+from django.urls import reverse
 
+from units.downloads import XLSX, attachment
 from units.tabular import HEADERS
 
-FORMATS = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
+FORMATS = {"csv": "text/csv; charset=utf-8", "xlsx": XLSX}
 UNIT_EXAMPLES = [
     ["P-XP", "Phường Xuân Phương", "ward", ""],
     ["P-XP-VP", "Văn phòng HĐND và UBND", "office", "P-XP"],
@@ -69,14 +68,14 @@ def _workbook(columns, rows) -> bytes:
     return out.getvalue()
 
 
-def listing(title, columns, url) -> dict:
+def listing(title, columns, url_name, *args) -> dict:
     """What an import page says of one sample: its columns (header and English name) and
-    where to download it; `url(fmt)` gives the download's address."""
+    where to download it (the URL `url_name` with `args` and the format)."""
     return {
         "title": title,
         "columns": [{"header": header(c), "name": c} for c in columns],
-        "xlsx": url("xlsx"),
-        "csv": url("csv"),
+        "xlsx": reverse(url_name, args=[*args, "xlsx"]),
+        "csv": reverse(url_name, args=[*args, "csv"]),
     }
 
 
@@ -84,6 +83,4 @@ def sample_response(name, columns, rows, fmt) -> HttpResponse:
     """The sample as a download named `name`.csv or `name`.xlsx; 404 for another format."""
     if fmt not in FORMATS:
         raise Http404
-    response = HttpResponse(sample_file(columns, rows, fmt), content_type=FORMATS[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    return response
+    return attachment(sample_file(columns, rows, fmt), f"{name}.{fmt}", FORMATS[fmt])

@@ -336,6 +336,25 @@ def unit_or_404(
     return unit
 
 
+def top_unit_or_404(request: HttpRequest) -> Unit:
+    """The widest unit the user browses (a leader's ward, a head's unit, a root for an
+    administrator): 403 for someone who browses no subtree, 404 when there is none."""
+    scope = get_scope(request)
+    if not scope.has_subtree_view:
+        raise PermissionDenied
+    unit = scope.top_units().order_by("depth", "code").first()
+    if unit is None:
+        raise Http404
+    return unit
+
+
+def year_or_404(year: int) -> int:
+    """A year the pages show (2000 to 2100); 404 for another."""
+    if not 2000 <= year <= 2100:
+        raise Http404
+    return year
+
+
 def require_unit(request: HttpRequest, unit: Unit, *, need: Need = "see") -> Scope:
     """The user's scope if they may `need` the unit (as `unit_or_404`, for a unit already in
     hand: a period's scope, a task's unit); 404 or 403 otherwise."""
@@ -365,6 +384,15 @@ def cadre_or_404(
     if not scope.can_see_cadre(cadre):
         raise Http404
     return cadre
+
+
+def require_manager(request: HttpRequest) -> Scope:
+    """The scope of a head or deputy (who act on their units) or of the administrator; 403 for
+    anyone else: who may import tasks and dossier ratings."""
+    scope = get_scope(request)
+    if not (scope.is_admin or scope.is_manager):
+        raise PermissionDenied
+    return scope
 
 
 def require_admin(request: HttpRequest, message: str = "") -> Scope:

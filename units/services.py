@@ -61,17 +61,6 @@ def _check_code(check: RowChecker, column: str) -> str | None:
     return value
 
 
-def _duplicate(check: RowChecker, seen: dict[str, int], code: str, column: str = "code") -> bool:
-    if code in seen:
-        check.fail(
-            column,
-            _("“%(code)s” already appears in row %(row)s.") % {"code": code, "row": seen[code]},
-        )
-        return True
-    seen[code] = check.row.number
-    return False
-
-
 @transaction.atomic
 def units_import(*, data: bytes) -> dict[str, int]:
     """Create or update units from a table; all or nothing. Returns counts."""
@@ -85,7 +74,7 @@ def units_import(*, data: bytes) -> dict[str, int]:
         name = check.text("name", max_length=200)
         kind = check.text("kind", max_length=32)
         parent = row["parent_code"] or None
-        if code and _duplicate(check, seen, code):
+        if code and check.repeated("code", seen, code):
             code = None
         if code and parent == code:
             check.fail("parent_code", _("A unit cannot be its own parent."))
@@ -237,7 +226,7 @@ def cadres_import(*, data: bytes, on: dt.date | None = None) -> dict[str, int]:
                 validate_email(email)
             except ValidationError:
                 check.fail("email", _("“%(value)s” is not an email address.") % {"value": email})
-        if code and _duplicate(check, seen, code):
+        if code and check.repeated("code", seen, code):
             code = None
         parsed.append((code, full_name, units.get(unit_code), job_group, role, email))
 

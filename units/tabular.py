@@ -421,6 +421,27 @@ class RowChecker:
         header = self.row.headers.get(column, "")
         self.errors.append(RowError(self.row.number, column, message, header))
 
+    def repeated(self, column, seen: dict, key, *, shown=None) -> bool:
+        """Whether an earlier row of the file already had `key` (said on `column`, as `shown` or
+        the key itself); a first one is noted in `seen` (key -> row number)."""
+        if key in seen:
+            self.fail(
+                column,
+                _("“%(code)s” already appears in row %(row)s.")
+                % {"code": key if shown is None else shown, "row": seen[key]},
+            )
+            return True
+        seen[key] = self.row.number
+        return False
+
+    def _missing(self, column, required, message) -> bool:
+        """Whether the cell is empty: a failure with `message` when the column is `required`."""
+        if self.row[column]:
+            return False
+        if required:
+            self.fail(column, message)
+        return True
+
     def text(self, column, *, required=True, max_length=None):
         value = self.row[column]
         if required and not value:
@@ -451,11 +472,9 @@ class RowChecker:
     def date(self, column, *, required=True):
         """A date written dd/mm/yyyy (as Vietnamese offices do) or ISO (yyyy-mm-dd), or a real
         date cell of a workbook (`units.formats.parse_date`)."""
-        value = self.row[column]
-        if not value:
-            if required:
-                self.fail(column, _("A date is required (dd/mm/yyyy)."))
+        if self._missing(column, required, _("A date is required (dd/mm/yyyy).")):
             return None
+        value = self.row[column]
         try:
             return parse_date(value[:10] if _ISO_TIME.match(value) else value)
         except FormatError as error:
@@ -491,11 +510,9 @@ class RowChecker:
 
     def money(self, column, *, required=True):
         """Whole VND written "17.000.000", "17 000 000" or "17000000" (`formats.parse_vnd`)."""
-        value = self.row[column]
-        if not value:
-            if required:
-                self.fail(column, _("A number is required."))
+        if self._missing(column, required, _("A number is required.")):
             return None
+        value = self.row[column]
         try:
             amount = parse_vnd(value)
         except FormatError as error:

@@ -6,7 +6,6 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -209,16 +208,12 @@ def import_page(request):
     require_admin(request)
     titles = dict(ImportForm.KINDS)
     samples = [
-        listing(
-            titles[kind],
-            columns,
-            lambda fmt, kind=kind: reverse("units:import_sample", args=[kind, fmt]),
-        )
+        listing(titles[kind], columns, "units:import_sample", kind)
         for kind, (_name, columns, _rows) in SAMPLES.items()
     ]
     return shared_import_page(
         request,
-        form=ImportForm(request.POST or None, request.FILES or None),
+        form_class=ImportForm,
         run=lambda data: IMPORTERS[data["kind"]](data=data["file"].read()),
         template="units/import.html",
         done="units:import",

@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 
 from directives.catalogue.models import MAX_COEFFICIENT, CatalogueItem
 from directives.catalogue.services import ITEM_FIELDS, actor_label, frozen_refusal
-from directives.models import AuditEntry, Regulation
-from directives.services import code_problem
+from directives.importing import audited_counts, row_code
+from directives.models import Regulation
 from units.tabular import ImportFailed, RowChecker, RowError, read_table
 
 CATALOGUE_COLUMNS = ["job_group", "code", "name", "unit_of_measure", "coefficient"]
@@ -33,19 +33,7 @@ def catalogue_import(*, data: bytes, regulation: Regulation, user=None, file_nam
     for row in rows:
         check = RowChecker(errors, row)
         before = len(errors)
-        code = check.text("code")
-        if code:
-            problem = code_problem(code)
-            if problem:
-                check.fail("code", problem)
-            elif code in seen:
-                check.fail(
-                    "code",
-                    _("“%(code)s” already appears in row %(row)s.")
-                    % {"code": code, "row": seen[code]},
-                )
-            else:
-                seen[code] = row.number
+        code = row_code(check, seen)
         values = {
             "job_group": check.text("job_group", max_length=64),
             "code": code,
@@ -72,17 +60,14 @@ def catalogue_import(*, data: bytes, regulation: Regulation, user=None, file_nam
             changed.append(item)
     CatalogueItem.objects.bulk_create(created, batch_size=1000)
     CatalogueItem.objects.bulk_update(changed, list(ITEM_FIELDS), batch_size=1000)
-    counts = {
-        "created": len(created),
-        "updated": len(changed),
-        "unchanged": len(parsed) - len(created) - len(changed),
-    }
-    AuditEntry.objects.create(
+    return audited_counts(
+        parsed,
+        created,
+        changed,
         user=user,
         actor=actor_label(user, None),
         action=AUDIT_ACTION,
         object_type="catalogue",
         object_id=regulation.code,
-        new={"file": file_name, "rows": len(parsed), **counts},
+        file_name=file_name,
     )
-    return counts

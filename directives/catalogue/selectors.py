@@ -95,9 +95,9 @@ class Output:
 class OutputTable:
     """Output keyed by (group, month first day): `group` is what the rows were grouped by."""
 
-    cells: dict = field(default_factory=dict)
+    cells: dict[tuple[object, dt.date], Output] = field(default_factory=dict)
 
-    def get(self, group, month: dt.date) -> Output:
+    def get(self, group: object, month: dt.date) -> Output:
         return self.cells.get((group, month), Output())
 
 
@@ -142,7 +142,7 @@ def output_of_assignees(
     ).exclude(status=TaskStatus.CANCELLED)
     if product_id:
         tasks = tasks.filter(product_id=product_id)
-    return list(
+    rows = (
         tasks.values("assignee_id", name=F("assignee__full_name"))
         .annotate(
             on_time=Sum("weight", filter=ON_TIME, default=ZERO),
@@ -151,6 +151,7 @@ def output_of_assignees(
         )
         .order_by("name", "assignee_id")
     )
+    return [dict(row) for row in rows]
 
 
 def items_on_tasks(*, unit_path: str) -> QuerySet:

@@ -12,6 +12,7 @@
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import formats
@@ -157,7 +158,13 @@ def may_approve_weight(*, task: Task, by: Cadre | None, on: dt.date) -> bool:
 
 @transaction.atomic
 def task_approve_weight(
-    *, task: Task, by: Cadre | None, weight: Decimal, reason: str, user=None, on: dt.date
+    *,
+    task: Task,
+    by: Cadre | None,
+    weight: Decimal,
+    reason: str,
+    user: User | None = None,
+    on: dt.date,
 ) -> Task:
     """The assigner's superior sets a task outside the catalogue above weight 1, with a reason:
     a task event and an audit entry."""
@@ -177,7 +184,7 @@ def task_approve_weight(
     if task.product_id is not None:
         raise ValidationError(
             _("This task's weight comes from the catalogue (%(code)s): it is not approved by hand.")
-            % {"code": task.product.code}
+            % {"code": task.product.code if task.product else task.product_id}
         )
     if task.status not in APPROVABLE:
         raise ValidationError(
@@ -236,7 +243,11 @@ ITEM_FIELDS = ("job_group", "code", "name_vi", "name_en", "unit_of_measure", "co
 
 @transaction.atomic
 def catalogue_item_save(
-    *, regulation: Regulation, values: dict, item: CatalogueItem | None = None, user=None
+    *,
+    regulation: Regulation,
+    values: dict,
+    item: CatalogueItem | None = None,
+    user: User | None = None,
 ) -> CatalogueItem:
     """Add an item to a regulation's catalogue or change one (audited); refused when a decided
     month pins the regulation. Tasks already assigned keep their coefficient."""
@@ -293,7 +304,7 @@ def catalogue_copy(*, source: Regulation, target: Regulation) -> int:
     return len(items)
 
 
-def actor_label(user, cadre) -> str:
+def actor_label(user: User | None, cadre: Cadre | None) -> str:
     if user is None:
         return cadre.full_name if cadre is not None else "manage.py"
     username = user.get_username()

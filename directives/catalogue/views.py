@@ -1,9 +1,8 @@
 """The catalogue pages (docs/RULES.md §6): everyone signed in reads the catalogue; only an
 administrator adds, changes or imports items (403 for anyone else)."""
 
-from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -12,16 +11,15 @@ from directives.catalogue import selectors, services
 from directives.catalogue.forms import CatalogueImportForm, CatalogueItemForm
 from directives.catalogue.imports import (
     CATALOGUE_COLUMNS,
-    CATALOGUE_OPTIONAL,
     catalogue_import,
 )
 from directives.catalogue.models import CatalogueItem
 from directives.models import Regulation
 from directives.services import today
 from directives.signals import regulation_frozen_reason
+from units.import_page import import_page
 from units.samples import listing, sample_response
-from units.scope import get_scope
-from units.tabular import ImportFailed, grouped
+from units.scope import get_scope, require_admin
 
 SAMPLE_COLUMNS = [*CATALOGUE_COLUMNS[:3], "name_en", *CATALOGUE_COLUMNS[3:], "note"]
 SAMPLE_ROWS = [
@@ -45,13 +43,6 @@ SAMPLE_ROWS = [
         "Được UBND phường phê duyệt",
     ],
 ]
-
-
-def _require_admin(request):
-    scope = get_scope(request)
-    if not scope.is_admin:
-        raise PermissionDenied
-    return scope
 
 
 def catalogue(request):
@@ -80,7 +71,7 @@ def catalogue(request):
 
 def catalogue_item(request, regulation, pk=None):
     """Add an item to a regulation's catalogue (`pk` None) or change one: administrators."""
-    _require_admin(request)
+    require_admin(request)
     regulation = get_object_or_404(Regulation, code=regulation)
     item = None
     if pk is not None:
@@ -100,7 +91,7 @@ def catalogue_item(request, regulation, pk=None):
                 form.add_error(None, error.messages)
         else:
             messages.success(request, _("Catalogue item %(code)s saved.") % {"code": saved.code})
-            return redirect(reverse("directives:catalogue") + f"?regulation={regulation.code}")
+            return redirect(_catalogue_of(regulation))
     context = {
         "regulation": regulation,
         "item": item,
@@ -112,42 +103,32 @@ def catalogue_item(request, regulation, pk=None):
 
 def catalogue_upload(request):
     """Import a regulation's catalogue from .xlsx or .csv, all or nothing: administrators."""
-    _require_admin(request)
-    failure = None
-    form = CatalogueImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        regulation = form.cleaned_data["regulation"]
-        try:
-            counts = catalogue_import(
-                data=upload.read(),
-                regulation=regulation,
-                user=request.user,
-                file_name=upload.name,
-            )
-        except ImportFailed as refused:
-            failure = refused
-        else:
-            messages.success(
-                request,
-                _("Imported: %(created)s created, %(updated)s updated, %(unchanged)s unchanged.")
-                % counts,
-            )
-            return redirect(reverse("directives:catalogue") + f"?regulation={regulation.code}")
-    context = {
-        "form": form,
-        "failure": failure,
-        "sample": listing(
-            _("Catalogue"),
-            SAMPLE_COLUMNS,
-            lambda fmt: reverse("directives:catalogue_sample", args=[fmt]),
-        ),
-        "optional": CATALOGUE_OPTIONAL,
-        "max_rows": grouped(settings.IMPORT_MAX_ROWS),
-    }
-    return render(request, "directives/catalogue_import.html", context)
+    require_admin(request)
+
+    def run(data):
+        upload = data["file"]
+        return catalogue_import(
+            data=upload.read(),
+            regulation=data["regulation"],
+            user=request.user,
+            file_name=upload.name,
+        )
+
+    sample = listing(_("Catalogue"), SAMPLE_COLUMNS, "directives:catalogue_sample")
+    return import_page(
+        request,
+        form_class=CatalogueImportForm,
+        run=run,
+        template="directives/catalogue_import.html",
+        done=lambda data: _catalogue_of(data["regulation"]),
+        context={"samples": [sample]},
+    )
+
+
+def _catalogue_of(regulation):
+    return reverse("directives:catalogue") + f"?regulation={regulation.code}"
 
 
 def catalogue_sample(request, fmt):
-    _require_admin(request)
+    require_admin(request)
     return sample_response("mau-danh-muc-san-pham", SAMPLE_COLUMNS, SAMPLE_ROWS, fmt)

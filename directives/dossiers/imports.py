@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from directives.dossiers.models import DossierRating, Rating
-from directives.models import AuditEntry
+from directives.importing import audited_counts
 from directives.signals import decided_months
 from units.models import Cadre, Membership, Unit
 from units.scope import latest_unit
@@ -97,15 +97,7 @@ def dossiers_import_rows(
                     },
                 )
         if code and unit is not None:
-            key = (unit.pk, code)
-            if key in seen:
-                check.fail(
-                    "dossier_code",
-                    _("“%(code)s” already appears in row %(row)s.")
-                    % {"code": code, "row": seen[key]},
-                )
-            else:
-                seen[key] = row.number
+            check.repeated("dossier_code", seen, (unit.pk, code), shown=code)
         if len(errors) == before:
             parsed.append(
                 (
@@ -174,20 +166,17 @@ def dossiers_import_rows(
             changed.append(stored)
     DossierRating.objects.bulk_create(created, batch_size=1000)
     DossierRating.objects.bulk_update(changed, [*fields, "updated_at"], batch_size=1000)
-    counts = {
-        "created": len(created),
-        "updated": len(changed),
-        "unchanged": len(parsed) - len(created) - len(changed),
-    }
-    AuditEntry.objects.create(
+    return audited_counts(
+        parsed,
+        created,
+        changed,
         user=user,
         actor=actor or (user.get_username() if user is not None else ""),
         action=AUDIT_ACTION,
         object_type="dossiers",
         object_id=",".join(sorted(unit_codes))[:255],
-        new={"file": file_name, "rows": len(parsed), **counts},
+        file_name=file_name,
     )
-    return counts
 
 
 def _unit(check: RowChecker, units: dict[str, Unit], within_paths) -> Unit | None:

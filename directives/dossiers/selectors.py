@@ -5,9 +5,10 @@ the head. Each read is one query, whatever the number of rows."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
@@ -63,7 +64,7 @@ COUNTS = {
 }
 
 
-def _figures(row: dict) -> ServiceFigures:
+def _figures(row: Mapping[str, Any]) -> ServiceFigures:
     return ServiceFigures(
         handled=row["handled"],
         on_time=row["on_time_count"],

@@ -4,10 +4,8 @@ the leaders over it, never a peer nor the public."""
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from directives.dossiers import selectors
@@ -15,7 +13,7 @@ from directives.dossiers.imports import DOSSIER_COLUMNS, DOSSIER_OPTIONAL, dossi
 from directives.forms import UploadForm
 from units.import_page import import_page
 from units.samples import listing, sample_response
-from units.scope import get_scope, unit_or_404
+from units.scope import require_manager, unit_or_404
 
 SAMPLE_COLUMNS = [*DOSSIER_COLUMNS, *DOSSIER_OPTIONAL]
 # They import after the units and cadres sample (units.samples): CB900002 is of P-XP-KT.
@@ -35,16 +33,9 @@ SAMPLE_ROWS = [
 ]
 
 
-def _require_importer(request):
-    """Heads (and deputies) import the dossiers of the units they act on; administrators any."""
-    scope = get_scope(request)
-    if not (scope.is_admin or scope.act_paths):
-        raise PermissionDenied
-    return scope
-
-
 def dossier_import(request):
-    scope = _require_importer(request)
+    """Heads (and deputies) import the ratings of the units they act on; administrators any."""
+    scope = require_manager(request)
     within = None if scope.is_admin else scope.act_paths
     label = scope.cadre.full_name if scope.cadre is not None else ""
 
@@ -57,14 +48,10 @@ def dossier_import(request):
             file_name=data["file"].name,
         )
 
-    sample = listing(
-        _("Dossier ratings"),
-        SAMPLE_COLUMNS,
-        lambda fmt: reverse("directives:dossier_import_sample", args=[fmt]),
-    )
+    sample = listing(_("Dossier ratings"), SAMPLE_COLUMNS, "directives:dossier_import_sample")
     return import_page(
         request,
-        form=UploadForm(request.POST or None, request.FILES or None),
+        form_class=UploadForm,
         run=run,
         template="directives/dossier_import.html",
         done="directives:dossier_import",
@@ -73,7 +60,7 @@ def dossier_import(request):
 
 
 def dossier_import_sample(request, fmt):
-    _require_importer(request)
+    require_manager(request)
     return sample_response("mau-danh-gia-ho-so", SAMPLE_COLUMNS, SAMPLE_ROWS, fmt)
 
 

@@ -76,11 +76,6 @@ class YearResultSerializer(serializers.Serializer):
     rank_in_scope = serializers.IntegerField(allow_null=True)
 
 
-class DatedSerializer(serializers.Serializer):
-    on = serializers.DateField()
-    reason = serializers.CharField(max_length=500)
-
-
 class CountOrDatedField(serializers.JSONField):
     """A count (as in the task import) or a list of {on, reason}."""
 

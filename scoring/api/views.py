@@ -164,28 +164,36 @@ class YearResults(ClientView):
         return self.paginated(table.rows)
 
 
-class TaskBatch(ClientView):
-    @extend_schema(
-        summary="Create or update tasks by code (all or nothing, idempotent)",
-        request=s.TaskBatchSerializer,
-        responses={200: s.CountsSerializer, (422, PROBLEM): s.ProblemSerializer, **PROBLEMS},
-    )
-    def post(self, request):
-        tasks = request.data.get("tasks") if isinstance(request.data, dict) else None
-        self.items = len(tasks) if isinstance(tasks, list) else 0
-        return Response(tasks_save(client=self.client, body=request.data))
+def _batch(key: str, save, *, summary: str, request):
+    """A view that saves the list `key` of the body all or nothing (`save`), logging how many
+    items it held."""
+
+    class Batch(ClientView):
+        @extend_schema(
+            summary=summary,
+            request=request,
+            responses={200: s.CountsSerializer, (422, PROBLEM): s.ProblemSerializer, **PROBLEMS},
+        )
+        def post(self, request):
+            items = request.data.get(key) if isinstance(request.data, dict) else None
+            self.items = len(items) if isinstance(items, list) else 0
+            return Response(save(client=self.client, body=request.data))
+
+    return Batch
 
 
-class DossierBatch(ClientView):
-    @extend_schema(
-        summary="Create or update rated dossiers by unit and code (all or nothing, idempotent)",
-        request=s.DossierBatchSerializer,
-        responses={200: s.CountsSerializer, (422, PROBLEM): s.ProblemSerializer, **PROBLEMS},
-    )
-    def post(self, request):
-        dossiers = request.data.get("dossiers") if isinstance(request.data, dict) else None
-        self.items = len(dossiers) if isinstance(dossiers, list) else 0
-        return Response(dossiers_save(client=self.client, body=request.data))
+TaskBatch = _batch(
+    "tasks",
+    tasks_save,
+    summary="Create or update tasks by code (all or nothing, idempotent)",
+    request=s.TaskBatchSerializer,
+)
+DossierBatch = _batch(
+    "dossiers",
+    dossiers_save,
+    summary="Create or update rated dossiers by unit and code (all or nothing, idempotent)",
+    request=s.DossierBatchSerializer,
+)
 
 
 class TaskDetail(ClientView):

@@ -24,6 +24,7 @@ from openpyxl.utils import get_column_letter
 from scoring.dashboards.league import LeagueRow
 from scoring.dashboards.scope import TIERS
 from scoring.models import Result
+from units.downloads import XLSX, attachment
 from units.spreadsheets import NUMBER_FORMATS
 from units.tabular import neutralise
 
@@ -147,17 +148,9 @@ def export_response(
 ) -> HttpResponse:
     """The file as an attachment; CSV is UTF-8 with a byte-order mark so Excel reads Vietnamese."""
     if fmt == "xlsx":
-        response = HttpResponse(
-            xlsx_bytes(title, columns, rows),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    else:
-        response = HttpResponse(
-            ("\ufeff" + csv_text(columns, rows)).encode("utf-8"),
-            content_type="text/csv; charset=utf-8",
-        )
-    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
-    return response
+        return attachment(xlsx_bytes(title, columns, rows), f"{filename}.xlsx", XLSX)
+    content = ("\ufeff" + csv_text(columns, rows)).encode("utf-8")
+    return attachment(content, f"{filename}.{fmt}", "text/csv; charset=utf-8")
 
 
 def league_export(fmt: str, *, unit_code: str, month: str, rows: list[LeagueRow]) -> HttpResponse:

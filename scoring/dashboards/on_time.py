@@ -14,17 +14,18 @@ Five queries whatever the size of the unit.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 
 from directives.dossiers.models import SATISFIED_RATINGS, DossierRating
-from directives.models import Task
 from directives.regulation_defaults import DEFAULTS
-from scoring.dashboards.scope import FROZEN, ON_TIME
-from scoring.models import Period, month_bounds
+from scoring.dashboards.scope import FROZEN, _percent, tasks_due
+from scoring.models import month_bounds
+from scoring.month.selectors.inputs import covering_period
+from scoring.month.selectors.periods import periods_covering
 from units.models import Unit
 
 
@@ -43,11 +44,7 @@ class Share:
 
     @property
     def rate(self) -> Decimal | None:
-        if not self.done:
-            return None
-        return (Decimal(100) * self.on_time / self.done).quantize(
-            Decimal("0.1"), rounding=ROUND_HALF_UP
-        )
+        return _percent(self.on_time, self.done)
 
 
 @dataclass
@@ -87,8 +84,8 @@ def on_time_figure(unit: Unit, month: str, target: Decimal | None = None) -> dic
     last = month_bounds(month)[1]
     months = [f"{year}-{n:02d}" for n in range(1, int(month[5:]) + 1)]
     decided = list(
-        Period.objects.filter(phase__in=FROZEN, month__in=months)
-        .filter(Q(scope__path__in=unit.ancestor_paths()) | Q(scope__path__startswith=unit.path))
+        periods_covering([unit.path])
+        .filter(phase__in=FROZEN, month__in=months)
         .values_list("month", "scope__path")
     )
 
@@ -105,22 +102,19 @@ def on_time_figure(unit: Unit, month: str, target: Decimal | None = None) -> dic
                 return row
         return rows[-1]
 
-    task_cells = (
-        Task.objects.due_in_month(first, last)
-        .filter(unit__path__startswith=unit.path)
-        .annotate(due_month=TruncMonth("effective_deadline"))
-        .values_list("due_month", "unit__path")
-        .annotate(due=Count("pk"), on_time=Count("pk", filter=ON_TIME))
-        .order_by()
-    )
-    for due_month, path, due, on_time in task_cells:
-        cell_month = f"{due_month:%Y-%m}"
-        if not is_decided(cell_month, path):
-            continue
-        row = row_of(path)
-        row.tasks_year.add(due, on_time)
-        if cell_month == month:
-            row.tasks.add(due, on_time)
+    def add(cells, share: str) -> None:
+        """Each (month, unit path, done, on time, ...) cell of a decided month to its row."""
+        for cell_month, path, done, on_time, *satisfied in cells:
+            cell_month = f"{cell_month:%Y-%m}"
+            if not is_decided(cell_month, path):
+                continue
+            row = row_of(path)
+            getattr(row, f"{share}_year").add(done, on_time)
+            if cell_month == month:
+                getattr(row, share).add(done, on_time)
+                row.satisfied += sum(satisfied)
+
+    add(tasks_due(unit, first, last, "unit__path"), "tasks")
     dossier_cells = (
         DossierRating.objects.filter(
             unit__path__startswith=unit.path, handled_on__gte=first, handled_on__lte=last
@@ -134,15 +128,7 @@ def on_time_figure(unit: Unit, month: str, target: Decimal | None = None) -> dic
         )
         .order_by()
     )
-    for handled_month, path, handled, on_time, satisfied in dossier_cells:
-        cell_month = f"{handled_month:%Y-%m}"
-        if not is_decided(cell_month, path):
-            continue
-        row = row_of(path)
-        row.dossiers_year.add(handled, on_time)
-        if cell_month == month:
-            row.dossiers.add(handled, on_time)
-            row.satisfied += satisfied
+    add(dossier_cells, "dossiers")
 
     rows = [r for r in rows if r.tasks_year.done or r.dossiers_year.done]
     below = sorted(
@@ -156,11 +142,5 @@ def on_time_figure(unit: Unit, month: str, target: Decimal | None = None) -> dic
 def _target(unit: Unit, month: str) -> Decimal:
     """The on-time target of the regulation of the period covering the unit that month (the
     nearest scope), the default without one: one query."""
-    period = (
-        Period.objects.covering(unit)
-        .filter(month=month)
-        .select_related("regulation")
-        .order_by("-scope__depth")
-        .first()
-    )
+    period = covering_period(unit, month)
     return period.regulation.on_time_target if period else DEFAULTS["on_time_target"]

@@ -3,11 +3,14 @@ months and the trend's window; the figures' rounding."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import DecimalField, F, Q
+from django.db.models import Count, DecimalField, F, Q
+from django.db.models.functions import TruncMonth
 
+from directives.models import Task
 from scoring.models import Period, Phase
 from units.models import Unit
 
@@ -44,6 +47,20 @@ def _rounded(value: Decimal | None, places: Decimal = _CENT) -> Decimal | None:
 
 def _percent(part: int, whole: int) -> Decimal | None:
     return _rounded(Decimal(100 * part) / whole, Decimal("0.1")) if whole else None
+
+
+def tasks_due(unit: Unit, first: dt.date, last: dt.date, by: str):
+    """The tasks under `unit` due from `first` to `last` (cancelled ones aside), counted per
+    month of their effective deadline and `by` (a unit's field): (month, `by`, due, on time)
+    rows. One query."""
+    return (
+        Task.objects.due_in_month(first, last)
+        .filter(unit__path__startswith=unit.path)
+        .annotate(due_month=TruncMonth("effective_deadline"))
+        .values_list("due_month", by)
+        .annotate(due=Count("pk"), on_time=Count("pk", filter=ON_TIME))
+        .order_by()
+    )
 
 
 # --- scope and months ----------------------------------------------------------------------

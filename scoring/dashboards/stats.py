@@ -7,11 +7,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum
-from django.db.models.functions import TruncMonth
 
-from directives.models import Task
 from scoring.dashboards.flags import population_sd_from_sums
-from scoring.dashboards.scope import _SUMS, FROZEN, ON_TIME, RATED, TIERS, _percent, _rounded
+from scoring.dashboards.scope import _SUMS, FROZEN, RATED, TIERS, _percent, _rounded, tasks_due
 from scoring.models import PeriodUnitResult, Result, month_bounds
 from units.models import Role, Unit
 
@@ -130,20 +128,12 @@ def _add_task_stats(unit: Unit, months: Sequence[str], stats: dict) -> None:
     decided = set(stats)
     first, _last = month_bounds(months[0])
     _first, last = month_bounds(months[-1])
-    rows = (
-        Task.objects.due_in_month(first, last)
-        .filter(unit__path__startswith=unit.path)
-        .annotate(due_month=TruncMonth("effective_deadline"))
-        .values("due_month", "unit_id")
-        .annotate(due=Count("pk"), on_time=Count("pk", filter=ON_TIME))
-        .order_by()
-    )
     wanted = set(months)
-    for row in rows:
-        month = f"{row['due_month']:%Y-%m}"
-        if month in wanted and (month, row["unit_id"]) in decided:
-            entry = stats[month, row["unit_id"]]
-            entry.due, entry.on_time = row["due"], row["on_time"]
+    for due_month, unit_id, due, on_time in tasks_due(unit, first, last, "unit_id"):
+        month = f"{due_month:%Y-%m}"
+        if month in wanted and (month, unit_id) in decided:
+            entry = stats[month, unit_id]
+            entry.due, entry.on_time = due, on_time
 
 
 def _add_pool_stats(unit: Unit, month: str, stats: dict) -> None:

@@ -32,6 +32,7 @@ from scoring.dashboards.output import output_figure
 from scoring.dashboards.scope import NOT_RATED, ON_TIME, RANKING_PAGE_SIZE, TIERS
 from scoring.models import Tier, month_bounds, peer_parts_visible
 from scoring.month.selectors.inputs import is_month
+from units.formats import month_text
 from units.models import Cadre
 from units.scope import get_scope, unit_or_404
 
@@ -56,11 +57,6 @@ RANKING_SORTS = [
     ("unit", gettext_lazy("Unit")),
     ("tier", gettext_lazy("Tier")),
 ]
-
-
-def month_label(month: str) -> str:
-    year, number = month.split("-")
-    return f"{number}/{year}"
 
 
 def _dashboard_scope(request):
@@ -88,9 +84,9 @@ def _get_dashboard_for_user(request):
 def _page_context(unit, months, month):
     return {
         "unit": unit,
-        "months": [(m, month_label(m)) for m in months],
+        "months": [(m, month_text(m)) for m in months],
         "month": month,
-        "month_label": month_label(month) if month else "",
+        "month_label": month_text(month) if month else "",
     }
 
 
@@ -178,7 +174,7 @@ def dashboard(request):
                 sort=sort,
                 viewer_code=scope.cadre.code if scope.cadre else None,
             )
-            data.trend["months"] = [month_label(m) for m in data.trend["months"]]
+            data.trend["months"] = [month_text(m) for m in data.trend["months"]]
             body_context = context | {
                 "units": selectors_scope.picker_units(scope, unit),
                 "data": data,
@@ -257,7 +253,7 @@ def late_items(request, code, month):
     context = {
         "unit": unit,
         "month": month,
-        "month_label": month_label(month),
+        "month_label": month_text(month),
         "tasks": list(
             Task.objects.due_in_month(first, last)
             .filter(unit__path__startswith=unit.path)
@@ -284,7 +280,7 @@ def cadre_page(request, code):
             raise Http404
         context |= {
             "result": result,
-            "month_label": month_label(month),
+            "month_label": month_text(month),
             "tasks": selectors_ranking.tasks_behind(cadre, month),
             "adjustments": selectors_ranking.adjustments_of(result),
             "parts_visible": peer_parts_visible(
@@ -294,12 +290,12 @@ def cadre_page(request, code):
                 viewer=scope.cadre,
             ),
             "history": {
-                "months": [month_label(r.period.month) for r in results],
+                "months": [month_text(r.period.month) for r in results],
                 "totals": [None if r.total is None else float(r.total) for r in results],
                 "tiers": [r.tier for r in results],
                 "labels": {"month": _("Month"), "total": _("Total (points)")},
             },
-            "rows": [(r, month_label(r.period.month)) for r in results],
+            "rows": [(r, month_text(r.period.month)) for r in results],
         }
     return render(request, "scoring/dashboard_cadre.html", context)
 

@@ -372,24 +372,12 @@ class _MonthHistory:
             )
             for m in rng.sample(staff, min(len(staff), rng.randint(2, 4)))
         ]
-        if index == 2:
-            rows.append(
-                Adjustment(
-                    period=period,
-                    cadre_id=rng.choice(staff).cadre_id,
-                    kind=AdjustmentKind.DISCIPLINE,
-                    reason=DISCIPLINE,
-                )
-            )
-        if index == 3:
-            rows.append(
-                Adjustment(
-                    period=period,
-                    cadre_id=rng.choice(staff).cadre_id,
-                    kind=AdjustmentKind.LEAVE,
-                    reason=LEAVE,
-                )
-            )
+        # The third month someone is disciplined, the fourth someone is on leave.
+        once = {2: (AdjustmentKind.DISCIPLINE, DISCIPLINE), 3: (AdjustmentKind.LEAVE, LEAVE)}
+        if index in once:
+            kind, reason = once[index]
+            cadre_id = rng.choice(staff).cadre_id
+            rows.append(Adjustment(period=period, cadre_id=cadre_id, kind=kind, reason=reason))
         Adjustment.objects.bulk_create(rows)
 
     def _pools(self, period, members):

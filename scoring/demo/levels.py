@@ -33,20 +33,14 @@ def _suffix(unit) -> str:
     return unit.code.split("-", 1)[1] if "-" in unit.code else ""
 
 
-def _month_before(month: str, n: int) -> str:
-    year, number = (int(part) for part in month.split("-"))
-    index = year * 12 + number - 1 - n
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
-
-
 def _nd335() -> Regulation:
     """Regulation ND335; a flushed test database (browser tests) lost the rows the data
     migration wrote, so they are written again the migration's way."""
     if not Regulation.objects.filter(code="ND335").exists():
-        migration = importlib.import_module("directives.migrations.0002_regulations_nd335_hn3814")
+        migration = importlib.import_module(
+            "directives.migrations.0001_squashed_0009_dossiers_satisfaction"
+        )
         migration.create(django_apps, None)
-        public = importlib.import_module("directives.migrations.0007_regulation_results_public")
-        public.mark_public(django_apps, None)
     return Regulation.objects.get(code="ND335")
 
 

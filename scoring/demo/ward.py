@@ -13,7 +13,8 @@ from django.utils import timezone
 from directives.demo import NO_SLIP, Odds, build_demo_tasks
 from directives.dossiers.demo import build_demo_dossiers
 from scoring.demo.history import EQUALIZING, HISTORY_MONTHS, _MonthHistory
-from scoring.demo.levels import _level, _month_before, _nd335, _suffix
+from scoring.demo.levels import _level, _nd335, _suffix
+from scoring.engine import month_shift
 from units.models import Cadre, Category, Membership, Role, RoleKind, Unit
 
 DEMO_PASSWORD = "fiveclear-demo"
@@ -231,7 +232,7 @@ def build_demo(
     if history:
         today = today or timezone.localdate()
         current = f"{today:%Y-%m}"
-        months = [_month_before(current, n) for n in range(HISTORY_MONTHS, 0, -1)]
+        months = [month_shift(current, -n) for n in range(HISTORY_MONTHS, 0, -1)]
         levels = {c.pk: _level(rng) for c in cadre_rows}
         # The equalizing head records no slip in anyone's work: every T is full.
         odds = {

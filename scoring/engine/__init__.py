@@ -53,11 +53,15 @@ from scoring.engine.inputs import (
 )
 from scoring.engine.period import decide_period
 from scoring.engine.quota import (
+    Places,
     QuotaCandidate,
     apply_quota,
     competition_ranks,
+    place,
     quota_keep,
     quota_order_key,
+    ranks,
+    requota,
     split_pool,
 )
 from scoring.engine.radar import (
@@ -65,6 +69,7 @@ from scoring.engine.radar import (
     falling_months,
     last_months,
     low_months,
+    month_shift,
     next_month,
     not_completed_years,
 )
@@ -84,6 +89,7 @@ from scoring.engine.reasons import (
 from scoring.engine.results import (
     CadreResult,
     PeriodOutcome,
+    Placed,
     PoolSplit,
     TaskRatios,
     UnitOutcome,
@@ -112,6 +118,8 @@ __all__ = [
     "MonthRecord",
     "Number",
     "PeriodOutcome",
+    "Placed",
+    "Places",
     "Placing",
     "PoolSplit",
     "QuotaBase",
@@ -147,10 +155,14 @@ __all__ = [
     "leader_task_score",
     "low_months",
     "members_needed",
+    "month_shift",
     "next_month",
     "not_completed_years",
+    "place",
     "quota_keep",
     "quota_order_key",
+    "ranks",
+    "requota",
     "round_half_up",
     "satisfaction_index",
     "satisfaction_points",

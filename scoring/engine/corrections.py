@@ -9,9 +9,10 @@ from decimal import Decimal
 
 from scoring.engine.arithmetic import Number, exact
 from scoring.engine.inputs import Regulation, Tier, UnitInput
-from scoring.engine.quota import QuotaCandidate, apply_quota, competition_ranks, split_pool
-from scoring.engine.reasons import Reason, reason_quota
-from scoring.engine.results import PoolSplit, UnitOutcome
+from scoring.engine.quota import QuotaCandidate, place
+from scoring.engine.quota import requota as requota_groups
+from scoring.engine.reasons import Reason
+from scoring.engine.results import Placed, UnitOutcome
 
 
 @dataclass(frozen=True)
@@ -34,18 +35,12 @@ class Standing:
 
 
 @dataclass(frozen=True)
-class Placing:
+class Placing(Placed):
     """What the rules give one cadre: the final tier, ranks and reward."""
 
     code: str
     tier: Tier | None
     quota_reason: Reason | None  # set where the quota was applied again and demoted them
-    rank_in_unit: int | None
-    rank_in_scope: int | None
-    reward_equal: int
-    reward_merit: int
-    reward: int
-    equal_split: int | None
 
 
 def apply_rules(
@@ -80,58 +75,28 @@ def apply_rules(
             )
     for code in (s.code for s in standings if (s.unit_code, s.job_group) in requota):
         tiers[code] = None  # not rated, unless the group below rates them
-    unit_inputs = {u.code: u for u in units}
-    for (unit_code, _), group in groups.items():
-        unit = unit_inputs.get(unit_code)
-        rate = regulation.rate_for(unit is not None and unit.outstanding)
-        final = apply_quota(group, rate, regulation.quota_base)
-        for candidate in group:
-            tiers[candidate.code] = final[candidate.code]
-            if final[candidate.code] != candidate.tier:
-                demoted[candidate.code] = reason_quota(rate)
+    outstanding = {u.code for u in units if u.outstanding}
+    for code, (final, reason) in requota_groups(groups, outstanding, regulation).items():
+        tiers[code] = final
+        if reason is not None:
+            demoted[code] = reason
 
-    members: dict[str, list[Standing]] = defaultdict(list)
+    members: dict[str, list[str]] = defaultdict(list)
     for s in standings:
-        members[s.unit_code].append(s)
+        members[s.unit_code].append(s.code)
     rated = {s.code: tier for s in standings if (tier := tiers[s.code]) is not None}
-    scope_ranks = competition_ranks({s.code: _total(s) for s in standings if s.code in rated})
-    unit_ranks: dict[str, int] = {}
-    splits: dict[str, PoolSplit] = {}
-    for unit_code in [*unit_inputs, *(code for code in members if code not in unit_inputs)]:
-        unit_rated = [s for s in members.get(unit_code, []) if s.code in rated]
-        unit_ranks |= competition_ranks({s.code: _total(s) for s in unit_rated})
-        pool = unit_inputs[unit_code].pool if unit_code in unit_inputs else 0
-        splits[unit_code] = split_pool(
-            pool, {s.code: rated[s.code] for s in unit_rated}, regulation
-        )
-
-    placings: dict[str, Placing] = {}
-    for s in standings:
-        split = splits[s.unit_code]
-        rated_here = tiers[s.code] is not None
-        placings[s.code] = Placing(
+    totals = {s.code: _total(s) for s in standings if s.code in rated}
+    places = place(regulation, units, members, rated, totals)
+    placings = {
+        s.code: Placing(
             code=s.code,
             tier=tiers[s.code],
             quota_reason=demoted.get(s.code),
-            rank_in_unit=unit_ranks.get(s.code),
-            rank_in_scope=scope_ranks.get(s.code),
-            reward_equal=split.equal_by_code.get(s.code, 0),
-            reward_merit=split.merit_by_code.get(s.code, 0),
-            reward=split.reward(s.code),
-            equal_split=split.equal_split if rated_here else None,
+            **places.of(s.code, s.unit_code, tiers[s.code] is not None),
         )
-    outcomes = tuple(
-        UnitOutcome(
-            code=code,
-            pool=split.pool,
-            rated=split.rated,
-            distributed=split.distributed,
-            undistributed=split.undistributed,
-            equal_split=split.equal_split,
-        )
-        for code, split in splits.items()
-    )
-    return placings, outcomes
+        for s in standings
+    }
+    return placings, places.unit_outcomes()
 
 
 def _total(standing: Standing) -> Decimal:

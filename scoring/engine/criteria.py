@@ -29,28 +29,35 @@ def task_completed(completed_on: datetime.date | None, last_day: datetime.date) 
 
 def task_ratios(tasks: Iterable[TaskInput], regulation: Regulation = ND335) -> TaskRatios | None:
     """Weight-averaged Qn, Ql, Pg over the month's tasks; None without tasks."""
-    error_step = exact(regulation.error_step)
-    delay_step = exact(regulation.delay_step)
-    total_weight = qn = ql = pg = ZERO
+    weights: list[Number] = []
+    done: list[Number] = []
+    accepted: list[Number] = []
+    on_time: list[Number] = []
     for task in tasks:
-        weight = exact(task.weight)
-        if weight <= 0 or task.errors < 0 or task.delays < 0:
+        weight = task.weight
+        if exact(weight) <= 0 or task.errors < 0 or task.delays < 0:
             raise ValueError(f"task {task.code!r}: weight must be > 0, errors and delays >= 0")
-        total_weight += weight
+        weights.append(weight)
         if not task.completed:
             continue
-        qn += weight
+        done.append(weight)
         if task.accepted:
-            ql += _kept(weight, error_step, task.errors)
-        pg += _kept(weight, delay_step, task.delays)
-    if total_weight == 0:
+            accepted.append(_kept(weight, regulation.error_step, task.errors))
+        on_time.append(_kept(weight, regulation.delay_step, task.delays))
+    if not weights:
         return None
-    return TaskRatios(qn / total_weight, ql / total_weight, pg / total_weight)
+    # Summed exactly as stored (Decimals, exact_sum's fast way), divided once.
+    total_weight = exact_sum(weights)
+    return TaskRatios(
+        exact_sum(done) / total_weight,
+        exact_sum(accepted) / total_weight,
+        exact_sum(on_time) / total_weight,
+    )
 
 
-def _kept(weight: Fraction, step: Fraction, count: int) -> Fraction:
+def _kept(weight: Number, step: Number, count: int) -> Number:
     """The weight a task keeps after `count` steps down (25% each by default), floor 0."""
-    return weight if count == 0 else weight * max(ZERO, 1 - step * count)
+    return weight if count == 0 else exact(weight) * max(ZERO, 1 - exact(step) * count)
 
 
 def task_score(ratios: TaskRatios, regulation: Regulation = ND335) -> Fraction:

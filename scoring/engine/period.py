@@ -29,7 +29,7 @@ from scoring.engine.inputs import (
     Tier,
     UnitInput,
 )
-from scoring.engine.quota import QuotaCandidate, apply_quota, competition_ranks, split_pool
+from scoring.engine.quota import Places, QuotaCandidate, place, requota
 from scoring.engine.reasons import (
     REASON_DISCIPLINE,
     REASON_LEAVE,
@@ -40,15 +40,12 @@ from scoring.engine.reasons import (
     Reason,
     reason_bonus_capped,
     reason_clamped,
-    reason_quota,
     reason_staff_d,
 )
 from scoring.engine.results import (
     CadreResult,
     PeriodOutcome,
-    PoolSplit,
     TaskRatios,
-    UnitOutcome,
     Value,
     value_of,
 )
@@ -90,7 +87,8 @@ def _check_points(cadre: CadreInput, general: Mapping[str, Fraction]) -> None:
         for code, points in items:
             if code not in general:
                 raise ValueError(f"{cadre.code}: {kind} points for unknown criterion {code!r}")
-            if not _within(points, general[code]):
+            maximum = general[code]
+            if not _within(points, maximum.numerator, maximum.denominator):
                 raise ValueError(
                     f"{cadre.code}: {kind} {code} = {points} outside 0..{general[code]}"
                 )
@@ -100,9 +98,10 @@ def _check_points(cadre: CadreInput, general: Mapping[str, Fraction]) -> None:
 
 
 @functools.lru_cache(maxsize=4096)
-def _within(points: Number, maximum: Fraction) -> bool:
-    # Few distinct (points, maximum) pairs in a month: each checked once.
-    return 0 <= exact(points) <= maximum
+def _within(points: Number, numerator: int, denominator: int) -> bool:
+    # Few distinct (points, maximum) pairs in a month: each checked once. The maximum comes as
+    # two integers because hashing a Fraction costs more than the check itself.
+    return 0 <= exact(points) <= Fraction(numerator, denominator)
 
 
 def _score_general(work: _Work, general: Mapping[str, Fraction], regulation: Regulation) -> None:
@@ -203,7 +202,6 @@ def decide_period(
     codes = [c.code for c in cadres]
     if len(set(codes)) != len(codes):
         raise ValueError("duplicate cadre codes")
-    unit_inputs = {u.code: u for u in units}
 
     works = [_Work(cadre) for cadre in cadres]
     members: dict[str, list[_Work]] = defaultdict(list)
@@ -248,15 +246,11 @@ def decide_period(
                 _quota_candidate(work, work.tier_before, work.total)
             )
     by_code = {work.cadre.code: work for work in works}
-    for (unit_code, _), group in groups.items():
-        unit = unit_inputs.get(unit_code)
-        rate = regulation.rate_for(unit is not None and unit.outstanding)
-        final = apply_quota(group, rate, regulation.quota_base)
-        for candidate in group:
-            work = by_code[candidate.code]
-            work.tier = final[candidate.code]
-            if work.tier != candidate.tier:
-                work.reasons.append(reason_quota(rate))
+    outstanding = {u.code for u in units if u.outstanding}
+    for code, (tier, reason) in requota(groups, outstanding, regulation).items():
+        by_code[code].tier = tier
+        if reason is not None:
+            by_code[code].reasons.append(reason)
 
     # A rated cadre (a final tier) always has a total.
     tiers = {w.cadre.code: w.tier for w in works if w.tier is not None}
@@ -265,29 +259,10 @@ def decide_period(
         for w in works
         if w.cadre.code in tiers and w.total is not None
     }
-    scope_ranks = competition_ranks(shown)
-    unit_ranks: dict[str, int] = {}
-    splits: dict[str, PoolSplit] = {}
-    unit_order = [*unit_inputs, *(code for code in members if code not in unit_inputs)]
-    for unit_code in unit_order:
-        unit_rated = [w.cadre.code for w in members.get(unit_code, []) if w.cadre.code in tiers]
-        unit_ranks |= competition_ranks({code: shown[code] for code in unit_rated})
-        pool = unit_inputs[unit_code].pool if unit_code in unit_inputs else 0
-        splits[unit_code] = split_pool(pool, {code: tiers[code] for code in unit_rated}, regulation)
-
-    results = tuple(_result(w, scope_ranks, unit_ranks, splits[w.cadre.unit_code]) for w in works)
-    unit_outcomes = tuple(
-        UnitOutcome(
-            code=code,
-            pool=split.pool,
-            rated=split.rated,
-            distributed=split.distributed,
-            undistributed=split.undistributed,
-            equal_split=split.equal_split,
-        )
-        for code, split in splits.items()
-    )
-    return PeriodOutcome(cadres=results, units=unit_outcomes)
+    member_codes = {unit: [w.cadre.code for w in ws] for unit, ws in members.items()}
+    places = place(regulation, units, member_codes, tiers, shown)
+    results = tuple(_result(w, places) for w in works)
+    return PeriodOutcome(cadres=results, units=places.unit_outcomes())
 
 
 def _quota_candidate(work: _Work, tier: Tier, total: Fraction) -> QuotaCandidate:
@@ -301,12 +276,7 @@ def _quota_candidate(work: _Work, tier: Tier, total: Fraction) -> QuotaCandidate
     )
 
 
-def _result(
-    work: _Work,
-    scope_ranks: Mapping[str, int],
-    unit_ranks: Mapping[str, int],
-    split: PoolSplit,
-) -> CadreResult:
+def _result(work: _Work, places: Places) -> CadreResult:
     cadre = work.cadre
     rated = work.tier is not None
     own = work.own
@@ -332,11 +302,6 @@ def _result(
         total=value_of(work.total),
         tier_before_quota=work.tier_before,
         tier=work.tier,
-        rank_in_unit=unit_ranks.get(cadre.code),
-        rank_in_scope=scope_ranks.get(cadre.code),
-        reward_equal=split.equal_by_code.get(cadre.code, 0),
-        reward_merit=split.merit_by_code.get(cadre.code, 0),
-        reward=split.reward(cadre.code),
-        equal_split=split.equal_split if rated else None,
         reasons=tuple(work.reasons),
+        **places.of(cadre.code, cadre.unit_code, rated),
     )

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any
 
 from scoring.engine.arithmetic import ZERO, exact, floor_to
-from scoring.engine.inputs import ND335, QuotaBase, Regulation, Tier
-from scoring.engine.results import PoolSplit
+from scoring.engine.inputs import ND335, QuotaBase, Regulation, Tier, UnitInput
+from scoring.engine.reasons import Reason, reason_quota
+from scoring.engine.results import PoolSplit, UnitOutcome
 
 # --- 5.5 quota -----------------------------------------------------------------------------
 
@@ -55,6 +57,23 @@ def apply_quota(
     return final
 
 
+def requota(
+    groups: Mapping[tuple[str, str], Sequence[QuotaCandidate]],
+    outstanding: Collection[str],
+    regulation: Regulation,
+) -> dict[str, tuple[Tier, Reason | None]]:
+    """The quota in each (unit code, job group) of `groups`, at the outstanding rate in the
+    units of `outstanding`: every candidate's final tier, with the reason where it demoted them."""
+    placed: dict[str, tuple[Tier, Reason | None]] = {}
+    for (unit_code, _), group in groups.items():
+        rate = regulation.rate_for(unit_code in outstanding)
+        final = apply_quota(group, rate, regulation.quota_base)
+        for candidate in group:
+            tier = final[candidate.code]
+            placed[candidate.code] = (tier, None if tier == candidate.tier else reason_quota(rate))
+    return placed
+
+
 # --- 5.6 ranks -----------------------------------------------------------------------------
 
 
@@ -65,6 +84,17 @@ def competition_ranks(totals: Mapping[str, Decimal]) -> dict[str, int]:
     for position, total in enumerate(ordered, start=1):
         first_position.setdefault(total, position)
     return {code: first_position[total] for code, total in totals.items()}
+
+
+def ranks(
+    totals: Mapping[str, Decimal], members: Mapping[str, Sequence[str]]
+) -> tuple[dict[str, int], dict[str, int]]:
+    """The ranks in the scope and in each unit of the cadres of `totals` (rounded totals, of
+    the rated only); `members` holds each unit's cadre codes."""
+    in_unit: dict[str, int] = {}
+    for codes in members.values():
+        in_unit |= competition_ranks({code: totals[code] for code in codes if code in totals})
+    return competition_ranks(totals), in_unit
 
 
 # --- 5.7 rewards ---------------------------------------------------------------------------
@@ -102,3 +132,53 @@ def split_pool(pool: int, tiers: Mapping[str, Tier], regulation: Regulation = ND
         undistributed=pool - distributed,
         equal_split=equal_split,
     )
+
+
+# --- 5.6 and 5.7 together --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Places:
+    """The ranks of a period's rated cadres and the split of each unit's pool."""
+
+    scope_ranks: Mapping[str, int]
+    unit_ranks: Mapping[str, int]
+    splits: Mapping[str, PoolSplit]  # by unit code
+
+    def of(self, code: str, unit_code: str, rated: bool) -> dict[str, Any]:
+        """The fields of `Placed` for one cadre of the unit."""
+        split = self.splits[unit_code]
+        return {
+            "rank_in_unit": self.unit_ranks.get(code),
+            "rank_in_scope": self.scope_ranks.get(code),
+            "reward_equal": split.equal_by_code.get(code, 0),
+            "reward_merit": split.merit_by_code.get(code, 0),
+            "reward": split.reward(code),
+            "equal_split": split.equal_split if rated else None,
+        }
+
+    def unit_outcomes(self) -> tuple[UnitOutcome, ...]:
+        return tuple(UnitOutcome.of(code, split) for code, split in self.splits.items())
+
+
+def place(
+    regulation: Regulation,
+    units: Sequence[UnitInput],
+    members: Mapping[str, Sequence[str]],
+    tiers: Mapping[str, Tier],
+    totals: Mapping[str, Decimal],
+) -> Places:
+    """Ranks and pool splits once every final tier is known. `members` holds each unit's cadre
+    codes; `tiers` and `totals` (rounded) those of the rated cadres only. Every unit of `units`
+    is split (in their order), then every other unit with members, with no pool."""
+    scope_ranks, unit_ranks = ranks(totals, members)
+    pools = {u.code: u.pool for u in units}
+    splits = {
+        unit_code: split_pool(
+            pools.get(unit_code, 0),
+            {code: tiers[code] for code in members.get(unit_code, ()) if code in tiers},
+            regulation,
+        )
+        for unit_code in [*pools, *(code for code in members if code not in pools)]
+    }
+    return Places(scope_ranks, unit_ranks, splits)

@@ -10,16 +10,19 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
 
+def month_shift(month: str, n: int) -> str:
+    """The month `n` calendar months after `month` (before it for a negative `n`)."""
+    index = int(month[:4]) * 12 + int(month[5:7]) - 1 + n
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
 def next_month(month: str) -> str:
-    year, number = int(month[:4]), int(month[5:7])
-    return f"{year + number // 12:04d}-{number % 12 + 1:02d}"
+    return month_shift(month, 1)
 
 
 def last_months(month: str, count: int) -> tuple[str, ...]:
     """The `count` calendar months ending with `month`, oldest first."""
-    year, number = int(month[:4]), int(month[5:7])
-    index = year * 12 + number - 1
-    return tuple(f"{i // 12:04d}-{i % 12 + 1:02d}" for i in range(index - count + 1, index + 1))
+    return tuple(month_shift(month, -n) for n in range(count - 1, -1, -1))
 
 
 def _consecutive_run(months: Sequence[str], flagged: set[str], length: int) -> tuple[str, ...]:

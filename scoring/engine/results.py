@@ -40,8 +40,20 @@ class TaskRatios:
         return (self.qn + self.ql + self.pg) / 3
 
 
+@dataclass(frozen=True, kw_only=True)
+class Placed:
+    """Where the ranks (5.6) and the pool (5.7) put a cadre: none of it for one not rated."""
+
+    rank_in_unit: int | None
+    rank_in_scope: int | None
+    reward_equal: int
+    reward_merit: int
+    reward: int
+    equal_split: int | None
+
+
 @dataclass(frozen=True)
-class CadreResult:
+class CadreResult(Placed):
     code: str
     unit_code: str
     job_group: str
@@ -63,12 +75,6 @@ class CadreResult:
     total: Value | None
     tier_before_quota: Tier | None
     tier: Tier | None
-    rank_in_unit: int | None
-    rank_in_scope: int | None
-    reward_equal: int
-    reward_merit: int
-    reward: int
-    equal_split: int | None
     reasons: tuple[Reason, ...]
 
     @property
@@ -99,6 +105,12 @@ class UnitOutcome:
     distributed: int
     undistributed: int
     equal_split: int | None
+
+    @classmethod
+    def of(cls, code: str, split: PoolSplit) -> UnitOutcome:
+        return cls(
+            code, split.pool, split.rated, split.distributed, split.undistributed, split.equal_split
+        )
 
 
 @dataclass(frozen=True)

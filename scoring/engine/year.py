@@ -11,8 +11,8 @@ from fractions import Fraction
 from scoring.engine.arithmetic import ZERO, Number, exact, round_half_up
 from scoring.engine.criteria import tier_for
 from scoring.engine.inputs import Regulation, Tier
-from scoring.engine.quota import QuotaCandidate, apply_quota, competition_ranks
-from scoring.engine.reasons import REASON_YEAR_DISCIPLINE, Reason, reason_few_months, reason_quota
+from scoring.engine.quota import QuotaCandidate, ranks, requota
+from scoring.engine.reasons import REASON_YEAR_DISCIPLINE, Reason, reason_few_months
 from scoring.engine.results import Value, value_of
 
 # --- 5.8 year ------------------------------------------------------------------------------
@@ -99,20 +99,15 @@ def yearly_rollup(
             )
         )
     final = dict(tiers)
-    for (unit_code, _), group in groups.items():
-        rate = regulation.rate_for(unit_code in outstanding_units)
-        for code, tier in apply_quota(group, rate, regulation.quota_base).items():
-            if tier != tiers[code]:
-                reasons[code].append(reason_quota(rate))
-            final[code] = tier
+    for code, (tier, reason) in requota(groups, outstanding_units, regulation).items():
+        final[code] = tier
+        if reason is not None:
+            reasons[code].append(reason)
 
-    ranked = [c for c in cadres if c.code in shown]
-    scope_ranks = competition_ranks(shown)
-    unit_ranks: dict[str, int] = {}
-    for unit_code in {c.unit_code for c in ranked}:
-        unit_ranks |= competition_ranks(
-            {c.code: shown[c.code] for c in ranked if c.unit_code == unit_code}
-        )
+    members: dict[str, list[str]] = defaultdict(list)
+    for c in cadres:
+        members[c.unit_code].append(c.code)
+    scope_ranks, unit_ranks = ranks(shown, members)
     return tuple(
         YearResult(
             code=c.code,

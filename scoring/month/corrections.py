@@ -18,14 +18,18 @@ from scoring.models import (
     REVISED_FIELDS,
     Correction,
     PeriodMember,
-    PeriodUnit,
     PeriodUnitResult,
     Phase,
     Result,
 )
-from scoring.month.selectors.inputs import PeriodInputs, engine_regulation, period_inputs
+from scoring.month.selectors.inputs import (
+    PeriodInputs,
+    engine_regulation,
+    period_inputs,
+    period_unit_rows,
+)
 from scoring.reasons import reason_json
-from units.models import PATH_SEPARATOR, Role, RoleKind
+from units.models import Role, RoleKind, ancestor_paths
 
 ACTING_ROLES = (RoleKind.HEAD, RoleKind.DEPUTY)
 
@@ -52,7 +56,7 @@ def supervisors_of(period, cadre_ids) -> dict[int, set[int]]:
             "cadre_id", "unit__path"
         )
     )
-    paths = {path: _ancestors(path) for _id, path in members}
+    paths = {path: ancestor_paths(path) for _id, path in members}
     by_path = defaultdict(set)
     for who, path, role in (
         Role.objects.valid_on(period.last_day)
@@ -75,15 +79,6 @@ def supervisors_of(period, cadre_ids) -> dict[int, set[int]]:
                 found[cadre_id] = {who for who, _role in people}
                 break
     return found
-
-
-def _ancestors(path: str) -> list[str]:
-    """The materialised paths of a unit and its ancestors, nearest last."""
-    parts = path.strip(PATH_SEPARATOR).split(PATH_SEPARATOR)
-    return [
-        PATH_SEPARATOR + PATH_SEPARATOR.join(parts[: i + 1]) + PATH_SEPARATOR
-        for i in range(len(parts))
-    ]
 
 
 def answer_refusal(period, cadre, acting) -> str | None:
@@ -255,11 +250,7 @@ def revision_plan(period, cadre) -> RevisionPlan:
                 penalty=row["penalty"],
             )
         )
-    units = list(
-        PeriodUnit.objects.filter(period=period)
-        .order_by("unit__path")
-        .values_list("unit_id", "unit__code", "pool", "outstanding")
-    )
+    units = period_unit_rows(period)
     requota = {(member.unit.code, fresh.job_group)}
     placings, outcomes = engine.apply_rules(
         engine_regulation(period.regulation),

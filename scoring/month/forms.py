@@ -10,7 +10,6 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from directives.models import CriterionGroup
 from scoring.io.formats import points_text
 from scoring.models import AdjustmentKind
 from scoring.month.services.scorecards import points_refusal
@@ -134,15 +133,6 @@ class ScoreForm(Form):
             c.code: (self.data.get(self.add_prefix(self.points_name(c))) or "").strip()
             for c in self.criteria
         }
-
-
-def scored_criteria(criteria, *, manual_task=False):
-    """The general criteria, and the task criterion when its points are entered by hand."""
-    return [
-        c
-        for c in criteria
-        if c.group == CriterionGroup.GENERAL or (manual_task and c.group == CriterionGroup.TASK)
-    ]
 
 
 class AdjustmentForm(Form):

@@ -23,10 +23,13 @@ from scoring.month.forms import shown_points
 from scoring.month.selectors.inputs import MEMBER_FIELDS, member_preview, period_inputs
 from scoring.month.selectors.rating import DECIDED_PHASES, rating_rules
 from scoring.month.services.grid import latest_supervisor_cards
-from scoring.month.views.common import MANUAL_TASK, SUPERVISOR, _step_problem, _today
+from scoring.month.views.common import SUPERVISOR, _step_problem, _today
 from units.scope import get_scope
 
 # --- the head's grid -----------------------------------------------------------------------
+
+# A cadre without a task in the month: the head types their T (docs/RULES.md §1).
+MANUAL_TASK = (engine.TaskSource.MANUAL, engine.TaskSource.MISSING)
 
 
 @dataclass

@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.db.models import Q
-from django.utils import timezone
 
 from scoring.models import (
     PHASE_ORDER,
@@ -52,10 +51,6 @@ class Owed:
     @property
     def remaining(self) -> int:
         return self.total - self.done
-
-    @property
-    def days_left(self) -> int:
-        return (self.deadline - timezone.localdate()).days
 
 
 @dataclass

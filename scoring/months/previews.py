@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -179,6 +180,26 @@ def decide_refusal(period: Period) -> str | None:
             "phase": period.get_phase_display()
         }
     return None
+
+
+def decision_page(period: Period, action: str, today: dt.date) -> dict[str, Any]:
+    """What the page confirming `action` (decide, publish or lock) shows: why it cannot be done
+    today (`refusal`, None when it can) and the results it decides or has decided."""
+    if action == "decide":
+        page: dict[str, Any] = {"refusal": decide_refusal(period)}
+        if period.phase == Phase.REVIEW:
+            page["preview"] = decision_preview(period, today)
+        return page
+    if action == "lock":
+        waiting = open_appeals(period)
+        page = {"refusal": lock_refusal(period, today, waiting), "open_appeals": waiting}
+    elif period.phase != Phase.DECIDED:
+        page = {"refusal": _("Only a decided month, not yet published, is published.")}
+    else:
+        page = {"refusal": None}
+    if period.is_frozen:
+        page["preview"] = stored_preview(period)
+    return page
 
 
 def members_preview(period: Period):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
@@ -18,6 +19,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from directives.models import Regulation
+from scoring.engine import month_shift
 from scoring.models import (
     PHASE_ORDER,
     Period,
@@ -29,18 +31,13 @@ from scoring.models import (
     month_bounds,
 )
 from scoring.month.reminders import period_work
+from scoring.month.selectors.periods import overlapping_period
 from scoring.month.selectors.rating import step_refusal
 from scoring.month.services.opening import _month_snapshot, _peer_assignments, default_dates
 from units.models import Unit
 from units.scope import Scope
 
 # --- months and scopes ---------------------------------------------------------------------
-
-
-def month_shift(month: str, n: int) -> str:
-    year, number = (int(part) for part in month.split("-"))
-    index = year * 12 + number - 1 + n
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
 
 
 def months_to_open(scope: Unit, today: dt.date) -> tuple[list[str], str | None]:
@@ -92,6 +89,39 @@ def proposed_regulation(scope: Unit, month: str) -> Regulation | None:
 
 
 @dataclass
+class OpenChoice:
+    """What the opening page offers and has chosen: the scope among those the head may open a
+    month for, the month among those free there, the regulation among those in force."""
+
+    unit: Unit
+    scopes: QuerySet[Unit]
+    months: list[str]
+    month: str | None
+    regulations: QuerySet[Regulation] | None = None
+    regulation: Regulation | None = None
+
+
+def open_choice(scope: Scope, asked: Mapping[str, str], today: dt.date) -> OpenChoice | None:
+    """The scope, month and regulation `asked` for, where they may be chosen, else those
+    proposed (`months_to_open`, `proposed_regulation`); None without a unit to open."""
+    scopes = scopes_to_open(scope)
+    unit = scopes.filter(code=asked.get("scope", "")).first() or scopes.first()
+    if unit is None:
+        return None
+    months, proposed = months_to_open(unit, today)
+    month = asked.get("month") if asked.get("month") in months else proposed
+    choice = OpenChoice(unit=unit, scopes=scopes, months=months, month=month)
+    if month is None:
+        return choice
+    choice.regulations = regulations_for(month)
+    regulation = str(asked.get("regulation", ""))
+    choice.regulation = (
+        choice.regulations.filter(pk=regulation).first() if regulation.isdigit() else None
+    ) or proposed_regulation(unit, month)
+    return choice
+
+
+@dataclass
 class OpenPreview:
     """What opening a month would create: people, units and peer assignments, per unit."""
 
@@ -105,12 +135,7 @@ class OpenPreview:
 def open_preview(*, month: str, scope: Unit) -> OpenPreview:
     """Opening `month` for `scope` without writing anything (`services.period_open`'s own
     reading of the organisation and its peer rule)."""
-    clash = (
-        Period.objects.filter(month=month)
-        .filter(Q(scope__path__in=scope.ancestor_paths()) | Q(scope__path__startswith=scope.path))
-        .select_related("scope")
-        .first()
-    )
+    clash = overlapping_period(month, scope)
     message = None
     if clash is not None:
         message = _("The month %(month)s is already open for %(other)s, which overlaps %(scope)s.")
@@ -137,6 +162,11 @@ def open_initial(scope: Unit, month: str, regulation: Regulation | None) -> dict
         "regulation": regulation,
         **default_dates(month, regulation),
     }
+
+
+def period_units(period: Period) -> QuerySet[PeriodUnit]:
+    """The period's units with their unit, in the tree's order."""
+    return PeriodUnit.objects.filter(period=period).select_related("unit").order_by("unit__path")
 
 
 def month_periods(scope: Scope) -> QuerySet[Period]:

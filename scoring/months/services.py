@@ -45,6 +45,7 @@ from scoring.month.services.common import (
     audit_entry,
     today,
 )
+from scoring.month.services.opening import reopen_locked
 from scoring.months.emails import address_of, reminder_message
 from units.models import Cadre, Unit
 
@@ -135,14 +136,7 @@ def period_reopen_units(
 ) -> list[PeriodUnit]:
     """Reopen one step (self, peer or supervisor) for the named units only, until `until`:
     their members' cards of that step are taken again, nobody else's (docs/RULES.md §2)."""
-    period = _lock(period)
-    _refuse_frozen(period)
-    _require_head(user, period.scope)
-    if kind not in ScorecardKind.values:
-        raise InvalidInput(_("“%(kind)s” is not a kind of scorecard.") % {"kind": kind})
-    reason = _text(reason)
-    if not reason:
-        raise InvalidInput(_("Give a reason for reopening the step."))
+    period, reason = reopen_locked(period=period, kind=kind, reason=reason, user=user)
     step = Phase(STEP_PHASE[kind])
     if PHASE_ORDER.index(period.phase) < PHASE_ORDER.index(step):
         raise PhaseClosed(

@@ -20,8 +20,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from scoring.errors import ScoringError
-from scoring.models import PHASE_ORDER, Period, PeriodMember, PeriodUnit, Phase
+from scoring.errors import ScoringError, on_form
+from scoring.models import PHASE_ORDER, Period, PeriodMember, Phase
+from scoring.month.selectors.rating import BEFORE_DECISION
 from scoring.month.services.decide import period_decide, period_lock, period_publish
 from scoring.month.services.opening import period_advance, period_open, period_refresh_members
 from scoring.months import history, previews, selectors
@@ -37,8 +38,6 @@ from scoring.months.services import (
 from scoring.templatetags.month_tags import month_label
 from units.models import Unit
 from units.scope import get_scope, require_unit
-
-BEFORE_DECISION = (Phase.DRAFT, Phase.SELF, Phase.PEER, Phase.REVIEW)
 
 
 def _today():
@@ -75,6 +74,13 @@ def _back(period):
     return redirect("months:month", period.pk)
 
 
+def _page(request, name: str, period, can_run: bool, title: str, **context):
+    """The page `name` of the month (on the layout of scoring/months/page.html) under `title`,
+    with its `heading` where that is longer."""
+    context.update(period=period, can_run=can_run, title=title)
+    return render(request, f"scoring/months/{name}.html", context)
+
+
 def _refused(request, refusal: ScoringError):
     messages.error(request, refusal.message)
 
@@ -97,55 +103,53 @@ def index(request):
 def open_month(request):
     """Choose the scope, month and regulation; see what opening creates; confirm."""
     scope = _require_opener(request)
-    scopes = selectors.scopes_to_open(scope)
-    source = request.POST if request.method == "POST" else request.GET
-    unit = scopes.filter(code=source.get("scope", "")).first() or scopes.first()
-    if unit is None:
+    posted = request.POST if request.method == "POST" else None
+    choice = selectors.open_choice(scope, request.GET if posted is None else posted, _today())
+    if choice is None:
         raise Http404
-    today = _today()
-    months, proposed = selectors.months_to_open(unit, today)
-    month = source.get("month") if source.get("month") in months else proposed
-    context = {"unit": unit, "scopes": scopes, "months": months, "month": month}
+    month, unit = choice.month, choice.unit
+    context = {"unit": unit, "scopes": choice.scopes, "months": choice.months, "month": month}
     if month is None:
         return render(request, "scoring/months/open.html", context)
-    regulations = selectors.regulations_for(month)
-    regulation = (
-        regulations.filter(pk=source.get("regulation")).first()
-        if str(source.get("regulation", "")).isdigit()
-        else None
-    ) or selectors.proposed_regulation(unit, month)
     form = OpenForm(
-        request.POST if request.method == "POST" else None,
-        initial=selectors.open_initial(unit, month, regulation),
-        scopes=scopes,
-        months=[(m, month_label(m)) for m in months],
-        regulations=regulations,
+        posted,
+        initial=selectors.open_initial(unit, month, choice.regulation),
+        scopes=choice.scopes,
+        months=[(m, month_label(m)) for m in choice.months],
+        regulations=choice.regulations,
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            period = period_open(
-                month=form.cleaned_data["month"],
-                scope=form.cleaned_data["scope"],
-                regulation=form.cleaned_data["regulation"],
-                dates=form.dates(),
-                user=request.user,
-            )
-        except ScoringError as refusal:
-            form.add_error(None, refusal.message)
-        else:
-            messages.success(
-                request,
-                _("%(month)s is open for %(scope)s. Start the self-assessment when ready.")
-                % {"month": month_label(period.month).capitalize(), "scope": period.scope.name},
-            )
-            return _back(period)
+    if posted is not None and form.is_valid() and (period := _open(request, form)) is not None:
+        return _back(period)
     context.update(
         form=form,
-        regulation=regulation,
-        regulations=regulations,
+        regulation=choice.regulation,
+        regulations=choice.regulations,
         preview=selectors.open_preview(month=month, scope=unit),
     )
     return render(request, "scoring/months/open.html", context)
+
+
+def _open(request, form) -> Period | None:
+    """Open the month as the form says; None, with the refusal on the form, when it may not."""
+    data = form.cleaned_data
+    period = on_form(
+        form,
+        lambda: period_open(
+            month=data["month"],
+            scope=data["scope"],
+            regulation=data["regulation"],
+            dates=form.dates(),
+            user=request.user,
+        ),
+    )
+    if period is None:
+        return None
+    messages.success(
+        request,
+        _("%(month)s is open for %(scope)s. Start the self-assessment when ready.")
+        % {"month": month_label(period.month).capitalize(), "scope": period.scope.name},
+    )
+    return period
 
 
 # --- the month's page ----------------------------------------------------------------------
@@ -156,9 +160,7 @@ def month(request, pk):
     period, can_run = _get_period(request, pk)
     today = _today()
     stages, today_at = selectors.timeline(period, today)
-    rows = list(
-        PeriodUnit.objects.filter(period=period).select_related("unit").order_by("unit__path")
-    )
+    rows = list(selectors.period_units(period))
     index = PHASE_ORDER.index(period.phase)
     context = {
         "period": period,
@@ -215,11 +217,7 @@ def advance(request, pk):
                 request, _("The month is now at “%(phase)s”.") % {"phase": following.label}
             )
         return _back(period)
-    return render(
-        request,
-        "scoring/months/advance.html",
-        {"period": period, "can_run": can_run, "following": following},
-    )
+    return _page(request, "advance", period, can_run, _("Move on"), following=following)
 
 
 def step_back(request, pk):
@@ -234,57 +232,52 @@ def step_back(request, pk):
         return _back(period)
     form = StepBackForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        try:
-            period = period_step_back(
-                period=period,
-                reason=form.cleaned_data["reason"],
-                until=form.cleaned_data["until"],
-                user=request.user,
-            )
-        except ScoringError as refusal:
-            form.add_error(None, refusal.message)
-        else:
+        data = form.cleaned_data
+        moved = on_form(
+            form,
+            lambda: period_step_back(
+                period=period, reason=data["reason"], until=data["until"], user=request.user
+            ),
+        )
+        if moved is not None:
             messages.success(
                 request, _("The month is back at “%(phase)s”.") % {"phase": Phase(back).label}
             )
-            return _back(period)
-    return render(
-        request,
-        "scoring/months/step_back.html",
-        {"period": period, "can_run": can_run, "back": Phase(back), "form": form},
-    )
+            return _back(moved)
+    return _page(request, "step_back", period, can_run, _("Step back"), back=Phase(back), form=form)
 
 
 def reopen(request, pk):
     """Reopen one step for named units, until a date, with a reason."""
     period, can_run = _get_period(request, pk, write=request.method == "POST")
-    units = [
-        row.unit
-        for row in PeriodUnit.objects.filter(period=period)
-        .select_related("unit")
-        .order_by("unit__path")
-    ]
+    units = [row.unit for row in selectors.period_units(period)]
     form = ReopenUnitsForm(request.POST if request.method == "POST" else None, units=units)
     if request.method == "POST" and form.is_valid():
-        chosen = set(form.cleaned_data["units"])
-        try:
-            period_reopen_units(
+        data = form.cleaned_data
+        chosen = set(data["units"])
+        reopened = on_form(
+            form,
+            lambda: period_reopen_units(
                 period=period,
-                kind=form.cleaned_data["kind"],
+                kind=data["kind"],
                 units=[u for u in units if u.code in chosen],
-                until=form.cleaned_data["until"],
-                reason=form.cleaned_data["reason"],
+                until=data["until"],
+                reason=data["reason"],
                 user=request.user,
-            )
-        except ScoringError as refusal:
-            form.add_error(None, refusal.message)
-        else:
+            ),
+        )
+        if reopened is not None:
             messages.success(request, _("The step is reopened for the units chosen."))
             return _back(period)
-    return render(
+    return _page(
         request,
-        "scoring/months/reopen.html",
-        {"period": period, "can_run": can_run, "form": form, "frozen": period.is_frozen},
+        "reopen",
+        period,
+        can_run,
+        _("Reopen a step"),
+        heading=_("Reopen a step for some units"),
+        form=form,
+        frozen=period.is_frozen,
     )
 
 
@@ -309,20 +302,14 @@ def refresh(request, pk):
         units = Unit.objects.in_bulk({m.unit_id for m in moved})
         for member in moved:
             member.unit_name = units[member.unit_id].name
-    return render(
-        request,
-        "scoring/months/refresh.html",
-        {"period": period, "can_run": can_run, "change": change},
-    )
+    return _page(request, "refresh", period, can_run, _("Refresh members"), change=change)
 
 
 def pools(request, pk):
     """Each unit's pool, typed as people write money, and its outstanding flag (where the
     regulation has an outstanding quota rate, shown beside it)."""
     period, can_run = _get_period(request, pk, write=request.method == "POST")
-    rows = list(
-        PeriodUnit.objects.filter(period=period).select_related("unit").order_by("unit__path")
-    )
+    rows = list(selectors.period_units(period))
     rate = period.regulation.quota_rate_outstanding
     form = PoolsForm(
         request.POST if request.method == "POST" else None,
@@ -330,29 +317,29 @@ def pools(request, pk):
         with_outstanding=rate is not None,
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            changed = period_pools_set(
+        changed = on_form(
+            form,
+            lambda: period_pools_set(
                 period=period,
                 pools=form.pools(),
                 outstanding=form.outstanding(),
                 user=request.user,
-            )
-        except ScoringError as refusal:
-            form.add_error(None, refusal.message)
-        else:
+            ),
+        )
+        if changed is not None:
             messages.success(request, _("Pools saved: %(n)s changes.") % {"n": changed})
             return _back(period)
-    return render(
+    return _page(
         request,
-        "scoring/months/pools.html",
-        {
-            "period": period,
-            "can_run": can_run,
-            "form": form,
-            "rate": rate,
-            "quota_rate": period.regulation.quota_rate,
-            "frozen": period.is_frozen,
-        },
+        "pools",
+        period,
+        can_run,
+        _("Pools"),
+        heading=_("Pools and outstanding units"),
+        form=form,
+        rate=rate,
+        quota_rate=period.regulation.quota_rate,
+        frozen=period.is_frozen,
     )
 
 
@@ -389,59 +376,30 @@ def remind(request, pk):
 
 
 def decide(request, pk):
-    period, can_run = _get_period(request, pk, write=request.method == "POST")
-    if request.method == "POST":
-        try:
-            period_decide(period=period, user=request.user)
-        except ScoringError as refusal:
-            _refused(request, refusal)
-            return redirect("months:decide", period.pk)
-        messages.success(request, _("The month is decided. Publish it to show the results."))
-        return _back(period)
-    refusal = previews.decide_refusal(period)
-    context = {"period": period, "can_run": can_run, "action": "decide", "refusal": refusal}
-    if period.phase == Phase.REVIEW:
-        context["preview"] = previews.decision_preview(period, _today())
-    return render(request, "scoring/months/decision.html", context)
+    done = _("The month is decided. Publish it to show the results.")
+    return _decision(request, pk, "decide", period_decide, _("Decide"), done)
 
 
 def publish(request, pk):
-    period, can_run = _get_period(request, pk, write=request.method == "POST")
-    if request.method == "POST":
-        try:
-            period_publish(period=period, user=request.user)
-        except ScoringError as refusal:
-            _refused(request, refusal)
-            return redirect("months:publish", period.pk)
-        messages.success(request, _("Published: every cadre now sees their result."))
-        return _back(period)
-    refusal = None
-    if period.phase != Phase.DECIDED:
-        refusal = _("Only a decided month, not yet published, is published.")
-    context = {"period": period, "can_run": can_run, "action": "publish", "refusal": refusal}
-    if period.is_frozen:
-        context["preview"] = previews.stored_preview(period)
-    return render(request, "scoring/months/decision.html", context)
+    done = _("Published: every cadre now sees their result.")
+    return _decision(request, pk, "publish", period_publish, _("Publish"), done)
 
 
 def lock(request, pk):
+    return _decision(request, pk, "lock", period_lock, _("Lock"), _("The month is locked."))
+
+
+def _decision(request, pk, action: str, write, title: str, done: str):
+    """Decide, publish or lock (`action`, through the service `write`) on POST; before, the
+    page that confirms it, with why it cannot be done today and what it decides."""
     period, can_run = _get_period(request, pk, write=request.method == "POST")
     if request.method == "POST":
         try:
-            period_lock(period=period, user=request.user)
+            write(period=period, user=request.user)
         except ScoringError as refusal:
             _refused(request, refusal)
-            return redirect("months:lock", period.pk)
-        messages.success(request, _("The month is locked."))
+            return redirect(f"months:{action}", period.pk)
+        messages.success(request, done)
         return _back(period)
-    waiting = previews.open_appeals(period)
-    context = {
-        "period": period,
-        "can_run": can_run,
-        "action": "lock",
-        "refusal": previews.lock_refusal(period, _today(), waiting),
-        "open_appeals": waiting,
-    }
-    if period.is_frozen:
-        context["preview"] = previews.stored_preview(period)
-    return render(request, "scoring/months/decision.html", context)
+    page = previews.decision_page(period, action, _today())
+    return _page(request, "decision", period, can_run, title, action=action, **page)

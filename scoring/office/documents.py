@@ -17,7 +17,7 @@ from django.utils import timezone, translation
 from scoring.io.formats import points_text
 from scoring.models import Period, PeriodUnitResult, Result
 from scoring.office import pdf
-from units.formats import date_text
+from units.formats import date_text, month_text
 from units.models import Cadre, Role, RoleKind, Unit
 
 TITLE_OF_HEAD = {"city": "CHỦ TỊCH", "ward": "CHỦ TỊCH", "department": "TRƯỞNG PHÒNG"}
@@ -46,17 +46,15 @@ def tier_name(tier: str) -> str:
     return TIER_NAMES.get(tier or "", NOT_RATED)
 
 
-def month_words(month: str) -> str:
-    """ "2026-11" → "11/2026"."""
-    year, number = month.split("-")
-    return f"{number}/{year}"
-
-
 @dataclass(frozen=True)
 class Head:
     title: str
     name: str
     cadre_id: int | None = None
+
+    @property
+    def signer(self) -> pdf.Signer:
+        return pdf.Signer(title=self.title, name=self.name)
 
 
 def head_of(unit: Unit, on: dt.date) -> Head:
@@ -85,6 +83,37 @@ def issuer_of_notice(unit: Unit, cadre: Cadre, on: dt.date) -> tuple[Unit, Head]
     if unit.parent is None:
         return unit, Head(title=head.title, name="")
     return unit.parent, head_of(unit.parent, on)
+
+
+def unit_document(unit: Unit, kind: str, day: dt.date, **parts) -> pdf.Document:
+    """A document issued by `unit` on `day`: its parent named above it, the clerk's number of
+    `kind` (`_number`) and the place of the settings; `parts` are the rest of `pdf.Document`."""
+    return pdf.Document(
+        issuer=unit.name,
+        issuer_parent=unit.parent.name if unit.parent_id else "",
+        number=_number(kind, unit),
+        place=settings.DOCUMENT_PLACE,
+        date=day,
+        **parts,
+    )
+
+
+def year_document(
+    unit: Unit, kind: str, year: int, on: dt.date, *, title: str, body: list, wide: bool = False
+) -> pdf.Document:
+    """A table of the unit's year, dated `on` and signed by its head that day: one query (the
+    head)."""
+    return unit_document(
+        unit,
+        kind,
+        on,
+        title=title,
+        subtitle=f"Năm {year} · {unit.name}",
+        body=body,
+        recipients=[FILED],
+        signers=[head_of(unit, on).signer],
+        wide=wide,
+    )
 
 
 def _day(moment: dt.datetime | None) -> dt.date:
@@ -126,7 +155,7 @@ def notice(
     body = [
         pdf.Text(f"Kính gửi: đồng chí {cadre.full_name}", center=True),
         pdf.Text(
-            f"Căn cứ kết quả đánh giá, xếp loại tháng {month_words(period.month)} đã được "
+            f"Căn cứ kết quả đánh giá, xếp loại tháng {month_text(period.month)} đã được "
             f"{period.scope.name} công bố ngày {date_text(day)}, {issuer.name} thông báo kết quả "
             f"của đồng chí {cadre.full_name} (mã {cadre.code}, nhóm vị trí {result.job_group}) "
             "như sau:"
@@ -152,17 +181,15 @@ def notice(
             f"(đến hết ngày {date_text(period.appeals_until)})."
         )
     )
-    document = pdf.Document(
-        issuer=issuer.name,
-        issuer_parent=issuer.parent.name if issuer.parent_id else "",
-        number=_number("TB", issuer),
-        place=settings.DOCUMENT_PLACE,
-        date=day,
+    document = unit_document(
+        issuer,
+        "TB",
+        day,
         title="THÔNG BÁO",
-        subtitle=f"Kết quả đánh giá, xếp loại tháng {month_words(period.month)}",
+        subtitle=f"Kết quả đánh giá, xếp loại tháng {month_text(period.month)}",
         body=body,
         recipients=[f"Đồng chí {cadre.full_name}", FILED],
-        signers=[pdf.Signer(title=head.title, name=head.name)],
+        signers=[head.signer],
     )
     return document, f"thong-bao-{period.month}-{cadre.code}.pdf"
 
@@ -218,11 +245,14 @@ def _table_grid(rows: list[Result]) -> object:
     )
 
 
+def tiers_text(tiers: list[str | None]) -> str:
+    """ "loại A: 2; loại B: 5; loại C: 1; loại D: 0; không xếp loại: 1" (None: not rated)."""
+    counts = "; ".join(f"loại {t}: {sum(1 for tier in tiers if tier == t)}" for t in "ABCD")
+    return f"{counts}; không xếp loại: {sum(1 for tier in tiers if tier is None)}"
+
+
 def _spread(rows: list[Result]) -> str:
-    counts = {t: sum(1 for r in rows if r.rated and r.tier == t) for t in "ABCD"}
-    unrated = sum(1 for r in rows if not r.rated)
-    text = "; ".join(f"loại {t}: {n}" for t, n in counts.items())
-    return f"{len(rows)} cán bộ; {text}; không xếp loại: {unrated}."
+    return f"{len(rows)} cán bộ; {tiers_text([r.tier if r.rated else None for r in rows])}."
 
 
 def unit_table(*, period: Period, unit: Unit) -> tuple:
@@ -238,7 +268,7 @@ def unit_table(*, period: Period, unit: Unit) -> tuple:
     distributed = sum(d for _p, d in pools)
     body = [
         pdf.Text(
-            f"Tháng {month_words(period.month)}, quy chế {period.regulation.code}. "
+            f"Tháng {month_text(period.month)}, quy chế {period.regulation.code}. "
             f"Tổng hợp: {_spread(rows)}"
         ),
         _table_grid(rows),
@@ -246,17 +276,15 @@ def unit_table(*, period: Period, unit: Unit) -> tuple:
             f"Quỹ thu nhập tăng thêm: {money(pool)} đồng; đã phân phối: {money(distributed)} đồng."
         ),
     ]
-    document = pdf.Document(
-        issuer=unit.name,
-        issuer_parent=unit.parent.name if unit.parent_id else "",
-        number=_number("BTH", unit),
-        place=settings.DOCUMENT_PLACE,
-        date=day,
+    document = unit_document(
+        unit,
+        "BTH",
+        day,
         title="BẢNG TỔNG HỢP KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI",
-        subtitle=f"Tháng {month_words(period.month)} · {unit.name}",
+        subtitle=f"Tháng {month_text(period.month)} · {unit.name}",
         body=body,
         recipients=[period.scope.name if period.scope_id != unit.pk else "Các đơn vị", FILED],
-        signers=[pdf.Signer(title=head.title, name=head.name)],
+        signers=[head.signer],
         wide=True,
     )
     return document, f"bang-ket-qua-{period.month}-{unit.code}.pdf"
@@ -276,7 +304,7 @@ def minutes(*, period: Period, unit: Unit) -> tuple:
     body = [
         pdf.Text(
             f"Hôm nay, ngày {date_text(day)}, tại {unit.name}, đơn vị họp xét kết quả đánh giá, "
-            f"xếp loại cán bộ tháng {month_words(period.month)} theo quy chế "
+            f"xếp loại cán bộ tháng {month_text(period.month)} theo quy chế "
             f"{period.regulation.code}."
         ),
         pdf.Text("I. THÀNH PHẦN", bold=True),
@@ -299,14 +327,12 @@ def minutes(*, period: Period, unit: Unit) -> tuple:
         ),
         pdf.Text("Biên bản được thông qua và các thành viên dự họp nhất trí."),
     ]
-    document = pdf.Document(
-        issuer=unit.name,
-        issuer_parent=unit.parent.name if unit.parent_id else "",
-        number=_number("BB", unit),
-        place=settings.DOCUMENT_PLACE,
-        date=day,
+    document = unit_document(
+        unit,
+        "BB",
+        day,
         title="BIÊN BẢN",
-        subtitle=f"Họp xét đánh giá, xếp loại cán bộ tháng {month_words(period.month)}",
+        subtitle=f"Họp xét đánh giá, xếp loại cán bộ tháng {month_text(period.month)}",
         body=body,
         recipients=[FILED],
         signers=[
@@ -323,10 +349,7 @@ def minutes(*, period: Period, unit: Unit) -> tuple:
 
 def year_sheet(*, table, unit: Unit, year: int, on: dt.date) -> tuple:
     """The year of `scoring.month.selectors.periods.year_results` for the unit's subtree. One query
-    (the
-    head)."""
-
-    head = head_of(unit, on)
+    (the head)."""
     rows = sorted(table.rows, key=lambda r: (r.rank_in_scope is None, r.rank_in_scope or 0, r.code))
     cells = [
         [
@@ -341,11 +364,10 @@ def year_sheet(*, table, unit: Unit, year: int, on: dt.date) -> tuple:
         ]
         for i, r in enumerate(rows, start=1)
     ]
-    spread = {t: sum(1 for r in rows if r.tier == t) for t in "ABCD"}
     body = [
         pdf.Text(
             f"Năm {year}: {len(rows)} cán bộ, các tháng đã quyết định: "
-            + ", ".join(month_words(m) for m in table.months)
+            + ", ".join(month_text(m) for m in table.months)
             + "."
         ),
         pdf.Text(
@@ -358,22 +380,9 @@ def year_sheet(*, table, unit: Unit, year: int, on: dt.date) -> tuple:
             [12, 22, 50, 22, 16, 18, 17, 13],
             numeric=frozenset({0, 4, 5, 7}),
         ),
-        pdf.Text(
-            "Tổng hợp: "
-            + "; ".join(f"loại {t}: {n}" for t, n in spread.items())
-            + f"; không xếp loại: {sum(1 for r in rows if r.tier is None)}."
-        ),
+        pdf.Text(f"Tổng hợp: {tiers_text([r.tier for r in rows])}."),
     ]
-    document = pdf.Document(
-        issuer=unit.name,
-        issuer_parent=unit.parent.name if unit.parent_id else "",
-        number=_number("BTH", unit),
-        place=settings.DOCUMENT_PLACE,
-        date=on,
-        title="BẢNG KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI NĂM",
-        subtitle=f"Năm {year} · {unit.name}",
-        body=body,
-        recipients=[FILED],
-        signers=[pdf.Signer(title=head.title, name=head.name)],
+    document = year_document(
+        unit, "BTH", year, on, title="BẢNG KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI NĂM", body=body
     )
     return document, f"ket-qua-nam-{year}-{unit.code}.pdf"

@@ -5,12 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from scoring.models import Period, PeriodMember, Phase, Result
+from scoring.models import Period, PeriodMember, Result
 from scoring.month.selectors.periods import YearTable, year_results
-from scoring.month.selectors.rating import DECIDED_PHASES
+from scoring.month.selectors.rating import DECIDED_PHASES, PUBLISHED_PHASES
 from units.models import Cadre, Unit
 
-PUBLISHED = (Phase.APPEALS, Phase.LOCKED)
 CENT = Decimal("0.01")
 
 
@@ -58,9 +57,10 @@ def _quarters(results: list[Result]) -> list[Quarter]:
             for r in results
             if r.rated and r.total is not None and (int(r.period.month[5:]) - 1) // 3 + 1 == number
         ]
+        totals = [r.total for r in counted if r.total is not None]
         mean = (
-            (sum(r.total for r in counted) / len(counted)).quantize(CENT, rounding=ROUND_HALF_UP)
-            if counted
+            (sum(totals, Decimal(0)) / len(totals)).quantize(CENT, rounding=ROUND_HALF_UP)
+            if totals
             else None
         )
         quarters.append(Quarter(number, [r.period.month for r in counted], mean))
@@ -85,12 +85,14 @@ def my_year(cadre: Cadre, year: int) -> MyYear:
     )
     results = list(
         Result.objects.filter(
-            cadre=cadre, period__month__startswith=f"{year:04d}-", period__phase__in=PUBLISHED
+            cadre=cadre,
+            period__month__startswith=f"{year:04d}-",
+            period__phase__in=PUBLISHED_PHASES,
         )
         .select_related("period__scope", "unit")
         .order_by("period__month", "period_id")
     )
-    pending = any(phase not in PUBLISHED for phase in memberships)
+    pending = any(phase not in PUBLISHED_PHASES for phase in memberships)
     table = row = None
     if results and not pending:
         table = year_results(year=year, scope=results[-1].period.scope)

@@ -14,12 +14,13 @@ from django.utils.translation import gettext as _
 
 from scoring.models import Period, PeriodMember, Result, peer_parts_visible
 from scoring.month.selectors.periods import year_results
+from scoring.month.selectors.rating import PUBLISHED_PHASES
+from scoring.month.views.common import _get_membership, _get_period
 from scoring.office import documents, pdf, sheets
-from scoring.office.selectors import PUBLISHED, my_year, public_results
+from scoring.office.selectors import my_year, public_results
+from units.downloads import PDF, XLSX, attachment
 from units.models import Unit
-from units.scope import get_scope, unit_or_404
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from units.scope import cadre_or_404, get_scope, unit_or_404, year_or_404
 
 
 def _today():
@@ -28,42 +29,13 @@ def _today():
 
 def _pdf_response(built) -> HttpResponse:
     document, filename = built
-    response = HttpResponse(pdf.render(document), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-def _period(pk) -> Period:
-    return get_object_or_404(Period.objects.select_related("scope", "regulation"), pk=pk)
-
-
-def _own_member(request, pk) -> PeriodMember:
-    """The user's own place in the period; 404 for anyone not scored in it."""
-    cadre = get_scope(request).cadre
-    if cadre is None:
-        raise Http404
-    member = (
-        PeriodMember.objects.select_related(
-            "period__scope", "period__regulation", "unit__parent", "cadre"
-        )
-        .filter(period_id=pk, cadre=cadre)
-        .first()
-    )
-    if member is None:
-        raise Http404
-    return member
+    return attachment(pdf.render(document), filename, PDF)
 
 
 def _period_unit(request, pk, code) -> tuple[Period, Unit]:
     """A decided period and a unit of its scope the user reads in depth: 404 for an outsider or
     a month not decided, 403 for a cadre of the unit without a role over it."""
-    period = _period(pk)
+    period = _get_period(pk)
     unit = get_object_or_404(Unit.objects.select_related("parent"), code=code)
     scope = get_scope(request)
     if not unit.path.startswith(period.scope.path) or not scope.can_view(unit):
@@ -99,15 +71,15 @@ def _notice(request, period, member) -> HttpResponse:
 
 def notice(request, pk):
     """The cadre's own notice, once the month is published."""
-    member = _own_member(request, pk)
-    if member.period.phase not in PUBLISHED:
+    period, member = _get_membership(request, pk)
+    if period.phase not in PUBLISHED_PHASES:
         raise Http404
-    return _notice(request, member.period, member)
+    return _notice(request, period, member)
 
 
 def cadre_notice(request, pk, code):
     """A cadre's notice for the heads and leaders over their unit, once the month is decided."""
-    period = _period(pk)
+    period = _get_period(pk)
     member = get_object_or_404(
         PeriodMember.objects.select_related("cadre", "unit__parent"),
         period=period,
@@ -116,7 +88,7 @@ def cadre_notice(request, pk, code):
     scope = get_scope(request)
     own = scope.cadre is not None and scope.cadre.pk == member.cadre_id
     # The cadre reads their own once published (as `notice`); a head or leader once decided.
-    if own and period.phase in PUBLISHED:
+    if own and period.phase in PUBLISHED_PHASES:
         return _notice(request, period, member)
     if own or not scope.can_browse(member.unit) or not period.is_frozen:
         raise Http404
@@ -154,9 +126,8 @@ def minutes_pdf(request, pk, code):
 
 def public(request, pk):
     """The cadre's unit's published month, where the regulation makes results public."""
-    member = _own_member(request, pk)
-    period = member.period
-    if period.phase not in PUBLISHED:
+    period, member = _get_membership(request, pk)
+    if period.phase not in PUBLISHED_PHASES:
         raise Http404
     if not period.regulation.results_public:
         raise PermissionDenied(
@@ -174,46 +145,37 @@ def public(request, pk):
 # --- the year ----------------------------------------------------------------------------------
 
 
-def year_pdf(request, code, year):
+def _unit_year(request, code, year):
+    """The unit the user browses with its parent, and its year of results."""
     unit = unit_or_404(request, code, need="browse", related=("parent",))
-    if not 2000 <= year <= 2100:
-        raise Http404
-    table = year_results(year=year, scope=unit)
+    return unit, year_results(year=year_or_404(year), scope=unit)
+
+
+def year_pdf(request, code, year):
+    unit, table = _unit_year(request, code, year)
     return _pdf_response(documents.year_sheet(table=table, unit=unit, year=year, on=_today()))
 
 
 def year_xlsx(request, code, year):
-    unit = unit_or_404(request, code, need="browse", related=("parent",))
-    if not 2000 <= year <= 2100:
-        raise Http404
-    table = year_results(year=year, scope=unit)
+    unit, table = _unit_year(request, code, year)
     title = _("Year %(year)s") % {"year": year}
-    return _xlsx_response(sheets.year_xlsx(table, title), f"ket-qua-nam-{year}-{unit.code}.xlsx")
-
-
-def _my_cadre(request):
-    cadre = get_scope(request).cadre
-    if cadre is None:
-        raise Http404
-    return cadre
+    return attachment(sheets.year_xlsx(table, title), f"ket-qua-nam-{year}-{unit.code}.xlsx", XLSX)
 
 
 def my_year_start(request):
-    _my_cadre(request)
+    cadre_or_404(request, None)
     return redirect("office:my_year", year=_today().year)
 
 
 def my_year_page(request, year):
-    cadre = _my_cadre(request)
-    if not 2000 <= year <= 2100:
-        raise Http404
+    cadre = cadre_or_404(request, None)
+    year_or_404(year)
     context = {"cadre": cadre, "year": year, "data": my_year(cadre, year)}
     return render(request, "scoring/office/my_year.html", context)
 
 
 def my_year_xlsx(request, year):
-    cadre = _my_cadre(request)
-    if not 2000 <= year <= 2100:
-        raise Http404
+    cadre = cadre_or_404(request, None)
+    year_or_404(year)
     content = sheets.my_year_xlsx(my_year(cadre, year), _("Year %(year)s") % {"year": year})
-    return _xlsx_response(content, f"nam-{year}-{cadre.code}.xlsx")
+    return attachment(content, f"nam-{year}-{cadre.code}.xlsx", XLSX)

@@ -2,10 +2,8 @@
 
 import datetime as dt
 
-from django.conf import settings
-
 from scoring.office import pdf
-from scoring.office.documents import FILED, head_of
+from scoring.office.documents import year_document
 from scoring.oversight.models import Handling, Inspection
 from units.models import Unit
 
@@ -32,7 +30,6 @@ def _findings(inspection: Inspection) -> str:
 
 def inspections_sheet(*, inspections, unit: Unit, year: int, on: dt.date) -> tuple:
     """The inspections of `unit_inspections` as a landscape table; one query (the head)."""
-    head = head_of(unit, on)
     rows = [
         [
             str(i),
@@ -53,17 +50,7 @@ def inspections_sheet(*, inspections, unit: Unit, year: int, on: dt.date) -> tup
             numeric=frozenset({0}),
         ),
     ]
-    document = pdf.Document(
-        issuer=unit.name,
-        issuer_parent=unit.parent.name if unit.parent_id else "",
-        number=f"Số: ……/BC-{unit.code}",
-        place=settings.DOCUMENT_PLACE,
-        date=on,
-        title="DANH SÁCH CÁC CUỘC KIỂM TRA",
-        subtitle=f"Năm {year} · {unit.name}",
-        body=body,
-        recipients=[FILED],
-        signers=[pdf.Signer(title=head.title, name=head.name)],
-        wide=True,
+    document = year_document(
+        unit, "BC", year, on, title="DANH SÁCH CÁC CUỘC KIỂM TRA", body=body, wide=True
     )
     return document, f"kiem-tra-{year}-{unit.code}.pdf"

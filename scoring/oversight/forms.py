@@ -1,17 +1,10 @@
-from decimal import Decimal
-from pathlib import Path
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from directives.forms import RESULT_FILE_MAX_BYTES, RESULT_FILE_TYPES
+from directives.forms import ResultFileField
 from scoring.month.services.common import MAX_PENALTY
 from scoring.oversight.models import CaseKind, Handling, InspectionScope
-from units.fields import DayField, DecimalField, Form
-
-# Evidence: the task result files' types and size (PDF, office files, images, ZIP; 20 MB).
-EVIDENCE_TYPES = RESULT_FILE_TYPES
-EVIDENCE_MAX_BYTES = RESULT_FILE_MAX_BYTES
+from units.fields import DayField, Form, positive_decimal
 
 
 class InspectionForm(Form):
@@ -32,34 +25,14 @@ class FindingForm(Form):
     cadre = forms.ChoiceField(label=_("Against"), required=False)
     text = forms.CharField(label=_("Finding"), widget=forms.Textarea(attrs={"rows": 3}))
     handling = forms.ChoiceField(label=_("Proposed handling"), choices=Handling.choices)
-    points = DecimalField(
-        label=_("Penalty points"),
-        required=False,
-        min_value=Decimal("0.01"),
-        max_value=MAX_PENALTY,
-        decimal_places=2,
-    )
-    evidence = forms.FileField(
-        label=_("Evidence"),
-        required=False,
-        help_text=_("PDF, Word, Excel, images or ZIP, at most 20 MB."),
-        widget=forms.ClearableFileInput(attrs={"accept": ",".join(sorted(EVIDENCE_TYPES))}),
-    )
+    points = positive_decimal(_("Penalty points"), MAX_PENALTY, required=False)
+    evidence = ResultFileField(label=_("Evidence"))
 
     def __init__(self, *args, cadres=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["cadre"].choices = [("", _("The unit (no one person)"))] + [
             (c.code, f"{c.full_name} ({c.code})") for c in cadres
         ]
-
-    def clean_evidence(self):
-        upload = self.cleaned_data.get("evidence")
-        if upload:
-            if upload.size > EVIDENCE_MAX_BYTES:
-                raise forms.ValidationError(_("The file is larger than 20 MB."))
-            if Path(upload.name).suffix.lower() not in EVIDENCE_TYPES:
-                raise forms.ValidationError(_("This kind of file is not accepted."))
-        return upload
 
 
 class CaseForm(Form):

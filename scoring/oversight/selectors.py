@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q, QuerySet
@@ -126,7 +127,9 @@ def radar(scope: Scope, unit: Unit, month: str | None = None) -> Radar:
     )
 
 
-def _leaders(unit: Unit, window, month: str, settings: RadarSettings) -> list[RadarRow]:
+def _leaders(
+    unit: Unit, window: Sequence[str], month: str, settings: RadarSettings
+) -> list[RadarRow]:
     """Heads (on the month's last day) of the units of the subtree whose unit's average fell
     three months in a row or whose on-time rate stayed under the target (three queries)."""
     stats = _result_stats(unit, window)

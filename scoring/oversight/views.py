@@ -8,16 +8,15 @@ from collections import defaultdict
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from directives.forms import UploadForm
 from scoring.dashboards.scope import picker_units
-from scoring.errors import NotAllowed, ScoringError
+from scoring.errors import NotAllowed, ScoringError, on_form
 from scoring.month.selectors.inputs import is_month
 from scoring.office import pdf
 from scoring.oversight import imports, selectors, services
@@ -32,6 +31,7 @@ from scoring.oversight.authority import (
 from scoring.oversight.documents import inspections_sheet
 from scoring.oversight.forms import CaseForm, DecisionForm, FindingForm, InspectionForm
 from scoring.oversight.models import Finding, Inspection, OversightEntry, ReviewCase
+from units.downloads import PDF, attachment
 from units.import_page import import_page
 from units.models import Cadre, Membership, Unit, valid_on_q
 from units.samples import listing, sample_response
@@ -42,19 +42,10 @@ from units.scope import (
     latest_unit,
     outranks,
     require_unit,
+    top_unit_or_404,
     unit_or_404,
+    year_or_404,
 )
-
-
-def _top_unit(request):
-    scope = get_scope(request)
-    if not scope.has_subtree_view:
-        raise PermissionDenied
-    unit = scope.top_units().order_by("depth", "code").first()
-    if unit is None:
-        raise Http404
-    return unit
-
 
 # --- the radar -----------------------------------------------------------------------------
 
@@ -63,7 +54,7 @@ def radar(request):
     """Who does not meet the task, over the user's subtree (or `?unit=`), with the months."""
     scope = get_scope(request)
     code = request.GET.get("unit")
-    unit = unit_or_404(request, code, need="browse") if code else _top_unit(request)
+    unit = unit_or_404(request, code, need="browse") if code else top_unit_or_404(request)
     month = request.GET.get("month") or None
     if month is not None and not is_month(month):
         raise Http404
@@ -76,15 +67,14 @@ def radar(request):
 
 
 def inspections_start(request):
-    unit = _top_unit(request)
+    unit = top_unit_or_404(request)
     return redirect("oversight:inspections", code=unit.code, year=timezone.localdate().year)
 
 
 def inspections(request, code, year):
     """The inspections of a unit's subtree in a year: printable."""
     unit = unit_or_404(request, code, need="browse", related=("parent",))
-    if not 2000 <= year <= 2100:
-        raise Http404
+    year_or_404(year)
     context = {
         "unit": unit,
         "year": year,
@@ -97,15 +87,12 @@ def inspections(request, code, year):
 def inspections_pdf(request, code, year):
     """The same list as a Decree 30 document (PDF)."""
     unit = unit_or_404(request, code, need="browse", related=("parent",))
-    if not 2000 <= year <= 2100:
-        raise Http404
+    year_or_404(year)
     rows = list(selectors.unit_inspections(unit, year))
     document, filename = inspections_sheet(
         inspections=rows, unit=unit, year=year, on=timezone.localdate()
     )
-    response = HttpResponse(pdf.render(document), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return attachment(pdf.render(document), filename, PDF)
 
 
 def inspection_new(request, code):
@@ -116,8 +103,9 @@ def inspection_new(request, code):
     form = InspectionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            inspection = services.inspection_record(
+        inspection = on_form(
+            form,
+            lambda: services.inspection_record(
                 scope=scope,
                 user=request.user,
                 unit=unit,
@@ -125,10 +113,9 @@ def inspection_new(request, code):
                 kind=data["scope"],
                 surprise=data["surprise"],
                 summary=data["summary"],
-            )
-        except ScoringError as error:
-            form.add_error(None, error.message)
-        else:
+            ),
+        )
+        if inspection is not None:
             messages.success(request, _("The inspection is recorded: add its findings."))
             return redirect("oversight:inspection", pk=inspection.pk)
     return render(request, "oversight/inspection_form.html", {"unit": unit, "form": form})
@@ -161,11 +148,11 @@ def inspections_import(request):
     sample = listing(
         _("Inspections and their findings"),
         imports.SAMPLE_COLUMNS,
-        lambda fmt: reverse("oversight:inspections_import_sample", args=[fmt]),
+        "oversight:inspections_import_sample",
     )
     return import_page(
         request,
-        form=UploadForm(request.POST or None, request.FILES or None),
+        form_class=UploadForm,
         run=run,
         said=said,
         template="oversight/inspections_import.html",
@@ -251,8 +238,9 @@ def finding_add(request, pk):
     if form.is_valid():
         data = form.cleaned_data
         cadre = Cadre.objects.filter(code=data["cadre"]).first() if data["cadre"] else None
-        try:
-            services.finding_add(
+        added = on_form(
+            form,
+            lambda: services.finding_add(
                 scope=scope,
                 user=request.user,
                 inspection=item,
@@ -261,12 +249,10 @@ def finding_add(request, pk):
                 handling=data["handling"],
                 points=data["points"],
                 evidence=data["evidence"],
-            )
-        except NotAllowed as error:
-            raise PermissionDenied(error.message) from None
-        except ScoringError as error:
-            form.add_error(None, error.message)
-        else:
+            ),
+            forbidden=NotAllowed,
+        )
+        if added is not None:
             messages.success(request, _("The finding is recorded."))
             return redirect("oversight:inspection", pk=item.pk)
     return _inspection_page(request, item, form, status=200)
@@ -323,18 +309,15 @@ def case_new(request):
         raise PermissionDenied(_("You may open a case only on someone below you."))
     form = CaseForm(request.POST or None, initial={"grounds": request.GET.get("grounds", "")})
     if request.method == "POST" and form.is_valid():
-        try:
-            case = services.case_open(
-                user=request.user,
-                cadre=cadre,
-                kind=form.cleaned_data["kind"],
-                grounds=form.cleaned_data["grounds"],
-            )
-        except NotAllowed as error:
-            raise PermissionDenied(error.message) from None
-        except ScoringError as error:
-            form.add_error(None, error.message)
-        else:
+        data = form.cleaned_data
+        case = on_form(
+            form,
+            lambda: services.case_open(
+                user=request.user, cadre=cadre, kind=data["kind"], grounds=data["grounds"]
+            ),
+            forbidden=NotAllowed,
+        )
+        if case is not None:
             messages.success(request, _("The case is opened."))
             return redirect("oversight:case", pk=case.pk)
     return render(request, "oversight/case_form.html", {"cadre": cadre, "form": form})
@@ -355,35 +338,33 @@ def case(request, pk):
         scope, item.cadre, kinds=CASE_ROLES, on=timezone.localdate(), unit=item.unit
     )
     units = Unit.objects.subtree_of(*role_paths(scope, CASE_ROLES)).only("code", "name")
-    form = None
-    if may_decide:
-        form = DecisionForm(request.POST or None, units=units)
+    form = DecisionForm(request.POST or None, units=units) if may_decide else None
     if request.method == "POST":
         if form is None:
             raise PermissionDenied
-        if form.is_valid():
-            data = form.cleaned_data
-            target = (
-                Unit.objects.filter(code=data["target_unit"]).first()
-                if data["target_unit"]
-                else None
-            )
-            try:
-                services.case_decide(
-                    user=request.user,
-                    case=item,
-                    number=data["number"],
-                    decided_on=data["decided_on"],
-                    effective_on=data["effective_on"],
-                    target_unit=target,
-                )
-            except NotAllowed as error:
-                raise PermissionDenied(error.message) from None
-            except ScoringError as error:
-                form.add_error(None, error.message)
-            else:
-                messages.success(request, _("The decision is recorded."))
-                return redirect("oversight:case", pk=item.pk)
+        if form.is_valid() and on_form(
+            form, lambda: _decide(request, item, form), forbidden=NotAllowed
+        ):
+            messages.success(request, _("The decision is recorded."))
+            return redirect("oversight:case", pk=item.pk)
     history = OversightEntry.objects.filter(object_type="reviewcase", object_id=str(item.pk))
     context = {"case": item, "form": form, "history": list(history)}
     return render(request, "oversight/case.html", context)
+
+
+def _decide(request, item: ReviewCase, form) -> ReviewCase | None:
+    """Record the decision of the form; None, with the refusal on the form, when refused."""
+    data = form.cleaned_data
+    target = Unit.objects.filter(code=data["target_unit"]).first() if data["target_unit"] else None
+    return on_form(
+        form,
+        lambda: services.case_decide(
+            user=request.user,
+            case=item,
+            number=data["number"],
+            decided_on=data["decided_on"],
+            effective_on=data["effective_on"],
+            target_unit=target,
+        ),
+        forbidden=NotAllowed,
+    )

@@ -1,12 +1,10 @@
 """The year of docs/RULES.md §1 for heads and leaders over their subtree."""
 
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from scoring.month.selectors.periods import year_results
-from units.scope import get_scope, unit_or_404
+from units.scope import top_unit_or_404, unit_or_404, year_or_404
 
 TIERS = ["A", "B", "C", "D"]
 
@@ -14,19 +12,13 @@ TIERS = ["A", "B", "C", "D"]
 def year_start(request):
     """The navigation's entry: this year of the widest unit the user may browse (a leader's
     ward, a head's unit, the root for an administrator)."""
-    scope = get_scope(request)
-    if not scope.has_subtree_view:
-        raise PermissionDenied
-    unit = scope.top_units().order_by("depth", "code").first()
-    if unit is None:
-        raise Http404
+    unit = top_unit_or_404(request)
     return redirect("periods:year", year=timezone.localdate().year, code=unit.code)
 
 
 def year_page(request, code, year):
     unit = unit_or_404(request, code, need="browse", related=("parent",))
-    if not 2000 <= year <= 2100:
-        raise Http404
+    year_or_404(year)
     table = year_results(year=year, scope=unit)
     rows = sorted(
         table.rows,

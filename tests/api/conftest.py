@@ -72,11 +72,5 @@ def task(code="NV-1", **over):
 
 def dossier(code="HS-1", **over):
     """A dossier of W1-A handled by SA, rated satisfied (tests.conftest.build_org)."""
-    return {
-        "code": code,
-        "unit_code": "W1-A",
-        "cadre_code": "SA",
-        "handled_on": "2026-10-05",
-        "on_time": True,
-        "rating": "satisfied",
-    } | over
+    handled = {"unit_code": "W1-A", "cadre_code": "SA", "handled_on": "2026-10-05"}
+    return {"code": code, **handled, "on_time": True, "rating": "satisfied"} | over

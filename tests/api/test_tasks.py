@@ -146,15 +146,17 @@ def test_rows_outside_the_clients_subtree_are_refused_with_the_imports_texts(org
     assert Task.objects.get(code="NV-A").title == "Báo cáo tháng"
 
 
+NO_AUTHORITY = "{} holds no head or deputy authority over {} (W1-A) on 2026-10-01."
+
+
 @pytest.mark.parametrize(
     ("assigner", "assignee", "message"),
     [
-        ("SA", "SA", "Nobody assigns a task to themself."),
-        ("SA2", "SA", "SA2 holds no head or deputy authority over SA (W1-A) on 2026-10-01."),
-        ("SA", "HA", "SA holds no head or deputy authority over HA (W1-A) on 2026-10-01."),
-        ("HB", "SA", "HB holds no head or deputy authority over SA (W1-A) on 2026-10-01."),
+        pytest.param("SA", "SA", "Nobody assigns a task to themself.", id="on themself"),
+        pytest.param("SA2", "SA", NO_AUTHORITY.format("SA2", "SA"), id="a peer"),
+        pytest.param("SA", "HA", NO_AUTHORITY.format("SA", "HA"), id="someone above"),
+        pytest.param("HB", "SA", NO_AUTHORITY.format("HB", "SA"), id="an outsider"),
     ],
-    ids=["on themself", "a peer", "someone above", "an outsider"],
 )
 def test_the_assigner_must_outrank_the_assignee(org, api, assigner, assignee, message):
     _, token = make_client(org.city)

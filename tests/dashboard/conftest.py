@@ -35,13 +35,7 @@ def months(org):
 
     def result(period, cadre, unit, total, tier, **extra):
         return ResultFactory(
-            period=period,
-            cadre=cadre,
-            unit=unit,
-            total=Decimal(total),
-            tier=tier,
-            tier_before_quota=tier,
-            **extra,
+            period=period, cadre=cadre, unit=unit, total=Decimal(total), tier=tier, **extra
         )
 
     r = SimpleNamespace(

@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from scoring.models import Result
-from tests.dashboard.factories import Patterns, decided_months, organisation
+from tests.dashboard.generator import Patterns, decided_months, organisation
 from units.models import Unit
 
 pytestmark = pytest.mark.django_db

@@ -9,8 +9,13 @@ from scoring.dashboards import selectors as selectors_selectors
 from scoring.dashboards.flags import FlagKind
 from scoring.models import ScorecardKind, ScorecardStatus, ScoreLine
 from scoring.month.selectors.rating import period_peer_cards
-from scoring.month.services.decide import rater_flags_store
-from tests.dashboard.factories import ResultFactory, scorecard
+from tests.dashboard.factories import (
+    ResultFactory,
+    lenient_rater,
+    reciprocal_pair,
+    scorecard,
+    self_inflating,
+)
 from tests.factories import member
 from units.models import Cadre
 from units.scope import scope_for
@@ -184,18 +189,9 @@ class TestPeerCardsAndFlags:
         assert (peer.points, peer.max_points) == (Decimal("21"), Decimal("30"))
         assert (cadre_ids["SA2"], cadre_ids["SA"]) == (org.staff_a2.pk, org.staff_a.pk)
 
-    def lenient_unit(self, org, months):
-        """W1-A with four more members; L gives everyone 29 when the others give 20, 21, 19."""
-        raters = [member(org.a, code=c) for c in ("L", "O1", "O2", "O3")]
-        ratees = [org.head_a, org.staff_a, org.staff_a2, months.results.on_leave.cadre]
-        for rater, points in zip(raters, ("29", "20", "21", "19"), strict=True):
-            ResultFactory(period=months.march, cadre=rater, unit=org.a)
-            for ratee in ratees:
-                scorecard(months.march, rater, ratee, points)
-        rater_flags_store(months.march)  # what deciding the month does
-
     def test_a_lenient_rater_is_flagged_on_their_unit(self, org, months):
-        self.lenient_unit(org, months)
+        ratees = [org.head_a, org.staff_a, org.staff_a2, months.results.on_leave.cadre]
+        lenient_rater(months.march, org.a, ratees)
         Cadre.objects.filter(code="L").update(full_name="Lê Văn Lành")  # renamed since
         data = board(org.w1)
         [flag] = [f for f in data.flags if f.kind == FlagKind.LENIENCY]
@@ -206,16 +202,7 @@ class TestPeerCardsAndFlags:
         assert flag in row.flags
 
     def test_equalization_and_self_inflation_come_from_results(self, org, months):
-        for i in range(5):
-            ResultFactory(
-                period=months.march,
-                unit=org.b,
-                total=Decimal("80"),
-                tier="B",
-                self_score=Decimal("29"),
-                supervisor_score=Decimal("20"),
-                cadre=member(org.b, code=f"E{i}"),
-            )
+        self_inflating(months.march, org.b, 5)
         kinds = {(f.kind, f.reason) for f in board(org.w1).flags if f.unit_id == org.b.pk}
         # 7 rated in W1-B: 6 B (86%) and the SD of 75, 45 and five 80s is 10.9: no
         # equalization; five of them claim 9 points more than their head gives them.
@@ -224,14 +211,7 @@ class TestPeerCardsAndFlags:
     def test_the_self_gap_leaves_out_those_who_read_the_dashboard(self, org, months):
         """A head knows every other member's self and supervisor points: with their own in the
         unit's average gap they could work out their own supervisor's points (docs/RULES.md §3)."""
-        for i in range(3):
-            ResultFactory(
-                period=months.march,
-                unit=org.b,
-                self_score=Decimal("29"),
-                supervisor_score=Decimal("20"),
-                cadre=member(org.b, code=f"E{i}"),
-            )
+        self_inflating(months.march, org.b, 3)
         head = months.results.head_b
         head.self_score, head.supervisor_score = Decimal("30"), Decimal("0")
         head.save()
@@ -243,12 +223,7 @@ class TestPeerCardsAndFlags:
         assert (flag.values["count"], flag.values["gap"]) == (3, Decimal(9))
 
     def test_a_reciprocal_pair_is_hidden_from_its_own_members(self, org, months):
-        march = months.march
-        scorecard(march, org.staff_a, org.staff_a2, "29")
-        scorecard(march, org.staff_a2, org.staff_a, "29.5")
-        scorecard(march, org.staff_a, org.head_a, "22")
-        scorecard(march, org.staff_a2, org.head_a, "21")
-        rater_flags_store(march)
+        reciprocal_pair(months.march, org.staff_a, org.staff_a2, org.head_a)
         kinds = [f.kind for f in board(org.w1).flags]
         assert FlagKind.RECIPROCAL in kinds
         hidden = [f.kind for f in board(org.w1, viewer_code="SA").flags]
@@ -278,18 +253,6 @@ class TestCadre:
 class TestLeagueOfACity:
     """A row per direct subunit, its whole subtree added up, and one for the own members."""
 
-    def inflating_b(self, org, months):
-        for i in range(5):
-            ResultFactory(
-                period=months.march,
-                unit=org.b,
-                total=Decimal("80"),
-                tier="B",
-                self_score=Decimal("29"),
-                supervisor_score=Decimal("20"),
-                cadre=member(org.b, code=f"E{i}"),
-            )
-
     def test_each_ward_is_one_row_with_its_departments_added_up(self, org, months):
         data = board(org.city)
         rows = {r.unit.code: r for r in data.league}
@@ -302,7 +265,7 @@ class TestLeagueOfACity:
         assert data.summary.rated == 7
 
     def test_a_departments_flags_show_on_its_wards_row_naming_the_department(self, org, months):
-        self.inflating_b(org, months)
+        self_inflating(months.march, org.b, 5)
         w1 = next(r for r in board(org.city).league if r.unit.code == "W1")
         assert [(f.kind, where) for f, where in w1.flags_shown] == [
             (FlagKind.SELF_INFLATION, "Phòng B")
@@ -310,7 +273,7 @@ class TestLeagueOfACity:
         assert [(k, n) for k, _label, n in w1.flag_counts] == [(FlagKind.SELF_INFLATION, 1)]
 
     def test_a_row_lists_ten_flags_and_counts_the_rest(self, org, months):
-        self.inflating_b(org, months)
+        self_inflating(months.march, org.b, 5)
         w1 = next(r for r in board(org.city).league if r.unit.code == "W1")
         flag = w1.flags[0]
         w1.flags.extend([flag] * 11)
@@ -319,7 +282,7 @@ class TestLeagueOfACity:
         assert [(k, n) for k, _label, n in w1.flag_counts] == [(FlagKind.SELF_INFLATION, 12)]
 
     def test_past_the_first_rows_flags_are_counted_with_a_link(self, org, months, monkeypatch):
-        self.inflating_b(org, months)
+        self_inflating(months.march, org.b, 5)
         monkeypatch.setattr(selectors_selectors, "FLAGGED_ROWS_SHOWN", 0)
         data = board(org.city)
         assert data.flagged_rows == []

@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 
 from scoring.models import Phase
 from scoring.month.services.decide import rater_flags_store
-from tests.dashboard.factories import ResultFactory, scorecard
+from tests.dashboard.factories import ResultFactory, lenient_rater, reciprocal_pair, scorecard
 from tests.factories import member
 from units.models import Cadre
 
@@ -135,14 +135,7 @@ class TestDashboardPage:
         assert "chart.umd.min.js" not in page
 
     def test_flags_name_the_lenient_rater_to_the_leader(self, login, org, months):
-        codes = ("L", "O1", "O2", "O3")
-        raters = [member(org.a, code=c, full_name=f"Người chấm {c}") for c in codes]
-        ratees = [org.head_a, org.staff_a, org.staff_a2]
-        for rater, points in zip(raters, ("29", "20", "21", "19"), strict=True):
-            ResultFactory(period=months.march, cadre=rater, unit=org.a)
-            for ratee in ratees:
-                scorecard(months.march, rater, ratee, points)
-        rater_flags_store(months.march)
+        lenient_rater(months.march, org.a, [org.head_a, org.staff_a, org.staff_a2])
         page = login(org.leader_w1).get(DASHBOARD).content.decode()
         assert 'data-flag="leniency"' in page
         assert "Người chấm L (L)" in page
@@ -385,12 +378,7 @@ class TestCachedPages:
     def test_each_viewer_gets_the_copy_made_for_them(self, login, org, months):
         """A reciprocal pair is never shown to one of its members, even after another user
         made the copy of the same page."""
-        march = months.march
-        scorecard(march, org.head_a, org.staff_a, "29")
-        scorecard(march, org.staff_a, org.head_a, "29.5")
-        scorecard(march, org.head_a, org.staff_a2, "22")
-        scorecard(march, org.staff_a, org.staff_a2, "21")
-        rater_flags_store(march)
+        reciprocal_pair(months.march, org.head_a, org.staff_a, org.staff_a2)
         url = DASHBOARD + "?unit=W1-A&month=2026-03"
         assert 'data-flag="reciprocal"' in login(org.leader_w1).get(url).content.decode()
         assert 'data-flag="reciprocal"' not in login(org.head_a).get(url).content.decode()

@@ -16,13 +16,13 @@ from directives.catalogue.selectors import catalogue_regulation, items_in_force
 from directives.catalogue.services import task_approve_weight
 from directives.imports import tasks_import
 from directives.models import AuditEntry, Regulation, Task, TaskEvent, TaskEventKind
+from tests.directives.helpers import ASSIGNED, assign
 from tests.factories import member
 from units.tabular import ImportFailed
 
 pytestmark = pytest.mark.django_db
 
 D = Decimal
-ASSIGNED = dt.date(2026, 10, 5)
 NOW = dt.datetime(2026, 10, 6, 9, 0, tzinfo=dt.UTC)
 
 
@@ -37,6 +37,19 @@ def item(regulation, code="SP-HS", job_group="specialist", coefficient="0.5", **
     )
 
 
+def item_form(**over):
+    """The add and edit form of a catalogue item, filled in; `over` changes fields."""
+    return {
+        "job_group": "specialist",
+        "code": "SP-BC",
+        "name_vi": "Báo cáo tháng",
+        "name_en": "Monthly report",
+        "unit_of_measure": "báo cáo",
+        "coefficient": "1",
+        "note": "",
+    } | over
+
+
 @pytest.fixture
 def nd335(org):
     return Regulation.objects.get(code="ND335")
@@ -45,18 +58,6 @@ def nd335(org):
 @pytest.fixture
 def dossier(nd335):
     return item(nd335)
-
-
-def assign(org, **overrides):
-    values = {
-        "assigned_by": org.head_a,
-        "assignee": org.staff_a,
-        "title": "Thẩm định hồ sơ cấp phép xây dựng",
-        "deadline": dt.date(2026, 10, 25),
-        "expected_result": "Tờ trình kèm hồ sơ thẩm định",
-        "assigned_on": ASSIGNED,
-    }
-    return services.task_create(**values | overrides)
 
 
 # --- the catalogue in force ------------------------------------------------------------------
@@ -397,13 +398,7 @@ class TestCataloguePages:
         add = reverse("directives:catalogue_add", args=["ND335"])
         edit = reverse("directives:catalogue_edit", args=["ND335", dossier.pk])
         upload = reverse("directives:catalogue_import")
-        data = {
-            "job_group": "specialist",
-            "code": "SP-X",
-            "name_vi": "X",
-            "unit_of_measure": "cái",
-            "coefficient": "9",
-        }
+        data = item_form(code="SP-X", name_vi="X", unit_of_measure="cái", coefficient="9")
         for url in (add, edit, upload):
             assert client.get(url).status_code == 403
             assert client.post(url, data).status_code == 403
@@ -421,15 +416,7 @@ class TestCataloguePages:
     def test_the_administrator_adds_an_item_and_bad_input_is_named(self, login, org, nd335):
         client = login(org.admin)
         url = reverse("directives:catalogue_add", args=["ND335"])
-        data = {
-            "job_group": "specialist",
-            "code": "SP-BC",
-            "name_vi": "Báo cáo tháng",
-            "name_en": "Monthly report",
-            "unit_of_measure": "báo cáo",
-            "coefficient": "0",
-            "note": "",
-        }
+        data = item_form(coefficient="0")
         page = client.post(url, data).content.decode()
         assert "0,01" in page or "0.01" in page
         assert not CatalogueItem.objects.exists()

@@ -11,8 +11,8 @@ from directives.imports import TASK_COLUMNS, tasks_import
 from directives.models import Task, TaskStatus
 from directives.selectors import task_facts
 from scoring.month.selectors.inputs import task_input
-from tests.directives.helpers import make_task
-from tests.factories import xlsx
+from tests.directives.helpers import make_task, task_row
+from tests.factories import error_cells, xlsx
 from units.tabular import ImportFailed
 
 pytestmark = pytest.mark.django_db
@@ -25,34 +25,8 @@ def csv_bytes(*rows):
     return "\n".join([HEADER, *rows]).encode()
 
 
-def row(
-    code="NV1",
-    assignee="SA",
-    assigner="HA",
-    assigned="2026-10-01",
-    deadline="2026-10-15",
-    completed="",
-    accepted="false",
-    errors="0",
-    delays="0",
-    weight="1",
-):
-    return ",".join(
-        [
-            code,
-            "Báo cáo tháng",
-            assignee,
-            assigner,
-            assigned,
-            deadline,
-            "Báo cáo",
-            weight,
-            completed,
-            accepted,
-            errors,
-            delays,
-        ]
-    )
+def row(code="NV1", assignee="SA", assigner="HA", **fields):
+    return task_row(code, assignee, assigner, **fields)
 
 
 def xlsx_bytes(rows):
@@ -82,24 +56,9 @@ def test_a_csv_creates_tasks_with_status_from_the_columns(org):
 
 
 def test_an_xlsx_with_real_dates_imports_too(org):
-    data = xlsx_bytes(
-        [
-            [
-                "NVX",
-                "Thẩm định hồ sơ",
-                "SA",
-                "HA",
-                dt.datetime(2026, 10, 1),
-                dt.date(2026, 10, 9),
-                "Tờ trình",
-                2,
-                dt.date(2026, 10, 8),
-                True,
-                0,
-                1,
-            ],
-        ]
-    )
+    assigned, deadline, done = dt.datetime(2026, 10, 1), dt.date(2026, 10, 9), dt.date(2026, 10, 8)
+    who = ["NVX", "Thẩm định hồ sơ", "SA", "HA"]
+    data = xlsx_bytes([[*who, assigned, deadline, "Tờ trình", 2, done, True, 0, 1]])
     assert tasks_import(data=data)["created"] == 1
     task = Task.objects.get(code="NVX")
     assert (task.assigned_on, task.deadline, task.weight) == (
@@ -119,7 +78,7 @@ def test_missing_deadline_unknown_assignee_and_bad_date_write_nothing_and_name_a
     )
     with pytest.raises(ImportFailed) as failed:
         tasks_import(data=data)
-    found = [(e.row, e.column) for e in failed.value.errors]
+    found = error_cells(failed)
     assert found == [(3, "deadline"), (4, "assignee_code"), (5, "completed_on")]
     assert "KHONGCO" in failed.value.errors[1].message
     assert "31/13/2026" in failed.value.errors[2].message
@@ -136,11 +95,7 @@ def test_the_same_file_as_xlsx_names_the_same_rows(org):
     )
     with pytest.raises(ImportFailed) as failed:
         tasks_import(data=data)
-    assert [(e.row, e.column) for e in failed.value.errors] == [
-        (2, "deadline"),
-        (3, "assignee_code"),
-        (4, "completed_on"),
-    ]
+    assert error_cells(failed) == [(2, "deadline"), (3, "assignee_code"), (4, "completed_on")]
     assert not Task.objects.exists()
 
 
@@ -162,13 +117,13 @@ def test_the_same_file_as_xlsx_names_the_same_rows(org):
 def test_each_bad_cell_is_named(org, bad, column):
     with pytest.raises(ImportFailed) as failed:
         tasks_import(data=csv_bytes(row(**bad)))
-    assert [(e.row, e.column) for e in failed.value.errors] == [(2, column)]
+    assert error_cells(failed) == [(2, column)]
 
 
 def test_a_code_twice_in_the_file_is_an_error(org):
     with pytest.raises(ImportFailed) as failed:
         tasks_import(data=csv_bytes(row("NV1"), row("NV1")))
-    assert [(e.row, e.column) for e in failed.value.errors] == [(3, "code")]
+    assert error_cells(failed) == [(3, "code")]
 
 
 def test_a_missing_column_is_reported_in_the_header(org):
@@ -206,14 +161,11 @@ def test_a_head_import_is_limited_to_their_units(org):
             importer=org.head_a,
             within_paths=[org.a.path],
         )
-    assert [(e.row, e.column) for e in failed.value.errors] == [
-        (3, "assigned_by_code"),
-        (3, "assignee_code"),
-    ]
+    assert error_cells(failed) == [(3, "assigned_by_code"), (3, "assignee_code")]
     make_task(org.staff_b, org.head_b, code="NVB")
     with pytest.raises(ImportFailed) as failed:
         tasks_import(data=csv_bytes(row("NVB")), importer=org.head_a, within_paths=[org.a.path])
-    assert [(e.row, e.column) for e in failed.value.errors] == [(2, "code")]
+    assert error_cells(failed) == [(2, "code")]
 
 
 def test_the_nd335_sample_imports_after_its_units_and_cadres(db, capsys):

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from directives import services
 from directives.models import Regulation, TaskEvent, TaskEventKind, TaskStatus
-from tests.directives.helpers import DELAY, done, make_task
+from tests.directives.helpers import DELAY, assign, done, make_task
 from tests.factories import RoleFactory, member
 
 pytestmark = pytest.mark.django_db
@@ -20,19 +20,6 @@ TODAY = dt.date(2026, 10, 20)
 @pytest.fixture(autouse=True)
 def fixed_today(monkeypatch):
     monkeypatch.setattr(services, "today", lambda: TODAY)
-
-
-def assign(org, **overrides):
-    values = {
-        "assigned_by": org.head_a,
-        "assignee": org.staff_a,
-        "title": "Thẩm định hồ sơ cấp phép xây dựng",
-        "deadline": dt.date(2026, 10, 25),
-        "expected_result": "Tờ trình kèm hồ sơ thẩm định",
-        "assigned_on": dt.date(2026, 10, 5),
-    }
-    values.update(overrides)
-    return services.task_create(**values)
 
 
 def kinds(task):

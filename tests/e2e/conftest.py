@@ -5,6 +5,8 @@ import shutil
 
 import pytest
 
+from tests.e2e.helpers import DEMO_PASSWORD, collect_errors, sign_in
+
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop vs Django's checks
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -41,10 +43,7 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture
 def console_errors(page):
     """Collects console errors and page errors; tests assert it stays empty."""
-    errors = []
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    return errors
+    return collect_errors(page, [])
 
 
 # The demo ward as the first browser test of this process built it, per day (the demo is dated
@@ -80,12 +79,7 @@ def demo(transactional_db):
 
 @pytest.fixture
 def log_in(page, live_server):
-    def _log_in(username, password="fiveclear-demo"):
-        page.goto(f"{live_server.url}/login/")
-        page.get_by_label("Tên đăng nhập").fill(username)
-        page.get_by_label("Mật khẩu").fill(password)
-        page.get_by_role("button", name="Đăng nhập").click()
-        page.wait_for_url(f"{live_server.url}/")
-        return page
+    def _log_in(username, password=DEMO_PASSWORD):
+        return sign_in(page, live_server.url, username, password)
 
     return _log_in

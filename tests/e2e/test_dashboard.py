@@ -6,7 +6,7 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from tests.dashboard.factories import Patterns, decided_months
+from tests.dashboard.generator import Patterns, decided_months
 from units.models import Unit
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -32,6 +32,13 @@ def decided(demo):
     return demo
 
 
+def open_dashboard(page, heading):
+    """Follow the menu's link to the dashboard, whose heading matches `heading`."""
+    page.get_by_role("link", name="Bảng điều hành", exact=True).first.click()
+    expect(page.get_by_role("heading", name=re.compile(heading))).to_be_visible()
+    return page
+
+
 def ranking_rows(page):
     return page.locator("#ranking tbody tr")
 
@@ -42,11 +49,7 @@ def cadres(page):
 
 
 def test_leader_opens_the_dashboard_and_the_charts_draw(decided, log_in, console_errors):
-    page = log_in("lanhdao")
-    page.get_by_role("link", name="Bảng điều hành", exact=True).first.click()
-    expect(
-        page.get_by_role("heading", name=re.compile("Bảng điều hành · Phường Hồng Hà"))
-    ).to_be_visible()
+    page = open_dashboard(log_in("lanhdao"), "Bảng điều hành · Phường Hồng Hà")
     expect(page.get_by_role("heading", name="So sánh các đơn vị")).to_be_visible()
     for chart in CHARTS:
         page.wait_for_function(DRAWN, arg=chart)
@@ -127,11 +130,7 @@ def test_the_ranking_downloads_as_excel(decided, log_in, live_server, tmp_path):
 
 
 def test_the_head_sees_only_their_subtree(decided, log_in, live_server):
-    page = log_in("truongphong")
-    page.get_by_role("link", name="Bảng điều hành", exact=True).first.click()
-    expect(
-        page.get_by_role("heading", name=re.compile("^Bảng điều hành · Phòng Kinh tế"))
-    ).to_be_visible()
+    page = open_dashboard(log_in("truongphong"), "^Bảng điều hành · Phòng Kinh tế")
     units = set(
         page.locator(".league tbody tr").evaluate_all("rows => rows.map(r => r.dataset.unit)")
     )

@@ -25,6 +25,7 @@ from scoring.month.services.appeals import appeal_file
 from scoring.month.services.decide import period_decide, period_publish
 from scoring.month.services.opening import period_advance, period_open
 from scoring.month.services.scorecards import scorecard_save
+from tests.e2e.helpers import collect_errors, sign_in
 from units.models import Cadre, Unit
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -116,14 +117,8 @@ def assert_every_field_is_labelled(page):
 
 def log_in_context(context, live_server, username, errors):
     page = context.new_page()
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(f"{live_server.url}/login/")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill("fiveclear-demo")
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_url(f"{live_server.url}/")
-    return page
+    collect_errors(page, errors)
+    return sign_in(page, live_server.url, username)
 
 
 def log_out(page):

@@ -15,19 +15,10 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from scoring.demo.ward import build_demo
-from scoring.models import (
-    Appeal,
-    AppealStatus,
-    AuditEntry,
-    PeerAssignment,
-    Period,
-    PeriodMember,
-    PeriodUnit,
-    Result,
-    ScorecardKind,
-)
+from scoring.models import AppealStatus, Period, PeriodMember, ScorecardKind
 from scoring.month.selectors.rating import rating_rules
 from scoring.month.services.scorecards import scorecard_save
+from tests.e2e.helpers import sign_in
 from tests.e2e.test_month import assert_every_field_is_labelled
 from units.models import Cadre
 
@@ -52,12 +43,7 @@ def ward(transactional_db, time_machine, settings):
 
 def log_in(page, live_server, username):
     page.context.clear_cookies()
-    page.goto(f"{live_server.url}/login/")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill("fiveclear-demo")
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_url(f"{live_server.url}/")
-    return page
+    return sign_in(page, live_server.url, username)
 
 
 def phase_shown(page, phase):
@@ -79,8 +65,7 @@ def cards(period, kind):
         pairs = [(m.cadre, m.cadre) for m in period.members.select_related("cadre")]
     elif kind == ScorecardKind.PEER:
         pairs = [
-            (a.ratee, a.rater)
-            for a in PeerAssignment.objects.filter(period=period).select_related("rater", "ratee")
+            (a.ratee, a.rater) for a in period.peer_assignments.select_related("rater", "ratee")
         ]
     else:
         rules = rating_rules(period)
@@ -166,7 +151,7 @@ def test_the_wards_head_runs_a_whole_month_in_the_browser(ward, page, live_serve
     page.get_by_role("button", name="Lưu quỹ").click()
     page.wait_for_load_state()
     expect(page.locator("[data-history]")).to_contain_text("Quỹ của HH-KT: 0 → 17.000.000 đồng.")
-    assert PeriodUnit.objects.get(period=period, unit__code="HH-KT").pool == 17_000_000
+    assert period.units.get(unit__code="HH-KT").pool == 17_000_000
 
     # --- decide: the preview first (cross-evaluation still open on paper: counts, no names)
     page.get_by_role("link", name="Quyết định xếp loại", exact=True).click()
@@ -175,7 +160,7 @@ def test_the_wards_head_runs_a_whole_month_in_the_browser(ward, page, live_serve
     page.get_by_role("button", name="Xác nhận: quyết định xếp loại tháng").click()
     page.wait_for_load_state()
     phase_shown(page, "decided")
-    assert Result.objects.filter(period=period).count() == period.members.count()
+    assert period.results.count() == period.members.count()
 
     # --- publish
     page.get_by_role("link", name="Công khai", exact=True).click()
@@ -192,7 +177,7 @@ def test_the_wards_head_runs_a_whole_month_in_the_browser(ward, page, live_serve
     page.get_by_label(re.compile("Nội dung kiến nghị")).fill("Đề nghị xem xét lại điểm G4.")
     page.get_by_role("button", name=re.compile("Gửi kiến nghị")).click()
     page.wait_for_load_state()
-    appeal = Appeal.objects.get(period=period)
+    appeal = period.appeals.get()
     log_in(page, live_server, "truongphong")
     page.goto(f"{live_server.url}/month/{period.pk}/appeals/")
     page.get_by_label("Trả lời").fill("Điểm G4 đúng với quy chế.")
@@ -216,8 +201,6 @@ def test_the_wards_head_runs_a_whole_month_in_the_browser(ward, page, live_serve
     for action in ("period.open", "period.advance", "pool.set", "period.decide", "period.publish"):
         expect(history.locator(f'tr[data-action="{action}"]').first).to_be_visible()
     expect(history.locator('tr[data-action="period.lock"]')).to_contain_text("(chutich)")
-    heads = AuditEntry.objects.filter(period=period, action__startswith="period.").exclude(
-        action="period.open"
-    )
+    heads = period.audit_entries.filter(action__startswith="period.").exclude(action="period.open")
     assert {e.user.username for e in heads if e.user} == {"chutich"}
     assert console_errors == []

@@ -9,7 +9,8 @@ from playwright.sync_api import expect
 
 from directives.models import Regulation
 from scoring.models import Result
-from tests.dashboard.factories import decided_months
+from tests.dashboard.generator import decided_months
+from tests.e2e.helpers import sign_in
 from tests.factories import member
 from tests.scoring.office.conftest import NAMES, decide_month
 from units.models import Unit
@@ -66,18 +67,10 @@ def published(org):
     return period
 
 
-def sign_in(page, live_server, username):
-    page.goto(f"{live_server.url}/login/")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_url(f"{live_server.url}/")
-
-
 def test_a_cadre_prints_the_result_and_sees_the_units_results(
     org, published, page, live_server, console_errors
 ):
-    sign_in(page, live_server, "SA2")
+    sign_in(page, live_server.url, "SA2", PASSWORD)
     page.goto(f"{live_server.url}/month/{published.pk}/result/")
     expect(page.locator("[data-print-signature]")).to_be_hidden()  # on screen: not there
     printed(page)
@@ -100,7 +93,7 @@ def test_a_cadre_prints_the_result_and_sees_the_units_results(
 
 def test_a_private_regulation_shows_no_units_results(org, published, page, live_server):
     Regulation.objects.filter(pk=published.regulation_id).update(results_public=False)
-    sign_in(page, live_server, "SA")
+    sign_in(page, live_server.url, "SA", PASSWORD)
     page.goto(f"{live_server.url}/month/{published.pk}/result/")
     expect(page.locator("[data-notice-pdf]")).to_be_visible()
     expect(page.locator("[data-public-link]")).to_have_count(0)

@@ -9,6 +9,7 @@ from django.contrib.sessions.models import Session
 from playwright.sync_api import expect
 
 from scoring.models import Phase, Scorecard
+from tests.e2e.helpers import fill_login
 from tests.e2e.test_month import cadre, grid_url, reach, this_month
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -35,13 +36,19 @@ def kept(page, period):
     )
 
 
-def test_a_session_that_ends_on_the_grid_keeps_the_typed_scores_until_saved(
-    demo, log_in, live_server, console_errors
-):
+def head_on_the_grid(log_in, live_server):
+    """The month in supervisor review (three cadres scored) and the head of HH-KT on its grid:
+    (the period, the page, canbo's code)."""
     period = reach(this_month(), Phase.REVIEW, supervisor=3)
     page = log_in("truongphong")
     page.goto(grid_url(live_server, period))
-    code = cadre("canbo").code
+    return period, page, cadre("canbo").code
+
+
+def test_a_session_that_ends_on_the_grid_keeps_the_typed_scores_until_saved(
+    demo, log_in, live_server, console_errors
+):
+    period, page, code = head_on_the_grid(log_in, live_server)
     row = page.locator(f"#row-{code}")
 
     Session.objects.all().delete()  # the session ends while the grid is open
@@ -65,9 +72,7 @@ def test_a_session_that_ends_on_the_grid_keeps_the_typed_scores_until_saved(
     with page.context.expect_page() as opened:
         alert.get_by_role("link", name=re.compile("Đăng nhập lại")).click()
     tab = opened.value
-    tab.get_by_label("Tên đăng nhập").fill("truongphong")
-    tab.get_by_label("Mật khẩu").fill("fiveclear-demo")
-    tab.get_by_role("button", name="Đăng nhập").click()
+    fill_login(tab, "truongphong")
     tab.wait_for_url(f"{live_server.url}/")
     tab.close()
 
@@ -88,10 +93,7 @@ def test_a_session_that_ends_on_the_grid_keeps_the_typed_scores_until_saved(
 def test_scores_typed_and_not_saved_come_back_after_a_reload_until_saved(
     demo, log_in, live_server, console_errors
 ):
-    period = reach(this_month(), Phase.REVIEW, supervisor=3)
-    page = log_in("truongphong")
-    page.goto(grid_url(live_server, period))
-    code = cadre("canbo").code
+    period, page, code = head_on_the_grid(log_in, live_server)
     type_cells(page, page.locator(f"#row-{code}"), VALUES, last_key=None)
 
     page.reload()
@@ -112,10 +114,7 @@ def test_scores_typed_and_not_saved_come_back_after_a_reload_until_saved(
 
 
 def test_discarding_the_kept_scores_shows_the_saved_ones(demo, log_in, live_server, console_errors):
-    period = reach(this_month(), Phase.REVIEW, supervisor=3)
-    page = log_in("truongphong")
-    page.goto(grid_url(live_server, period))
-    code = cadre("canbo").code
+    period, page, code = head_on_the_grid(log_in, live_server)
     type_cells(page, page.locator(f"#row-{code}"), VALUES, last_key=None)
     page.reload()
     page.get_by_role("button", name="Bỏ các điểm này").click()

@@ -59,8 +59,7 @@ def scored_month(org):
     """W1-A in supervisor review, everyone scored: self-assessments, every assigned peer, the
     head's points (SA with a hand-entered T of 60), a task of SA2 due in the month done on time
     and accepted (code T-SA2), a pool of 6,000,000."""
-    from directives.models import TaskStatus
-    from tests.scoring.factories import make_task
+    from tests.scoring.factories import task_done_on_time
 
     period = open_month(org.a, phase=Phase.REVIEW)
     for cadre in (org.head_a, org.staff_a, org.staff_a2):
@@ -70,18 +69,20 @@ def scored_month(org):
     for assignment in PeerAssignment.objects.filter(period=period).select_related("rater", "ratee"):
         submit(period, assignment.ratee, assignment.rater, "peer")
     pool_set(period=period, unit=org.a, amount=6_000_000, user=None)
-    deadline = period.first_day + dt.timedelta(days=4)
-    make_task(
-        org.staff_a2,
-        unit=org.a,
-        deadline=deadline,
-        completed_on=deadline,
-        accepted=True,
-        assigned_by=org.head_a,
-        status=TaskStatus.ACCEPTED,
-        code="T-SA2",
+    task_done_on_time(
+        org.staff_a2, period, accepted=True, unit=org.a, assigned_by=org.head_a, code="T-SA2"
     )
     return period
+
+
+def open_task_of_sa(month, code, **fields):
+    """A task of SA's in W1-A due the last day of `month` (a `month` or `review` fixture), not
+    done yet, assigned by the head."""
+    from tests.scoring.factories import make_task
+
+    org = month.org
+    fields = {"accepted": False, "code": code, "assigned_by": month.head} | fields
+    return make_task(org.staff_a, unit=org.a, deadline=month.period.last_day, **fields)
 
 
 @pytest.fixture

@@ -6,8 +6,7 @@ import pytest
 from django.urls import reverse
 
 from scoring.models import PeerAssignment, Phase, Scorecard, ScorecardKind
-from tests.month.conftest import open_month, submit
-from tests.scoring.factories import make_task
+from tests.month.conftest import open_month, open_task_of_sa, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -159,14 +158,6 @@ class TestMyMonth:
 
     def test_the_tasks_page_lists_the_tasks_due_in_the_month(self, login, month):
         period = month.period
-        make_task(
-            month.org.staff_a,
-            unit=month.org.a,
-            deadline=period.last_day,
-            accepted=False,
-            code="T-IN",
-            title="Báo cáo tháng",
-            assigned_by=month.head,
-        )
+        open_task_of_sa(month, "T-IN", title="Báo cáo tháng")
         page = login(month.head).get(reverse("month:tasks", args=[period.pk, "SA"]))
         assert "Báo cáo tháng" in page.content.decode()

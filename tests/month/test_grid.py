@@ -22,8 +22,7 @@ from scoring.models import (
 )
 from scoring.month.selectors.inputs import period_preview
 from tests.factories import RoleFactory, UnitFactory, member
-from tests.month.conftest import advance, open_month, points, submit
-from tests.scoring.factories import make_task
+from tests.month.conftest import advance, open_month, open_task_of_sa, points, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -153,14 +152,7 @@ class TestRowSave:
 
     def test_the_task_score_is_refused_for_a_cadre_with_tasks(self, login, review):
         period = review.period
-        make_task(
-            review.org.staff_a,
-            unit=review.org.a,
-            deadline=period.last_day,
-            accepted=False,
-            code="T1",
-            assigned_by=review.head,
-        )
+        open_task_of_sa(review, "T1")
         client = login(review.head)
         page = client.get(grid_url(period)).content.decode()
         assert 'id="s-SA-T"' not in page and 'id="s-SA2-T"' in page

@@ -7,16 +7,8 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from directives.models import Criterion, Regulation, Task
-from scoring.models import (
-    PeerAssignment,
-    Period,
-    PeriodMember,
-    Scorecard,
-    ScorecardKind,
-    ScorecardStatus,
-    ScoreLine,
-)
+from directives.models import Criterion, Regulation, Task, TaskStatus
+from scoring.models import Period, Result, Scorecard, ScorecardKind, ScorecardStatus, ScoreLine
 from scoring.month.services.common import DATE_FIELDS
 from scoring.month.services.opening import period_open
 from scoring.month.services.scorecards import scorecard_save
@@ -50,17 +42,12 @@ def points(scale=Decimal(1), **over) -> dict[str, Decimal]:
 
 
 def submit(period, ratee, rater, kind, given=None, **extra) -> Scorecard:
-    """A submitted scorecard saved the way the command line saves it."""
+    """A submitted scorecard (a draft with `submit=False`) saved the way the command line
+    saves it."""
+    given = given if given is not None else points()
+    saving = {"submit": True, "user": None, "enforce_phase": False} | extra
     return scorecard_save(
-        period=period,
-        ratee=ratee,
-        rater=rater,
-        kind=kind,
-        points=given if given is not None else points(),
-        submit=True,
-        user=None,
-        enforce_phase=False,
-        **extra,
+        period=period, ratee=ratee, rater=rater, kind=kind, points=given, **saving
     )
 
 
@@ -78,6 +65,16 @@ def make_task(assignee, *, unit, deadline, completed_on=None, accepted=True, cod
         completed_on=completed_on,
         accepted=accepted,
         **kw,
+    )
+
+
+def task_done_on_time(assignee, period, *, accepted, **fields) -> Task:
+    """A task of `assignee` due the 5th of `period`'s month and done that day: accepted, or
+    submitted and not accepted."""
+    day = period.first_day + dt.timedelta(days=4)
+    status = TaskStatus.ACCEPTED if accepted else TaskStatus.SUBMITTED
+    return make_task(
+        assignee, deadline=day, completed_on=day, accepted=accepted, status=status, **fields
     )
 
 
@@ -110,7 +107,7 @@ def build_scope(size: int, *, units: int = 4, month: str = "2026-10", code: str 
     period = open_period(scope, month)
     criteria = list(Criterion.objects.filter(regulation__code="ND335", group="general"))
     first, last = period.first_day, period.last_day
-    members = PeriodMember.objects.filter(period=period)
+    members = period.members.all()
     supervisor_of = {}
     for m in members:
         head = heads.get(m.unit_id)
@@ -118,36 +115,18 @@ def build_scope(size: int, *, units: int = 4, month: str = "2026-10", code: str 
             ward_head.pk if head is None or head.pk == m.cadre_id else head.pk
         )
     cards = []
-    now = timezone.now()
     for m in members:
         cards.append((m.cadre_id, m.cadre_id, ScorecardKind.SELF))
         cards.append((m.cadre_id, supervisor_of[m.cadre_id], ScorecardKind.SUPERVISOR))
-    for rater_id, ratee_id in PeerAssignment.objects.filter(period=period).values_list(
-        "rater_id", "ratee_id"
-    ):
+    for rater_id, ratee_id in period.peer_assignments.values_list("rater_id", "ratee_id"):
         cards.append((ratee_id, rater_id, ScorecardKind.PEER))
-    saved = Scorecard.objects.bulk_create(
-        Scorecard(
-            period=period,
-            ratee_id=ratee,
-            rater_id=rater,
-            kind=kind,
-            status=ScorecardStatus.SUBMITTED,
-            submitted_at=now,
-        )
-        for ratee, rater, kind in cards
-    )
-    ScoreLine.objects.bulk_create(
-        (
-            ScoreLine(
-                scorecard=card,
-                criterion=c,
-                points=c.max_points - Decimal((card.ratee_id + card.rater_id + i) % 3),
-            )
-            for card in saved
-            for i, c in enumerate(criteria)
-        ),
-        batch_size=5000,
+
+    def lines(ratee, rater):
+        """A little under full marks, varied by who rates whom."""
+        return {c: c.max_points - Decimal((ratee + rater + i) % 3) for i, c in enumerate(criteria)}
+
+    submitted_in_bulk(
+        period, [(ratee, rater, kind, lines(ratee, rater)) for ratee, rater, kind in cards]
     )
     tasks = []
     for i, c in enumerate(cadres):
@@ -172,6 +151,44 @@ def build_scope(size: int, *, units: int = 4, month: str = "2026-10", code: str 
             )
     Task.objects.bulk_create(tasks, batch_size=2000)
     return period
+
+
+def submitted_in_bulk(period, cards) -> list[Scorecard]:
+    """Submitted scorecards written in bulk, one per (ratee id, rater id, kind, {criterion:
+    points}) of `cards`, with their score lines."""
+    now = timezone.now()
+    saved = Scorecard.objects.bulk_create(
+        (
+            Scorecard(
+                period=period,
+                ratee_id=ratee,
+                rater_id=rater,
+                kind=kind,
+                status=ScorecardStatus.SUBMITTED,
+                submitted_at=now,
+            )
+            for ratee, rater, kind, _lines in cards
+        ),
+        batch_size=2000,
+    )
+    ScoreLine.objects.bulk_create(
+        (
+            ScoreLine(scorecard=card, criterion=criterion, points=points)
+            for card, (*_who, lines) in zip(saved, cards, strict=True)
+            for criterion, points in lines.items()
+        ),
+        batch_size=5000,
+    )
+    return saved
+
+
+def results_in_bulk(period, rows) -> list[Result]:
+    """Results of `period` written directly in bulk, one per (cadre, unit, {field: value}) of
+    `rows`, the cadre's job group theirs."""
+    return Result.objects.bulk_create(
+        Result(period=period, cadre=cadre, unit=unit, job_group=cadre.job_group, **fields)
+        for cadre, unit, fields in rows
+    )
 
 
 def nd335() -> Regulation:

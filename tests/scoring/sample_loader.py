@@ -11,14 +11,17 @@ from pathlib import Path
 
 from scoring.engine import ND335, CadreInput, Criterion, TaskInput, UnitInput
 
-ND335_CRITERIA = (
-    Criterion("G1", "general", 5),
-    Criterion("G2", "general", 5),
-    Criterion("G3", "general", 5),
-    Criterion("G4", "general", 10),
-    Criterion("G5", "general", 5),
-    Criterion("T", "task", ND335.task_max),
-)
+
+def engine_criteria(general: dict[str, int], task_max) -> tuple[Criterion, ...]:
+    """A regulation's criteria as the engine takes them: the general ones with their maxima,
+    then the task part T."""
+    return (
+        *(Criterion(code, "general", top) for code, top in general.items()),
+        Criterion("T", "task", task_max),
+    )
+
+
+ND335_CRITERIA = engine_criteria({"G1": 5, "G2": 5, "G3": 5, "G4": 10, "G5": 5}, ND335.task_max)
 
 
 @dataclass(frozen=True)

@@ -15,19 +15,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from scoring.dashboards.selectors import dashboard_data
-from scoring.models import (
-    Adjustment,
-    Appeal,
-    AppealStatus,
-    AuditEntry,
-    PeerAssignment,
-    Period,
-    PeriodMember,
-    PeriodUnit,
-    Phase,
-    Result,
-    Scorecard,
-)
+from scoring.models import Adjustment, AppealStatus, Period, Phase, Result
 from units.models import Cadre, Unit
 
 pytestmark = pytest.mark.django_db
@@ -70,12 +58,12 @@ def test_six_earlier_months_are_decided_and_the_current_one_is_open(seeded):
     assert [p.month for p in periods][-1] == current
     assert [p.phase for p in periods] == [Phase.LOCKED] * 5 + [Phase.APPEALS, Phase.SELF]
     for period in periods[:-1]:
-        results = Result.objects.filter(period=period)
+        results = period.results.all()
         assert results.count() == period.members.count() > 100
         assert not results.filter(decidable=False).exists()
         assert results.filter(reasons__icontains="quota_demoted").exists()
         assert period.decided_at.date() == period.review_until
-        assert sum(PeriodUnit.objects.filter(period=period).values_list("pool", flat=True)) > 0
+        assert sum(period.units.values_list("pool", flat=True)) > 0
 
 
 def test_the_months_have_spread_discipline_leave_and_penalties(seeded):
@@ -89,18 +77,18 @@ def test_the_months_have_spread_discipline_leave_and_penalties(seeded):
 
 def test_the_newest_decided_month_waits_for_one_appeal_by_canbo(seeded):
     newest = months()[-2]
-    appeal = Appeal.objects.get(period=newest)
+    appeal = newest.appeals.get()
     assert appeal.status == AppealStatus.OPEN
     assert appeal.cadre.user.username == "canbo"
     assert newest.appeals_until >= timezone.localdate()
-    assert AuditEntry.objects.filter(period=newest, action="appeal.file").exists()
+    assert newest.audit_entries.filter(action="appeal.file").exists()
 
 
 def test_the_current_month_is_open_for_self_assessment_with_peers(seeded):
     current = months()[-1]
     assert current.self_until >= timezone.localdate()
-    assert PeerAssignment.objects.filter(period=current).count() > 300
-    cards = Scorecard.objects.filter(period=current)
+    assert current.peer_assignments.count() > 300
+    cards = current.scorecards.all()
     assert cards.filter(status="submitted").count() > 30
     assert cards.filter(status="draft").exists()
     assert set(cards.values_list("kind", flat=True)) == {"self"}
@@ -135,7 +123,7 @@ def test_each_decided_month_shows_the_warning_signs_where_the_demo_put_them(seed
 
 def test_the_equalizing_department_gives_its_staff_one_same_total(seeded):
     for period in months()[:-1]:
-        staff = Result.objects.filter(period=period, unit__code="HH-DV", is_leader=False)
+        staff = period.results.filter(unit__code="HH-DV", is_leader=False)
         assert staff.count() >= 10
         assert set(staff.values_list("total", flat=True)) == {Decimal("89.50")}
         assert set(staff.values_list("tier", flat=True)) == {"B"}
@@ -151,16 +139,16 @@ def test_decided_totals_spread_around_75_with_every_tier_each_month(seeded):
     assert 71 <= mean(totals) <= 80
     assert 10 <= pstdev(totals) <= 16
     for period in months()[:-1]:
-        tiers = Counter(Result.objects.filter(period=period).values_list("tier", flat=True))
+        tiers = Counter(period.results.values_list("tier", flat=True))
         assert tiers["A"] >= 3 and tiers["B"] > tiers["A"] and tiers["C"] >= 5, period.month
     assert Result.objects.filter(period__phase__in=DECIDED, tier="D").count() >= 6
 
 
 def test_every_ratee_has_at_least_three_peer_scorecards(seeded):
     for period in months()[:-1]:
-        members = PeriodMember.objects.filter(period=period).values_list("cadre_id", flat=True)
+        members = period.members.values_list("cadre_id", flat=True)
         cards = Counter(
-            Scorecard.objects.filter(period=period, kind="peer", status="submitted").values_list(
+            period.scorecards.filter(kind="peer", status="submitted").values_list(
                 "ratee_id", flat=True
             )
         )
@@ -169,11 +157,8 @@ def test_every_ratee_has_at_least_three_peer_scorecards(seeded):
 
 def test_reward_pools_per_member_differ_between_units(seeded):
     for period in months()[:-1]:
-        size = Counter(PeriodMember.objects.filter(period=period).values_list("unit_id", flat=True))
+        size = Counter(period.members.values_list("unit_id", flat=True))
         per_member = [
-            pool / size[unit]
-            for unit, pool in PeriodUnit.objects.filter(period=period).values_list(
-                "unit_id", "pool"
-            )
+            pool / size[unit] for unit, pool in period.units.values_list("unit_id", "pool")
         ]
         assert max(per_member) >= 2 * min(per_member) > 0, period.month

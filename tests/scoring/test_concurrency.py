@@ -20,18 +20,7 @@ from django.test import Client
 from django.urls import reverse
 
 from scoring.errors import PeriodFrozen, StaleScorecard
-from scoring.models import (
-    Adjustment,
-    AuditEntry,
-    Period,
-    PeriodMember,
-    PeriodUnit,
-    PeriodUnitResult,
-    Phase,
-    Result,
-    Scorecard,
-    ScoreLine,
-)
+from scoring.models import AuditEntry, Period, PeriodUnitResult, Phase, Result, Scorecard
 from scoring.month.services import adjustments as services_adjustments
 from scoring.month.services import decide as services_decide
 from scoring.month.services import grid as services_month
@@ -40,6 +29,7 @@ from scoring.month.services.adjustments import pool_set
 from scoring.month.services.decide import period_decide, period_reopen
 from scoring.month.services.grid import latest_supervisor_cards, supervisor_row_save
 from scoring.month.services.scorecards import scorecard_save
+from tests.dbstate import month_rows
 from tests.factories import member
 from tests.scoring.factories import open_period, points, submit
 
@@ -95,6 +85,11 @@ def holding_the_lock(real, first=None, holding=None):
     return call
 
 
+def hold_the_lock_in(monkeypatch, owner, name, first=None, holding=None):
+    """`owner.name` (a service or what it calls) replaced by itself `holding_the_lock`."""
+    monkeypatch.setattr(owner, name, holding_the_lock(getattr(owner, name), first, holding))
+
+
 def run_together(*calls) -> list:
     """Each call in its own thread and database connection, released at the same moment;
     what each returned or raised."""
@@ -126,9 +121,7 @@ def test_two_decides_at_once_leave_one_consistent_result(org, monkeypatch):
         submit(period, cadre, cadre, "self")
         submit(period, cadre, supervisor, "supervisor", points(T=60))
     # The decision holds the period row from the moment it starts reading the units.
-    monkeypatch.setattr(
-        services_decide, "unit_decisions", holding_the_lock(services_decide.unit_decisions)
-    )
+    hold_the_lock_in(monkeypatch, services_decide, "unit_decisions")
 
     def decide():
         try:
@@ -140,7 +133,7 @@ def test_two_decides_at_once_leave_one_consistent_result(org, monkeypatch):
     assert sorted(run_together(decide, decide)) == ["decided", "refused"]
     period.refresh_from_db()
     assert period.phase == Phase.DECIDED
-    members = PeriodMember.objects.filter(period=period).count()
+    members = period.members.count()
     assert Result.objects.filter(period=period).count() == members
     assert Result.objects.filter(period=period, cadre=org.staff_a).count() == 1
     assert AuditEntry.objects.filter(period=period, action="period.decide").count() == 1
@@ -155,6 +148,19 @@ def row(org):
     card = submit(period, org.staff_a, org.head_a, "supervisor", points(T=60))
     assert card.version == 1
     return period, card, deputy
+
+
+def row_save(period, ratee, card, rater, g1):
+    """`rater` saves the ratee's grid row from `card` as the tab loaded it: G1 `g1`, T 50."""
+    return supervisor_row_save(
+        period=period,
+        ratee=ratee,
+        rater=rater,
+        points=points(G1=g1, T=50),
+        seen_card_id=card.pk,
+        seen_version=card.version,
+        user=rater.user,
+    )
 
 
 def supervisor_cards(period, ratee):
@@ -193,21 +199,11 @@ def test_two_saves_of_one_grid_row_at_once_lose_no_update(org, row, monkeypatch,
     period, card, deputy = row
     writers = {"head": org.head_a, "deputy": deputy if second == "deputy" else org.head_a}
     g1 = {"head": Decimal("1"), "deputy": Decimal("2")}
-    monkeypatch.setattr(
-        services_month, "scorecard_save", holding_the_lock(services_month.scorecard_save)
-    )
+    hold_the_lock_in(monkeypatch, services_month, "scorecard_save")
     before = last_entry()
 
     def save(who):
-        return lambda: supervisor_row_save(
-            period=period,
-            ratee=org.staff_a,
-            rater=writers[who],
-            points=points(G1=g1[who], T=50),
-            seen_card_id=card.pk,
-            seen_version=card.version,
-            user=writers[who].user,
-        )
+        return lambda: row_save(period, org.staff_a, card, writers[who], g1[who])
 
     outcomes = dict(zip(writers, run_together(save("head"), save("deputy")), strict=True))
     shown = {who: saved_or_refused(outcome) for who, outcome in outcomes.items()}
@@ -224,9 +220,7 @@ def test_two_tabs_saving_one_self_assessment_at_once_lose_no_update(org, monkeyp
     """The optimistic version of `scorecard_save` itself (the self and peer forms)."""
     period = open_period(org.w1, phase=Phase.SELF)
     card = submit(period, org.staff_a, org.staff_a, "self")
-    monkeypatch.setattr(
-        services_scorecards, "rating_rules", holding_the_lock(services_scorecards.rating_rules)
-    )
+    hold_the_lock_in(monkeypatch, services_scorecards, "rating_rules")
     before = last_entry()
 
     def save(value):
@@ -269,7 +263,7 @@ def test_a_grid_save_during_the_decision_is_decided_or_refused_never_lost(
     period, card, deputy = row
     taken, holding = threading.Lock(), threading.Event()
     for owner, name in ((services_decide, "unit_decisions"), (services_month, "scorecard_save")):
-        monkeypatch.setattr(owner, name, holding_the_lock(getattr(owner, name), taken, holding))
+        hold_the_lock_in(monkeypatch, owner, name, taken, holding)
 
     def decide():
         period_decide(period=Period.objects.get(pk=period.pk), user=None)
@@ -277,15 +271,7 @@ def test_a_grid_save_during_the_decision_is_decided_or_refused_never_lost(
 
     def save():
         try:
-            supervisor_row_save(
-                period=Period.objects.get(pk=period.pk),
-                ratee=org.staff_a,
-                rater=deputy,
-                points=points(G1=1, T=50),
-                seen_card_id=card.pk,
-                seen_version=card.version,
-                user=deputy.user,
-            )
+            row_save(Period.objects.get(pk=period.pk), org.staff_a, card, deputy, 1)
         except PeriodFrozen:
             return "refused"
         return "saved"
@@ -322,9 +308,7 @@ def test_two_browsers_saving_one_grid_row_at_once_lose_no_update(org, row, monke
     for who, person in people.items():
         browsers[who] = Client()
         browsers[who].force_login(person.user)
-    monkeypatch.setattr(
-        services_month, "scorecard_save", holding_the_lock(services_month.scorecard_save)
-    )
+    hold_the_lock_in(monkeypatch, services_month, "scorecard_save")
     url = reverse("month:grid_row", args=[period.pk, "W1-A", "SA"])
     before = last_entry()
 
@@ -350,23 +334,6 @@ def test_two_browsers_saving_one_grid_row_at_once_lose_no_update(org, row, monke
 
 
 # --- a decision that crashes half-way (SQLite and PostgreSQL) -------------------------------
-
-
-DUMPED = [
-    Period,
-    PeriodMember,
-    PeriodUnit,
-    Scorecard,
-    ScoreLine,
-    Adjustment,
-    Result,
-    PeriodUnitResult,
-    AuditEntry,
-]
-
-
-def dump() -> dict[str, list[dict]]:
-    return {model.__name__: list(model.objects.order_by("pk").values()) for model in DUMPED}
 
 
 class Crash(Exception):
@@ -436,10 +403,10 @@ def test_a_decision_that_crashes_half_way_leaves_the_period_as_it_was(
         period_reopen(period=scored, reason="Sửa điểm", user=None)
         submit(scored, org.staff_a, org.head_a, "supervisor", points(T=40))
         assert Result.objects.filter(period=scored).count() == scored.members.count()
-    before = dump()
+    before = month_rows()
     CRASHES[crash](monkeypatch)
     with pytest.raises(Crash):
         period_decide(period=Period.objects.get(pk=scored.pk), user=None)
     monkeypatch.undo()
-    assert dump() == before
+    assert month_rows() == before
     assert Period.objects.get(pk=scored.pk).phase == Phase.REVIEW

@@ -46,25 +46,13 @@ from scoring.engine import (
     trimmed_peer_mean,
     yearly_rollup,
 )
+from tests.scoring.sample_loader import engine_criteria
 
 D = Decimal
 F = Fraction
 
-ND335_CRITERIA = (
-    Criterion("G1", "general", 5),
-    Criterion("G2", "general", 5),
-    Criterion("G3", "general", 5),
-    Criterion("G4", "general", 10),
-    Criterion("G5", "general", 5),
-    Criterion("T", "task", 70),
-)
-HN3814_CRITERIA = (
-    Criterion("G1", "general", 4),
-    Criterion("G2", "general", 4),
-    Criterion("G3", "general", 4),
-    Criterion("G4", "general", 8),
-    Criterion("T", "task", 70),
-)
+ND335_CRITERIA = engine_criteria({"G1": 5, "G2": 5, "G3": 5, "G4": 10, "G5": 5}, 70)
+HN3814_CRITERIA = engine_criteria({"G1": 4, "G2": 4, "G3": 4, "G4": 8}, 70)
 FULL_MARKS = {"G1": D(5), "G2": D(5), "G3": D(5), "G4": D(10), "G5": D(5)}
 
 
@@ -308,6 +296,25 @@ def test_peer_mean_drops_highest_and_lowest_from_five_peers(points, expected):
 def test_exact_sum_is_the_sum_of_the_exact_values(values):
     assert exact_sum(values) == sum((F(v) for v in values), F(0))
     assert isinstance(exact_sum(values), F)
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.decimals(allow_nan=False, allow_infinity=False, places=3, max_value=10**6),
+            st.fractions(max_denominator=97, max_value=10**6, min_value=-(10**6)),
+            st.integers(min_value=-(10**6), max_value=10**6),
+        ),
+        max_size=12,
+    )
+)
+def test_exact_sum_of_any_mix_of_numbers_is_their_exact_sum(values):
+    # Decimals and whole numbers are added as Decimals, a mix with a Fraction over the least
+    # common denominator: both ways must give the sum of Fractions added one by one.
+    total = F(0)
+    for value in values:
+        total += F(value)
+    assert exact_sum(values) == total
 
 
 @pytest.mark.parametrize(
@@ -564,22 +571,30 @@ def test_discipline_outranks_leave():
 # --- 5.5 quota -----------------------------------------------------------------------------
 
 
+# (A candidates, B, rated, A kept): 20% of the good ones (A and B), ND335's base.
+OF_THE_GOOD = [
+    (2, 4, 7, 1),
+    (1, 0, 1, 0),
+    (1, 3, 4, 0),
+    (1, 4, 5, 0),
+    (1, 5, 6, 1),
+    (3, 10, 13, 2),
+    (5, 20, 25, 4),
+    (0, 9, 9, 0),
+]
+# (A candidates, B, rated, rate, A kept): a share of every rated cadre.
+OF_THE_RATED = [
+    (5, 3, 10, F(3, 10), 3),
+    (5, 3, 10, F(2, 5), 4),
+    (2, 1, 10, F(3, 10), 2),
+    (1, 0, 3, F(3, 10), 0),
+]
+
+
 @pytest.mark.parametrize(
     ("n_a", "n_b", "n_rated", "rate", "base", "keep"),
-    [
-        (2, 4, 7, F(1, 5), QuotaBase.GOOD, 1),
-        (1, 0, 1, F(1, 5), QuotaBase.GOOD, 0),
-        (1, 3, 4, F(1, 5), QuotaBase.GOOD, 0),
-        (1, 4, 5, F(1, 5), QuotaBase.GOOD, 0),
-        (1, 5, 6, F(1, 5), QuotaBase.GOOD, 1),
-        (3, 10, 13, F(1, 5), QuotaBase.GOOD, 2),
-        (5, 20, 25, F(1, 5), QuotaBase.GOOD, 4),
-        (0, 9, 9, F(1, 5), QuotaBase.GOOD, 0),
-        (5, 3, 10, F(3, 10), QuotaBase.RATED, 3),
-        (5, 3, 10, F(2, 5), QuotaBase.RATED, 4),
-        (2, 1, 10, F(3, 10), QuotaBase.RATED, 2),
-        (1, 0, 3, F(3, 10), QuotaBase.RATED, 0),
-    ],
+    [(a, b, rated, F(1, 5), QuotaBase.GOOD, keep) for a, b, rated, keep in OF_THE_GOOD]
+    + [(a, b, rated, rate, QuotaBase.RATED, keep) for a, b, rated, rate, keep in OF_THE_RATED],
 )
 def test_quota_keep(n_a, n_b, n_rated, rate, base, keep):
     assert quota_keep(n_a, n_b, n_rated, rate, base) == keep
@@ -866,16 +881,15 @@ def scored_cadres(draw):
     )
     manual = D(draw(st.integers(min_value=0, max_value=280))) / 4
     penalty = tuple(D(draw(st.integers(min_value=0, max_value=10))) for _ in range(2))
+    scores = {"self_points": own, "peer_points": peers, "supervisor_points": supervisor}
     return CadreInput(
         "C1",
         "U",
         "staff",
         tasks=tuple(tasks),
         manual_task_score=manual,
-        self_points=own,
-        peer_points=peers,
-        supervisor_points=supervisor,
         penalty_points=penalty,
+        **scores,
     )
 
 

@@ -4,29 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from functools import partial
 
 import pytest
 from django.utils import timezone, translation
 
 from directives.models import Regulation
-from scoring.errors import (
-    InvalidInput,
-    NotAllowed,
-    PeriodConflict,
-    PhaseClosed,
-    StaleScorecard,
-)
-from scoring.models import (
-    Adjustment,
-    AuditEntry,
-    PeerAssignment,
-    Period,
-    PeriodMember,
-    PeriodUnit,
-    Phase,
-    Scorecard,
-    ScorecardStatus,
-)
+from scoring.errors import InvalidInput, NotAllowed, PeriodConflict, PhaseClosed, StaleScorecard
+from scoring.models import Adjustment, AuditEntry, Period, Phase, Scorecard, ScorecardStatus
 from scoring.month.services.adjustments import adjustment_add, adjustment_remove, pool_set
 from scoring.month.services.opening import (
     default_dates,
@@ -67,7 +52,7 @@ def test_open_snapshots_members_with_their_unit_job_group_and_leadership(w1):
     period = open_period(w1.w1)
     members = {
         m.cadre.code: (m.unit.code, m.job_group, m.is_leader)
-        for m in PeriodMember.objects.filter(period=period).select_related("cadre", "unit")
+        for m in period.members.select_related("cadre", "unit")
     }
     assert members == {
         "HW1": ("W1", "leader", True),
@@ -79,22 +64,20 @@ def test_open_snapshots_members_with_their_unit_job_group_and_leadership(w1):
         "HB": ("W1-B", "leader", True),
         "SB": ("W1-B", "specialist", False),
     }
-    assert set(PeriodUnit.objects.filter(period=period).values_list("unit__code", flat=True)) == {
+    assert set(period.units.values_list("unit__code", flat=True)) == {
         "W1",
         "W1-A",
         "W1-B",
     }
     assert period.regulation.code == "ND335"
-    entry = AuditEntry.objects.get(period=period, action="period.open")
+    entry = period.audit_entries.get(action="period.open")
     assert entry.new["members"] == 8
     assert entry.actor == "manage.py"
 
 
 def test_open_stores_the_peer_assignment_of_every_unit(w1):
     period = open_period(w1.w1)
-    pairs = set(
-        PeerAssignment.objects.filter(period=period).values_list("rater__code", "ratee__code")
-    )
+    pairs = set(period.peer_assignments.values_list("rater__code", "ratee__code"))
     # Units of at most k + 1 = 5 people: everyone rates everyone else of the unit.
     unit_a = ["HA", "DA", "SA", "SA2"]
     expected = {(r, e) for r in unit_a for e in unit_a if r != e}
@@ -106,7 +89,7 @@ def test_open_gives_each_cadre_of_a_large_unit_four_peers(org):
     for i in range(7):
         member(org.b, code=f"B{i}")
     period = open_period(org.w1)
-    in_b = PeerAssignment.objects.filter(period=period, rater__memberships__unit=org.b)
+    in_b = period.peer_assignments.filter(rater__memberships__unit=org.b)
     per_rater = {}
     for rater, ratee in in_b.values_list("rater__code", "ratee__code"):
         per_rater.setdefault(rater, set()).add(ratee)
@@ -128,14 +111,12 @@ def test_open_uses_the_membership_valid_on_the_last_day_of_the_month(org):
     joined.memberships.update(valid_from=dt.date(2026, 11, 1))
 
     period = open_period(org.w1)
-    units = dict(
-        PeriodMember.objects.filter(period=period).values_list("cadre__code", "unit__code")
-    )
+    units = dict(period.members.values_list("cadre__code", "unit__code"))
     assert units["MOVED"] == "W1-B"
     assert units["LEFT"] == "W1-A"
     assert "JOINED" not in units
     november = open_period(org.w1, "2026-11")
-    later = set(PeriodMember.objects.filter(period=november).values_list("cadre__code", flat=True))
+    later = set(november.members.values_list("cadre__code", flat=True))
     assert "JOINED" in later
     assert "LEFT" not in later
 
@@ -197,9 +178,9 @@ def test_a_head_of_the_scope_or_an_administrator_opens_a_period(org):
         period_open(month="2026-10", scope=org.w1, user=org.head_a.user)
     assert not Period.objects.exists()
     period = period_open(month="2026-10", scope=org.a, user=org.head_a.user)
-    assert AuditEntry.objects.get(period=period).user == org.head_a.user
+    assert period.audit_entries.get().user == org.head_a.user
     period = period_open(month="2026-10", scope=org.w2, user=org.admin)
-    assert AuditEntry.objects.get(period=period).user == org.admin
+    assert period.audit_entries.get().user == org.admin
 
 
 def test_the_regulations_days_prefill_the_dates_and_stay_in_the_month(org):
@@ -228,10 +209,10 @@ def test_refresh_members_takes_joiners_and_leavers_and_their_peers(org):
     org.staff_a2.memberships.update(valid_to=dt.date(2026, 10, 1))
     summary = period_refresh_members(period=period)
     assert summary == {"added": ["NEW"], "removed": ["SA2"], "changed": []}
-    codes = set(PeriodMember.objects.filter(period=period).values_list("cadre__code", flat=True))
+    codes = set(period.members.values_list("cadre__code", flat=True))
     assert "NEW" in codes and "SA2" not in codes
-    assert PeerAssignment.objects.filter(period=period, rater=newcomer).count() == 2
-    assert not PeerAssignment.objects.filter(period=period, ratee=org.staff_a2).exists()
+    assert period.peer_assignments.filter(rater=newcomer).count() == 2
+    assert not period.peer_assignments.filter(ratee=org.staff_a2).exists()
     assert AuditEntry.objects.filter(action="period.refresh_members").count() == 1
 
 
@@ -277,7 +258,7 @@ def test_peer_and_supervisor_steps_wait_for_their_phase(w1):
     Period.objects.filter(pk=period.pk).update(phase=Phase.REVIEW)
     save(period, w1.staff_a, w1.staff_a2, "peer", points())
     save(period, w1.staff_a, w1.head_a, "supervisor", points())
-    assert Scorecard.objects.filter(period=period).count() == 3
+    assert period.scorecards.count() == 3
 
 
 def test_late_self_assessment_is_refused_until_a_head_reopens_the_step(w1):
@@ -307,7 +288,7 @@ def test_the_command_line_saves_in_any_phase_before_the_decision(w1):
     period = open_period(w1.w1, self_until=YESTERDAY)
     submit(period, w1.staff_a, w1.staff_a, "self")
     submit(period, w1.staff_a, w1.head_a, "supervisor")
-    assert Scorecard.objects.filter(period=period, status=ScorecardStatus.SUBMITTED).count() == 2
+    assert period.scorecards.filter(status=ScorecardStatus.SUBMITTED).count() == 2
 
 
 # --- who may rate whom ---------------------------------------------------------------------
@@ -329,10 +310,8 @@ def test_peers_are_the_assigned_ones_on_the_web_and_any_unit_member_on_the_comma
     for i in range(6):
         member(org.b, code=f"B{i}")
     period = open_period(org.w1, phase=Phase.PEER)
-    assigned = PeerAssignment.objects.filter(period=period, rater=org.staff_b).values_list(
-        "ratee_id", flat=True
-    )
-    in_b = PeriodMember.objects.filter(period=period, unit=org.b).exclude(cadre=org.staff_b)
+    assigned = period.peer_assignments.filter(rater=org.staff_b).values_list("ratee_id", flat=True)
+    in_b = period.members.filter(unit=org.b).exclude(cadre=org.staff_b)
     other = in_b.exclude(cadre_id__in=assigned).first().cadre
     with pytest.raises(NotAllowed) as refused:
         save(period, other, org.staff_b, "peer", points())
@@ -505,29 +484,16 @@ def test_bonuses_under_hn3814_may_add_up_past_the_cap(w1):
 
 def test_adjustments_need_a_reason_a_supervisor_and_sensible_points(w1):
     period = open_period(w1.w1, phase=Phase.REVIEW)
+    add = partial(adjustment_add, period=period, cadre=w1.staff_a)
     with pytest.raises(InvalidInput):
-        adjustment_add(period=period, cadre=w1.staff_a, kind="penalty", points=2, reason="  ")
+        add(kind="penalty", points=2, reason="  ")
     with pytest.raises(InvalidInput):
-        adjustment_add(period=period, cadre=w1.staff_a, kind="penalty", points=0, reason="Muộn")
+        add(kind="penalty", points=0, reason="Muộn")
     with pytest.raises(InvalidInput):
-        adjustment_add(period=period, cadre=w1.staff_a, kind="award", points=1, reason="?")
+        add(kind="award", points=1, reason="?")
     with pytest.raises(NotAllowed):
-        adjustment_add(
-            period=period,
-            cadre=w1.staff_a,
-            kind="penalty",
-            points=2,
-            reason="Muộn",
-            user=w1.staff_a2.user,
-        )
-    leave = adjustment_add(
-        period=period,
-        cadre=w1.staff_a,
-        kind="leave",
-        points=7,
-        reason="Nghỉ ốm",
-        user=w1.head_a.user,
-    )
+        add(kind="penalty", points=2, reason="Muộn", user=w1.staff_a2.user)
+    leave = add(kind="leave", points=7, reason="Nghỉ ốm", user=w1.head_a.user)
     assert leave.points == 0
     assert leave.entered_by == w1.head_a.user
 
@@ -553,7 +519,7 @@ def test_a_pool_is_set_by_a_head_over_the_unit(w1):
     with pytest.raises(InvalidInput):
         pool_set(period=period, unit=w1.w2, amount=1, user=None)
     pool_set(period=period, unit=w1.a, amount=5_000_000, user=w1.head_a.user)
-    assert PeriodUnit.objects.get(period=period, unit=w1.a).pool == 5_000_000
+    assert period.units.get(unit=w1.a).pool == 5_000_000
     entry = AuditEntry.objects.get(action="pool.set")
     assert (entry.old["pool"], entry.new["pool"]) == (0, 5_000_000)
 

@@ -12,20 +12,13 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from directives.models import Criterion, Regulation
-from scoring.errors import (
-    InvalidInput,
-    NotAllowed,
-    PeriodFrozen,
-    PhaseClosed,
-    RegulationFrozen,
-)
+from scoring.errors import InvalidInput, NotAllowed, PeriodFrozen, PhaseClosed, RegulationFrozen
 from scoring.io.imports import adjustments_import, pools_import, scores_import
 from scoring.models import (
     Adjustment,
     Appeal,
     AppealStatus,
     AuditEntry,
-    Correction,
     Period,
     PeriodUnitResult,
     Phase,
@@ -99,9 +92,7 @@ def refresh(period):
 def test_decide_writes_a_result_per_member_and_the_unit_pools(scored, w1):
     period = period_decide(period=scored, user=w1.head_w1.user)
     assert period.phase == Phase.DECIDED and period.decided_at is not None
-    results = {
-        r.cadre.code: r for r in Result.objects.filter(period=period).select_related("cadre")
-    }
+    results = {r.cadre.code: r for r in period.results.select_related("cadre")}
     assert set(results) == {"HW1", "LW1", "HA", "SA", "SA2", "HB", "SB"}
     # HW1 has no supervisor scorecard: not decidable, with the reason in words.
     assert results["HW1"].decidable is False
@@ -112,7 +103,7 @@ def test_decide_writes_a_result_per_member_and_the_unit_pools(scored, w1):
     assert sa.task == Decimal("57.00") and sa.task_source == "manual"
     assert sa.total == sa.general + sa.task
     assert sa.tier and sa.rank_in_unit and sa.rank_in_scope
-    a_pool = PeriodUnitResult.objects.get(period=period, unit=w1.a)
+    a_pool = period.unit_results.get(unit=w1.a)
     assert a_pool.pool == 3_000_000
     assert a_pool.distributed + a_pool.undistributed == 3_000_000
     assert sum(r.reward for r in results.values() if r.unit_id == w1.a.pk) == a_pool.distributed
@@ -139,7 +130,7 @@ def test_decide_stores_the_rater_flags_and_a_new_decision_replaces_them(scored, 
         submit(scored, w1.head_a, rater, "peer", points(Decimal("0.6")))
     assert not RaterFlag.objects.exists()
     period = period_decide(period=scored, user=None)
-    [flag] = RaterFlag.objects.filter(period=period).select_related("rater", "partner")
+    [flag] = period.rater_flags.select_related("rater", "partner")
     assert (flag.kind, flag.reason, flag.unit_id) == ("reciprocal", "pair", w1.a.pk)
     assert {flag.rater.code, flag.partner.code} == {"SA", "SA2"}
     values = {key: Decimal(value) for key, value in flag.values.items()}
@@ -249,8 +240,8 @@ def test_decide_uses_the_same_number_of_queries_for_40_and_400_cadres():
         period = build_scope(size, code=code)
         with CaptureQueriesContext(connection) as queries:
             period_decide(period=period, user=None, enforce_phase=False)
-        assert Result.objects.filter(period=period).count() == size
-        assert Result.objects.filter(period=period, tier="").count() < size // 4
+        assert period.results.count() == size
+        assert period.results.filter(tier="").count() < size // 4
         counts.append(len(queries))
     # Lock, two deletes, regulation, criteria, adjustments, units, then the streams ordered by
     # unit: members, supervisor scorecards, lines, tasks; the results inserted (one bulk insert
@@ -339,7 +330,7 @@ def test_an_accepted_appeal_opens_a_correction_and_deciding_again_revises_the_re
     )
     period = refresh(published)
     assert period.phase == Phase.APPEALS
-    correction = Correction.objects.get(period=period)
+    correction = period.corrections.get()
     assert (correction.cadre, correction.is_open, correction.reason) == (
         w1.staff_a,
         True,
@@ -512,7 +503,7 @@ def test_locked_refuses_publication_appeals_and_locking_again(published, w1):
 
 
 def test_the_audit_log_is_append_only(published):
-    entry = AuditEntry.objects.filter(period=published).first()
+    entry = published.audit_entries.first()
     entry.reason = "sửa"
     with pytest.raises(PermissionError):
         entry.save()
@@ -526,9 +517,7 @@ def test_the_audit_log_is_append_only(published):
 
 
 def test_the_audit_log_tells_the_story_of_the_month(published, w1):
-    actions = list(
-        AuditEntry.objects.filter(period=published).order_by("pk").values_list("action", flat=True)
-    )
+    actions = list(published.audit_entries.order_by("pk").values_list("action", flat=True))
     assert actions[0] == "period.open"
     assert actions.count("scorecard.save") + actions.count("scorecard.submit") >= 13
     assert actions[-3:] == ["pool.set", "period.decide", "period.publish"]

@@ -12,10 +12,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from directives.models import Regulation
-from scoring.models import Period, Phase, Result
+from scoring.models import Period, Phase
 from scoring.month.selectors.periods import year_results
 from scoring.month.services.opening import default_dates
 from tests.factories import member
+from tests.scoring.factories import results_in_bulk
 from units.models import Cadre, Unit
 
 pytestmark = pytest.mark.django_db
@@ -32,37 +33,39 @@ def decide_month(scope, month, rows, phase=Phase.LOCKED):
         phase=phase,
         **default_dates(month),
     )
-    Result.objects.bulk_create(
-        Result(
-            period=period,
-            cadre=cadre,
-            unit=unit,
-            job_group=cadre.job_group,
-            rated=rated,
-            total=Decimal(total),
-            supervisor_score=Decimal(25),
-            tier="B" if rated else "",
-            reasons=[{"code": code, "message": code} for code in reasons],
-        )
-        for cadre, unit, total, rated, reasons in rows
-    )
+
+    def fields(total, rated, reasons):
+        return {
+            "rated": rated,
+            "total": Decimal(total),
+            "supervisor_score": Decimal(25),
+            "tier": "B" if rated else "",
+            "reasons": [{"code": code, "message": code} for code in reasons],
+        }
+
+    results_in_bulk(period, [(cadre, unit, fields(*shown)) for cadre, unit, *shown in rows])
     return period
+
+
+def decide_months(scope, count, results):
+    """The first `count` months of 2026 decided over `scope`, the i-th with `results(i)`."""
+    for i, month in enumerate(MONTHS[:count]):
+        decide_month(scope, month, results(i))
 
 
 @pytest.fixture
 def year(org):
     """Eight decided months of W1-A: SA always 92 (A), SA2 85, HA rated only 5 months."""
-    for i, month in enumerate(MONTHS[:8]):
-        decide_month(
-            org.w1,
-            month,
-            [
-                (org.staff_a, org.a, "92.00", True, []),
-                (org.staff_a2, org.a, "80.00" if i % 2 else "90.00", True, []),
-                (org.head_a, org.a, "95.00", i < 5, [] if i < 5 else ["leave"]),
-                (org.staff_b, org.b, "99.00", True, ["discipline"] if i == 3 else []),
-            ],
-        )
+
+    def results(i):
+        return [
+            (org.staff_a, org.a, "92.00", True, []),
+            (org.staff_a2, org.a, "80.00" if i % 2 else "90.00", True, []),
+            (org.head_a, org.a, "95.00", i < 5, [] if i < 5 else ["leave"]),
+            (org.staff_b, org.b, "99.00", True, ["discipline"] if i == 3 else []),
+        ]
+
+    decide_months(org.w1, 8, results)
     return org
 
 
@@ -95,21 +98,15 @@ def test_discipline_in_any_month_makes_the_year_d(year):
 
 def test_discipline_with_fewer_than_six_rated_months_is_not_rated_nor_ranked(org):
     """docs/RULES.md §1: not rated comes first, as in a month (no tier, no rank)."""
-    for i, month in enumerate(MONTHS[:8]):
-        decide_month(
-            org.w1,
-            month,
-            [
-                (org.staff_a, org.a, "70.00", True, []),
-                (
-                    org.staff_b,
-                    org.b,
-                    "99.00",
-                    i < 4,
-                    ["discipline"] if i == 1 else ["leave"] * (i >= 4),
-                ),
-            ],
-        )
+
+    def results(i):
+        marks = ["discipline"] if i == 1 else ["leave"] * (i >= 4)
+        return [
+            (org.staff_a, org.a, "70.00", True, []),
+            (org.staff_b, org.b, "99.00", i < 4, marks),
+        ]
+
+    decide_months(org.w1, 8, results)
     rows = {r.code: r for r in year_results(year=2026, scope=org.w1).rows}
     assert rows["SB"].rated_months == 4
     assert (rows["SB"].tier, rows["SB"].rank_in_unit, rows["SB"].rank_in_scope) == (None,) * 3
@@ -199,19 +196,10 @@ def test_export_results_of_a_year(year):
     call_command("export", "results", "2026", "--scope", "W1", stdout=out)
     assert out.getvalue().startswith("\ufeff")  # so Excel opens it as UTF-8
     rows = list(csv.DictReader(io.StringIO(out.getvalue().removeprefix("\ufeff"))))
-    assert list(rows[0]) == [
-        "cadre_code",
-        "unit_code",
-        "job_group",
-        "rated_months",
-        "total",
-        "tier_before_quota",
-        "tier",
-        "rank_in_unit",
-        "rank_in_scope",
-        "full_name",  # after the documented columns
-        "unit_name",
-    ]
+    documented = "cadre_code unit_code job_group rated_months total tier_before_quota tier"
+    ranks = "rank_in_unit rank_in_scope"
+    names = "full_name unit_name"  # after the documented columns
+    assert list(rows[0]) == f"{documented} {ranks} {names}".split()
     by_code = {r["cadre_code"]: r for r in rows}
     assert [r["cadre_code"] for r in rows] == sorted(by_code)
     assert by_code["SA"]["total"] == "92.00"

@@ -26,7 +26,6 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from directives.models import TaskStatus
 from directives.services import task_record_delay
 from scoring.errors import InvalidInput, NotAllowed, PeriodFrozen, PhaseClosed
 from scoring.models import (
@@ -41,7 +40,6 @@ from scoring.models import (
     Result,
     Revision,
     RevisionChange,
-    Scorecard,
     ScoreLine,
 )
 from scoring.month.corrections import appeal_supervisors
@@ -52,9 +50,10 @@ from scoring.month.services.appeals import appeal_answer, appeal_file, correctio
 from scoring.month.services.decide import period_decide, period_lock, period_publish, period_reopen
 from scoring.month.services.opening import period_advance, period_open
 from scoring.month.services.scorecards import scorecard_save
+from tests.dbstate import nothing_changes
 from tests.factories import member
-from tests.scoring.factories import make_task, points, submit
-from tests.security.test_frozen_period import nothing_changes, page_text
+from tests.scoring.factories import points, submit, task_done_on_time
+from tests.security.test_frozen_period import page_text
 
 pytestmark = pytest.mark.django_db
 
@@ -110,16 +109,8 @@ def ward(org):
     for cadre, (head, task_points) in supervised.items():
         submit(period, cadre, head, "supervisor", points(T=task_points))
     # LW1 has a task of the month, done on time but not accepted: T = 70 × 2/3.
-    deadline = period.first_day + dt.timedelta(days=4)
-    task = make_task(
-        org.leader_w1,
-        unit=org.w1,
-        deadline=deadline,
-        completed_on=deadline,
-        accepted=False,
-        assigned_by=org.head_w1,
-        status=TaskStatus.SUBMITTED,
-        code="T-LW1",
+    task = task_done_on_time(
+        org.leader_w1, period, accepted=False, unit=org.w1, assigned_by=org.head_w1, code="T-LW1"
     )
     submit(period, org.leader_w1, org.head_w1, "supervisor", points())
     pool_set(period=period, unit=org.a, amount=10_000_000, user=None)
@@ -135,7 +126,7 @@ def shown(period) -> dict[str, tuple]:
     """Every result's shown parts, by cadre code."""
     return {
         r.cadre.code: tuple(getattr(r, name) for name in RESULT_FIELDS)
-        for r in Result.objects.filter(period=period).select_related("cadre")
+        for r in period.results.select_related("cadre")
     }
 
 
@@ -149,7 +140,7 @@ def accept(ward, who=None):
 
 def correct_t(ward, task_points=65):
     """HA raises SA's T on the supervisor card, as the grid saves it."""
-    card = Scorecard.objects.get(period=ward.period, ratee=ward.org.staff_a, kind="supervisor")
+    card = ward.period.scorecards.get(ratee=ward.org.staff_a, kind="supervisor")
     return scorecard_save(
         period=ward.period,
         ratee=ward.org.staff_a,
@@ -237,7 +228,7 @@ def test_accepting_opens_a_correction_for_the_appellant_only(ward, login):
     assert 'form="f-SA"' in grid and 'form="f-SA2"' not in grid
     assert "data-correction-notice" in grid and "data-under-correction" in grid
 
-    card = Scorecard.objects.get(period=period, ratee=ward.org.staff_a, kind="supervisor")
+    card = period.scorecards.get(ratee=ward.org.staff_a, kind="supervisor")
     data = {f"points_{code}": str(value) for code, value in points(T=65).items()}
     data |= {"seen_card": card.pk, "seen_version": card.version, "version": card.version}
     saved = page_text(client.post(grid_url("grid_row", ward, "SA"), data, **HTMX))
@@ -250,12 +241,12 @@ def test_accepting_opens_a_correction_for_the_appellant_only(ward, login):
         **HTMX,
     )
     assert 'data-state="saved"' in page_text(added)
-    penalty = Adjustment.objects.get(period=period, cadre=ward.org.staff_a)
+    penalty = period.adjustments.get(cadre=ward.org.staff_a)
     removed = client.post(grid_url("grid_adjust_remove", ward, "SA", penalty.pk), **HTMX)
     assert 'data-state="saved"' in page_text(removed)
     assert not Adjustment.objects.filter(pk=penalty.pk).exists()
 
-    colleague = Scorecard.objects.get(period=period, ratee=ward.org.staff_a2, kind="supervisor")
+    colleague = period.scorecards.get(ratee=ward.org.staff_a2, kind="supervisor")
     row = data | {"seen_card": colleague.pk, "seen_version": colleague.version}
     row["version"] = colleague.version
     with nothing_changes():
@@ -339,13 +330,13 @@ def test_deciding_again_writes_a_revision_of_every_changed_result(
     assert {code: row[0] for code, row in after.items() if code != "SA"} == {
         code: row[0] for code, row in before.items() if code != "SA"
     }
-    sa2 = Result.objects.get(period=ward.period, cadre=ward.org.staff_a2)
+    sa2 = ward.period.results.get(cadre=ward.org.staff_a2)
     assert (sa2.tier_before_quota, sa2.tier) == ("A", "B")
     assert [r["code"] for r in sa2.reasons] == ["quota_demoted"]
-    sa = Result.objects.get(period=ward.period, cadre=ward.org.staff_a)
+    sa = ward.period.results.get(cadre=ward.org.staff_a)
     assert (sa.task, sa.task_source, sa.reasons) == (Decimal("65.00"), "manual", [])
-    a_pool = PeriodUnitResult.objects.get(period=ward.period, unit=ward.org.a)
-    a_rewards = Result.objects.filter(period=ward.period, unit=ward.org.a)
+    a_pool = ward.period.unit_results.get(unit=ward.org.a)
+    a_rewards = ward.period.results.filter(unit=ward.org.a)
     assert sum(r.reward for r in a_rewards) == a_pool.distributed
 
     revision = Revision.objects.get()

@@ -15,10 +15,8 @@ import datetime as dt
 import io
 import time
 import zipfile
-from types import SimpleNamespace
 
 import pytest
-from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
@@ -31,27 +29,18 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
-from directives.imports import TASK_COLUMNS, tasks_import
+from directives.imports import TASK_COLUMNS
 from directives.models import Task
-from scoring.io.imports import (
-    ADJUSTMENT_COLUMNS,
-    POOL_COLUMNS,
-    SCORE_COLUMNS,
-    adjustments_import,
-    pools_import,
-    scores_import,
-)
-from scoring.models import Adjustment, PeriodUnit, Phase, ScoreLine
-from scoring.month.services.grid import supervisor_grid_import
+from scoring.models import Adjustment, PeriodUnit, ScoreLine
 from tests.conftest import on_the_day
-from tests.dbstate import rows_of
+from tests.dbstate import app_rows
 from tests.factories import xlsx as workbook
-from tests.month.conftest import open_month
 from tests.profiles import examples
+from tests.security.imports import COLUMNS, KINDS, review_month, run_import
 from units import tabular
 from units.formats import DECIMAL_EXAMPLE
 from units.models import Cadre, Unit
-from units.services import CADRE_COLUMNS, UNIT_COLUMNS, cadres_import, units_import
+from units.services import UNIT_COLUMNS, units_import
 from units.tabular import XLSX_MAGIC, ImportFailed
 
 pytestmark = pytest.mark.django_db
@@ -65,17 +54,6 @@ FUZZ = settings(
         HealthCheck.data_too_large,
     ],
 )
-GRID_COLUMNS = ["cadre_code", "full_name", "g1", "g2", "g3", "g4", "g5", "t"]
-COLUMNS = {
-    "units": UNIT_COLUMNS,
-    "cadres": CADRE_COLUMNS,
-    "tasks": TASK_COLUMNS,
-    "scores": SCORE_COLUMNS,
-    "adjustments": ADJUSTMENT_COLUMNS,
-    "pools": POOL_COLUMNS,
-    "grid": GRID_COLUMNS,
-}
-KINDS = list(COLUMNS)
 TODAY = timezone.localdate()
 on_today = on_the_day(TODAY)
 DAYS = [(TODAY.replace(day=1) + dt.timedelta(days=d)).isoformat() for d in (0, 9, 19)]
@@ -121,38 +99,12 @@ XLSX_TEXT = st.text(st.characters(exclude_categories=("Cs", "Cc")), max_size=12)
 
 @pytest.fixture
 def world(org):
-    """A month over W1-A in supervisor review (head HA, staff SA and SA2)."""
-    period = open_month(org.a, phase=Phase.REVIEW)
-    return SimpleNamespace(period=period, org=org)
-
-
-def run_import(kind, world, data):
-    month = world.period.month
-    runners = {
-        "units": lambda: units_import(data=data),
-        "cadres": lambda: cadres_import(data=data),
-        "tasks": lambda: tasks_import(data=data),
-        "scores": lambda: scores_import(data=data, month=month),
-        "adjustments": lambda: adjustments_import(data=data, month=month),
-        "pools": lambda: pools_import(data=data, month=month),
-        "grid": lambda: supervisor_grid_import(
-            period=world.period,
-            unit=world.org.a,
-            rater=world.org.head_a,
-            data=data,
-            user=world.org.head_a.user,
-        ),
-    }
-    return runners[kind]()
+    return review_month(org)
 
 
 def snapshot():
     """Every row of every table the imports may touch (one query)."""
-    return rows_of(
-        model
-        for label in ("units", "directives", "scoring", "auth")
-        for model in apps.get_app_config(label).get_models()
-    )
+    return app_rows("units", "directives", "scoring", "auth")
 
 
 def assert_clear(failure, kind):

@@ -7,7 +7,6 @@ and counts the rest (docs/RULES.md, imports). No timing here: the tests count wh
 """
 
 import io
-from types import SimpleNamespace
 from xml.etree import ElementTree
 
 import pytest
@@ -17,21 +16,10 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 from openpyxl import Workbook
 
-from directives.imports import TASK_COLUMNS, tasks_import
-from scoring.io.imports import (
-    ADJUSTMENT_COLUMNS,
-    POOL_COLUMNS,
-    SCORE_COLUMNS,
-    adjustments_import,
-    pools_import,
-    scores_import,
-)
-from scoring.models import Phase
-from scoring.month.services.grid import supervisor_grid_import
-from tests.month.conftest import open_month
+from tests.security.imports import COLUMNS, KINDS, review_month, run_import
 from tests.security.matrix import snapshot
 from units import tabular
-from units.services import CADRE_COLUMNS, UNIT_COLUMNS, cadres_import, units_import
+from units.services import UNIT_COLUMNS, units_import
 from units.tabular import ImportFailed
 
 pytestmark = pytest.mark.django_db
@@ -47,27 +35,7 @@ def limit(settings):
 
 @pytest.fixture
 def world(org):
-    period = open_month(org.a, phase=Phase.REVIEW)
-    return SimpleNamespace(period=period, org=org)
-
-
-IMPORTS = {
-    "units": (UNIT_COLUMNS, lambda w, data: units_import(data=data)),
-    "cadres": (CADRE_COLUMNS, lambda w, data: cadres_import(data=data)),
-    "tasks": (TASK_COLUMNS, lambda w, data: tasks_import(data=data)),
-    "scores": (SCORE_COLUMNS, lambda w, data: scores_import(data=data, month=w.period.month)),
-    "adjustments": (
-        ADJUSTMENT_COLUMNS,
-        lambda w, data: adjustments_import(data=data, month=w.period.month),
-    ),
-    "pools": (POOL_COLUMNS, lambda w, data: pools_import(data=data, month=w.period.month)),
-    "grid": (
-        ["cadre_code", "g1", "g2", "g3", "g4", "g5"],
-        lambda w, data: supervisor_grid_import(
-            period=w.period, unit=w.org.a, rater=w.org.head_a, data=data, user=w.org.head_a.user
-        ),
-    ),
-}
+    return review_month(org)
 
 
 def csv_of(columns, rows):
@@ -108,14 +76,13 @@ def consumed(monkeypatch):
     return counts
 
 
-@pytest.mark.parametrize("kind", list(IMPORTS))
+@pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_every_import_stops_reading_a_huge_file_at_the_row_limit(world, limit, consumed, kind, fmt):
-    columns, run = IMPORTS[kind]
-    data = (csv_of if fmt == "csv" else xlsx_of)(columns, 20 * limit)
+    data = (csv_of if fmt == "csv" else xlsx_of)(COLUMNS[kind], 20 * limit)
     before = snapshot()
     with pytest.raises(ImportFailed) as failure:
-        run(world, data)
+        run_import(kind, world, data)
     first_over = limit + 2  # the header is row 1
     assert [(e.row, e.column) for e in failure.value.errors] == [(first_over, "")]
     assert f"{limit}" in failure.value.errors[0].message

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zoneinfo
+from functools import partial
 
 import pytest
 import time_machine
@@ -26,8 +27,9 @@ from scoring.models import Adjustment, AuditEntry, Period, Phase
 from scoring.month.services.adjustments import adjustment_add, adjustment_remove
 from scoring.month.services.decide import period_decide
 from scoring.month.services.opening import period_reopen_step
+from tests.dbstate import nothing_changes
 from tests.month.conftest import open_month, scored_month
-from tests.security.test_frozen_period import nothing_changes, page_text
+from tests.security.test_frozen_period import page_text
 
 pytestmark = pytest.mark.django_db
 
@@ -41,16 +43,16 @@ def vietnamese():
         yield
 
 
+def by_the_head(org, period):
+    """`adjustment_add` as the head of W1-A records it in `period`."""
+    return partial(adjustment_add, period=period, user=org.head_a.user)
+
+
 @pytest.fixture
 def month(org):
     period = scored_month(org)
-    penalty = adjustment_add(
-        period=period,
-        cadre=org.staff_a,
-        kind="penalty",
-        points=2,
-        reason="Đi muộn",
-        user=org.head_a.user,
+    penalty = by_the_head(org, period)(
+        cadre=org.staff_a, kind="penalty", points=2, reason="Đi muộn"
     )
     return period, penalty
 
@@ -70,15 +72,9 @@ def closed_words(period) -> str:
 
 def test_a_penalty_after_the_review_deadline_is_refused(org, month):
     period, _penalty = month
+    add = by_the_head(org, period)
     with after_deadline(period), nothing_changes(), pytest.raises(PhaseClosed) as refused:
-        adjustment_add(
-            period=period,
-            cadre=org.staff_a2,
-            kind="penalty",
-            points=3,
-            reason="Vắng họp",
-            user=org.head_a.user,
-        )
+        add(cadre=org.staff_a2, kind="penalty", points=3, reason="Vắng họp")
     assert "thuộc bước thủ trưởng đánh giá" in refused.value.message
     assert closed_words(period) in refused.value.message
 
@@ -102,13 +98,7 @@ def test_removing_a_penalty_after_the_review_deadline_is_refused(org, month):
 def test_a_penalty_before_supervisor_review_is_refused(org):
     period = open_month(org.a, phase=Phase.SELF)
     with nothing_changes(), pytest.raises(PhaseClosed) as refused:
-        adjustment_add(
-            period=period,
-            cadre=org.staff_a,
-            kind="discipline",
-            reason="Vi phạm",
-            user=org.head_a.user,
-        )
+        by_the_head(org, period)(cadre=org.staff_a, kind="discipline", reason="Vi phạm")
     assert "chưa bắt đầu" in refused.value.message
 
 
@@ -180,12 +170,7 @@ def test_a_penalty_within_the_review_step_is_still_accepted(org, month):
     day included, the supervisor records adjustments."""
     period, _penalty = month
     with on(period.review_until):
-        adjustment_add(
-            period=period,
-            cadre=org.staff_a2,
-            kind="penalty",
-            points=1,
-            reason="Chậm báo cáo",
-            user=org.head_a.user,
+        by_the_head(org, period)(
+            cadre=org.staff_a2, kind="penalty", points=1, reason="Chậm báo cáo"
         )
     assert Adjustment.objects.filter(cadre=org.staff_a2).count() == 1

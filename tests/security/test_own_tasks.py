@@ -21,7 +21,7 @@ from directives.models import AuditEntry, Task, TaskEvent, TaskEventKind, TaskSt
 from directives.selectors import task_facts
 from scoring import engine
 from scoring.month.selectors.inputs import task_input
-from tests.directives.helpers import done, make_task
+from tests.directives.helpers import done, make_task, task_row
 from tests.factories import member
 
 pytestmark = pytest.mark.django_db
@@ -61,33 +61,14 @@ def task_part(cadre) -> Fraction:
     return engine.task_score(ratios) if ratios else Fraction(0)
 
 
-def line(
-    code="NV1",
-    assignee="SA",
-    assigner="",
-    *,
-    weight="1",
-    completed="",
-    accepted="false",
-    errors="0",
-    assigned="2026-10-01",
-    deadline="2026-10-25",
-):
-    return ",".join(
-        [
-            code,
-            "Báo cáo tình hình kinh tế - xã hội",
-            assignee,
-            assigner,
-            assigned,
-            deadline,
-            "Báo cáo trình UBND",
-            weight,
-            completed,
-            accepted,
-            errors,
-            "0",
-        ]
+def line(code="NV1", assignee="SA", assigner="", **fields):
+    return task_row(
+        code,
+        assignee,
+        assigner,
+        title="Báo cáo tình hình kinh tế - xã hội",
+        expected="Báo cáo trình UBND",
+        **{"deadline": "2026-10-25"} | fields,
     )
 
 

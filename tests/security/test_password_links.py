@@ -52,8 +52,10 @@ def person(unit, code, role=None, *, email=True):
 def ward(db):
     city = UnitFactory(code="HN", name="Thành phố Hà Nội", kind="city")
     hh = UnitFactory(code="HH", name="Phường Hồng Hà", kind="ward", parent=city)
-    kt = UnitFactory(code="HH-KT", name="Phòng Kinh tế", parent=hh)
-    vp = UnitFactory(code="HH-VP", name="Văn phòng", parent=hh)
+    kt, vp = (
+        UnitFactory(code=code, name=name, parent=hh)
+        for code, name in (("HH-KT", "Phòng Kinh tế"), ("HH-VP", "Văn phòng"))
+    )
     return SimpleNamespace(
         hh=hh,
         kt=kt,

@@ -92,16 +92,7 @@ def build(org, submitted: int) -> SimpleNamespace:
 
 
 def draft(period, ratee, rater, given):
-    return scorecard_save(
-        period=period,
-        ratee=ratee,
-        rater=rater,
-        kind="peer",
-        points=given,
-        submit=False,
-        user=None,
-        enforce_phase=False,
-    )
+    return submit(period, ratee, rater, "peer", given, submit=False)
 
 
 @pytest.fixture

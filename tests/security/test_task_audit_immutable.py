@@ -3,18 +3,15 @@ ORM call changes or deletes an entry, the admin shows entries read-only, and on 
 trigger refuses even raw SQL."""
 
 import pytest
-from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 
 from directives.imports import tasks_import
 from directives.models import AuditEntry
 from tests.directives.test_imports import csv_bytes, row
+from tests.security.test_audit_immutable import APPEND_ONLY, POSTGRESQL, refused
 
 pytestmark = pytest.mark.django_db
-
-POSTGRESQL = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
-APPEND_ONLY = "append-only"
 
 
 @pytest.fixture
@@ -28,11 +25,6 @@ def unchanged(entry):
     before = list(AuditEntry.objects.values())
     yield
     assert list(AuditEntry.objects.values()) == before
-
-
-def refused(call):
-    with pytest.raises(PermissionError, match=APPEND_ONLY), transaction.atomic():
-        call()
 
 
 def test_no_orm_call_changes_or_deletes_an_entry(entry, unchanged):

@@ -8,16 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from units.formats import (
-    FormatError,
-    clean_text,
-    date_text,
-    decimal_text,
-    parse_date,
-    parse_decimal,
-    parse_vnd,
-    vnd_text,
-)
+from units import formats
 
 
 @pytest.mark.parametrize(
@@ -32,7 +23,7 @@ from units.formats import (
     ],
 )
 def test_seventeen_million_is_read_however_it_is_written(text):
-    assert parse_vnd(text) == 17_000_000
+    assert formats.parse_vnd(text) == 17_000_000
 
 
 @pytest.mark.parametrize(
@@ -40,7 +31,7 @@ def test_seventeen_million_is_read_however_it_is_written(text):
     [("0", 0), ("999", 999), ("1.000", 1000), ("250 000", 250_000), ("5000000 VND", 5_000_000)],
 )
 def test_small_and_plain_amounts(text, amount):
-    assert parse_vnd(text) == amount
+    assert formats.parse_vnd(text) == amount
 
 
 @pytest.mark.parametrize(
@@ -62,14 +53,18 @@ def test_small_and_plain_amounts(text, amount):
 )
 def test_anything_else_is_refused_not_guessed(text):
     with pytest.raises(ValueError):
-        parse_vnd(text)
+        formats.parse_vnd(text)
 
 
 @given(st.integers(min_value=0, max_value=10**12))
 def test_an_amount_written_with_dots_spaces_or_nothing_reads_back(amount):
     dotted = f"{amount:,}".replace(",", ".")
-    assert parse_vnd(dotted) == parse_vnd(dotted.replace(".", " ")) == parse_vnd(str(amount))
-    assert parse_vnd(dotted) == amount
+    assert (
+        formats.parse_vnd(dotted)
+        == formats.parse_vnd(dotted.replace(".", " "))
+        == formats.parse_vnd(str(amount))
+    )
+    assert formats.parse_vnd(dotted) == amount
 
 
 @pytest.mark.parametrize(
@@ -77,15 +72,15 @@ def test_an_amount_written_with_dots_spaces_or_nothing_reads_back(amount):
     [("25/11/2026", dt.date(2026, 11, 25)), ("5/1/2027", dt.date(2027, 1, 5))],
 )
 def test_dates_are_day_month_year(text, day):
-    assert parse_date(text) == day
-    assert parse_date(date_text(day)) == day
+    assert formats.parse_date(text) == day
+    assert formats.parse_date(formats.date_text(day)) == day
 
 
 def test_an_iso_date_is_read_too_unless_only_dd_mm_yyyy_is_asked():
-    assert parse_date("2026-11-25") == dt.date(2026, 11, 25)
-    assert parse_date(" 2026-11-25 ") == dt.date(2026, 11, 25)
-    with pytest.raises(FormatError) as refused:
-        parse_date("2026-11-25", iso=False)
+    assert formats.parse_date("2026-11-25") == dt.date(2026, 11, 25)
+    assert formats.parse_date(" 2026-11-25 ") == dt.date(2026, 11, 25)
+    with pytest.raises(formats.FormatError) as refused:
+        formats.parse_date("2026-11-25", iso=False)
     assert "dd/mm/yyyy" in refused.value.message and "25/11/2026" in refused.value.message
     assert "yyyy-mm-dd" not in refused.value.message
 
@@ -94,16 +89,16 @@ def test_an_iso_date_is_read_too_unless_only_dd_mm_yyyy_is_asked():
     "text", ["11/25/2026", "31/02/2026", "25/11/26", "01/12/26", "2026-1-5", "", "x", "25.11.2026"]
 )
 def test_other_date_forms_are_refused_naming_the_expected_ones(text):
-    with pytest.raises(FormatError) as refused:
-        parse_date(text)
+    with pytest.raises(formats.FormatError) as refused:
+        formats.parse_date(text)
     assert "dd/mm/yyyy" in refused.value.message
     assert "yyyy-mm-dd" in refused.value.message
 
 
 @given(st.dates(min_value=dt.date(1000, 1, 1)))
 def test_every_date_reads_back_from_both_forms(day):
-    assert parse_date(date_text(day)) == day
-    assert parse_date(day.isoformat()) == day
+    assert formats.parse_date(formats.date_text(day)) == day
+    assert formats.parse_date(day.isoformat()) == day
 
 
 # --- decimals --------------------------------------------------------------------------------
@@ -122,23 +117,23 @@ def test_every_date_reads_back_from_both_forms(day):
     ],
 )
 def test_a_decimal_comma_or_point_is_read(text, number):
-    assert parse_decimal(text) == number
+    assert formats.parse_decimal(text) == number
 
 
 def test_half_is_never_five():
     """The weight "0,5" was once saved as 5: the comma is the decimal mark."""
-    assert parse_decimal("0,5") == Decimal("0.5") != Decimal(5)
+    assert formats.parse_decimal("0,5") == Decimal("0.5") != Decimal(5)
 
 
 @pytest.mark.parametrize("text", ["", "   ", None])
 def test_blank_is_no_number(text):
-    assert parse_decimal(text) is None
+    assert formats.parse_decimal(text) is None
 
 
 @pytest.mark.parametrize("text", ["1.234,5", "1,234.5", "1.5,0", "1.234.567", "1,234,567"])
 def test_text_that_reads_two_ways_is_refused_with_an_example(text):
-    with pytest.raises(FormatError) as refused:
-        parse_decimal(text)
+    with pytest.raises(formats.FormatError) as refused:
+        formats.parse_decimal(text)
     assert text in refused.value.message
     assert "1234,5" in refused.value.message
 
@@ -147,31 +142,31 @@ def test_text_that_reads_two_ways_is_refused_with_an_example(text):
     "text", ["abc", "1e3", "NaN", "Infinity", "5đ", ",5", "5,", "--1", "½", "\u0663"]
 )
 def test_anything_else_is_not_a_number_and_says_how_to_write_one(text):
-    with pytest.raises(FormatError) as refused:
-        parse_decimal(text)
+    with pytest.raises(formats.FormatError) as refused:
+        formats.parse_decimal(text)
     assert "0,5" in refused.value.message
 
 
 @given(st.decimals(min_value=-(10**9), max_value=10**9, places=2, allow_nan=False))
 def test_a_formatted_decimal_reads_back_in_both_notations(number):
-    assert parse_decimal(decimal_text(number, separator=",")) == number
-    assert parse_decimal(decimal_text(number, separator=".")) == number
+    assert formats.parse_decimal(formats.decimal_text(number, separator=",")) == number
+    assert formats.parse_decimal(formats.decimal_text(number, separator=".")) == number
 
 
 def test_decimal_text_follows_the_language():
     from django.utils import translation
 
     with translation.override("vi"):
-        assert decimal_text(Decimal("0.50")) == "0,5"
-        assert decimal_text(Decimal("10.00")) == "10"
+        assert formats.decimal_text(Decimal("0.50")) == "0,5"
+        assert formats.decimal_text(Decimal("10.00")) == "10"
     with translation.override("en"):
-        assert decimal_text(Decimal("0.50")) == "0.5"
-    assert decimal_text(None) == ""
+        assert formats.decimal_text(Decimal("0.50")) == "0.5"
+    assert formats.decimal_text(None) == ""
 
 
 @given(st.integers(min_value=0, max_value=10**15))
 def test_vnd_text_reads_back(amount):
-    assert parse_vnd(vnd_text(amount)) == amount
+    assert formats.parse_vnd(formats.vnd_text(amount)) == amount
 
 
 # --- text ------------------------------------------------------------------------------------
@@ -180,10 +175,10 @@ def test_vnd_text_reads_back(amount):
 def test_text_is_nfc_and_trimmed():
     decomposed = "Chuye\u0302n vie\u0302n"  # "Chuyên viên" with combining circumflexes
     assert decomposed != "Chuyên viên"
-    assert clean_text(f"  {decomposed}\n") == "Chuyên viên"
-    assert clean_text(None) == ""
+    assert formats.clean_text(f"  {decomposed}\n") == "Chuyên viên"
+    assert formats.clean_text(None) == ""
 
 
 @given(st.text())
 def test_clean_text_is_idempotent(text):
-    assert clean_text(clean_text(text)) == clean_text(text)
+    assert formats.clean_text(formats.clean_text(text)) == formats.clean_text(text)

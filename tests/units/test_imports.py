@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from tests.factories import xlsx
+from tests.factories import error_cells, xlsx
 from units.models import Cadre, Membership, Role, Unit
 from units.services import cadres_import, units_import
 from units.tabular import ImportFailed
@@ -52,11 +52,7 @@ def test_three_bad_unit_rows_write_nothing_and_are_all_reported():
     ).encode()
     with pytest.raises(ImportFailed) as failure:
         units_import(data=data)
-    assert [(e.row, e.column) for e in failure.value.errors] == [
-        (3, "name"),
-        (4, "code"),
-        (5, "parent_code"),
-    ]
+    assert error_cells(failure) == [(3, "name"), (4, "code"), (5, "parent_code")]
     assert not Unit.objects.exists()
 
 
@@ -70,7 +66,7 @@ def test_a_parent_cycle_inside_the_file_is_refused():
 def test_missing_columns_are_named_in_row_one():
     with pytest.raises(ImportFailed) as failure:
         units_import(data=b"code,name\nHN,x\n")
-    assert [(e.row, e.column) for e in failure.value.errors] == [(1, "kind"), (1, "parent_code")]
+    assert error_cells(failure) == [(1, "kind"), (1, "parent_code")]
 
 
 def test_a_non_utf8_file_gets_a_clear_message():
@@ -141,10 +137,5 @@ def test_three_bad_cadre_rows_write_nothing():
     ).encode()
     with pytest.raises(ImportFailed) as failure:
         cadres_import(data=data)
-    assert [(e.row, e.column) for e in failure.value.errors] == [
-        (3, "unit_code"),
-        (4, "role"),
-        (5, "code"),
-        (5, "email"),
-    ]
+    assert error_cells(failure) == [(3, "unit_code"), (4, "role"), (5, "code"), (5, "email")]
     assert not Cadre.objects.exists()

@@ -108,3 +108,23 @@ def test_a_user_without_a_cadre_has_an_empty_scope(org):
     scope = scope_for(org.admin)
     assert scope.cadre is None and scope.roles == () and scope.own_unit is None
     assert scope.is_admin
+
+
+def test_the_menus_follow_the_kind_of_user_the_page_and_the_language(org, login, settings):
+    """The menu items are rendered once per combination of what they show (units/context_
+    processors.py): each kind of user still gets its own, the current page is marked, and the
+    language is the reader's."""
+    admin_menu, dashboard = f'href="{reverse("admin:index")}"', reverse("dashboard")
+    page, _count = empty_page(login(org.admin))
+    assert admin_menu in page
+    client = login(org.staff_a)
+    page, _count = empty_page(client)
+    assert admin_menu not in page and f'href="{dashboard}"' not in page
+    client = login(org.leader_w1)
+    page, _count = empty_page(client)
+    assert f'href="{dashboard}"' in page and 'aria-current="page"' not in page
+    on_dashboard = client.get(dashboard).content.decode()
+    assert f'active" href="{dashboard}" aria-current="page"' in on_dashboard
+    assert ">Bảng điều hành</a>" in on_dashboard
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert ">Dashboard</a>" in client.get(dashboard).content.decode()

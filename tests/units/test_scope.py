@@ -30,9 +30,8 @@ def test_leader_reads_the_whole_subtree_but_acts_on_nothing(org):
 def test_cadre_sees_only_their_own_unit(org):
     scope = scope_for(org.staff_a.user)
     assert codes(scope.units()) == {"W1-A"}
-    assert scope.can_view(org.a)
-    assert not scope.can_browse(org.a)
-    assert not scope.can_act(org.a)
+    own = org.a  # seen, neither browsed nor acted on
+    assert (scope.can_view(own), scope.can_browse(own), scope.can_act(own)) == (True, False, False)
 
 
 def test_superuser_sees_everything(org):

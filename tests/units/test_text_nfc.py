@@ -1,15 +1,15 @@
 """Text is stored NFC and trimmed (docs/RULES.md §5): a job group typed with combining accents
-is the same job group (one quota group), whether it comes from a form, an import, the admin or
-rows stored before the rule (the data migration)."""
+is the same job group (one quota group), whether it comes from a form, an import or the admin.
+Rows stored before the rule were normalised by a data migration, since squashed into
+units 0001_squashed_0004: `clean_text` is what it applied."""
 
-import importlib
 import unicodedata
 
 import pytest
-from django.apps import apps
 
 from tests.factories import member
-from units.models import Cadre, Unit
+from units.formats import clean_text
+from units.models import Cadre
 from units.services import cadres_import
 
 pytestmark = pytest.mark.django_db
@@ -45,12 +45,7 @@ def test_a_cadres_import_stores_nfc(org):
     assert Cadre.objects.filter(code="NFD2", full_name=GROUP, job_group=GROUP).exists()
 
 
-def test_the_data_migration_normalises_rows_stored_before(org):
-    cadre = member(org.a, code="OLD1", job_group=GROUP)
-    Cadre.objects.filter(pk=cadre.pk).update(job_group=f" {DECOMPOSED}", full_name=DECOMPOSED)
-    Unit.objects.filter(pk=org.a.pk).update(name=unicodedata.normalize("NFD", "Phòng Một "))
-    migration = importlib.import_module("units.migrations.0003_nfc_text")
-    migration.normalise(apps, None)
-    cadre.refresh_from_db()
-    org.a.refresh_from_db()
-    assert (cadre.job_group, cadre.full_name, org.a.name) == (GROUP, GROUP, "Phòng Một")
+def test_the_normalisation_makes_text_typed_decomposed_or_padded_the_stored_text():
+    """What the data migration applied to the rows stored before the rule."""
+    typed = (f" {DECOMPOSED}", DECOMPOSED, unicodedata.normalize("NFD", "Phòng Một "))
+    assert tuple(map(clean_text, typed)) == (GROUP, GROUP, "Phòng Một")

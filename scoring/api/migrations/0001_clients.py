@@ -11,10 +11,7 @@ class Migration(migrations.Migration):
 
     initial = True
 
-    dependencies = [
-        ('units', '0002_account_log'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
-    ]
+    dependencies = [('units', '0001_squashed_0004_inspector_role'), migrations.swappable_dependency(settings.AUTH_USER_MODEL)]
 
     operations = [
         migrations.CreateModel(
@@ -35,11 +32,7 @@ class Migration(migrations.Migration):
                 ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('unit', models.ForeignKey(help_text='The client reads and writes this unit and the units under it only.', on_delete=django.db.models.deletion.PROTECT, related_name='+', to='units.unit', verbose_name='unit subtree')),
             ],
-            options={
-                'verbose_name': 'integration client',
-                'verbose_name_plural': 'integration clients',
-                'ordering': ['name'],
-            },
+            options={'verbose_name': 'integration client', 'verbose_name_plural': 'integration clients', 'ordering': ['name']},
         ),
         migrations.CreateModel(
             name='ApiRequest',
@@ -53,12 +46,7 @@ class Migration(migrations.Migration):
                 ('items', models.PositiveIntegerField(default=0, verbose_name='items')),
                 ('client', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='requests', to='api.apiclient')),
             ],
-            options={
-                'verbose_name': 'API request',
-                'verbose_name_plural': 'API requests',
-                'ordering': ['-at', '-pk'],
-                'indexes': [models.Index(fields=['client', '-at'], name='apirequest_client_idx')],
-            },
+            options={'verbose_name': 'API request', 'verbose_name_plural': 'API requests', 'ordering': ['-at', '-pk'], 'indexes': [models.Index(fields=['client', '-at'], name='apirequest_client_idx')]},
         ),
         migrations.CreateModel(
             name='WebhookDelivery',
@@ -75,11 +63,6 @@ class Migration(migrations.Migration):
                 ('delivered_at', models.DateTimeField(blank=True, null=True, verbose_name='delivered at')),
                 ('client', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deliveries', to='api.apiclient')),
             ],
-            options={
-                'verbose_name': 'webhook delivery',
-                'verbose_name_plural': 'webhook deliveries',
-                'ordering': ['-created_at', '-pk'],
-                'indexes': [models.Index(fields=['status', 'next_attempt_at'], name='delivery_due_idx')],
-            },
+            options={'verbose_name': 'webhook delivery', 'verbose_name_plural': 'webhook deliveries', 'ordering': ['-created_at', '-pk'], 'indexes': [models.Index(fields=['status', 'next_attempt_at'], name='delivery_due_idx')]},
         ),
     ]

@@ -4,17 +4,17 @@ of queries), and the preview of a month not yet decided, of the whole period or 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 from django.db.models import QuerySet
 
 from directives.dossiers.selectors import cadre_figures
 from directives.models import Criterion, CriterionGroup, Regulation
-from directives.selectors import TaskFacts, task_facts
+from directives.selectors import MONTH_RE, TaskFacts, task_facts
 from scoring import engine
 from scoring.models import (
     Adjustment,
@@ -28,8 +28,6 @@ from scoring.models import (
     ScoreLine,
 )
 from units.models import Unit
-
-MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
 
 def is_month(value: str) -> bool:
@@ -76,18 +74,22 @@ def engine_regulation(regulation: Regulation) -> engine.Regulation:
     )
 
 
+def covering_period(unit: Unit, month: str) -> Period | None:
+    """The period of `month` covering `unit` (the nearest scope), with its regulation: one
+    query."""
+    return (
+        Period.objects.covering(unit)
+        .filter(month=month)
+        .select_related("regulation")
+        .order_by("-scope__depth")
+        .first()
+    )
+
+
 def month_regulation(unit: Unit | None, month: str) -> tuple[engine.Regulation, Regulation | None]:
     """The engine's regulation of the period covering `unit` in `month` and the stored one it
     comes from; ND335 and None when no period covers the unit that month."""
-    period = None
-    if unit is not None:
-        period = (
-            Period.objects.covering(unit)
-            .filter(month=month)
-            .select_related("regulation")
-            .order_by("-scope__depth")
-            .first()
-        )
+    period = None if unit is None else covering_period(unit, month)
     if period is None:
         return engine.ND335, None
     return engine_regulation(period.regulation), period.regulation
@@ -165,14 +167,51 @@ def service_inputs(
     }
 
 
+Adjusted = Mapping[str, list[Decimal]]  # a cadre's adjustment points by kind
+NOT_ADJUSTED: Adjusted = defaultdict(list)
+
+
+def member_adjustments(
+    period: Period, in_period: QuerySet[PeriodMember]
+) -> defaultdict[int, defaultdict[str, list[Decimal]]]:
+    """The points of the period's adjustments of the members of `in_period`, by cadre id and
+    kind: one query."""
+    adjustments: defaultdict[int, defaultdict[str, list[Decimal]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
+    for cadre_id, kind, points in Adjustment.objects.filter(
+        period=period, cadre__in=in_period.values("cadre_id")
+    ).values_list("cadre_id", "kind", "points"):
+        adjustments[cadre_id][kind].append(points)
+    return adjustments
+
+
+def period_unit_rows(period: Period, unit: Unit | None = None) -> list[tuple[int, str, int, bool]]:
+    """The period's units (or `unit` alone) in the tree's order: (id, code, pool, outstanding)."""
+    in_units = PeriodUnit.objects.filter(period=period)
+    if unit is not None:
+        in_units = in_units.filter(unit=unit)
+    return list(
+        in_units.order_by("unit__path").values_list("unit_id", "unit__code", "pool", "outstanding")
+    )
+
+
 class ScoreSheets:
     """The submitted score lines of a set of ratees, sorted into what the engine reads: each
     ratee's self points, peer points (and how many peer cards), and the supervisor's general
-    points and manual T from the card saved last. One home for both ways of building a
-    period's inputs: the whole period (`period_inputs`) and unit by unit (`by_unit`)."""
+    points and manual T from the card saved last; then each ratee's engine input with their
+    adjustments and rated dossiers. One home for both ways of building a period's inputs: the
+    whole period (`period_inputs`) and unit by unit (`by_unit`)."""
 
-    def __init__(self, criterion_of: dict[int, tuple[str, str]]) -> None:
+    def __init__(
+        self,
+        criterion_of: dict[int, tuple[str, str]],
+        adjustments: Mapping[int, Adjusted],
+        service: Mapping[int, engine.ServiceInput],
+    ) -> None:
         self.criterion_of = criterion_of
+        self.adjustments = adjustments
+        self.service = service
         self.own: defaultdict[str, dict[str, Decimal]] = defaultdict(dict)
         self.peers: defaultdict[str, defaultdict[str, list[Decimal]]] = defaultdict(
             lambda: defaultdict(list)
@@ -208,7 +247,41 @@ class ScoreSheets:
             self.peers[ratee][code].append(points)
             self.peer_cards[ratee].add(card_id)
 
-    def supervisor(self) -> tuple[dict[str, dict[str, Decimal]], dict[str, Decimal]]:
+    def cadre_input(
+        self,
+        cadre_id: int,
+        code: str,
+        unit_code: str,
+        job_group: str,
+        is_leader: bool,
+        tasks: tuple[engine.TaskInput, ...],
+    ) -> engine.CadreInput:
+        """One ratee's engine input, once every line is added."""
+        supervisor, manual_task = self.latest
+        adjusted = self.adjustments.get(cadre_id, NOT_ADJUSTED)
+        return engine.CadreInput(
+            code=code,
+            unit_code=unit_code,
+            job_group=job_group,
+            is_leader=is_leader,
+            tasks=tasks,
+            manual_task_score=manual_task.get(code),
+            self_points=self.own[code],
+            peer_points={c: tuple(p) for c, p in self.peers[code].items()},
+            supervisor_points=supervisor.get(code, {}),
+            bonus_points=tuple(adjusted[AdjustmentKind.BONUS]),
+            penalty_points=tuple(adjusted[AdjustmentKind.PENALTY]),
+            discipline=bool(adjusted[AdjustmentKind.DISCIPLINE]),
+            leave=bool(adjusted[AdjustmentKind.LEAVE]),
+            service=self.service.get(cadre_id),
+        )
+
+    def peer_counts(self) -> dict[str, int]:
+        """How many submitted peer scorecards each ratee has."""
+        return {code: len(cards) for code, cards in self.peer_cards.items()}
+
+    @cached_property
+    def latest(self) -> tuple[dict[str, dict[str, Decimal]], dict[str, Decimal]]:
         """(each ratee's supervisor general points, each ratee's manual T) of the latest card."""
         general: dict[str, dict[str, Decimal]] = {}
         manual_task: dict[str, Decimal] = {}
@@ -230,24 +303,25 @@ MemberKey = tuple[str, int, str, str, bool]
 def member_inputs(
     period: Period,
     members: list[MemberKey],
-    ratees: list[int] | QuerySet,
+    in_period: QuerySet[PeriodMember],
     criterion_of: dict[int, tuple[str, str]],
     satisfaction_points: bool,
     *,
     whole_period: bool = False,
 ) -> tuple[list[engine.CadreInput], dict[str, int]]:
-    """The engine's input of each of `members`, and how many submitted peer scorecards each
-    has (by cadre code): three queries, whatever the number of members (a fourth, their rated
-    dossiers, under a regulation that turns the satisfaction points on).
+    """The engine's input of each of `members` (the period's members `in_period` holds), and
+    how many submitted peer scorecards each has (by cadre code): three queries, whatever the
+    number of members (a fourth, their rated dossiers, under a regulation that turns the
+    satisfaction points on).
 
-    `ratees` holds the members' cadre ids, a list or a subquery. Queries: the submitted score
-    lines with their scorecard's time, the adjustments, the tasks of the month (`task_facts`);
-    with `whole_period` (`ratees` are every member of the period) the scorecards are read
-    without naming them, and the supervisor scorecards' times apart (a fourth query). Only
-    submitted scorecards count; of several submitted supervisor scorecards, the one saved last
-    counts (its general points and its manual T).
+    Queries: the submitted score lines with their scorecard's time, the adjustments, the tasks
+    of the month (`task_facts`); with `whole_period` (`in_period` is every member of the
+    period) the scorecards are read without naming them, and the supervisor scorecards' times
+    apart (a fourth query). Only submitted scorecards count; of several submitted supervisor
+    scorecards, the one saved last counts (its general points and its manual T).
     """
     code_of = {cadre_id: code for code, cadre_id, *_rest in members}
+    ratees = in_period.values("cadre_id")
     submitted = Scorecard.objects.filter(period=period, status=ScorecardStatus.SUBMITTED)
     columns = ["scorecard_id", "scorecard__ratee_id", "scorecard__kind", "criterion_id", "points"]
     saved_at: dict[int, dt.datetime] = {}
@@ -261,50 +335,27 @@ def member_inputs(
         submitted = submitted.filter(ratee__in=ratees)
         columns.append("scorecard__updated_at")  # a unit's lines bring their card's time
     lines = ScoreLine.objects.filter(scorecard__in=submitted).values_list(*columns)
-    sheets = ScoreSheets(criterion_of)
+    service = service_inputs(period, satisfaction_points, ratees)
+    sheets = ScoreSheets(criterion_of, member_adjustments(period, in_period), service)
     for card_id, ratee_id, kind, criterion_id, points, *at in lines.iterator(chunk_size=5000):
         ratee = code_of.get(ratee_id)
         if ratee is not None:
             if at:
                 saved_at[card_id] = at[0]
             sheets.add(card_id, ratee, kind, criterion_id, points, saved_at)
-    own, peers, peer_cards = sheets.own, sheets.peers, sheets.peer_cards
-    supervisor, manual_task = sheets.supervisor()
-
-    adjustments: defaultdict[str, defaultdict[str, list[Decimal]]] = defaultdict(
-        lambda: defaultdict(list)
-    )
-    for cadre_id, kind, points in Adjustment.objects.filter(
-        period=period, cadre__in=ratees
-    ).values_list("cadre_id", "kind", "points"):
-        if cadre_id in code_of:
-            adjustments[code_of[cadre_id]][kind].append(points)
-
     facts = task_facts(cadre_ids=ratees, first_day=period.first_day, last_day=period.last_day)
-    service = service_inputs(period, satisfaction_points, ratees)
-
-    cadres = []
-    for code, cadre_id, unit_code, job_group, is_leader in members:
-        adjusted = adjustments[code]
-        cadres.append(
-            engine.CadreInput(
-                code=code,
-                unit_code=unit_code,
-                job_group=job_group,
-                is_leader=is_leader,
-                tasks=tuple(task_input(t, period.last_day) for t in facts.get(cadre_id, ())),
-                manual_task_score=manual_task.get(code),
-                self_points=own[code],
-                peer_points={c: tuple(p) for c, p in peers[code].items()},
-                supervisor_points=supervisor.get(code, {}),
-                bonus_points=tuple(adjusted[AdjustmentKind.BONUS]),
-                penalty_points=tuple(adjusted[AdjustmentKind.PENALTY]),
-                discipline=bool(adjusted[AdjustmentKind.DISCIPLINE]),
-                leave=bool(adjusted[AdjustmentKind.LEAVE]),
-                service=service.get(cadre_id),
-            )
+    cadres = [
+        sheets.cadre_input(
+            cadre_id,
+            code,
+            unit_code,
+            job_group,
+            is_leader,
+            tuple(task_input(t, period.last_day) for t in facts.get(cadre_id, ())),
         )
-    return cadres, {code: len(cards) for code, cards in peer_cards.items()}
+        for code, cadre_id, unit_code, job_group, is_leader in members
+    ]
+    return cadres, sheets.peer_counts()
 
 
 def period_inputs(period: Period, unit: Unit | None = None) -> PeriodInputs:
@@ -312,10 +363,10 @@ def period_inputs(period: Period, unit: Unit | None = None) -> PeriodInputs:
 
     Queries: regulation and criteria (none when the period was read with its regulation and
     its criteria were asked already: `regulation_criteria`), members (with cadre and unit),
-    those of `member_inputs`
-    (the supervisor scorecards' times, the score lines, adjustments, the members' tasks of the
-    month; a unit's lines bring their times), the period's units; and, only under a regulation
-    that turns the satisfaction points on, the members' rated dossiers of the month.
+    those of `member_inputs` (the supervisor scorecards' times, the score lines, adjustments,
+    the members' tasks of the month; a unit's lines bring their times), the period's units; and,
+    only under a regulation that turns the satisfaction points on, the members' rated dossiers
+    of the month.
 
     With `unit`, the inputs of that unit's own members only, for a unit head's grid: quota,
     pools and a leader's task score are all per unit, so each member's result is the one the
@@ -335,18 +386,12 @@ def period_inputs(period: Period, unit: Unit | None = None) -> PeriodInputs:
     cadres, peer_counts = member_inputs(
         period,
         [(code, m.cadre_id, m.unit.code, m.job_group, m.is_leader) for code, m in members.items()],
-        in_period.values("cadre_id"),
+        in_period,
         {c.pk: (c.code, c.group) for c in criteria},
         regulation.satisfaction_points,
         whole_period=unit is None,
     )
-
-    in_units = PeriodUnit.objects.filter(period=period)
-    if unit is not None:
-        in_units = in_units.filter(unit=unit)
-    period_units = list(
-        in_units.order_by("unit__path").values_list("unit_id", "unit__code", "pool", "outstanding")
-    )
+    period_units = period_unit_rows(period, unit)
     return PeriodInputs(
         period=period,
         regulation=engine_regulation(regulation),
@@ -407,17 +452,18 @@ def member_preview(period: Period, member: PeriodMember) -> MemberPreview:
         .order_by("cadre__code")
         .values_list("cadre__code", "cadre_id", "unit__code", "job_group", "is_leader")
     )
-    pool = (
-        PeriodUnit.objects.filter(period=period, unit_id=member.unit_id)
-        .values_list("pool", "outstanding")
-        .first()
+    unit = next(
+        (
+            engine.UnitInput(code=code, pool=pool, outstanding=outstanding)
+            for _id, code, pool, outstanding in period_unit_rows(period, member.unit)
+        ),
+        None,
     )
-    unit = None if pool is None else engine.UnitInput(member.unit.code, *pool)
     code = member.cadre.code
     (mine,), peer_counts = member_inputs(
         period,
         [row for row in rows if row[0] == code],
-        [member.cadre_id],
+        PeriodMember.objects.filter(period=period, cadre_id=member.cadre_id),
         criterion_of,
         regulation.satisfaction_points,
     )
@@ -428,7 +474,7 @@ def member_preview(period: Period, member: PeriodMember) -> MemberPreview:
         cadres, _counts = member_inputs(
             period,
             others,
-            [row[1] for row in others],
+            PeriodMember.objects.filter(period=period, cadre_id__in=[row[1] for row in others]),
             criterion_of,
             regulation.satisfaction_points,
         )

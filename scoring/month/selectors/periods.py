@@ -14,7 +14,35 @@ from scoring import engine
 from scoring.models import Period, PeriodMember, Result
 from scoring.month.selectors.inputs import engine_regulation
 from scoring.month.selectors.rating import DECIDED_PHASES
-from units.models import Unit
+from units.models import Unit, ancestor_paths
+
+
+def path_q(field_name: str, paths: Iterable[str]) -> Q:
+    """Rows whose `field_name` (a unit path) lies under one of `paths`."""
+    condition = Q()
+    for path in paths:
+        condition |= Q(**{f"{field_name}__startswith": path})
+    return condition
+
+
+def under(path: str, paths: Iterable[str]) -> bool:
+    """Whether the unit path lies under one of `paths`."""
+    return any(path.startswith(p) for p in paths)
+
+
+def periods_covering(paths: Sequence[str]) -> QuerySet[Period]:
+    """Periods whose scope contains one of the paths or lies under one of them."""
+    if not paths:
+        return Period.objects.none()
+    condition = Q(scope__path__in={a for p in paths for a in ancestor_paths(p)})
+    for path in paths:
+        condition |= Q(scope__path__startswith=path)
+    return Period.objects.filter(condition)
+
+
+def overlapping_period(month: str, scope: Unit) -> Period | None:
+    """A period of `month` over `scope`, a unit above it or one under it (with its scope)."""
+    return periods_covering([scope.path]).filter(month=month).select_related("scope").first()
 
 
 def period_for(*, month: str, scope_code: str) -> Period | None:

@@ -29,6 +29,7 @@ from scoring.models import (
 )
 from units.models import Role, RoleKind
 
+BEFORE_DECISION = PHASE_ORDER[: PHASE_ORDER.index(Phase.DECIDED)]
 DECIDED_PHASES = PHASE_ORDER[PHASE_ORDER.index(Phase.DECIDED) :]
 
 
@@ -204,6 +205,14 @@ def rating_rules(period: Period, *, cadre_ids: Iterable[int] | None = None) -> R
         assignments=assigned,
         names={cadre_id: m.cadre.code for cadre_id, m in members.items()},
     )
+
+
+def step_problem(period: Period, kind: str, today: dt.date, **unit: int | None) -> str | None:
+    """Why the step cannot be worked on today: the month decided, or `step_refusal` (for the
+    unit given as `unit_id` or `ratee_id`); None when it is open."""
+    if period.is_frozen:
+        return _("The period %(period)s is decided: scores no longer change.") % {"period": period}
+    return step_refusal(period, kind, today, **unit)
 
 
 def step_refusal(

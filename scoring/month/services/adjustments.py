@@ -155,22 +155,30 @@ def pool_set(*, period, unit, amount, user=None) -> PeriodUnit:
     _require_head(user, unit)
     if isinstance(amount, bool) or not isinstance(amount, int) or amount < 0:
         raise InvalidInput(_("The pool is a whole number of VND, 0 or more."))
+    return _unit_set(
+        period=period, unit=unit, name="pool", value=amount, action="pool.set", user=user
+    )
+
+
+def _unit_set(*, period, unit, name, value, action, user) -> PeriodUnit:
+    """Set the field `name` of the unit's row in the period, audited as `action` when it
+    changes; refused for a unit not in the period."""
     row = PeriodUnit.objects.filter(period=period, unit=unit).first()
     if row is None:
         raise InvalidInput(
             _("%(unit)s is not in the period %(period)s.") % {"unit": unit.code, "period": period}
         )
-    old = row.pool
-    if old != amount:
-        row.pool = amount
-        row.save(update_fields=["pool"])
+    old = getattr(row, name)
+    if old != value:
+        setattr(row, name, value)
+        row.save(update_fields=[name])
         _audit(
             user=user,
-            action="pool.set",
+            action=action,
             period=period,
             obj=row,
-            old={"unit": unit.code, "pool": old},
-            new={"unit": unit.code, "pool": amount},
+            old={"unit": unit.code, name: old},
+            new={"unit": unit.code, name: value},
         )
     return row
 
@@ -182,20 +190,11 @@ def period_set_outstanding(*, period, unit, outstanding, user=None) -> PeriodUni
     period = _lock(period)
     _refuse_frozen(period)
     _require_head(user, period.scope)
-    row = PeriodUnit.objects.filter(period=period, unit=unit).first()
-    if row is None:
-        raise InvalidInput(
-            _("%(unit)s is not in the period %(period)s.") % {"unit": unit.code, "period": period}
-        )
-    if row.outstanding != bool(outstanding):
-        row.outstanding = bool(outstanding)
-        row.save(update_fields=["outstanding"])
-        _audit(
-            user=user,
-            action="unit.outstanding",
-            period=period,
-            obj=row,
-            old={"unit": unit.code, "outstanding": not row.outstanding},
-            new={"unit": unit.code, "outstanding": row.outstanding},
-        )
-    return row
+    return _unit_set(
+        period=period,
+        unit=unit,
+        name="outstanding",
+        value=bool(outstanding),
+        action="unit.outstanding",
+        user=user,
+    )

@@ -16,7 +16,7 @@ tasks, 300,000 model instances); one unit is a few hundred kilobytes.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -24,19 +24,19 @@ from directives.models import Criterion, Regulation, Task
 from directives.selectors import TaskFacts, month_task_facts
 from scoring import engine
 from scoring.models import (
-    Adjustment,
-    AdjustmentKind,
     Period,
     PeriodMember,
-    PeriodUnit,
     Scorecard,
     ScorecardKind,
     ScorecardStatus,
     ScoreLine,
 )
 from scoring.month.selectors.inputs import (
+    Adjusted,
     ScoreSheets,
     engine_regulation,
+    member_adjustments,
+    period_unit_rows,
     service_inputs,
     task_input,
 )
@@ -93,20 +93,10 @@ def unit_decisions(period: Period) -> Iterator[UnitDecision]:
     criteria = tuple(engine.Criterion(c.code, c.group, c.max_points) for c in stored_criteria)
     criterion_of = {c.pk: (c.code, c.group) for c in stored_criteria}
     in_period = PeriodMember.objects.filter(period=period)
-
-    adjustments: defaultdict[int, defaultdict[str, list[Decimal]]] = defaultdict(
-        lambda: defaultdict(list)
-    )
-    for cadre_id, kind, points in Adjustment.objects.filter(
-        period=period, cadre__in=in_period.values("cadre_id")
-    ).values_list("cadre_id", "kind", "points"):
-        adjustments[cadre_id][kind].append(points)
-
+    adjustments = member_adjustments(period, in_period)
     unit_inputs = {
         unit_id: engine.UnitInput(code=code, pool=pool, outstanding=outstanding)
-        for unit_id, code, pool, outstanding in PeriodUnit.objects.filter(period=period)
-        .order_by("unit__path")
-        .values_list("unit_id", "unit__code", "pool", "outstanding")
+        for unit_id, code, pool, outstanding in period_unit_rows(period)
     }
     path_order = {unit_id: n for n, unit_id in enumerate(unit_inputs)}
 
@@ -150,21 +140,9 @@ def unit_decisions(period: Period) -> Iterator[UnitDecision]:
             Task.objects.filter(assignee__period_memberships__period=period),
             period.first_day,
             period.last_day,
-        )
-        .order_by(
-            "assignee__period_memberships__unit_id", "assignee_id", "effective_deadline", "code"
-        )
-        .values_list(
             "assignee__period_memberships__unit_id",
             "assignee_id",
-            "code",
-            "weight",
-            "completed_on",
-            "accepted",
-            "errors",
-            "delays",
-        )
-        .iterator(chunk_size=CHUNK)
+        ).iterator(chunk_size=CHUNK)
     )
 
     same_points: dict[Decimal, Decimal] = {}  # a few dozen distinct values in a whole city
@@ -212,7 +190,7 @@ def _decide_unit(
     saved_at_rows: list[tuple],
     line_rows: list[tuple],
     task_rows: list[tuple],
-    adjustments: dict[int, defaultdict[str, list[Decimal]]],
+    adjustments: Mapping[int, Adjusted],
     service: dict[int, engine.ServiceInput],
     unit: engine.UnitInput | None,
     order: int | None,
@@ -221,54 +199,23 @@ def _decide_unit(
     """One unit's engine inputs from its rows, as `period_inputs` builds them, and its outcome."""
     code_of = {cadre_id: code for _u, cadre_id, code, *_rest in member_rows}
     saved_at = {card_id: at for _u, card_id, at in saved_at_rows}
-    sheets = ScoreSheets(criterion_of)
+    sheets = ScoreSheets(criterion_of, adjustments, service)
     sheets.same_points = same_points  # shared by the units of the period
     for _u, card_id, ratee_id, kind, criterion_id, points in line_rows:
         sheets.add(card_id, code_of[ratee_id], kind, criterion_id, points, saved_at)
-    own, peers, peer_cards = sheets.own, sheets.peers, sheets.peer_cards
-    supervisor, manual_task = sheets.supervisor()
 
     facts: defaultdict[int, list[engine.TaskInput]] = defaultdict(list)
-    for _u, cadre_id, code, weight, done, accepted, errors, delays in task_rows:
-        facts[cadre_id].append(
-            task_input(
-                TaskFacts(
-                    code=code,
-                    weight=weight,
-                    completed_on=done,
-                    accepted=accepted,
-                    errors=errors,
-                    delays=delays,
-                ),
-                period.last_day,
-            )
-        )
+    for _u, cadre_id, *values in task_rows:
+        facts[cadre_id].append(task_input(TaskFacts(*values), period.last_day))
 
-    no_adjustments: defaultdict[str, list[Decimal]] = defaultdict(list)
-    cadres = []
-    members: dict[str, MemberRow] = {}
     unit_code = member_rows[0][3]
-    for _u, cadre_id, code, _unit_code, job_group, is_leader in member_rows:
-        members[code] = MemberRow(cadre_id, unit_id)
-        adjusted = adjustments.get(cadre_id, no_adjustments)
-        cadres.append(
-            engine.CadreInput(
-                code=code,
-                unit_code=unit_code,
-                job_group=job_group,
-                is_leader=is_leader,
-                tasks=tuple(facts.get(cadre_id, ())),
-                manual_task_score=manual_task.get(code),
-                self_points=own[code],
-                peer_points={c: tuple(p) for c, p in peers[code].items()},
-                supervisor_points=supervisor.get(code, {}),
-                bonus_points=tuple(adjusted[AdjustmentKind.BONUS]),
-                penalty_points=tuple(adjusted[AdjustmentKind.PENALTY]),
-                discipline=bool(adjusted[AdjustmentKind.DISCIPLINE]),
-                leave=bool(adjusted[AdjustmentKind.LEAVE]),
-                service=service.get(cadre_id),
-            )
+    members = {code: MemberRow(cadre_id, unit_id) for _u, cadre_id, code, *_rest in member_rows}
+    cadres = [
+        sheets.cadre_input(
+            cadre_id, code, unit_code, job_group, is_leader, tuple(facts.get(cadre_id, ()))
         )
+        for _u, cadre_id, code, _unit_code, job_group, is_leader in member_rows
+    ]
     outcome = engine.decide_period(regulation, criteria, cadres, () if unit is None else (unit,))
     return UnitDecision(
         unit_id=unit_id,
@@ -276,5 +223,5 @@ def _decide_unit(
         outcome=outcome,
         path_order=order,
         members=members,
-        peer_counts={code: len(cards) for code, cards in peer_cards.items()},
+        peer_counts=sheets.peer_counts(),
     )

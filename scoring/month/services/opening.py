@@ -8,7 +8,7 @@ import datetime as dt
 from collections import defaultdict
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from directives.models import Regulation
@@ -25,6 +25,7 @@ from scoring.models import (
 )
 from scoring.month.peers import assign_peers
 from scoring.month.selectors.inputs import is_month
+from scoring.month.selectors.periods import overlapping_period
 from scoring.month.selectors.rating import ACTING_ROLES, STEP_DEADLINE
 from scoring.month.services.common import (
     APPEAL_DAYS,
@@ -107,12 +108,7 @@ def period_open(*, month, scope, regulation=None, dates=None, user=None) -> Peri
         raise InvalidInput(_("“%(month)s” is not a month (YYYY-MM).") % {"month": month})
     # Locking the scope and its ancestors serialises two openings of overlapping scopes.
     list(Unit.objects.select_for_update().filter(path__in=scope.ancestor_paths()).order_by("path"))
-    clash = (
-        Period.objects.filter(month=month)
-        .filter(Q(scope__path__in=scope.ancestor_paths()) | Q(scope__path__startswith=scope.path))
-        .select_related("scope")
-        .first()
-    )
+    clash = overlapping_period(month, scope)
     if clash is not None:
         if clash.scope_id == scope.pk:
             message = _("The month %(month)s is already open for %(scope)s.")
@@ -342,9 +338,9 @@ def period_advance(*, period, phase, user=None, actor=None, reason="") -> Period
     return period
 
 
-@transaction.atomic
-def period_reopen_step(*, period, kind, until, reason, user=None) -> Period:
-    """Accept late work: move the deadline of a step (self, peer or supervisor) to `until`."""
+def reopen_locked(*, period, kind, reason, user) -> tuple[Period, str]:
+    """The period locked for reopening a step (for everyone or for named units), once the
+    head's right, the kind of step and the reason are checked; with the reason as kept."""
     period = _lock(period)
     _refuse_frozen(period)
     _require_head(user, period.scope)
@@ -353,6 +349,13 @@ def period_reopen_step(*, period, kind, until, reason, user=None) -> Period:
     reason = _text(reason)
     if not reason:
         raise InvalidInput(_("Give a reason for reopening the step."))
+    return period, reason
+
+
+@transaction.atomic
+def period_reopen_step(*, period, kind, until, reason, user=None) -> Period:
+    """Accept late work: move the deadline of a step (self, peer or supervisor) to `until`."""
+    period, reason = reopen_locked(period=period, kind=kind, reason=reason, user=user)
     if until < today():
         raise InvalidInput(_("The new deadline must not be in the past."))
     name = STEP_DEADLINE[kind]

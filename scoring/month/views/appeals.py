@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,32 +11,25 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from directives.dossiers.selectors import cadre_figures
-from directives.models import Task
-from directives.selectors import with_counts
 from scoring.errors import ScoringError
 from scoring.models import (
-    Adjustment,
     Appeal,
     AppealStatus,
     Correction,
     Period,
     PeriodMember,
-    PeriodUnitResult,
     Phase,
     Result,
-    Revision,
-    RevisionChange,
-    peer_parts_visible,
 )
-from scoring.month import beside
 from scoring.month.corrections import (
     answer_refusal,
-    open_corrections,
-    revision_plan,
     supervisors_of,
 )
 from scoring.month.forms import AppealAnswerForm, AppealForm
+from scoring.month.selectors.decision import correction_page
+from scoring.month.selectors.periods import path_q, under
+from scoring.month.selectors.rating import PUBLISHED_PHASES
+from scoring.month.selectors.results import result_page, shown_result
 from scoring.month.services.appeals import (
     appeal_answer,
     appeal_answer_check,
@@ -47,15 +37,11 @@ from scoring.month.services.appeals import (
     correction_decide,
 )
 from scoring.month.views.common import (
-    PUBLISHED,
     _get_membership,
     _get_period,
     _get_period_for_reader,
     _today,
-    _under,
 )
-from scoring.month.views.decide import _path_q
-from scoring.reasons import reason_text
 from units.scope import get_scope
 
 
@@ -63,7 +49,7 @@ def appeals(request, pk):
     """The appeals of the cadres the user reads, newest first, with the answer form."""
     period, paths = _get_period_for_reader(request, pk)
     scope = get_scope(request)
-    members = PeriodMember.objects.filter(period=period).filter(_path_q("unit__path", paths))
+    members = PeriodMember.objects.filter(period=period).filter(path_q("unit__path", paths))
     rows = list(
         Appeal.objects.filter(period=period, cadre_id__in=members.values("cadre_id"))
         .select_related("cadre", "answered_by__cadre", "correction__revision")
@@ -95,6 +81,41 @@ def appeals(request, pk):
 def appeal_reply(request, pk, appeal_id):
     """Answer an appeal. Accepting is asked again on a page that says what it opens (nothing
     is written until that page is confirmed); rejecting is answered at once."""
+    period, appeal, member = _appeal_to_answer(request, pk, appeal_id)
+    form = AppealAnswerForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Write the answer to the appeal."))
+        return redirect("month:appeals", period.pk)
+    accept = form.cleaned_data["decision"] == "accept"
+    answer = form.cleaned_data["answer"]
+    if accept and not form.cleaned_data["confirm"]:
+        return _accept_page(request, period, appeal, member, answer)
+    try:
+        appeal_answer(
+            appeal=appeal, accept=accept, answer=answer, confirmed=accept, user=request.user
+        )
+    except ScoringError as refusal:
+        messages.error(request, refusal.message)
+        return redirect("month:appeals", period.pk)
+    correction = Correction.objects.filter(appeal=appeal).first() if accept else None
+    if correction is None:
+        messages.success(request, _("Answer sent.") if not accept else _("Appeal accepted."))
+        return redirect("month:appeals", period.pk)
+    messages.success(
+        request,
+        _(
+            "Appeal accepted: a correction is open for %(name)s alone. Correct their "
+            "supervisor scores or adjustments in the grid, then decide the month again "
+            "on the correction page."
+        )
+        % {"name": appeal.cadre.full_name},
+    )
+    return redirect("month:correction", period.pk, correction.pk)
+
+
+def _appeal_to_answer(request, pk, appeal_id) -> tuple[Period, Appeal, PeriodMember]:
+    """The period, an appeal of a cadre the user reads (else 404) and the cadre's place; 403
+    unless the user heads or deputises the cadre's unit."""
     period, paths = _get_period_for_reader(request, pk)
     appeal = get_object_or_404(
         Appeal.objects.select_related("cadre", "period"), pk=appeal_id, period=period
@@ -102,58 +123,32 @@ def appeal_reply(request, pk, appeal_id):
     member = get_object_or_404(
         PeriodMember.objects.select_related("unit"), period=period, cadre_id=appeal.cadre_id
     )
-    if not _under(member.unit.path, paths):
+    if not under(member.unit.path, paths):
         raise Http404
-    scope = get_scope(request)
-    if not scope.can_act(member.unit):
+    if not get_scope(request).can_act(member.unit):
         raise PermissionDenied
-    form = AppealAnswerForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Write the answer to the appeal."))
-        return redirect("month:appeals", period.pk)
-    accept = form.cleaned_data["decision"] == "accept"
-    if accept and not form.cleaned_data["confirm"]:
-        try:
-            appeal_answer_check(appeal=appeal, user=request.user)
-        except ScoringError as refusal:
-            messages.error(request, refusal.message)
-            return redirect("month:appeals", period.pk)
-        return render(
-            request,
-            "scoring/month/appeal_accept.html",
-            {
-                "period": period,
-                "appeal": appeal,
-                "member": member,
-                "result": Result.objects.filter(period=period, cadre=appeal.cadre).first(),
-                "answer": form.cleaned_data["answer"],
-            },
-        )
+    return period, appeal, member
+
+
+def _accept_page(request, period, appeal, member, answer):
+    """The page that asks to confirm accepting the appeal, or back to the inbox when it may
+    not be accepted."""
     try:
-        appeal_answer(
-            appeal=appeal,
-            accept=accept,
-            answer=form.cleaned_data["answer"],
-            confirmed=accept,
-            user=request.user,
-        )
+        appeal_answer_check(appeal=appeal, user=request.user)
     except ScoringError as refusal:
         messages.error(request, refusal.message)
-    else:
-        correction = Correction.objects.filter(appeal=appeal).first() if accept else None
-        if correction is not None:
-            messages.success(
-                request,
-                _(
-                    "Appeal accepted: a correction is open for %(name)s alone. Correct their "
-                    "supervisor scores or adjustments in the grid, then decide the month again "
-                    "on the correction page."
-                )
-                % {"name": appeal.cadre.full_name},
-            )
-            return redirect("month:correction", period.pk, correction.pk)
-        messages.success(request, _("Answer sent.") if not accept else _("Appeal accepted."))
-    return redirect("month:appeals", period.pk)
+        return redirect("month:appeals", period.pk)
+    return render(
+        request,
+        "scoring/month/appeal_accept.html",
+        {
+            "period": period,
+            "appeal": appeal,
+            "member": member,
+            "result": Result.objects.filter(period=period, cadre=appeal.cadre).first(),
+            "answer": answer,
+        },
+    )
 
 
 def _get_correction(request, pk, correction_id) -> tuple[Period, list[str], Correction]:
@@ -164,7 +159,7 @@ def _get_correction(request, pk, correction_id) -> tuple[Period, list[str], Corr
         pk=correction_id,
         period=period,
     )
-    if not _under(correction.unit.path, paths):
+    if not under(correction.unit.path, paths):
         raise Http404
     return period, paths, correction
 
@@ -180,55 +175,29 @@ def correction_detail(request, pk, correction_id):
     if request.method == "POST":
         if not may_decide:
             raise PermissionDenied
-        try:
-            revision = correction_decide(correction=correction, user=request.user)
-        except ScoringError as refusal:
-            messages.error(request, refusal.message)
-            return redirect("month:correction", period.pk, correction.pk)
-        changed = revision.changes.count()
-        messages.success(
-            request,
-            ngettext(
-                "Decided again: %(n)s result changed; the people concerned are notified.",
-                "Decided again: %(n)s results changed; the people concerned are notified.",
-                changed,
-            )
-            % {"n": changed},
-        )
-        return redirect(reverse("month:decide", args=[period.pk]) + "#revisions")
-
+        return _decide_again(request, period, correction)
     context = {"period": period, "correction": correction, "may_decide": may_decide}
-    if correction.is_open and period.phase == Phase.APPEALS:
-        plan = revision_plan(period, correction.cadre)
-        members = {
-            m.cadre_id: m
-            for m in PeriodMember.objects.filter(
-                period=period, cadre_id__in=[row.cadre_id for row in plan.listed]
-            ).select_related("cadre", "unit")
-        }
-        context["changes"] = [
-            SimpleNamespace(
-                cadre=members[row.cadre_id].cadre,
-                unit=members[row.cadre_id].unit,
-                before=row.before,
-                after=row.after,
-            )
-            for row in plan.listed
-            if _under(members[row.cadre_id].unit.path, paths)
-        ]
-    else:
-        revision = Revision.objects.filter(correction=correction).first()
-        context["revision"] = revision
-        context["changes"] = (
-            list(
-                revision.changes.filter(_path_q("unit__path", paths))
-                .select_related("cadre", "unit")
-                .order_by("unit__path", "cadre__full_name")
-            )
-            if revision
-            else []
-        )
+    context.update(correction_page(period, paths, correction))
     return render(request, "scoring/month/correction.html", context)
+
+
+def _decide_again(request, period, correction):
+    try:
+        revision = correction_decide(correction=correction, user=request.user)
+    except ScoringError as refusal:
+        messages.error(request, refusal.message)
+        return redirect("month:correction", period.pk, correction.pk)
+    changed = revision.changes.count()
+    messages.success(
+        request,
+        ngettext(
+            "Decided again: %(n)s result changed; the people concerned are notified.",
+            "Decided again: %(n)s results changed; the people concerned are notified.",
+            changed,
+        )
+        % {"n": changed},
+    )
+    return redirect(reverse("month:decide", args=[period.pk]) + "#revisions")
 
 
 # --- the cadre's result --------------------------------------------------------------------
@@ -250,66 +219,15 @@ def result(request, pk, code=None):
     if not scope.can_see_cadre(member.cadre_id, unit=member.unit):
         raise Http404
     # The cadre sees their result once published; a head or leader as soon as it is decided.
-    visible = period.phase in PUBLISHED or (not own and period.is_frozen)
+    visible = period.phase in PUBLISHED_PHASES or (not own and period.is_frozen)
     context = {"period": period, "member": member, "own": own}
-    row = (
-        Result.objects.filter(period=period, cadre=member.cadre).select_related("unit").first()
-        if visible
-        else None
-    )
+    row = shown_result(period, member) if visible else None
     if row is not None:
-        difference = row.reward - row.equal_split if row.equal_split is not None else None
-        counts = Result.objects.filter(period=period, rated=True).aggregate(
-            scope=Count("pk"), unit=Count("pk", filter=Q(unit=row.unit))
-        )
-        context.update(
-            result=row,
-            parts_visible=peer_parts_visible(
-                closed=period.cross_evaluation_closed(_today()),
-                peer_count=row.peer_count,
-                ratee_id=member.cadre_id,
-                viewer=scope.cadre,
-            ),
-            rated_in_unit=counts["unit"],
-            rated_in_scope=counts["scope"],
-            unit_result=PeriodUnitResult.objects.filter(period=period, unit=row.unit).first(),
-            adjustments=Adjustment.objects.filter(period=period, cadre=member.cadre).order_by(
-                "created_at"
-            ),
-            tasks=with_counts(Task.objects.filter(assignee=member.cadre))
-            .due_in_month(period.first_day, period.last_day)
-            .order_by("effective_deadline", "code"),
-            appeals=Appeal.objects.filter(period=period, cadre=member.cadre).order_by(
-                "-created_at"
-            ),
-            reward_difference=difference,
-            reward_gap=abs(difference or 0),
-            demoted_reason=next(
-                (reason_text(r) for r in row.reasons if r.get("code") == "quota_demoted"), ""
-            ),
-            other_reasons=[r for r in row.reasons if r.get("code") != "quota_demoted"],
-        )
-        context["service"] = cadre_figures(
-            [member.cadre_id], period.first_day, period.last_day
-        ).get(member.cadre_id)
-        context["criteria_lines"], context["weights"] = beside.result_lines(
-            period, period.regulation, member.cadre, parts_visible=context["parts_visible"]
-        )
-        window_open = period.phase == Phase.APPEALS and _today() <= period.appeals_until
+        today = _today()
+        context.update(result_page(period, member, row, viewer=scope.cadre, today=today))
+        window_open = period.phase == Phase.APPEALS and today <= period.appeals_until
         context["appeal_form"] = AppealForm() if own and window_open else None
         context["appeal_kept"] = request.session.pop(f"appeal_text_{period.pk}", "") if own else ""
-        context["appeal_waiting"] = any(a.status == AppealStatus.OPEN for a in context["appeals"])
-        # Revisions after accepted appeals: what changed in this result (never whose appeal).
-        context["revised"] = list(
-            RevisionChange.objects.filter(revision__period=period, cadre=member.cadre)
-            .select_related("revision")
-            .order_by("-revision__decided_at", "-pk")
-        )
-        context["correcting"] = (
-            open_corrections(period).filter(cadre=member.cadre).exists()
-            if period.phase == Phase.APPEALS
-            else False
-        )
     return render(request, "scoring/month/result.html", context)
 
 

@@ -2,96 +2,44 @@
 
 from __future__ import annotations
 
-from collections import Counter
-
 from django.contrib import messages
-from django.db.models import OuterRef
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from scoring.errors import ScoringError
-from scoring.models import PeerAssignment, PeriodMember, Result, Scorecard, ScorecardStatus
+from scoring.errors import on_form
+from scoring.models import PeerAssignment, Scorecard, ScorecardStatus
 from scoring.month.forms import ScoreForm
+from scoring.month.selectors.cadre import my_months
 from scoring.month.services.grid import grid_criteria
 from scoring.month.services.scorecards import scorecard_save
 from scoring.month.views.common import (
     PEER,
-    PUBLISHED,
     SELF,
     _get_membership,
     _initial,
     _step_problem,
     _today,
 )
-from units.scope import get_scope
+from units.scope import cadre_or_404
 
 # --- cadre: the month, self-assessment, peers ---------------------------------------------
 
 
 def my_month(request):
     """The cadre's months: the open one with its steps and deadlines, and published results."""
-    cadre = get_scope(request).cadre
-    if cadre is None:
-        raise Http404
+    cadre = cadre_or_404(request, None)
     today = _today()
-    memberships = list(
-        PeriodMember.objects.filter(cadre=cadre)
-        .select_related("period__scope", "unit")
-        .order_by("-period__month")[:12]
-    )
-    period_ids = [m.period_id for m in memberships]
-    self_cards = {
-        card.period_id: card
-        for card in Scorecard.objects.filter(
-            period_id__in=period_ids, ratee=cadre, rater=cadre, kind=SELF
-        )
-    }
-    assigned = Counter(
-        PeerAssignment.objects.filter(period_id__in=period_ids, rater=cadre).values_list(
-            "period_id", flat=True
-        )
-    )
-    peers_done = Counter(
-        Scorecard.objects.filter(
-            period_id__in=period_ids,
-            rater=cadre,
-            kind=PEER,
-            status=ScorecardStatus.SUBMITTED,
-            ratee_id__in=PeerAssignment.objects.filter(
-                period_id=OuterRef("period_id"), rater=cadre
-            ).values("ratee_id"),
-        ).values_list("period_id", flat=True)
-    )
-    results = {r.period_id: r for r in Result.objects.filter(period_id__in=period_ids, cadre=cadre)}
-    months = []
-    for member in memberships:
-        period = member.period
-        months.append(
-            {
-                "period": period,
-                "unit": member.unit,
-                "self_card": self_cards.get(period.pk),
-                "self_problem": _step_problem(period, SELF, unit_id=member.unit_id),
-                "peer_total": assigned[period.pk],
-                "peer_done": peers_done[period.pk],
-                "peer_problem": _step_problem(period, PEER, unit_id=member.unit_id),
-                "result": results.get(period.pk) if period.phase in PUBLISHED else None,
-                "open": not period.is_frozen,
-            }
-        )
+    months = my_months(cadre, today)
     return render(request, "scoring/month/mine.html", {"months": months, "today": today})
 
 
-def _score_page(request, *, period, ratee, rater, kind, template, context, done_url):
-    """GET and POST of a self or peer scorecard; a refusal is shown on the form."""
+def _score_page(request, member, *, ratee, kind, template, done_url, context=None):
+    """GET and POST of the member's self or peer scorecard; a refusal is shown on the form."""
+    period, rater = member.period, member.cadre
     general, _task = grid_criteria(period)
-    card = (
-        Scorecard.objects.filter(period=period, ratee=ratee, rater=rater, kind=kind)
-        .prefetch_related("lines__criterion")
-        .first()
-    )
+    card_of = {"period": period, "ratee": ratee, "rater": rater, "kind": kind}
+    card = Scorecard.objects.filter(**card_of).prefetch_related("lines__criterion").first()
     problem = _step_problem(period, kind, ratee_id=ratee.pk)
     submit = request.method == "POST" and request.POST.get("action") == "submit"
     form = ScoreForm(
@@ -109,49 +57,43 @@ def _score_page(request, *, period, ratee, rater, kind, template, context, done_
         and card is not None
         and card.status == ScorecardStatus.SUBMITTED
     )
-    if request.method == "POST" and form.is_valid() and not confirm_submitted:
-        try:
-            scorecard_save(
-                period=period,
-                ratee=ratee,
-                rater=rater,
-                kind=kind,
-                points=form.points(),
-                comments=form.comments(),
-                submit=submit,
-                expected_version=form.cleaned_data["version"],
-                user=request.user,
-            )
-        except ScoringError as refusal:
-            form.add_error(None, refusal.message)
-        else:
-            messages.success(request, _("Submitted. Thank you.") if submit else _("Draft saved."))
-            return redirect(done_url)
-    return render(
-        request,
-        template,
-        {
-            **context,
-            "period": period,
-            "form": form,
-            "card": card,
-            "problem": problem,
-            "confirm_submitted": confirm_submitted and form.is_valid(),
-            "deadline": getattr(period, {SELF: "self_until", PEER: "peer_until"}[kind]),
-        },
+    saving = request.method == "POST" and form.is_valid() and not confirm_submitted
+    if saving and _save(request, form, card_of, submit=submit) is not None:
+        messages.success(request, _("Submitted. Thank you.") if submit else _("Draft saved."))
+        return redirect(done_url)
+    context = {**(context or {}), "member": member, "period": period, "form": form, "card": card}
+    context.update(
+        problem=problem,
+        confirm_submitted=confirm_submitted and form.is_valid(),
+        deadline=getattr(period, {SELF: "self_until", PEER: "peer_until"}[kind]),
+    )
+    return render(request, template, context)
+
+
+def _save(request, form, card_of: dict, *, submit: bool):
+    """The scorecard `card_of` (period, ratee, rater and kind) saved from the form, or None
+    with the refusal on the form."""
+    return on_form(
+        form,
+        lambda: scorecard_save(
+            **card_of,
+            points=form.points(),
+            comments=form.comments(),
+            submit=submit,
+            expected_version=form.cleaned_data["version"],
+            user=request.user,
+        ),
     )
 
 
 def self_assessment(request, pk):
-    period, member = _get_membership(request, pk)
+    _period, member = _get_membership(request, pk)
     return _score_page(
         request,
-        period=period,
+        member,
         ratee=member.cadre,
-        rater=member.cadre,
         kind=SELF,
         template="scoring/month/self.html",
-        context={"member": member},
         done_url=reverse("month:mine"),
     )
 
@@ -194,11 +136,10 @@ def peer_form(request, pk, code):
     )
     return _score_page(
         request,
-        period=period,
+        member,
         ratee=assignment.ratee,
-        rater=member.cadre,
         kind=PEER,
         template="scoring/month/peer_form.html",
-        context={"member": member, "ratee": assignment.ratee},
         done_url=reverse("month:peers", args=[period.pk]),
+        context={"ratee": assignment.ratee},
     )

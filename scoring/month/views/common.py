@@ -4,29 +4,17 @@ scope (404 for an outsider), the step's problem, the form's initial points."""
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from scoring import engine
-from scoring.models import Period, PeriodMember, Phase, ScorecardKind
+from scoring.models import Period, PeriodMember, ScorecardKind
 from scoring.month.forms import shown_points
-from scoring.month.selectors.rating import step_refusal
+from scoring.month.selectors.rating import step_problem
 from units.models import Unit
-from units.scope import get_scope
+from units.scope import cadre_or_404, get_scope
 
 SELF, PEER, SUPERVISOR = ScorecardKind.SELF, ScorecardKind.PEER, ScorecardKind.SUPERVISOR
-
-
-PUBLISHED = (Phase.APPEALS, Phase.LOCKED)
-
-
-MANUAL_TASK = (engine.TaskSource.MANUAL, engine.TaskSource.MISSING)
-
-
-OPEN_PHASES = (Phase.DRAFT, Phase.SELF, Phase.PEER, Phase.REVIEW)
 
 
 def _today():
@@ -42,9 +30,7 @@ def _get_period(pk) -> Period:
 
 def _get_membership(request, pk) -> tuple[Period, PeriodMember]:
     """The period and the user's own place in it; 404 for anyone not scored in it."""
-    cadre = get_scope(request).cadre
-    if cadre is None:
-        raise Http404
+    cadre = cadre_or_404(request, None)
     member = (
         PeriodMember.objects.select_related(
             "period__scope", "period__regulation", "unit__parent", "cadre"
@@ -98,31 +84,10 @@ def _require_scope_head(request, period) -> None:
         raise PermissionDenied
 
 
-def _under(path, paths) -> bool:
-    return any(path.startswith(p) for p in paths)
-
-
-def _ancestor_paths(path) -> list[str]:
-    parts = path.strip("/").split("/")
-    return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
-
-
-def _periods_covering(paths):
-    """Periods whose scope contains one of the paths or lies under one of them."""
-    if not paths:
-        return Period.objects.none()
-    condition = Q(scope__path__in={a for p in paths for a in _ancestor_paths(p)})
-    for path in paths:
-        condition |= Q(scope__path__startswith=path)
-    return Period.objects.filter(condition)
-
-
 def _step_problem(period, kind, **unit) -> str | None:
-    """Why the step cannot be worked on today (frozen, not started or late), or None; with
-    `unit_id` or `ratee_id`, a step reopened for that unit counts (`selectors.step_refusal`)."""
-    if period.is_frozen:
-        return _("The period %(period)s is decided: scores no longer change.") % {"period": period}
-    return step_refusal(period, kind, _today(), **unit)
+    """`step_problem` today; with `unit_id` or `ratee_id`, a step reopened for that unit
+    counts."""
+    return step_problem(period, kind, _today(), **unit)
 
 
 def _initial(card) -> dict:

@@ -114,32 +114,13 @@ def grid_row(request, pk, code, cadre_code):
     """Save one row of the grid: the supervisor's points of one cadre, submitted."""
     period, unit = _get_period_unit(request, pk, code, write=True)
     member = _grid_member(period, unit, cadre_code)
-    general, task = grid_criteria(period)
-    manual = task is not None and f"points_{task.code}" in request.POST
-    form = ScoreForm(
-        request.POST,
-        criteria=[*general, *([task] if manual else [])],
-        kind=SUPERVISOR,
-        require_all=True,
-        with_comments=False,
-    )
+    form = _row_form(request, period)
+    row = {"request": request, "period": period, "unit": unit, "member": member}
     typed = {member.cadre.code: form.typed()}
     if not form.is_valid():
-        errors = {
-            field.removeprefix("points_"): list(messages_)
-            for field, messages_ in form.errors.items()
-            if field.startswith("points_")
-        }
-        return _row_response(
-            request,
-            period,
-            unit,
-            member,
-            typed=typed,
-            errors={member.cadre.code: errors},
-            state="invalid",
-            message=_("Nothing was saved: correct the marked cells."),
-        )
+        errors = {member.cadre.code: _cell_errors(form)}
+        message = _("Nothing was saved: correct the marked cells.")
+        return _row_response(**row, typed=typed, errors=errors, state="invalid", message=message)
     try:
         supervisor_row_save(
             period=period,
@@ -151,21 +132,36 @@ def grid_row(request, pk, code, cadre_code):
             user=request.user,
         )
     except StaleScorecard as refusal:
-        mine = ", ".join(f"{k} {v}" for k, v in form.typed().items() if v)
+        mine = ", ".join(f"{k} {v}" for k, v in form.typed().items() if v) or "—"
+        message = _("Not saved. %(why)s The row now shows their scores; yours were: %(mine)s.")
         return _row_response(
-            request,
-            period,
-            unit,
-            member,
-            state="refused",
-            message=_("Not saved. %(why)s The row now shows their scores; yours were: %(mine)s.")
-            % {"why": refusal.message, "mine": mine or "—"},
+            **row, state="refused", message=message % {"why": refusal.message, "mine": mine}
         )
     except ScoringError as refusal:
-        return _row_response(
-            request, period, unit, member, typed=typed, state="refused", message=refusal.message
-        )
-    return _row_response(request, period, unit, member, state="saved", message=_("Saved."))
+        return _row_response(**row, typed=typed, state="refused", message=refusal.message)
+    return _row_response(**row, state="saved", message=_("Saved."))
+
+
+def _row_form(request, period) -> ScoreForm:
+    """The row's points as posted: the general criteria, and T where the head types it."""
+    general, task = grid_criteria(period)
+    manual = task is not None and f"points_{task.code}" in request.POST
+    return ScoreForm(
+        request.POST,
+        criteria=[*general, *([task] if manual else [])],
+        kind=SUPERVISOR,
+        require_all=True,
+        with_comments=False,
+    )
+
+
+def _cell_errors(form) -> dict[str, list[str]]:
+    """The form's errors by criterion code, for the cells of the row."""
+    return {
+        field.removeprefix("points_"): list(messages_)
+        for field, messages_ in form.errors.items()
+        if field.startswith("points_")
+    }
 
 
 @require_POST

@@ -68,12 +68,19 @@ def test_a_month_opened_early_starts_on_its_first_day(ward, clock):
     ]
 
 
+def moves_the_day_after(ward, start, deadline, *, until, then):
+    """Runs on `start` and on `deadline` leave the period in `until`; a run the day after
+    the deadline moves it to `then`."""
+    run(start, "--no-reminders")
+    run(deadline, "--no-reminders")
+    assert phase(ward.period) == until
+    day_after = dt.date.fromisoformat(deadline) + dt.timedelta(days=1)
+    run(day_after.isoformat(), "--no-reminders")
+    assert phase(ward.period) == then
+
+
 def test_self_assessment_moves_to_cross_evaluation_the_day_after_its_deadline(ward):
-    run("2026-11-01", "--no-reminders")
-    run("2026-11-25", "--no-reminders")
-    assert phase(ward.period) == Phase.SELF
-    run("2026-11-26", "--no-reminders")
-    assert phase(ward.period) == Phase.PEER
+    moves_the_day_after(ward, "2026-11-01", "2026-11-25", until=Phase.SELF, then=Phase.PEER)
     assert moves(ward.period)[-1] == (
         "period.advance",
         "self",
@@ -83,11 +90,7 @@ def test_self_assessment_moves_to_cross_evaluation_the_day_after_its_deadline(wa
 
 
 def test_cross_evaluation_moves_to_supervisor_review_the_day_after_its_deadline(ward):
-    run("2026-11-26", "--no-reminders")
-    run("2026-11-27", "--no-reminders")
-    assert phase(ward.period) == Phase.PEER
-    run("2026-11-28", "--no-reminders")
-    assert phase(ward.period) == Phase.REVIEW
+    moves_the_day_after(ward, "2026-11-26", "2026-11-27", until=Phase.PEER, then=Phase.REVIEW)
     assert moves(ward.period)[-1][1:3] == ("peer", "review")
 
 

@@ -22,10 +22,20 @@ MOTTO = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự d
 DATE_LINE = "Hà Nội, ngày 03 tháng 12 năm 2026"
 
 
-def assert_decree_layout(text, *, number, title, signer):
+SUMMARY_NUMBER = "Số: ……/BTH-W1-A"  # the unit's tables of results, the month's and the year's
+
+
+def assert_decree_layout(text, *, number, title, signer="TRƯỞNG PHÒNG"):
     for line in (*MOTTO, DATE_LINE, "PHƯỜNG MỘT", "PHÒNG A", number, title, "Nơi nhận:", signer):
         assert line in text, line
     assert nfc(text)
+
+
+def pdf_download(client, url) -> str:
+    """The text of the PDF `client` downloads from `url` (200)."""
+    response = client.get(url)
+    assert response.status_code == 200
+    return pdf_text(response)
 
 
 def test_the_date_line_follows_the_decree():
@@ -68,9 +78,7 @@ class TestNotice:
         assert response.status_code == 200
         assert 'filename="thong-bao-2026-11-SA.pdf"' in response["Content-Disposition"]
         text = pdf_text(response)
-        assert_decree_layout(
-            text, number="Số: ……/TB-W1-A", title="THÔNG BÁO", signer="TRƯỞNG PHÒNG"
-        )
+        assert_decree_layout(text, number="Số: ……/TB-W1-A", title="THÔNG BÁO")
         flat = one_line(text)
         assert f"Kính gửi: đồng chí {office.org.staff_a.full_name}" in flat
         assert "Kết quả đánh giá, xếp loại tháng 11/2026" in flat
@@ -179,17 +187,10 @@ class TestUnitTable:
             )
             for i, cadre in enumerate(many)
         )
-        response = login(office.head).get(
-            reverse("office:unit_results_pdf", args=[office.period.pk, "W1-A"])
-        )
-        assert response.status_code == 200
-        text = pdf_text(response)
-        assert_decree_layout(
-            text,
-            number="Số: ……/BTH-W1-A",
-            title="BẢNG TỔNG HỢP KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI",
-            signer="TRƯỞNG PHÒNG",
-        )
+        url = reverse("office:unit_results_pdf", args=[office.period.pk, "W1-A"])
+        text = pdf_download(login(office.head), url)
+        title = "BẢNG TỔNG HỢP KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI"
+        assert_decree_layout(text, number=SUMMARY_NUMBER, title=title)
         for i in range(60):
             assert f"Đặng Thị Ngọc {i:03d}" in text
         for name in NAMES.values():
@@ -199,11 +200,8 @@ class TestUnitTable:
         assert "Quỹ thu nhập tăng thêm: 17.000.000 đồng" in one_line(text)
 
     def test_the_minutes_of_the_meeting(self, office, login):
-        response = login(office.org.leader_w1).get(
-            reverse("office:minutes_pdf", args=[office.period.pk, "W1-A"])
-        )
-        assert response.status_code == 200
-        text = pdf_text(response)
+        url = reverse("office:minutes_pdf", args=[office.period.pk, "W1-A"])
+        text = pdf_download(login(office.org.leader_w1), url)
         flat = one_line(text)
         assert_decree_layout(text, number="Số: ……/BB-W1-A", title="BIÊN BẢN", signer="CHỦ TRÌ")
         assert "THƯ KÝ" in text
@@ -246,14 +244,9 @@ class TestUnitTable:
 
 class TestYearSheet:
     def test_the_year_sheet(self, office, login):
-        response = login(office.head).get(reverse("office:year_pdf", args=[2026, "W1-A"]))
-        assert response.status_code == 200
-        text = pdf_text(response)
+        text = pdf_download(login(office.head), reverse("office:year_pdf", args=[2026, "W1-A"]))
         assert_decree_layout(
-            text,
-            number="Số: ……/BTH-W1-A",
-            title="BẢNG KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI NĂM",
-            signer="TRƯỞNG PHÒNG",
+            text, number=SUMMARY_NUMBER, title="BẢNG KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI NĂM"
         )
         flat = one_line(text)
         assert "Năm 2026: 7 cán bộ, các tháng đã quyết định: 11/2026." in flat

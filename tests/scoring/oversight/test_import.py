@@ -89,32 +89,9 @@ def test_a_good_file_records_the_inspections_and_their_findings(org):
 
 
 def test_a_workbook_with_english_headers_and_date_cells(org):
-    data = xlsx(
-        [
-            [
-                "inspection_ref",
-                "inspected_on",
-                "unit_code",
-                "scope",
-                "surprise",
-                "finding",
-                "against_code",
-                "handling",
-                "penalty_points",
-            ],
-            [
-                "7",
-                dt.date(2026, 9, 1),
-                "W1-B",
-                "discipline",
-                "surprise",
-                "Vắng",
-                "SB",
-                "penalty",
-                2,
-            ],
-        ]
-    )
+    header = "inspection_ref inspected_on unit_code scope surprise finding against_code handling"
+    row = ["7", dt.date(2026, 9, 1), "W1-B", "discipline", "surprise", "Vắng", "SB", "penalty", 2]
+    data = xlsx([[*header.split(), "penalty_points"], row])
     assert inspections_import(data=data, user=org.leader_w1.user) == {
         "inspections": 1,
         "findings": 1,

@@ -297,7 +297,7 @@ def test_the_year_list_prints_as_a_pdf(org, client):
 
 def test_the_finding_form_refuses_a_file_too_large(org, client, settings, tmp_path, monkeypatch):
     settings.MEDIA_ROOT = tmp_path
-    monkeypatch.setattr("scoring.oversight.forms.EVIDENCE_MAX_BYTES", 10)
+    monkeypatch.setattr("directives.forms.RESULT_FILE_MAX_BYTES", 10)
     inspection = _inspection(org, org.head_a)
     client.force_login(org.head_a.user)
     data = {"cadre": "SA", "text": "Vắng", "handling": "penalty", "points": "1"}
