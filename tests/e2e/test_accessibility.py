@@ -21,7 +21,13 @@ SERIOUS = {"serious", "critical"}
 
 def serious_violations(page, axe):
     """axe-core's serious and critical violations of the page: 'rule: target, ...' lines."""
-    page.wait_for_load_state("networkidle")
+    # The page is whole once it has loaded and the one part htmx fetches after it (the banner
+    # of work due, base.html) is in place: waiting for that, not for half a second without
+    # network traffic ("networkidle") on each of the forty pages.
+    page.wait_for_load_state("load")
+    page.wait_for_function(
+        "() => !document.querySelector('[data-hx-trigger=\"load\"], .htmx-request')"
+    )
     results = axe.run(page)
     return [
         f"{page.url} {v['id']} ({v['impact']}): "
