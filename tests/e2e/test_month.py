@@ -130,7 +130,11 @@ def type_row(page, row, values):
     cells = row.locator("input[data-cell]")
     count = cells.count()
     for index in range(count):
-        code = cells.nth(index).get_attribute("data-col")
+        cell = cells.nth(index)
+        # Each key goes where a person would see the caret: on a loaded machine the browser may
+        # not have moved the focus yet when the next key comes.
+        expect(cell).to_be_focused()
+        code = cell.get_attribute("data-col")
         page.keyboard.type(str(values[code]))
         page.keyboard.press("Enter" if index == count - 1 else "Tab")
 
