@@ -3,7 +3,6 @@ quota group's or its unit's only when its result reads them), and shows what val
 unit shows: row by row, edit after edit, the row a save answers is the row the grid page draws
 from the whole unit's preview, and every member's preview is the unit's result."""
 
-import dataclasses
 import datetime as dt
 import json
 import random
@@ -19,24 +18,12 @@ from scoring.month.services.adjustments import pool_set
 from tests.factories import UnitFactory, member
 from tests.month.conftest import open_month, points, submit
 from tests.scoring.factories import make_task
+from tests.scoring.test_engine_cadre import blanked
 
 pytestmark = pytest.mark.django_db
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 GENERAL = {"G1": 5, "G2": 5, "G3": 5, "G4": 10, "G5": 5}
-
-
-def blanked(result):
-    """A result of the whole unit without what one member's preview leaves out."""
-    return dataclasses.replace(
-        result,
-        rank_in_unit=None,
-        rank_in_scope=None,
-        reward_equal=0,
-        reward_merit=0,
-        reward=0,
-        equal_split=None,
-    )
 
 
 @pytest.fixture
