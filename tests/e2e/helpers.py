@@ -1,4 +1,5 @@
-"""What many browser tests do: sign in through the login form, collect a page's errors."""
+"""What many browser tests do: sign in through the login form, collect a page's errors, wait
+until a page is whole."""
 
 DEMO_PASSWORD = "fiveclear-demo"
 
@@ -23,3 +24,12 @@ def collect_errors(page, errors):
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     return errors
+
+
+def wait_until_whole(page):
+    """Wait until `page` has loaded and the one part htmx fetches after it (the banner of work
+    due, base.html) is in place: nothing on it moves, swaps or takes the focus after this."""
+    page.wait_for_load_state("load")
+    page.wait_for_function(
+        "() => !document.querySelector('[data-hx-trigger=\"load\"], .htmx-request')"
+    )

@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from directives.models import Task
 from scoring.models import Period, Phase, Result
+from tests.e2e.helpers import wait_until_whole
 from tests.e2e.test_month import cadre, reach, this_month
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -21,13 +22,7 @@ SERIOUS = {"serious", "critical"}
 
 def serious_violations(page, axe):
     """axe-core's serious and critical violations of the page: 'rule: target, ...' lines."""
-    # The page is whole once it has loaded and the one part htmx fetches after it (the banner
-    # of work due, base.html) is in place: waiting for that, not for half a second without
-    # network traffic ("networkidle") on each of the forty pages.
-    page.wait_for_load_state("load")
-    page.wait_for_function(
-        "() => !document.querySelector('[data-hx-trigger=\"load\"], .htmx-request')"
-    )
+    wait_until_whole(page)  # the page loaded and its banner in place, not network silence
     results = axe.run(page)
     return [
         f"{page.url} {v['id']} ({v['impact']}): "

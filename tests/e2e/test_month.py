@@ -25,7 +25,7 @@ from scoring.month.services.appeals import appeal_file
 from scoring.month.services.decide import period_decide, period_publish
 from scoring.month.services.opening import period_advance, period_open
 from scoring.month.services.scorecards import scorecard_save
-from tests.e2e.helpers import collect_errors, sign_in
+from tests.e2e.helpers import collect_errors, sign_in, wait_until_whole
 from units.models import Cadre, Unit
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -123,6 +123,12 @@ def log_in_context(context, live_server, username, errors):
 
 def log_out(page):
     page.context.clear_cookies()
+
+
+def start_row(row):
+    """Put the caret in `row`'s first cell once the page is whole (nothing takes it away then)."""
+    wait_until_whole(row.page)
+    row.locator("input[data-cell]").first.focus()
 
 
 def type_row(page, row, values):
@@ -239,7 +245,7 @@ def test_enter_pressed_before_a_re_rendered_row_settles_still_saves_in_place(
     page.evaluate("() => { htmx.config.defaultSettleDelay = 5000; window.stayed = true; }")
     code = cadre("canbo").code
     row = page.locator(f"#row-{code}")
-    row.locator("input[data-cell]").first.focus()
+    start_row(row)
     type_row(page, row, {"G1": 5, "G2": 5, "G3": 5, "G4": 12, "G5": 5, "T": 60})
     expect(page.locator(f"#row-{code}")).to_have_attribute("data-state", "invalid")
     expect(page.locator(f"#s-{code}-G4")).to_be_focused()
@@ -267,12 +273,12 @@ def test_a_second_save_of_the_same_row_is_refused_and_nothing_is_lost(
     code = cadre("canbo").code
 
     row = first.locator(f"#row-{code}")
-    row.locator("input[data-cell]").first.focus()
+    start_row(row)
     type_row(first, row, {"G1": 3, "G2": 5, "G3": 5, "G4": 8, "G5": 5, "T": 55})
     expect(first.locator(f"#row-{code}")).to_have_attribute("data-state", "saved")
 
     row = second.locator(f"#row-{code}")
-    row.locator("input[data-cell]").first.focus()
+    start_row(row)
     type_row(second, row, {"G1": 1, "G2": 1, "G3": 1, "G4": 1, "G5": 1, "T": 10})
     refused = second.locator(f"#row-{code}")
     expect(refused).to_have_attribute("data-state", "refused")
@@ -473,7 +479,7 @@ def test_the_head_accepts_an_appeal_corrects_that_row_alone_and_decides_again(
     page.get_by_role("link", name="Sửa trong bảng chấm điểm").click()
     expect(page.locator("input[data-cell]")).to_have_count(6)  # canbo's row alone
     row = page.locator(f"#row-{me.code}")
-    row.locator("input[data-cell]").first.focus()
+    start_row(row)
     type_row(page, row, {"G1": 5, "G2": 5, "G3": 5, "G4": 10, "G5": 5, "T": 70})
     expect(page.locator(f"#row-{me.code}")).to_have_attribute("data-state", "saved")
 
