@@ -97,11 +97,13 @@ def prepare(size, reuse, base_url):
     if exists and reuse:
         print(f"reusing database {name}", flush=True)
         run([PY, "manage.py", "migrate", "-v0"], env)  # made by an older checkout, maybe
+        run([PY, "manage.py", "summarize_months"], env)
         return env
     subprocess.run(["psql", admin, "-qc", f"DROP DATABASE IF EXISTS {name}"], check=True)
     subprocess.run(["psql", admin, "-qc", f"CREATE DATABASE {name}"], check=True)
     run([PY, "manage.py", "migrate", "-v0"], env)
     run([PY, "bench/generate.py", "--size", str(size), "--month", MONTH], env)
+    run([PY, "manage.py", "summarize_months"], env)  # the history is written, not decided
     return env
 
 

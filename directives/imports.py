@@ -32,6 +32,7 @@ from directives.catalogue.models import CatalogueItem
 from directives.importing import audited_counts, row_code
 from directives.models import Task, TaskEvent, TaskEventKind, TaskStatus
 from directives.services import MAX_WEIGHT
+from directives.signals import tasks_written
 from units.models import Cadre, Membership, Role, is_valid_on
 from units.scope import ACTING_ROLES, latest_unit, outranks
 from units.tabular import ImportFailed, RowChecker, read_table
@@ -402,6 +403,7 @@ def _within(unit, paths):
 def _write(parsed, existing, *, user, importer, file_name, via=None) -> dict:
     """Create and update the tasks, one "imported" event on each, one audit entry."""
     created, changed, events = [], [], []
+    before: set[tuple[int, str]] = set()  # the changed tasks' (unit id, month) before
     now = timezone.now()
     notes = via.notes if via is not None else {}
     if via is not None:
@@ -423,6 +425,7 @@ def _write(parsed, existing, *, user, importer, file_name, via=None) -> dict:
         if not changes:
             continue
         old_status = task.status
+        before.add((task.unit_id, f"{task.effective_deadline:%Y-%m}"))
         for name, value in fields.items():
             setattr(task, name, value)
         task.updated_at = now
@@ -436,6 +439,7 @@ def _write(parsed, existing, *, user, importer, file_name, via=None) -> dict:
         event.task_id = task.pk  # the created tasks have their keys only now
         event.new_status = task.status
     TaskEvent.objects.bulk_create(events, batch_size=1000)
+    tasks_written([*created, *changed], before)
     return audited_counts(
         parsed,
         created,

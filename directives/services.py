@@ -37,6 +37,7 @@ from directives.authority import may_review as reviewer_may_act
 from directives.catalogue import services as catalogue
 from directives.catalogue.models import CatalogueItem
 from directives.models import Criterion, Regulation, Task, TaskEvent, TaskEventKind, TaskStatus
+from directives.signals import tasks_written
 from units.models import Cadre, code_validator
 from units.scope import can_act_on_cadre, unit_of
 
@@ -196,6 +197,7 @@ def task_create(
                 raise
     task.supporters.set(supporters)
     _event(task, TaskEventKind.STATUS, assigned_by, new_status=S.ASSIGNED)
+    tasks_written([task])
     return task
 
 
@@ -363,8 +365,10 @@ def task_approve_extension(
                 % {"date": task.effective_deadline.strftime("%d/%m/%Y")}
             }
         )
+    before = (task.unit_id, f"{task.effective_deadline:%Y-%m}")
     task.effective_deadline = new_deadline
     task.save(update_fields=["effective_deadline", "updated_at"])
+    tasks_written([task], [before])
     _event(
         task,
         TaskEventKind.EXTENSION_APPROVED,
@@ -549,6 +553,7 @@ def _move(task: Task, status: str, by: Cadre | None, reason: str) -> Task:
     old = task.status
     task.status = status
     task.save()
+    tasks_written([task])
     _event(task, TaskEventKind.STATUS, by, reason=reason, old_status=old, new_status=status)
     return task
 

@@ -26,3 +26,17 @@ def decided_months(pairs) -> set:
         return set()
     answers = months_decided_asked.send(sender=None, pairs=set(pairs))
     return set().union(*(set(answer or ()) for _receiver, answer in answers))
+
+
+# Sent with `pairs=` a set of (unit id, "YYYY-MM"): tasks of those units due in those months
+# were written (created, moved on, completed, given a new deadline). Scoring counts them anew in
+# the summary rows its dashboards read for decided months.
+tasks_changed = Signal()
+
+
+def tasks_written(tasks, before=()) -> None:
+    """Tell that `tasks` were written; `before` holds the (unit id, month) pairs they had
+    before, when a write may have moved them."""
+    pairs = {(t.unit_id, f"{t.effective_deadline:%Y-%m}") for t in tasks} | set(before)
+    if pairs:
+        tasks_changed.send(sender=None, pairs=pairs)

@@ -57,6 +57,9 @@ class Period(models.Model):
     appeals_until = models.DateField(_("appeals until"))
     lock_on = models.DateField(_("locks on"))
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    # When the dashboards' summary rows of the period last changed (its results or a decided
+    # month's tasks): part of the cached dashboards' key, so a correction shows at once.
+    summarized_at = models.DateTimeField(null=True, blank=True, editable=False)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     locked_at = models.DateTimeField(_("locked at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
@@ -475,6 +478,57 @@ class RaterFlag(models.Model):
 
     def __str__(self):
         return f"{self.period} · {self.kind} · {self.rater.code}"
+
+
+class UnitMonthSummary(models.Model):
+    """What the dashboards show of one unit's own members in one decided period: counts and sums
+    of its results, its tasks due and on time, its pool and its warning signs by kind.
+
+    A city's dashboard would otherwise add up seven months of results and tasks (700,000 rows
+    at 100,000 cadres) on its first view. Written by `scoring.dashboards.summaries` in the same
+    transaction as every write of the period's results (decide, a correction decided) and of a
+    decided month's tasks; the dashboards add these rows up over a subtree in SQL (the unit's
+    path is read then, so a moved unit counts under its new parent at once).
+    """
+
+    period = models.ForeignKey(
+        Period, on_delete=models.CASCADE, related_name="unit_summaries", verbose_name=_("period")
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    month = models.CharField(_("month"), max_length=7)  # the period's, to filter without a join
+    results = models.PositiveIntegerField(default=0)
+    rated = models.PositiveIntegerField(default=0, verbose_name=_("rated"))
+    total_sum = models.DecimalField(max_digits=20, decimal_places=4, default=0)
+    total_sq = models.DecimalField(max_digits=20, decimal_places=4, default=0)
+    tier_a = models.PositiveIntegerField(default=0)
+    tier_b = models.PositiveIntegerField(default=0)
+    tier_c = models.PositiveIntegerField(default=0)
+    tier_d = models.PositiveIntegerField(default=0)
+    gap_sum = models.DecimalField(max_digits=20, decimal_places=4, default=0)
+    gap_count = models.PositiveIntegerField(default=0)
+    tasks_due = models.PositiveIntegerField(default=0)
+    tasks_on_time = models.PositiveIntegerField(default=0)
+    pool = models.BigIntegerField(default=0, verbose_name=_("pool"))
+    distributed = models.BigIntegerField(default=0, verbose_name=_("distributed"))
+    undistributed = models.BigIntegerField(default=0, verbose_name=_("undistributed"))
+    flags_equalization = models.PositiveIntegerField(default=0)
+    flags_leniency = models.PositiveIntegerField(default=0)
+    flags_self_inflation = models.PositiveIntegerField(default=0)
+    flags_reciprocal = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("unit's month summary")
+        verbose_name_plural = _("units' month summaries")
+        constraints = [
+            models.UniqueConstraint(fields=["period", "unit"], name="unitmonthsummary_unique")
+        ]
+        indexes = [models.Index(fields=["month", "unit"], name="unitmonthsummary_month_idx")]
+
+    def __str__(self):
+        return f"{self.period} · {self.unit_id}"
 
 
 class AppealStatus(models.TextChoices):

@@ -9,7 +9,8 @@ from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
 from directives.models import Criterion, Regulation
-from directives.signals import months_decided_asked, regulation_freeze_asked
+from directives.signals import months_decided_asked, regulation_freeze_asked, tasks_changed
+from scoring.dashboards.summaries import tasks_summarize
 from scoring.errors import RegulationFrozen
 from scoring.models import Period
 from scoring.month.selectors.rating import DECIDED_PHASES, period_freezing
@@ -93,3 +94,9 @@ def refuse_changing_a_frozen_criterion(sender, instance, raw=False, **kwargs):
 @receiver(pre_delete, sender=Criterion, dispatch_uid="scoring.criterion_frozen_delete")
 def refuse_deleting_a_frozen_criterion(sender, instance, **kwargs):
     _refuse(instance.regulation_id, instance.regulation.code)
+
+
+@receiver(tasks_changed, dispatch_uid="scoring.tasks_changed")
+def count_tasks_anew(sender, pairs, **kwargs):
+    """Tasks written in a decided month change its dashboards' on-time rate."""
+    tasks_summarize(pairs)

@@ -6,6 +6,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import F, OuterRef, Q, Subquery, Value
+
 from scoring.dashboards.flags import (
     Flag,
     FlagKind,
@@ -16,83 +18,116 @@ from scoring.dashboards.flags import (
 )
 from scoring.dashboards.scope import FROZEN, TIERS
 from scoring.dashboards.stats import Stats
-from scoring.models import RaterFlag
+from scoring.dashboards.summaries import FLAG_FIELDS, TIER_FIELDS, result_figures
+from scoring.models import RaterFlag, UnitMonthSummary
 from units.models import Unit
 
 # --- flags ---------------------------------------------------------------------------------
 
 
-def rater_flags(unit: Unit, month: str) -> list[Flag]:
-    """One query: the lenient raters and reciprocal pairs `period_decide` stored for the
-    month's decided periods on units of the scope, in the order they were found. Names are
-    read now, so a renamed cadre shows under the new name."""
-    rows = (
-        RaterFlag.objects.filter(
-            period__month=month, period__phase__in=FROZEN, unit__path__startswith=unit.path
-        )
-        .order_by("pk")
-        .values_list(
-            "kind",
-            "unit_id",
-            "reason",
-            "values",
-            "rater__code",
-            "rater__full_name",
-            "partner__code",
-            "partner__full_name",
-        )
+def _rater_flag(row: tuple) -> Flag:
+    kind, unit_id, reason, values, rater_code, rater_name, partner_code, partner_name = row
+    return Flag(
+        FlagKind(kind),
+        unit_id,
+        reason,
+        # Decimals are stored as text, exactly; counts as numbers.
+        {key: Decimal(v) if isinstance(v, str) else v for key, v in values.items()},
+        tuple(
+            Person(code, name)
+            for code, name in ((rater_code, rater_name), (partner_code, partner_name))
+            if code is not None
+        ),
     )
-    return [
-        Flag(
-            FlagKind(kind),
-            unit_id,
-            reason,
-            # Decimals are stored as text, exactly; counts as numbers.
-            {key: Decimal(v) if isinstance(v, str) else v for key, v in values.items()},
-            tuple(
-                Person(code, name)
-                for code, name in ((rater_code, rater_name), (partner_code, partner_name))
-                if code is not None
-            ),
-        )
-        for (
-            kind,
-            unit_id,
-            reason,
-            values,
-            rater_code,
-            rater_name,
-            partner_code,
-            partner_name,
-        ) in rows
-    ]
+
+
+def _under(paths: Iterable[str]) -> Q:
+    condition = Q(pk__in=[])
+    for path in paths:
+        condition |= Q(unit__path__startswith=path)
+    return condition
 
 
 def month_flags(
-    unit_stats: dict[int, Stats], stored: Iterable[Flag], *, viewer_code: str | None = None
-) -> list[Flag]:
-    """Every flag of the month: equal scoring and self-inflation from the units' results, the
-    rater flags as stored at decision. A reciprocal pair is never shown to one of its two
-    cadres: it would tell them that the other one rated them."""
+    month: str, paths: Iterable[str], *, viewer_code: str | None = None
+) -> tuple[list[Flag], dict[int, Unit]]:
+    """Two queries: every warning sign of the month on the units under `paths`, and those
+    units (code, name, path). Equal scoring and self-inflation come from the summary rows that
+    counted one (`scoring.dashboards.summaries`), the lenient raters and reciprocal pairs as
+    `period_decide` stored them, in the order found; names are read now, so a renamed cadre
+    shows under the new name. A reciprocal pair is never shown to one of its two cadres: it
+    would tell them that the other one rated them."""
+    paths = list(paths)
+    units: dict[int, Unit] = {}
     flags: list[Flag] = []
-    for unit_id, stats in unit_stats.items():
-        flags += equalization_flags(
-            unit_id,
-            rated=stats.rated,
-            total=stats.total,
-            total_sq=stats.total_sq,
-            tiers=stats.tiers,
+    if not paths:
+        return flags, units
+    frozen = Q(month=month, period__phase__in=FROZEN) & _under(paths)
+    summaries = UnitMonthSummary.objects.filter(
+        frozen, Q(flags_equalization__gt=0) | Q(flags_self_inflation__gt=0)
+    ).values(
+        "unit_id",
+        "unit__code",
+        "unit__name",
+        "unit__path",
+        "gap_count",
+        "gap_sum",
+        *(["rated", "total_sum", "total_sq", *TIER_FIELDS.values()]),
+    )
+    for row in summaries:
+        unit_id = row["unit_id"]
+        units[unit_id] = Unit(
+            pk=unit_id, code=row["unit__code"], name=row["unit__name"], path=row["unit__path"]
         )
-        inflation = self_inflation_flag(unit_id, count=stats.gap_count, gap_sum=stats.gap_sum)
+        flags += equalization_flags(unit_id, **result_figures(row))
+        inflation = self_inflation_flag(unit_id, count=row["gap_count"], gap_sum=row["gap_sum"])
         if inflation:
             flags.append(inflation)
-    flags += [
-        flag
-        for flag in stored
-        if flag.kind != FlagKind.RECIPROCAL
-        or viewer_code not in {person.code for person in flag.people}
-    ]
-    return flags
+    stored = (
+        RaterFlag.objects.filter(period__month=month, period__phase__in=FROZEN)
+        .filter(_under(paths))
+        .order_by("pk")
+        .values_list(*RATER_FLAG_COLUMNS, "unit__code", "unit__name", "unit__path")
+    )
+    for *row, code, name, path in stored:
+        flag = _rater_flag(tuple(row))
+        if flag.kind == FlagKind.RECIPROCAL and viewer_code in {p.code for p in flag.people}:
+            continue
+        units[flag.unit_id] = Unit(pk=flag.unit_id, code=code, name=name, path=path)
+        flags.append(flag)
+    return flags, units
+
+
+RATER_FLAG_COLUMNS = (
+    "kind",
+    "unit_id",
+    "reason",
+    "values",
+    "rater__code",
+    "rater__full_name",
+    "partner__code",
+    "partner__full_name",
+)
+
+
+def reciprocals_of(unit: Unit, month: str, viewer_code: str | None) -> list[tuple[str, int]]:
+    """One query (none without a viewer): the reciprocal pairs of the month under `unit` that
+    hold the viewer, as (the flagged unit's path, its warning signs in all): the counts read
+    from the summary rows leave them out for this viewer."""
+    if viewer_code is None:
+        return []
+    own = UnitMonthSummary.objects.filter(period=OuterRef("period"), unit=OuterRef("unit"))
+    total = sum((F(name) for name in FLAG_FIELDS.values()), Value(0))
+    return list(
+        RaterFlag.objects.filter(
+            period__month=month,
+            period__phase__in=FROZEN,
+            unit__path__startswith=unit.path,
+            kind=FlagKind.RECIPROCAL,
+        )
+        .filter(Q(rater__code=viewer_code) | Q(partner__code=viewer_code))
+        .values_list("unit__path", Subquery(own.annotate(n=total).values("n")[:1]))
+    )
 
 
 # --- the dashboard -------------------------------------------------------------------------
@@ -108,9 +143,16 @@ class LeagueRow:
     unit: Unit
     level: int
     stats: Stats
-    flags: list[Flag]  # of the unit's own members, or of every unit of the subunit's subtree
+    # The warning signs of the unit's own members, or of every unit of the subunit's subtree:
+    # how many of each kind, and the flags themselves once read (the rows the page lists).
+    counts: dict[FlagKind, int] = field(default_factory=dict)
+    flags: list[Flag] = field(default_factory=list)
     flagged_names: dict[int, str] = field(default_factory=dict)  # flagged unit id -> name
     previous: Stats | None = None  # the same row in the previous decided month, if it had one
+
+    @property
+    def flag_total(self) -> int:
+        return sum(self.counts.values())
 
     @property
     def change(self) -> Decimal | None:
@@ -126,10 +168,7 @@ class LeagueRow:
     @property
     def flag_counts(self) -> list[tuple[FlagKind, str, int]]:
         """(kind, label, how many) of the row's flags, kinds in a fixed order."""
-        counts: dict[FlagKind, int] = {}
-        for flag in self.flags:
-            counts[flag.kind] = counts.get(flag.kind, 0) + 1
-        return [(kind, flag_label(kind), n) for kind, n in sorted(counts.items())]
+        return [(kind, flag_label(kind), n) for kind, n in sorted(self.counts.items()) if n]
 
     @property
     def flags_shown(self) -> list[tuple[Flag, str]]:
@@ -141,7 +180,7 @@ class LeagueRow:
 
     @property
     def flags_hidden(self) -> int:
-        return max(0, len(self.flags) - FLAGS_SHOWN)
+        return max(0, self.flag_total - FLAGS_SHOWN)
 
 
 LEAGUE_SORTS: dict[str, Callable[[LeagueRow], object]] = {
@@ -154,7 +193,7 @@ LEAGUE_SORTS: dict[str, Callable[[LeagueRow], object]] = {
     **{f"share_{t.lower()}": (lambda r, t=t: r.stats.share(t)) for t in TIERS},
     "on_time": lambda r: r.stats.on_time_rate,
     "undistributed": lambda r: r.stats.undistributed,
-    "flags": lambda r: len(r.flags),
+    "flags": lambda r: r.flag_total,
 }
 
 

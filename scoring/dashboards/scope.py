@@ -102,19 +102,20 @@ def decided_months(unit: Unit) -> list[str]:
 
 def months_and_stamp(unit: Unit) -> tuple[list[str], str]:
     """The unit's decided months and a stamp that changes whenever one of them is decided
-    again, reopened or newly decided: what the cached dashboard pages depend on (one query)."""
+    again, reopened or newly decided, or its summary rows change (a correction decided, a task
+    written): what the cached dashboard pages depend on (one query)."""
     rows = (
         Period.objects.filter(phase__in=FROZEN)
         .filter(Q(scope__path__in=unit.ancestor_paths()) | Q(scope__path__startswith=unit.path))
-        .values_list("month", "pk", "decided_at")
+        .values_list("month", "pk", "decided_at", "summarized_at")
         .order_by("-month", "pk")
     )
     months: list[str] = []
     stamp = []
-    for month, pk, decided_at in rows:
+    for month, pk, *times in rows:
         if not months or months[-1] != month:
             months.append(month)
-        stamp.append(f"{pk}@{decided_at.timestamp() if decided_at else ''}")
+        stamp.append(f"{pk}@" + "@".join(str(t.timestamp()) if t else "" for t in times))
     return months, ",".join(stamp)
 
 

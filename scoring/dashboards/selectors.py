@@ -1,5 +1,5 @@
-"""A dashboard's data in a fixed number of queries: the month's figures, the league, the flags
-and the trend."""
+"""A dashboard's data in a fixed number of queries from the summary rows stored at decision: the
+month's figures, the league, the flags and the trend."""
 
 from __future__ import annotations
 
@@ -7,13 +7,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import Count, Q, Sum, Value
+from django.db.models.functions import StrIndex, Substr
 from django.utils.translation import gettext as _
 
-from scoring.dashboards.flags import Flag
-from scoring.dashboards.league import LeagueRow, month_flags, rater_flags, sort_league
-from scoring.dashboards.scope import TIERS, trend_window
-from scoring.dashboards.stats import Stats, _add_pool_stats, _add_task_stats, _result_stats
-from units.models import Unit
+from scoring.dashboards.flags import Flag, FlagKind
+from scoring.dashboards.league import LeagueRow, month_flags, reciprocals_of, sort_league
+from scoring.dashboards.scope import FROZEN, TIERS, trend_window
+from scoring.dashboards.stats import Stats
+from scoring.dashboards.summaries import FLAG_FIELDS, SUMMED
+from scoring.models import UnitMonthSummary
+from units.models import PATH_SEPARATOR, Unit
 
 TREND_SERIES = 12  # subunits drawn in the trend charts, the largest first
 
@@ -29,25 +33,60 @@ class Dashboard:
     summary: Stats
     league: list[LeagueRow]
     sort: str
-    flags: list[Flag]
+    flags: list[Flag]  # those of the rows listed (`flagged_rows`; every row's for an export)
+    flagged_units: int = 0  # units of the scope with a warning sign this month
     trend: dict | None = None
     previous_month: str | None = None  # the decided month the league's changes are against
-
-    @property
-    def flagged_units(self) -> int:
-        return len({flag.unit_id for flag in self.flags})
 
     @property
     def flagged_rows(self) -> list[LeagueRow]:
         """The league's rows with flags, in tree order: the flags section's groups (at most
         FLAGGED_ROWS_SHOWN, most flags first; a city has a hundred wards)."""
-        flagged = sorted((r for r in self.league if r.flags), key=lambda r: -len(r.flags))
-        return sorted(flagged[:FLAGGED_ROWS_SHOWN], key=lambda r: r.unit.path)
+        return _most_flagged(self.league)
 
     @property
     def flagged_rows_hidden(self) -> list[LeagueRow]:
         shown = {r.unit.pk for r in self.flagged_rows}
-        return [r for r in self.league if r.flags and r.unit.pk not in shown]
+        return [r for r in self.league if r.flag_total and r.unit.pk not in shown]
+
+
+def _most_flagged(league: list[LeagueRow]) -> list[LeagueRow]:
+    flagged = sorted((r for r in league if r.flag_total), key=lambda r: -r.flag_total)
+    return sorted(flagged[:FLAGGED_ROWS_SHOWN], key=lambda r: r.unit.path)
+
+
+def _series_path(unit: Unit):
+    """SQL: the path of the series a unit of `unit`'s subtree adds to: `unit` itself (its own
+    members) or the direct subunit whose subtree holds it ("/HN/" + "W1/W1-A/" -> "/HN/W1/")."""
+    start = len(unit.path)
+    rest = Substr("unit__path", start + 1)
+    return Substr("unit__path", 1, Value(start) + StrIndex(rest, Value(PATH_SEPARATOR)))
+
+
+def _series_sums(unit: Unit, window: Sequence[str]) -> dict[tuple[str, str], dict]:
+    """One query: the summary rows of the scope's decided periods in the window, added up per
+    month and series (the unit's own members, each direct subunit with its subtree): at most
+    (subunits + 1) x months rows, whatever the number of cadres."""
+    flagged = Q()
+    for name in FLAG_FIELDS.values():
+        flagged |= Q(**{f"{name}__gt": 0})
+    rows = (
+        UnitMonthSummary.objects.filter(
+            period__phase__in=FROZEN, month__in=window, unit__path__startswith=unit.path
+        )
+        .values("month", series=_series_path(unit))
+        .annotate(  # named apart from the columns, which the flagged units' filter reads
+            **{f"sum_{name}": Sum(name) for name in SUMMED},
+            flagged_units=Count("pk", filter=flagged),
+        )
+        .order_by()
+    )
+    return {
+        (row.pop("month"), row.pop("series")): {
+            name.removeprefix("sum_"): value for name, value in row.items()
+        }
+        for row in rows
+    }
 
 
 def dashboard_data(
@@ -59,65 +98,69 @@ def dashboard_data(
     sort: str | None = None,
     viewer_code: str | None = None,
     with_trend: bool = True,
+    all_flags: bool = False,
 ) -> Dashboard:
-    """The scope's month: summary, league table with flags and 12-month trends.
+    """The scope's month: summary, league table with flags and 12-month trends, from the
+    summary rows written at decision (`scoring.dashboards.summaries`).
 
-    Five queries: results by month and unit, tasks by month and unit, pools of the month, the
-    rater flags stored at decision; and the subtree's units when `units` is not given.
+    Four queries, five for a viewer with a cadre: the summaries by month and series, the
+    unit's direct subunits when `units` is not given, the viewer's reciprocal pairs, and the
+    warning signs of the rows listed (those of every row with `all_flags`, for an export).
     """
     window = trend_window(months, month) if with_trend else [month]
-    stats = _result_stats(unit, window)
-    _add_task_stats(unit, window, stats)
-    _add_pool_stats(unit, month, stats)
+    sums = _series_sums(unit, window)
     if units is None:
-        units = Unit.objects.subtree_of(unit.path).only("code", "name", "path", "depth")
-    by_id = {u.pk: u for u in units}
-
-    current = {uid: s for (m, uid), s in stats.items() if m == month}
-    flags = month_flags(current, rater_flags(unit, month), viewer_code=viewer_code)
-    flags.sort(key=lambda f: (by_id[f.unit_id].path, f.kind, f.reason))
+        units = Unit.objects.filter(Q(pk=unit.pk) | Q(parent_id=unit.pk)).only(
+            "code", "name", "path", "depth"
+        )
+    by_path = {u.path: u for u in units}
+    stats = {(m, by_path[path].pk): Stats.of_summaries(row) for (m, path), row in sums.items()}
+    by_id = {u.pk: u for u in by_path.values()}
 
     # A row per direct subunit (its whole subtree added up) and one for the unit's own
     # members: a city's dashboard compares its wards, each ward's its departments.
-    series_of = _series_of(unit, by_id)
     rows: dict[int, LeagueRow] = {}
     summary = Stats()
-    for unit_id, unit_stats in current.items():
-        summary.add(unit_stats)
-        target = series_of[unit_id]
-        if target.pk not in rows:
-            rows[target.pk] = LeagueRow(target, 0 if target.pk == unit.pk else 1, Stats(), [])
-        rows[target.pk].stats.add(unit_stats)
+    flagged_units = 0
+    for (m, path), row in sums.items():
+        if m != month:
+            continue
+        target = by_path[path]
+        stats_now = stats[m, target.pk]
+        summary.add(stats_now)
+        level = 0 if target.pk == unit.pk else 1
+        counts = {kind: row[name] for kind, name in FLAG_FIELDS.items() if row[name]}
+        rows[target.pk] = LeagueRow(target, level, stats_now, counts)
+        flagged_units += row["flagged_units"]
+    for path, unit_flags in reciprocals_of(unit, month, viewer_code):
+        row = rows[by_path[_series_of_path(unit, path)].pk]
+        row.counts[FlagKind.RECIPROCAL] -= 1
+        flagged_units -= unit_flags == 1  # a pair holding the viewer was its only sign
     # Each row's change from the previous decided month of the window (no further query).
     previous_month = window[-2] if len(window) > 1 and window[-1] == month else None
-    for (m, unit_id), unit_stats in stats.items():
-        row = rows.get(series_of[unit_id].pk) if m == previous_month else None
-        if row is not None:
-            row.previous = row.previous or Stats()
-            row.previous.add(unit_stats)
-    for flag in flags:
-        row = rows[series_of[flag.unit_id].pk]
-        row.flags.append(flag)
-        row.flagged_names[flag.unit_id] = by_id[flag.unit_id].name
+    for (m, pk), unit_stats in stats.items():
+        if m == previous_month and pk in rows:
+            rows[pk].previous = unit_stats
     league, sort = sort_league(list(rows.values()), sort)
-    dashboard = Dashboard(unit, month, window, summary, league, sort, flags)
+    listed = [r for r in league if r.flag_total] if all_flags else _most_flagged(league)
+    flags, flagged = month_flags(month, [r.unit.path for r in listed], viewer_code=viewer_code)
+    flags.sort(key=lambda f: (flagged[f.unit_id].path, f.kind, f.reason))
+    listed_by_path = {r.unit.path: r for r in listed}
+    for flag in flags:
+        row = listed_by_path[_series_of_path(unit, flagged[flag.unit_id].path)]
+        row.flags.append(flag)
+        row.flagged_names[flag.unit_id] = flagged[flag.unit_id].name
+    dashboard = Dashboard(unit, month, window, summary, league, sort, flags, flagged_units)
     dashboard.previous_month = previous_month
     if with_trend:
         dashboard.trend = _trend(unit, window, stats, by_id)
     return dashboard
 
 
-def _series_of(unit: Unit, units: dict[int, Unit]) -> dict[int, Unit]:
-    """Each unit of the scope mapped to the trend series it adds to: the scope unit itself (its
-    own members) or the direct subunit whose subtree holds it."""
-    by_path = {u.path: u for u in units.values()}
-    series = {}
-    for unit_id, member_unit in units.items():
-        if not member_unit.path.startswith(unit.path):
-            continue
-        rest = member_unit.path[len(unit.path) :]
-        series[unit_id] = by_path[unit.path + rest.split("/", 1)[0] + "/"] if rest else unit
-    return series
+def _series_of_path(unit: Unit, path: str) -> str:
+    """In Python, the series path `_series_path` gives in SQL."""
+    rest = path[len(unit.path) :]
+    return unit.path + rest.split(PATH_SEPARATOR, 1)[0] + PATH_SEPARATOR if rest else unit.path
 
 
 def _point(value: Decimal | None) -> float | None:
@@ -138,14 +181,12 @@ def _series_json(label: str, code: str, per_month: list[Stats]) -> dict:
 
 def _trend(unit: Unit, window: list[str], stats: dict, units: dict[int, Unit]) -> dict:
     """The trend charts' data: one series per direct subunit (its whole subtree) and one for
-    the scope unit's own members, plus the whole scope."""
-    series_of = _series_of(unit, units)
+    the scope unit's own members, plus the whole scope (`stats` by month and series)."""
     per_series: dict[int, dict[str, Stats]] = {}
     whole = {m: Stats() for m in window}
-    for (month, unit_id), unit_stats in stats.items():
-        target = series_of[unit_id]
-        per_series.setdefault(target.pk, {m: Stats() for m in window})[month].add(unit_stats)
-        whole[month].add(unit_stats)
+    for (month, pk), series_stats in stats.items():
+        per_series.setdefault(pk, {m: Stats() for m in window})[month].add(series_stats)
+        whole[month].add(series_stats)
 
     # A chart of a city's 150 wards reads as nothing: the unit's own members and its
     # TREND_SERIES largest subunits (by members rated over the window) get a line each.

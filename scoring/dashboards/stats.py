@@ -10,7 +10,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 
 from scoring.dashboards.flags import population_sd_from_sums
 from scoring.dashboards.scope import _SUMS, FROZEN, RATED, TIERS, _percent, _rounded, tasks_due
-from scoring.models import PeriodUnitResult, Result, month_bounds
+from scoring.models import Result, month_bounds
 from units.models import Role, Unit
 
 # --- additive statistics -------------------------------------------------------------------
@@ -50,6 +50,24 @@ class Stats:
             setattr(self, name, getattr(self, name) + getattr(other, name))
         for tier in TIERS:
             self.tiers[tier] += other.tiers[tier]
+
+    @classmethod
+    def of_summaries(cls, row: dict) -> Stats:
+        """From the sums of `UnitMonthSummary` columns (`scoring.dashboards.summaries.SUMMED`)."""
+        return cls(
+            results=row["results"],
+            rated=row["rated"],
+            total=Decimal(row["total_sum"]),
+            total_sq=Decimal(row["total_sq"]),
+            tiers={t: row[f"tier_{t.lower()}"] for t in TIERS},
+            gap_sum=Decimal(row["gap_sum"]),
+            gap_count=row["gap_count"],
+            due=row["tasks_due"],
+            on_time=row["tasks_on_time"],
+            pool=row["pool"],
+            distributed=row["distributed"],
+            undistributed=row["undistributed"],
+        )
 
     @property
     def not_rated(self) -> int:
@@ -134,18 +152,3 @@ def _add_task_stats(unit: Unit, months: Sequence[str], stats: dict) -> None:
         if month in wanted and (month, unit_id) in decided:
             entry = stats[month, unit_id]
             entry.due, entry.on_time = due, on_time
-
-
-def _add_pool_stats(unit: Unit, month: str, stats: dict) -> None:
-    """One query: the month's pools, distributed and undistributed money per unit."""
-    rows = (
-        PeriodUnitResult.objects.filter(
-            period__phase__in=FROZEN, period__month=month, unit__path__startswith=unit.path
-        )
-        .values("unit_id")
-        .annotate(p=Sum("pool"), d=Sum("distributed"), u=Sum("undistributed"))
-        .order_by()
-    )
-    for row in rows:
-        entry = stats.setdefault((month, row["unit_id"]), Stats())
-        entry.pool, entry.distributed, entry.undistributed = row["p"], row["d"], row["u"]

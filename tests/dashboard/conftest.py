@@ -12,6 +12,7 @@ from tests.dashboard.factories import (
     PeriodUnitResultFactory,
     ResultFactory,
     TaskFactory,
+    summarized,
 )
 from tests.factories import member
 
@@ -71,4 +72,5 @@ def months(org):
         february=task(org.staff_b, org.b, d(2026, 2, 10), d(2026, 2, 11)),
     )
     AdjustmentFactory(period=march, cadre=org.staff_a, points=Decimal("2"), reason="Đi họp muộn")
+    summarized()
     return SimpleNamespace(march=march, february=february, results=r, tasks=tasks)

@@ -25,6 +25,8 @@ from scoring.models import (
     ScoreLine,
     month_bounds,
 )
+from scoring.dashboards.scope import FROZEN
+from scoring.dashboards.summaries import summarize
 from scoring.month.services.decide import rater_flags_store
 from tests.factories import CadreFactory, UnitFactory, ensure_regulations, member
 
@@ -157,6 +159,13 @@ def scorecard(period, rater, ratee, total, *, kind=ScorecardKind.PEER, status=No
     return card
 
 
+def summarized() -> None:
+    """The summary rows deciding writes, for every decided period made by hand (what
+    `manage.py summarize_months` does): after the hand-made rows, before a dashboard."""
+    for period in Period.objects.filter(phase__in=FROZEN):
+        summarize(period)
+
+
 # --- the months the flags fire on -----------------------------------------------------------
 
 
@@ -182,6 +191,7 @@ def lenient_rater(period, unit, ratees):
         for ratee in ratees:
             scorecard(period, rater, ratee, points)
     rater_flags_store(period)  # what deciding the month does
+    summarize(period)
 
 
 def reciprocal_pair(period, one, other, third):
@@ -192,3 +202,4 @@ def reciprocal_pair(period, one, other, third):
     for rater, points in ((one, "22"), (other, "21")):
         scorecard(period, rater, third, points)
     rater_flags_store(period)
+    summarize(period)

@@ -31,6 +31,7 @@ from scoring.models import (
     ScorecardKind,
     month_bounds,
 )
+from scoring.dashboards.summaries import summarize
 from scoring.month.services.decide import _result_row, rater_flags_store
 from tests.dashboard.factories import TWO, nd335, period_dates
 from tests.scoring.factories import submitted_in_bulk
@@ -315,6 +316,7 @@ def _write(period, outcome, by_unit, tasks, adjustments, cards, by_code, pool_ea
         PeriodUnitResult(period=period, unit=unit_of[u.code], **_figures(u)) for u in outcome.units
     )
     rater_flags_store(period)  # what `period_decide` does after writing the results
+    summarize(period)
 
 
 def _figures(unit: engine.UnitOutcome) -> dict:

@@ -11,6 +11,7 @@ from directives.dossiers.models import DossierRating, Rating
 from directives.models import Regulation
 from scoring.dashboards.on_time import on_time_figure
 from scoring.dashboards.selectors import dashboard_data
+from scoring.dashboards.summaries import summarize
 from scoring.models import Phase
 from tests.dashboard.factories import PeriodFactory, ResultFactory, TaskFactory
 from tests.factories import UnitFactory, member
@@ -53,6 +54,7 @@ def test_the_scopes_on_time_rate_counts_only_decided_months(org, months):
     running.phase = Phase.DECIDED
     running.save(update_fields=["phase"])
     ResultFactory(period=running, cadre=cadre, unit=w3)
+    summarize(running)  # what deciding it writes with its results
     data = dashboard_data(org.city, "2026-03", ["2026-03", "2026-02"])
     assert (data.summary.on_time, data.summary.due) == (2, 6)
 

@@ -18,8 +18,9 @@ pytestmark = pytest.mark.django_db
 CACHED_QUERIES = 5
 ON_TIME_QUERIES = 5  # work on time, cached like the body: the regulation, decided periods,
 #                      subunits, tasks and dossiers by month and unit (dashboards/on_time.py)
-DASHBOARD_QUERIES = 14 + ON_TIME_QUERIES  # + picker units, subtree units, results and tasks by
-#                         month and unit, pools, the rater flags stored at decision, the output
+DASHBOARD_QUERIES = 13 + ON_TIME_QUERIES  # + picker units, the summary rows by month and
+#                         series, the direct subunits, the flagged rows' summaries and rater
+#                         flags (scoring/dashboards/selectors.py), the output
 RANKING_QUERIES = 10  # + picker units, count, job groups, the page of results, the head
 #                         signing the printed page
 

@@ -15,6 +15,7 @@ from tests.dashboard.factories import (
     reciprocal_pair,
     scorecard,
     self_inflating,
+    summarized,
 )
 from tests.factories import member
 from units.models import Cadre
@@ -24,6 +25,7 @@ pytestmark = pytest.mark.django_db
 
 
 def board(unit, month="2026-03", **kwargs):
+    summarized()  # the tests change the hand-made months after the fixture
     units = list(type(unit).objects.order_by("path"))
     return selectors_selectors.dashboard_data(
         unit, month, selectors_scope.decided_months(unit), units, **kwargs
@@ -277,6 +279,7 @@ class TestLeagueOfACity:
         w1 = next(r for r in board(org.city).league if r.unit.code == "W1")
         flag = w1.flags[0]
         w1.flags.extend([flag] * 11)
+        w1.counts[flag.kind] += 11
         assert len(w1.flags_shown) == selectors_league.FLAGS_SHOWN == 10
         assert w1.flags_hidden == 2
         assert [(k, n) for k, _label, n in w1.flag_counts] == [(FlagKind.SELF_INFLATION, 12)]

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from scoring.dashboards.summaries import summarize
 from scoring.models import Phase
 from scoring.month.services.decide import rater_flags_store
 from tests.dashboard.factories import ResultFactory, lenient_rater, reciprocal_pair, scorecard
@@ -298,11 +299,13 @@ class TestQueryCounts:
             scorecard(months.march, first, second, "29.5")
             scorecard(months.march, second, first, "29.5")
         rater_flags_store(months.march)
+        summarize(months.march)  # what deciding the month writes with the flags
 
     def test_dashboard(self, login, org, months, more, django_assert_num_queries):
         client = login(org.leader_w1)
-        # session, user, scope (one query), months, picker units, subtree
-        # units, results by month and unit, tasks by month and unit, pools, rater flags;
+        # session, user, scope (one query), months, picker units, the summary rows by month
+        # and series, the direct subunits, the viewer's reciprocal pairs, the flagged rows'
+        # summaries and rater flags;
         # the converted output: subunits, tasks by unit and month, memberships;
         # work on time: regulation, decided periods, subunits, tasks, dossiers
         with django_assert_num_queries(18):
@@ -361,9 +364,11 @@ class TestCachedPages:
         newcomer = member(org.b, code="NEW", full_name="Người Mới")
         ResultFactory(period=months.march, unit=org.b, cadre=newcomer, total=Decimal(70))
         assert self.rated(client) == 6  # the copy: nothing decided since
-        # Every decision stamps the period (scoring.month.services.decide.period_decide).
+        # Every decision stamps the period and writes its summary rows, which stamp it too
+        # (scoring.month.services.decide.period_decide).
         months.march.decided_at = timezone.now()
         months.march.save(update_fields=["decided_at"])
+        summarize(months.march)
         assert self.rated(client) == 7
 
     def test_a_reopened_month_leaves_the_dashboard_at_once(self, login, org, months):

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from scoring.dashboards.summaries import summarize
 from scoring.errors import InvalidInput, NotAllowed, PhaseClosed
 from scoring.events import appeal_answered
 from scoring.models import (
@@ -189,6 +190,7 @@ def correction_decide(*, correction, user=None) -> Revision:
     rows = _revised_results(period, plan, cadre)
     for unit_id, fields in plan.units.items():
         PeriodUnitResult.objects.filter(period=period, unit_id=unit_id).update(**fields)
+    summarize(period, {r.unit_id for r in rows.values()} | set(plan.units))
     revision = Revision.objects.create(period=period, correction=correction, decided_by=user)
     listed = plan.listed
     RevisionChange.objects.bulk_create(

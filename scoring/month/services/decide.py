@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from scoring.dashboards.flags import Flag, leniency_flags, reciprocal_flags
+from scoring.dashboards.summaries import summarize
 from scoring.engine import UnitOutcome, competition_ranks, round_half_up
 from scoring.errors import InvalidInput, PhaseClosed
 from scoring.events import month_published
@@ -183,6 +184,7 @@ def _decide(period: Period, user) -> Period:
     )
     del units, shown  # the flags read the month's peer scorecards anew
     rater_flags_store(period)
+    summarize(period)
     old_phase = period.phase
     period.phase = Phase.DECIDED
     period.decided_at = timezone.now()

@@ -1,0 +1,190 @@
+"""The dashboards' summary rows (`UnitMonthSummary`): one per decided period and unit with
+members, written whenever the period's results or a decided month's tasks are written, in the
+same transaction, so a dashboard adds up a few rows per unit and month instead of the month's
+results and tasks.
+
+Writers: `period_decide` and `correction_decide` call `summarize`; a task written through the
+directives services or the task import sends `directives.signals.tasks_changed`, which
+`tasks_summarize` answers; `manage.py summarize_months` (re)builds every decided period's rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.utils import timezone
+
+from directives.models import Task
+from scoring.dashboards.flags import FlagKind, equalization_flags, self_inflation_flag
+from scoring.dashboards.scope import _SUMS, FROZEN, ON_TIME, RATED, TIERS
+from scoring.models import (
+    Period,
+    PeriodUnitResult,
+    RaterFlag,
+    Result,
+    UnitMonthSummary,
+    month_bounds,
+)
+from units.models import Role
+
+# The summed columns: what a subtree's figures add up from (`scoring.dashboards.stats`).
+TIER_FIELDS = {t: f"tier_{t.lower()}" for t in TIERS}
+FLAG_FIELDS = {kind: f"flags_{kind.value}" for kind in FlagKind}
+SUMMED = (
+    "results",
+    "rated",
+    "total_sum",
+    "total_sq",
+    *TIER_FIELDS.values(),
+    "gap_sum",
+    "gap_count",
+    "tasks_due",
+    "tasks_on_time",
+    "pool",
+    "distributed",
+    "undistributed",
+    *FLAG_FIELDS.values(),
+)
+
+
+def _result_rows(period: Period, unit_ids: Iterable[int] | None):
+    """One query: the period's results grouped by unit.
+
+    The self-assessment gap leaves out heads, deputies and anyone holding a role: they read the
+    dashboards, know everyone else's self and supervisor points, and could take their own
+    supervisor's points (then their peer mean) out of the unit's average gap (docs/RULES.md §3).
+    """
+    both_parts = Q(
+        self_score__isnull=False, supervisor_score__isnull=False, is_leader=False
+    ) & ~Exists(Role.objects.filter(cadre=OuterRef("cadre")))
+    results = Result.objects.filter(period=period)
+    if unit_ids is not None:
+        results = results.filter(unit_id__in=unit_ids)
+    return (
+        results.values("unit_id")
+        .annotate(  # named apart from Result's own fields (`rated`), which the filters read
+            results=Count("pk"),
+            n_rated=Count("pk", filter=RATED),
+            total_sum=Sum("total", filter=RATED, default=Decimal(0)),
+            total_sq=Sum(
+                F("total") * F("total"), filter=RATED, output_field=_SUMS, default=Decimal(0)
+            ),
+            gap_sum=Sum(
+                F("self_score") - F("supervisor_score"),
+                filter=both_parts,
+                output_field=_SUMS,
+                default=Decimal(0),
+            ),
+            gap_count=Count("pk", filter=both_parts),
+            **{name: Count("pk", filter=RATED & Q(tier=t)) for t, name in TIER_FIELDS.items()},
+        )
+        .order_by()
+    )
+
+
+def _task_counts(month: str, unit_ids) -> dict[int, tuple[int, int]]:
+    """One query: the tasks of `unit_ids` due in the month (cancelled ones aside), due and on
+    time by unit."""
+    first, last = month_bounds(month)
+    rows = (
+        Task.objects.due_in_month(first, last)
+        .filter(unit_id__in=unit_ids)
+        .values_list("unit_id")
+        .annotate(due=Count("pk"), on_time=Count("pk", filter=ON_TIME))
+        .order_by()
+    )
+    return {unit_id: (due, on_time) for unit_id, due, on_time in rows}
+
+
+def summarize(period: Period, unit_ids: Iterable[int] | None = None) -> None:
+    """(Re)write the period's summary rows, or those of `unit_ids` only (a correction): five
+    queries and the writes, whatever the size of the period's scope."""
+    if unit_ids is not None:
+        unit_ids = list(unit_ids)
+    rows: dict[int, UnitMonthSummary] = {}
+
+    def row(unit_id: int) -> UnitMonthSummary:
+        if unit_id not in rows:
+            rows[unit_id] = UnitMonthSummary(period=period, unit_id=unit_id, month=period.month)
+        return rows[unit_id]
+
+    for figures in _result_rows(period, unit_ids):
+        summary = row(figures.pop("unit_id"))
+        summary.rated = figures.pop("n_rated")
+        for name, value in figures.items():
+            setattr(summary, name, value)
+    # Tasks count for the units with results: a unit without members that month has no
+    # decided month to count them in.
+    for unit_id, (due, on_time) in _task_counts(period.month, list(rows)).items():
+        rows[unit_id].tasks_due, rows[unit_id].tasks_on_time = due, on_time
+    pools = PeriodUnitResult.objects.filter(period=period)
+    if unit_ids is not None:
+        pools = pools.filter(unit_id__in=unit_ids)
+    for unit_id, pool, distributed, undistributed in pools.values_list(
+        "unit_id", "pool", "distributed", "undistributed"
+    ):
+        summary = row(unit_id)
+        summary.pool, summary.distributed, summary.undistributed = pool, distributed, undistributed
+    stored = RaterFlag.objects.filter(period=period)
+    if unit_ids is not None:
+        stored = stored.filter(unit_id__in=unit_ids)
+    for unit_id, kind, count in (
+        stored.values_list("unit_id", "kind").annotate(n=Count("pk")).order_by()
+    ):
+        setattr(row(unit_id), FLAG_FIELDS[FlagKind(kind)], count)
+    for summary in rows.values():
+        _count_result_flags(summary)
+
+    existing = UnitMonthSummary.objects.filter(period=period)
+    if unit_ids is not None:
+        existing = existing.filter(unit_id__in=unit_ids)
+    existing.delete()
+    UnitMonthSummary.objects.bulk_create(rows.values(), batch_size=2000)
+    Period.objects.filter(pk=period.pk).update(summarized_at=timezone.now())
+
+
+def _count_result_flags(summary: UnitMonthSummary) -> None:
+    """The warning signs a unit's own results raise (the rater flags are counted apart)."""
+    summary.flags_equalization = len(equalization_flags(summary.unit_id, **result_figures(summary)))
+    inflation = self_inflation_flag(
+        summary.unit_id, count=summary.gap_count, gap_sum=summary.gap_sum
+    )
+    summary.flags_self_inflation = int(inflation is not None)
+
+
+def result_figures(summary) -> dict:
+    """The arguments `equalization_flags` takes, from a summary row (or one of its dicts)."""
+    get = summary.get if isinstance(summary, dict) else summary.__getattribute__
+    return {
+        "rated": get("rated"),
+        "total": Decimal(get("total_sum")),
+        "total_sq": Decimal(get("total_sq")),
+        "tiers": {t: get(name) for t, name in TIER_FIELDS.items()},
+    }
+
+
+def tasks_summarize(pairs: Iterable[tuple[int, str]]) -> None:
+    """Count anew the tasks of the decided (unit id, "YYYY-MM") `pairs` in their summary rows,
+    and mark their periods changed: two queries a month named, and the writes."""
+    by_month: dict[str, set[int]] = {}
+    for unit_id, month in pairs:
+        by_month.setdefault(month, set()).add(unit_id)
+    now = timezone.now()
+    for month, unit_ids in sorted(by_month.items()):
+        summaries = list(
+            UnitMonthSummary.objects.filter(
+                month=month, unit_id__in=unit_ids, period__phase__in=FROZEN, results__gt=0
+            )
+        )
+        if not summaries:
+            continue
+        counts = _task_counts(month, [s.unit_id for s in summaries])
+        for summary in summaries:
+            summary.tasks_due, summary.tasks_on_time = counts.get(summary.unit_id, (0, 0))
+            summary.updated_at = now  # bulk_update leaves auto_now alone
+        UnitMonthSummary.objects.bulk_update(
+            summaries, ["tasks_due", "tasks_on_time", "updated_at"]
+        )
+        Period.objects.filter(pk__in={s.period_id for s in summaries}).update(summarized_at=now)
