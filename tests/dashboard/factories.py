@@ -12,6 +12,8 @@ from decimal import Decimal
 import factory
 
 from directives.models import Regulation, Task, TaskStatus
+from scoring.dashboards.scope import FROZEN
+from scoring.dashboards.summaries import summarize
 from scoring.models import (
     Adjustment,
     AdjustmentKind,
@@ -25,8 +27,6 @@ from scoring.models import (
     ScoreLine,
     month_bounds,
 )
-from scoring.dashboards.scope import FROZEN
-from scoring.dashboards.summaries import summarize
 from scoring.month.services.decide import rater_flags_store
 from tests.factories import CadreFactory, UnitFactory, ensure_regulations, member
 

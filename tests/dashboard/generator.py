@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from directives.models import Criterion, Task, TaskStatus
 from scoring import engine
+from scoring.dashboards.summaries import summarize
 from scoring.demo.ward import build_demo
 from scoring.models import (
     Adjustment,
@@ -31,7 +32,6 @@ from scoring.models import (
     ScorecardKind,
     month_bounds,
 )
-from scoring.dashboards.summaries import summarize
 from scoring.month.services.decide import _result_row, rater_flags_store
 from tests.dashboard.factories import TWO, nd335, period_dates
 from tests.scoring.factories import submitted_in_bulk
