@@ -1,0 +1,189 @@
+"""The dashboards' summary rows (issue 18 part 3): a dashboard shows from them exactly what the
+month's results, tasks, pools and stored rater flags give, and every write of a decided month
+keeps them in step: decide, a correction decided again, a task written, a unit moved."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.db.models import Sum
+from django.urls import reverse
+
+from directives.services import task_cancel
+from scoring.dashboards.flags import FlagKind, equalization_flags, self_inflation_flag
+from scoring.dashboards.scope import FROZEN, decided_months
+from scoring.dashboards.selectors import _series_of_path, dashboard_data
+from scoring.dashboards.stats import Stats, _add_task_stats, _result_stats
+from scoring.models import Period, PeriodUnitResult, RaterFlag, Result, UnitMonthSummary
+from scoring.month.services.appeals import appeal_answer, appeal_file, correction_decide
+from scoring.month.services.decide import period_decide
+from scoring.month.services.scorecards import scorecard_save
+from tests.dashboard.generator import Patterns, organisation
+from tests.dashboard.generator import decided_months as generate_months
+from tests.scoring.factories import make_task
+from tests.scoring.test_services_decide import published, scored, w1  # noqa: F401 (fixtures)
+from units.models import Unit
+
+pytestmark = pytest.mark.django_db
+
+
+def from_results(unit: Unit, month: str) -> tuple[dict[str, Stats], dict[str, dict]]:
+    """The month's figures per series (path) as the dashboard added them up before summaries:
+    results and tasks grouped by unit, pools, and the flags of each unit."""
+    stats = _result_stats(unit, [month])
+    _add_task_stats(unit, [month], stats)
+    for unit_id, pool, distributed, undistributed in PeriodUnitResult.objects.filter(
+        period__phase__in=FROZEN, period__month=month, unit__path__startswith=unit.path
+    ).values_list("unit_id", "pool", "distributed", "undistributed"):
+        entry = stats.setdefault((month, unit_id), Stats())
+        entry.pool, entry.distributed, entry.undistributed = pool, distributed, undistributed
+    paths = dict(Unit.objects.values_list("pk", "path"))
+    series: dict[str, Stats] = {}
+    flags: dict[str, dict] = {}
+    for (_m, unit_id), unit_stats in stats.items():
+        path = _series_of_path(unit, paths[unit_id])
+        series.setdefault(path, Stats()).add(unit_stats)
+        counts = flags.setdefault(path, {})
+        found = equalization_flags(
+            unit_id,
+            rated=unit_stats.rated,
+            total=unit_stats.total,
+            total_sq=unit_stats.total_sq,
+            tiers=unit_stats.tiers,
+        )
+        inflation = self_inflation_flag(
+            unit_id, count=unit_stats.gap_count, gap_sum=unit_stats.gap_sum
+        )
+        for flag in [*found, *([inflation] if inflation else [])]:
+            counts[flag.kind] = counts.get(flag.kind, 0) + 1
+    for kind, unit_path in RaterFlag.objects.filter(
+        period__phase__in=FROZEN, period__month=month, unit__path__startswith=unit.path
+    ).values_list("kind", "unit__path"):
+        counts = flags.setdefault(_series_of_path(unit, unit_path), {})
+        counts[FlagKind(kind)] = counts.get(FlagKind(kind), 0) + 1
+    return series, flags
+
+
+def assert_same_figures(unit: Unit, month: str) -> None:
+    data = dashboard_data(unit, month, decided_months(unit))
+    series, flags = from_results(unit, month)
+    assert {r.unit.path: r.stats for r in data.league} == series
+    assert {r.unit.path: r.counts for r in data.league} == {
+        path: counts for path, counts in flags.items() if path in series
+    }
+    whole = Stats()
+    for s in series.values():
+        whole.add(s)
+    assert data.summary == whole
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_generated_worlds_show_the_same_figures_from_summaries_as_from_results(seed):
+    organisation(300)
+    city = Unit.objects.get(code="HN")
+    generate_months(
+        city,
+        ["2026-01", "2026-02", "2026-03"],
+        seed=seed,
+        scorecard_units={"HH-KT", "HH-VP"},
+        patterns=Patterns(equalized={"HH-QS"}, self_inflating={"HH-HCC"}),
+    )
+    assert UnitMonthSummary.objects.exists()
+    scopes = [city, *Unit.objects.filter(depth__in=(1, 2)).order_by("path")[:6]]
+    for unit in scopes:
+        for month in ("2026-01", "2026-03"):
+            assert_same_figures(unit, month)
+
+
+def summaries_total(period, field) -> int | Decimal:
+    return UnitMonthSummary.objects.filter(period=period).aggregate(n=Sum(field))["n"]
+
+
+def test_decide_writes_the_summaries_with_the_results(scored, w1):  # noqa: F811
+    make_task(w1.staff_a, unit=w1.a, deadline=dt.date(2026, 10, 10), completed_on=None)
+    period_decide(period=scored, user=None)
+    assert summaries_total(scored, "results") == Result.objects.filter(period=scored).count()
+    assert summaries_total(scored, "tasks_due") == 1
+    assert_same_figures(w1.w1, scored.month)
+    assert_same_figures(w1.city, scored.month)
+
+
+def test_a_correction_decided_again_rewrites_them(published, w1):  # noqa: F811
+    appeal = appeal_file(period=published, cadre=w1.staff_a, text="Thiếu", user=w1.staff_a.user)
+    appeal_answer(appeal=appeal, accept=True, answer="Đúng", confirmed=True, user=w1.head_a.user)
+    period = Period.objects.get(pk=published.pk)
+    stamp = period.summarized_at
+    card = w1.staff_a.scorecards_received.get(kind="supervisor")
+    scorecard_save(
+        period=period,
+        ratee=w1.staff_a,
+        rater=w1.head_a,
+        kind="supervisor",
+        points={"G4": 10},
+        expected_version=card.version,
+        user=w1.head_a.user,
+    )
+    before = summaries_total(period, "total_sum")
+    correction_decide(correction=period.corrections.get(), user=w1.head_a.user)
+    assert summaries_total(period, "total_sum") > before
+    assert Period.objects.get(pk=period.pk).summarized_at > stamp
+    assert_same_figures(w1.w1, period.month)
+
+
+def test_a_task_written_in_a_decided_month_counts_anew(scored, w1):  # noqa: F811
+    task = make_task(
+        w1.staff_a,
+        unit=w1.a,
+        deadline=dt.date(2026, 10, 10),
+        completed_on=None,
+        assigned_by=w1.head_a,
+        status="in_progress",
+    )
+    period_decide(period=scored, user=None)
+    assert summaries_total(scored, "tasks_due") == 1
+    task_cancel(task=task, by=w1.head_a, reason="Không còn cần")
+    assert summaries_total(scored, "tasks_due") == 0
+    assert_same_figures(w1.w1, scored.month)
+
+
+def test_a_moved_unit_counts_under_its_new_parent(scored, w1):  # noqa: F811
+    period_decide(period=scored, user=None)
+    w1.b.parent = w1.w2
+    w1.b.save()
+    data = dashboard_data(w1.city, scored.month, [scored.month])
+    rows = {r.unit.code: r.stats.results for r in data.league}
+    assert rows["W2"] == Result.objects.filter(period=scored, unit=w1.b).count()
+    assert_same_figures(w1.city, scored.month)
+    assert_same_figures(w1.w1, scored.month)
+
+
+def test_a_corrected_month_shows_at_once_on_a_cached_dashboard(published, w1, login):  # noqa: F811
+    """The cached copy is keyed on the period's summary stamp: deciding a correction again
+    changes it, so the next view shows the corrected figure, not the copy of before."""
+    url = reverse("dashboard") + f"?unit=W1&month={published.month}"
+    client = login(w1.head_w1)
+    before = client.get(url).content.decode()
+    appeal = appeal_file(period=published, cadre=w1.staff_a, text="Thiếu", user=w1.staff_a.user)
+    appeal_answer(appeal=appeal, accept=True, answer="Đúng", confirmed=True, user=w1.head_a.user)
+    period = Period.objects.get(pk=published.pk)
+    card = w1.staff_a.scorecards_received.get(kind="supervisor")
+    scorecard_save(
+        period=period,
+        ratee=w1.staff_a,
+        rater=w1.head_a,
+        kind="supervisor",
+        points={"G4": 10},
+        expected_version=card.version,
+        user=w1.head_a.user,
+    )
+    assert client.get(url).content.decode().count('data-stat="average"') == 1
+    correction_decide(correction=period.corrections.get(), user=w1.head_a.user)
+    after = client.get(url).content.decode()
+
+    def average(page):
+        start = page.index('data-stat="average"')
+        return page[start : page.index("<", start)]
+
+    assert average(after) != average(before)
