@@ -508,8 +508,16 @@ class UnitMonthSummary(models.Model):
     tier_d = models.PositiveIntegerField(default=0)
     gap_sum = models.DecimalField(max_digits=20, decimal_places=4, default=0)
     gap_count = models.PositiveIntegerField(default=0)
+    # Tasks due in the month (cancelled ones aside) and dossiers handled in it, of a unit of the
+    # period's scope, with or without members (the body's on-time rate counts those with).
     tasks_due = models.PositiveIntegerField(default=0)
     tasks_on_time = models.PositiveIntegerField(default=0)
+    output_on_time = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+    output_late = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+    output_not_completed = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+    dossiers = models.PositiveIntegerField(default=0)
+    dossiers_on_time = models.PositiveIntegerField(default=0)
+    dossiers_satisfied = models.PositiveIntegerField(default=0)
     pool = models.BigIntegerField(default=0, verbose_name=_("pool"))
     distributed = models.BigIntegerField(default=0, verbose_name=_("distributed"))
     undistributed = models.BigIntegerField(default=0, verbose_name=_("undistributed"))

@@ -7,8 +7,9 @@ Only decided months count: a (month, unit) pair counts when a decided, published
 period of that month covers the unit, so a sub-scope whose month is still running adds
 nothing. Tasks: due in the month (cancelled ones aside), on time when completed on or before
 their effective deadline (as the dashboard's on-time rate). Dossiers: handled in the month,
-on time as rated. Not part of the dashboard's cached body (tasks and dossiers change meanwhile).
-Five queries whatever the size of the unit.
+on time as rated. Both are read from the summary rows of the decided periods
+(`scoring.dashboards.summaries`), which every task written in a decided month updates.
+Three queries whatever the size of the unit.
 """
 
 from __future__ import annotations
@@ -16,16 +17,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q
-from django.db.models.functions import TruncMonth
+from django.db.models import Sum
 from django.utils.translation import gettext as _
 
-from directives.dossiers.models import SATISFIED_RATINGS, DossierRating
 from directives.regulation_defaults import DEFAULTS
-from scoring.dashboards.scope import FROZEN, _percent, tasks_due
-from scoring.models import month_bounds
+from scoring.dashboards.scope import FROZEN, _percent, series_path
+from scoring.models import UnitMonthSummary
 from scoring.month.selectors.inputs import covering_period
-from scoring.month.selectors.periods import periods_covering
 from units.models import Unit
 
 
@@ -80,55 +78,32 @@ def on_time_figure(unit: Unit, month: str, target: Decimal | None = None) -> dic
     if target is None:
         target = _target(unit, month)
     year = month[:4]
-    first = month_bounds(f"{year}-01")[0]
-    last = month_bounds(month)[1]
     months = [f"{year}-{n:02d}" for n in range(1, int(month[5:]) + 1)]
-    decided = list(
-        periods_covering([unit.path])
-        .filter(phase__in=FROZEN, month__in=months)
-        .values_list("month", "scope__path")
-    )
-
-    def is_decided(cell_month: str, path: str) -> bool:
-        return any(m == cell_month and path.startswith(p) for m, p in decided)
-
     children = list(Unit.objects.filter(parent=unit).order_by("code"))
     rows = [OnTimeRow(c.name, c, False) for c in children]
     rows.append(OnTimeRow(_("Own members of %(unit)s") % {"unit": unit.name}, unit, True))
-
-    def row_of(path: str) -> OnTimeRow:
-        for row in rows[:-1]:
-            if path.startswith(row.unit.path):
-                return row
-        return rows[-1]
-
-    def add(cells, share: str) -> None:
-        """Each (month, unit path, done, on time, ...) cell of a decided month to its row."""
-        for cell_month, path, done, on_time, *satisfied in cells:
-            cell_month = f"{cell_month:%Y-%m}"
-            if not is_decided(cell_month, path):
-                continue
-            row = row_of(path)
-            getattr(row, f"{share}_year").add(done, on_time)
-            if cell_month == month:
-                getattr(row, share).add(done, on_time)
-                row.satisfied += sum(satisfied)
-
-    add(tasks_due(unit, first, last, "unit__path"), "tasks")
-    dossier_cells = (
-        DossierRating.objects.filter(
-            unit__path__startswith=unit.path, handled_on__gte=first, handled_on__lte=last
+    by_path = {row.unit.path: row for row in rows}
+    for cell in (
+        UnitMonthSummary.objects.filter(
+            period__phase__in=FROZEN, month__in=months, unit__path__startswith=unit.path
         )
-        .annotate(handled_month=TruncMonth("handled_on"))
-        .values_list("handled_month", "unit__path")
+        .values("month", series=series_path(unit))
         .annotate(
-            handled=Count("pk"),
-            on_time=Count("pk", filter=Q(on_time=True)),
-            satisfied=Count("pk", filter=Q(rating__in=SATISFIED_RATINGS)),
+            due=Sum("tasks_due"),
+            tasks_in_time=Sum("tasks_on_time"),
+            handled=Sum("dossiers"),
+            dossiers_in_time=Sum("dossiers_on_time"),
+            satisfied=Sum("dossiers_satisfied"),
         )
         .order_by()
-    )
-    add(dossier_cells, "dossiers")
+    ):
+        row = by_path[cell["series"]]
+        row.tasks_year.add(cell["due"], cell["tasks_in_time"])
+        row.dossiers_year.add(cell["handled"], cell["dossiers_in_time"])
+        if cell["month"] == month:
+            row.tasks.add(cell["due"], cell["tasks_in_time"])
+            row.dossiers.add(cell["handled"], cell["dossiers_in_time"])
+            row.satisfied += cell["satisfied"]
 
     rows = [r for r in rows if r.tasks_year.done or r.dossiers_year.done]
     below = sorted(

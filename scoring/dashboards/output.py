@@ -3,20 +3,21 @@ month shown, and the whole unit month over month.
 
 Converted output is the sum of the weights of the tasks due in a month (their effective deadline
 falls in it; cancelled tasks aside), split into on time, late and not completed
-(`directives.catalogue.selectors.converted_output`). It reads tasks, not decided results, so it
-is not part of the dashboard's cached body. Three queries whatever the size of the unit.
+(`directives.catalogue.selectors.converted_output`), of the units whose month is decided: read
+from the summary rows of the decided periods (`scoring.dashboards.summaries`), which every task
+written in a decided month updates. Three queries whatever the size of the unit.
 """
 
 import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Q
+from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
 
-from directives.catalogue.selectors import Output, converted_output
-from directives.models import Task
-from scoring.models import month_bounds
+from directives.catalogue.selectors import Output
+from scoring.dashboards.scope import FROZEN, series_of_path, series_path
+from scoring.models import UnitMonthSummary, month_bounds
 from units.models import Membership, Unit
 
 MONTHS_SHOWN = 6
@@ -40,58 +41,81 @@ class OutputRow:
 
 def output_figure(unit: Unit, month: str, months: list[str]) -> dict:
     """{"rows": per subunit and the unit's own members for `month`, "whole": the unit, "trend":
-    the unit over the decided months up to `month` (at most MONTHS_SHOWN), oldest first}."""
+    the unit over the decided months up to `month` (at most MONTHS_SHOWN), oldest first}.
+
+    Three queries: the subunits, the summary rows of the decided periods added up per month and
+    row in SQL, the members per unit on each month's last day."""
     shown = sorted(m for m in months if m <= month)[-MONTHS_SHOWN:] or [month]
-    first_day = month_bounds(shown[0])[0]
-    last_day = month_bounds(month)[1]
     children = list(Unit.objects.filter(parent=unit).order_by("code"))
-    table = converted_output(
-        tasks=Task.objects.filter(unit__path__startswith=unit.path),
-        first_day=first_day,
-        last_day=last_day,
-        by="unit__path",
-    )
-    memberships = list(
-        Membership.objects.filter(unit__path__startswith=unit.path)
-        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=last_day))
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=first_day))
-        .values_list("unit__path", "valid_from", "valid_to")
-    )
-
-    def heads(match, on: dt.date) -> int:
-        return sum(
-            1
-            for path, start, end in memberships
-            if match(path) and (start is None or start <= on) and (end is None or end >= on)
+    heads = _heads(unit, [month_bounds(m)[1] for m in shown])
+    cells: dict[tuple[str, dt.date], Output] = {}
+    whole: dict[dt.date, Output] = {}
+    for cell in (
+        UnitMonthSummary.objects.filter(
+            period__phase__in=FROZEN, month__in=shown, unit__path__startswith=unit.path
         )
-
-    def output(match, of_month: dt.date) -> Output:
-        total = Output()
-        for (path, cell_month), cell in table.cells.items():
-            if cell_month == of_month and match(path):
-                total.add(cell)
-        return total
+        .values("month", series=series_path(unit))
+        .annotate(
+            on_time=Sum("output_on_time"),
+            late=Sum("output_late"),
+            not_completed=Sum("output_not_completed"),
+            tasks=Sum("tasks_due"),
+        )
+        .order_by()
+    ):
+        first_day = month_bounds(cell.pop("month"))[0]
+        output = Output(**{k: v for k, v in cell.items() if k != "series"})
+        cells[cell["series"], first_day] = output
+        whole.setdefault(first_day, Output()).add(output)
 
     start, end = month_bounds(month)
-    groups = [(c.name, c, lambda p, c=c: p.startswith(c.path)) for c in children]
-    groups.append((_("Own members of %(unit)s") % {"unit": unit.name}, unit, unit.path.__eq__))
+    groups = [(c.name, c) for c in children]
+    groups.append((_("Own members of %(unit)s") % {"unit": unit.name}, unit))
     rows = [
-        OutputRow(label, row_unit, output(match, start), heads(match, end))
-        for label, row_unit, match in groups
+        OutputRow(
+            label,
+            row_unit,
+            cells.get((row_unit.path, start), Output()),
+            heads.get((row_unit.path, end), 0),
+        )
+        for label, row_unit in groups
     ]
     rows = [r for r in rows if r.output.tasks or r.heads]
 
-    def whole(p):
-        return True
+    def total_heads(on: dt.date) -> int:
+        return sum(n for (_path, day), n in heads.items() if day == on)
 
     trend = []
     for m in shown:
         m_start, m_end = month_bounds(m)
-        trend.append(
-            (f"{m[5:]}/{m[:4]}", OutputRow(m, unit, output(whole, m_start), heads(whole, m_end)))
-        )
+        row = OutputRow(m, unit, whole.get(m_start, Output()), total_heads(m_end))
+        trend.append((f"{m[5:]}/{m[:4]}", row))
     return {
         "rows": rows,
-        "whole": OutputRow(unit.name, unit, output(whole, start), heads(whole, end)),
+        "whole": OutputRow(unit.name, unit, whole.get(start, Output()), total_heads(end)),
         "trend": trend,
     }
+
+
+def _heads(unit: Unit, days: list[dt.date]) -> dict[tuple[str, dt.date], int]:
+    """One query: the members of each row (series path) on each of `days`, counted in SQL per
+    unit, so a city's 100,000 memberships are not read."""
+    valid = {
+        f"on_{i}": Count(
+            "pk",
+            filter=(Q(valid_from__isnull=True) | Q(valid_from__lte=day))
+            & (Q(valid_to__isnull=True) | Q(valid_to__gte=day)),
+        )
+        for i, day in enumerate(days)
+    }
+    heads: dict[tuple[str, dt.date], int] = {}
+    for row in (
+        Membership.objects.filter(unit__path__startswith=unit.path)
+        .values("unit__path")
+        .annotate(**valid)
+        .order_by()
+    ):
+        series = series_of_path(unit, row["unit__path"])
+        for i, day in enumerate(days):
+            heads[series, day] = heads.get((series, day), 0) + row[f"on_{i}"]
+    return heads

@@ -7,12 +7,12 @@ import datetime as dt
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, DecimalField, F, Q
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, DecimalField, F, Q, Value
+from django.db.models.functions import StrIndex, Substr, TruncMonth
 
 from directives.models import Task
 from scoring.models import Period, Phase
-from units.models import Unit
+from units.models import PATH_SEPARATOR, Unit
 
 FROZEN = (Phase.DECIDED, Phase.APPEALS, Phase.LOCKED)
 
@@ -122,3 +122,18 @@ def months_and_stamp(unit: Unit) -> tuple[list[str], str]:
 def trend_window(months: Sequence[str], month: str) -> list[str]:
     """The last `TREND_MONTHS` decided months up to `month`, oldest first."""
     return sorted(m for m in months if m <= month)[-TREND_MONTHS:]
+
+
+def series_of_path(unit: Unit, path: str) -> str:
+    """The path of the row a unit of `unit`'s subtree (`path`) adds to on `unit`'s dashboard:
+    `unit` itself (its own members) or the direct subunit whose subtree holds it
+    ("/HN/" and "/HN/W1/W1-A/" -> "/HN/W1/")."""
+    rest = path[len(unit.path) :]
+    return unit.path + rest.split(PATH_SEPARATOR, 1)[0] + PATH_SEPARATOR if rest else unit.path
+
+
+def series_path(unit: Unit):
+    """In SQL, `series_of_path` of the row's `unit__path`."""
+    start = len(unit.path)
+    rest = Substr("unit__path", start + 1)
+    return Substr("unit__path", 1, Value(start) + StrIndex(rest, Value(PATH_SEPARATOR)))

@@ -7,17 +7,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum, Value
-from django.db.models.functions import StrIndex, Substr
+from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
 
 from scoring.dashboards.flags import Flag, FlagKind
 from scoring.dashboards.league import LeagueRow, month_flags, reciprocals_of, sort_league
-from scoring.dashboards.scope import FROZEN, TIERS, trend_window
+from scoring.dashboards.scope import FROZEN, TIERS, series_of_path, series_path, trend_window
 from scoring.dashboards.stats import Stats
 from scoring.dashboards.summaries import FLAG_FIELDS, SUMMED
 from scoring.models import UnitMonthSummary
-from units.models import PATH_SEPARATOR, Unit
+from units.models import Unit
 
 TREND_SERIES = 12  # subunits drawn in the trend charts, the largest first
 
@@ -55,14 +54,6 @@ def _most_flagged(league: list[LeagueRow]) -> list[LeagueRow]:
     return sorted(flagged[:FLAGGED_ROWS_SHOWN], key=lambda r: r.unit.path)
 
 
-def _series_path(unit: Unit):
-    """SQL: the path of the series a unit of `unit`'s subtree adds to: `unit` itself (its own
-    members) or the direct subunit whose subtree holds it ("/HN/" + "W1/W1-A/" -> "/HN/W1/")."""
-    start = len(unit.path)
-    rest = Substr("unit__path", start + 1)
-    return Substr("unit__path", 1, Value(start) + StrIndex(rest, Value(PATH_SEPARATOR)))
-
-
 def _series_sums(unit: Unit, window: Sequence[str]) -> dict[tuple[str, str], dict]:
     """One query: the summary rows of the scope's decided periods in the window, added up per
     month and series (the unit's own members, each direct subunit with its subtree): at most
@@ -74,9 +65,15 @@ def _series_sums(unit: Unit, window: Sequence[str]) -> dict[tuple[str, str], dic
         UnitMonthSummary.objects.filter(
             period__phase__in=FROZEN, month__in=window, unit__path__startswith=unit.path
         )
-        .values("month", series=_series_path(unit))
+        .values("month", series=series_path(unit))
         .annotate(  # named apart from the columns, which the flagged units' filter reads
-            **{f"sum_{name}": Sum(name) for name in SUMMED},
+            # The month's tasks count for the units with members, whose month it decided.
+            **{
+                f"sum_{name}": Sum(name, filter=Q(results__gt=0), default=0)
+                if name in ("tasks_due", "tasks_on_time")
+                else Sum(name, default=0)
+                for name in SUMMED
+            },
             flagged_units=Count("pk", filter=flagged),
         )
         .order_by()
@@ -133,7 +130,7 @@ def dashboard_data(
         rows[target.pk] = LeagueRow(target, level, stats_now, counts)
         flagged_units += row["flagged_units"]
     for path, unit_flags in reciprocals_of(unit, month, viewer_code):
-        row = rows[by_path[_series_of_path(unit, path)].pk]
+        row = rows[by_path[series_of_path(unit, path)].pk]
         row.counts[FlagKind.RECIPROCAL] -= 1
         flagged_units -= unit_flags == 1  # a pair holding the viewer was its only sign
     # Each row's change from the previous decided month of the window (no further query).
@@ -147,7 +144,7 @@ def dashboard_data(
     flags.sort(key=lambda f: (flagged[f.unit_id].path, f.kind, f.reason))
     listed_by_path = {r.unit.path: r for r in listed}
     for flag in flags:
-        row = listed_by_path[_series_of_path(unit, flagged[flag.unit_id].path)]
+        row = listed_by_path[series_of_path(unit, flagged[flag.unit_id].path)]
         row.flags.append(flag)
         row.flagged_names[flag.unit_id] = flagged[flag.unit_id].name
     dashboard = Dashboard(unit, month, window, summary, league, sort, flags, flagged_units)
@@ -155,12 +152,6 @@ def dashboard_data(
     if with_trend:
         dashboard.trend = _trend(unit, window, stats, by_id)
     return dashboard
-
-
-def _series_of_path(unit: Unit, path: str) -> str:
-    """In Python, the series path `_series_path` gives in SQL."""
-    rest = path[len(unit.path) :]
-    return unit.path + rest.split(PATH_SEPARATOR, 1)[0] + PATH_SEPARATOR if rest else unit.path
 
 
 def _point(value: Decimal | None) -> float | None:

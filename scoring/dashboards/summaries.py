@@ -16,6 +16,9 @@ from decimal import Decimal
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.utils import timezone
 
+from directives.catalogue.selectors import LATE, NOT_DONE, ZERO
+from directives.catalogue.selectors import ON_TIME as OUTPUT_ON_TIME
+from directives.dossiers.models import SATISFIED_RATINGS, DossierRating
 from directives.models import Task
 from scoring.dashboards.flags import FlagKind, equalization_flags, self_inflation_flag
 from scoring.dashboards.scope import _SUMS, FROZEN, ON_TIME, RATED, TIERS
@@ -27,7 +30,7 @@ from scoring.models import (
     UnitMonthSummary,
     month_bounds,
 )
-from units.models import Role
+from units.models import Role, Unit
 
 # The summed columns: what a subtree's figures add up from (`scoring.dashboards.stats`).
 TIER_FIELDS = {t: f"tier_{t.lower()}" for t in TIERS}
@@ -42,6 +45,12 @@ SUMMED = (
     "gap_count",
     "tasks_due",
     "tasks_on_time",
+    "output_on_time",
+    "output_late",
+    "output_not_completed",
+    "dossiers",
+    "dossiers_on_time",
+    "dossiers_satisfied",
     "pool",
     "distributed",
     "undistributed",
@@ -84,18 +93,51 @@ def _result_rows(period: Period, unit_ids: Iterable[int] | None):
     )
 
 
-def _task_counts(month: str, unit_ids) -> dict[int, tuple[int, int]]:
-    """One query: the tasks of `unit_ids` due in the month (cancelled ones aside), due and on
-    time by unit."""
+TASK_FIELDS = (
+    "tasks_due",
+    "tasks_on_time",
+    "output_on_time",
+    "output_late",
+    "output_not_completed",
+)
+
+
+def _task_rows(month: str, units: Q) -> dict[int, dict]:
+    """One query: the tasks of the `units` (a condition on `unit__…`) due in the month
+    (cancelled ones aside), by unit: due, on time, and their converted output by how they
+    ended (`directives.catalogue.selectors.converted_output`)."""
     first, last = month_bounds(month)
     rows = (
         Task.objects.due_in_month(first, last)
-        .filter(unit_id__in=unit_ids)
-        .values_list("unit_id")
-        .annotate(due=Count("pk"), on_time=Count("pk", filter=ON_TIME))
+        .filter(units)
+        .values("unit_id")
+        .annotate(
+            tasks_due=Count("pk"),
+            tasks_on_time=Count("pk", filter=ON_TIME),
+            output_on_time=Sum("weight", filter=OUTPUT_ON_TIME, default=ZERO),
+            output_late=Sum("weight", filter=LATE, default=ZERO),
+            output_not_completed=Sum("weight", filter=NOT_DONE, default=ZERO),
+        )
         .order_by()
     )
-    return {unit_id: (due, on_time) for unit_id, due, on_time in rows}
+    return {row.pop("unit_id"): row for row in rows}
+
+
+def _dossier_rows(month: str, units: Q) -> dict[int, tuple[int, int, int]]:
+    """One query: the dossiers of the `units` handled in the month, by unit: handled, on time,
+    rated satisfied or very satisfied."""
+    first, last = month_bounds(month)
+    rows = (
+        DossierRating.objects.filter(units, handled_on__gte=first, handled_on__lte=last)
+        .values_list("unit_id")
+        .annotate(
+            n=Count("pk"),
+            on_time=Count("pk", filter=Q(on_time=True)),
+            satisfied=Count("pk", filter=Q(rating__in=SATISFIED_RATINGS)),
+        )
+        .order_by()
+    )
+    return {unit_id: (n, on_time, satisfied) for unit_id, n, on_time, satisfied in rows}
 
 
 def summarize(period: Period, unit_ids: Iterable[int] | None = None) -> None:
@@ -115,10 +157,21 @@ def summarize(period: Period, unit_ids: Iterable[int] | None = None) -> None:
         summary.rated = figures.pop("n_rated")
         for name, value in figures.items():
             setattr(summary, name, value)
-    # Tasks count for the units with results: a unit without members that month has no
-    # decided month to count them in.
-    for unit_id, (due, on_time) in _task_counts(period.month, list(rows)).items():
-        rows[unit_id].tasks_due, rows[unit_id].tasks_on_time = due, on_time
+    scope = (
+        Q(unit_id__in=unit_ids)
+        if unit_ids is not None
+        else Q(unit__path__startswith=period.scope.path)
+    )
+    for unit_id, figures in _task_rows(period.month, scope).items():
+        for name, value in figures.items():
+            setattr(row(unit_id), name, value)
+    for unit_id, (n, on_time, satisfied) in _dossier_rows(period.month, scope).items():
+        summary = row(unit_id)
+        summary.dossiers, summary.dossiers_on_time, summary.dossiers_satisfied = (
+            n,
+            on_time,
+            satisfied,
+        )
     pools = PeriodUnitResult.objects.filter(period=period)
     if unit_ids is not None:
         pools = pools.filter(unit_id__in=unit_ids)
@@ -166,25 +219,39 @@ def result_figures(summary) -> dict:
 
 
 def tasks_summarize(pairs: Iterable[tuple[int, str]]) -> None:
-    """Count anew the tasks of the decided (unit id, "YYYY-MM") `pairs` in their summary rows,
-    and mark their periods changed: two queries a month named, and the writes."""
-    by_month: dict[str, set[int]] = {}
-    for unit_id, month in pairs:
-        by_month.setdefault(month, set()).add(unit_id)
+    """Count anew the tasks of the (unit id, "YYYY-MM") `pairs` in the summary rows of the
+    decided periods covering them, and mark those periods changed: two queries, and three a
+    decided period named."""
+    pairs = set(pairs)
+    paths = dict(Unit.objects.filter(pk__in={u for u, _m in pairs}).values_list("pk", "path"))
+    periods = Period.objects.filter(
+        phase__in=FROZEN, month__in={m for _u, m in pairs}
+    ).select_related("scope")
     now = timezone.now()
-    for month, unit_ids in sorted(by_month.items()):
-        summaries = list(
-            UnitMonthSummary.objects.filter(
-                month=month, unit_id__in=unit_ids, period__phase__in=FROZEN, results__gt=0
-            )
-        )
-        if not summaries:
+    for period in periods:
+        unit_ids = {
+            u for u, m in pairs if m == period.month and paths[u].startswith(period.scope.path)
+        }
+        if not unit_ids:
             continue
-        counts = _task_counts(month, [s.unit_id for s in summaries])
-        for summary in summaries:
-            summary.tasks_due, summary.tasks_on_time = counts.get(summary.unit_id, (0, 0))
+        counted = _task_rows(period.month, Q(unit_id__in=unit_ids))
+        stored = {
+            s.unit_id: s
+            for s in UnitMonthSummary.objects.filter(period=period, unit_id__in=unit_ids)
+        }
+        for unit_id in unit_ids:
+            summary = stored.get(unit_id) or UnitMonthSummary(
+                period=period, unit_id=unit_id, month=period.month
+            )
+            figures = counted.get(unit_id, {})
+            for name in TASK_FIELDS:
+                setattr(summary, name, figures.get(name, 0))
             summary.updated_at = now  # bulk_update leaves auto_now alone
-        UnitMonthSummary.objects.bulk_update(
-            summaries, ["tasks_due", "tasks_on_time", "updated_at"]
+            stored[unit_id] = summary
+        UnitMonthSummary.objects.bulk_create(
+            [s for s in stored.values() if s.pk is None], batch_size=2000
         )
-        Period.objects.filter(pk__in={s.period_id for s in summaries}).update(summarized_at=now)
+        UnitMonthSummary.objects.bulk_update(
+            [s for s in stored.values() if s.pk is not None], [*TASK_FIELDS, "updated_at"]
+        )
+        Period.objects.filter(pk=period.pk).update(summarized_at=now)

@@ -16,8 +16,8 @@ pytestmark = pytest.mark.django_db
 # The admin has no cadre: session, user, scope (cadre lookup), the unit, its decided months;
 # then, unless the page is cached, the page's own queries.
 CACHED_QUERIES = 5
-ON_TIME_QUERIES = 5  # work on time, cached like the body: the regulation, decided periods,
-#                      subunits, tasks and dossiers by month and unit (dashboards/on_time.py)
+ON_TIME_QUERIES = 3  # work on time, cached like the body: the regulation, subunits, the
+#                      summary rows by month and row (dashboards/on_time.py)
 DASHBOARD_QUERIES = 13 + ON_TIME_QUERIES  # + picker units, the summary rows by month and
 #                         series, the direct subunits, the flagged rows' summaries and rater
 #                         flags (scoring/dashboards/selectors.py), the output

@@ -13,8 +13,8 @@ from django.urls import reverse
 
 from directives.services import task_cancel
 from scoring.dashboards.flags import FlagKind, equalization_flags, self_inflation_flag
-from scoring.dashboards.scope import FROZEN, decided_months
-from scoring.dashboards.selectors import _series_of_path, dashboard_data
+from scoring.dashboards.scope import FROZEN, decided_months, series_of_path
+from scoring.dashboards.selectors import dashboard_data
 from scoring.dashboards.stats import Stats, _add_task_stats, _result_stats
 from scoring.models import Period, PeriodUnitResult, RaterFlag, Result, UnitMonthSummary
 from scoring.month.services.appeals import appeal_answer, appeal_file, correction_decide
@@ -43,7 +43,7 @@ def from_results(unit: Unit, month: str) -> tuple[dict[str, Stats], dict[str, di
     series: dict[str, Stats] = {}
     flags: dict[str, dict] = {}
     for (_m, unit_id), unit_stats in stats.items():
-        path = _series_of_path(unit, paths[unit_id])
+        path = series_of_path(unit, paths[unit_id])
         series.setdefault(path, Stats()).add(unit_stats)
         counts = flags.setdefault(path, {})
         found = equalization_flags(
@@ -61,7 +61,7 @@ def from_results(unit: Unit, month: str) -> tuple[dict[str, Stats], dict[str, di
     for kind, unit_path in RaterFlag.objects.filter(
         period__phase__in=FROZEN, period__month=month, unit__path__startswith=unit.path
     ).values_list("kind", "unit__path"):
-        counts = flags.setdefault(_series_of_path(unit, unit_path), {})
+        counts = flags.setdefault(series_of_path(unit, unit_path), {})
         counts[FlagKind(kind)] = counts.get(FlagKind(kind), 0) + 1
     return series, flags
 

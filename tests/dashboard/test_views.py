@@ -306,9 +306,9 @@ class TestQueryCounts:
         # session, user, scope (one query), months, picker units, the summary rows by month
         # and series, the direct subunits, the viewer's reciprocal pairs, the flagged rows'
         # summaries and rater flags;
-        # the converted output: subunits, tasks by unit and month, memberships;
-        # work on time: regulation, decided periods, subunits, tasks, dossiers
-        with django_assert_num_queries(18):
+        # the converted output: subunits, summaries by month and row, members per unit;
+        # work on time: regulation, subunits, summaries by month and row
+        with django_assert_num_queries(16):
             response = client.get(DASHBOARD)
         assert response.content.decode().count("data-unit=") == 3
         assert response.content.decode().count('data-flag="reciprocal"') == 6
