@@ -477,18 +477,26 @@ def main():
     )
     for name in pages:
         first = results[f"{name} first"]
-        report.line(f"{name} first view", f"{first * 1000:.0f}", "ms", None, None, "—", True)
+        report.line(
+            f"{name} first view",
+            f"{first * 1000:.0f}",
+            "ms",
+            f"{floor_p95:.0f} ms (the empty page's p95)",
+            first * 1000 / max(floor_p95, 0.01),
+            "<= 300 ms (both workers' caches empty)",
+            first <= 0.3,
+        )
         r = results[name]
-        share = r["rps"] / floor_rps
+        share = r["rps"] / framework["rps"]
         report.line(
             f"{name} throughput",
             f"{r['rps']:.0f}",
             "req/s",
-            f"{floor_rps:.0f} req/s (empty page)",
+            f"{framework['rps']:.0f} req/s (framework)",
             share,
-            "ratio >= 0.30",
+            "ratio >= 0.30 of the framework",
             (share >= 0.30 and r["errors"] == 0),
-            against_framework(r),
+            f"{r['rps'] / floor_rps:.2f} of the empty page's req/s",
         )
         p95_ok = args.size > 20000 or r["p95_ms"] <= 150
         report.line(

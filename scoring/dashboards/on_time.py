@@ -110,7 +110,8 @@ def on_time_figure(unit: Unit, month: str, target: Decimal | None = None) -> dic
         (r for r in rows if r.month_rate is not None and r.month_rate < target),
         key=lambda r: (r.month_rate, r.unit.path),
     )
-    others = [r for r in rows if r not in below]
+    listed = {id(r) for r in below}  # by identity: comparing rows field by field is quadratic
+    others = [r for r in rows if id(r) not in listed]
     return {"target": target, "year": year, "rows": below + others, "below": len(below)}
 
 

@@ -48,6 +48,7 @@ def output_figure(unit: Unit, month: str, months: list[str]) -> dict:
     shown = sorted(m for m in months if m <= month)[-MONTHS_SHOWN:] or [month]
     children = list(Unit.objects.filter(parent=unit).order_by("code"))
     heads = _heads(unit, [month_bounds(m)[1] for m in shown])
+    first_days = {m: month_bounds(m)[0] for m in shown}
     cells: dict[tuple[str, dt.date], Output] = {}
     whole: dict[dt.date, Output] = {}
     for cell in (
@@ -63,7 +64,7 @@ def output_figure(unit: Unit, month: str, months: list[str]) -> dict:
         )
         .order_by()
     ):
-        first_day = month_bounds(cell.pop("month"))[0]
+        first_day = first_days[cell.pop("month")]
         output = Output(**{k: v for k, v in cell.items() if k != "series"})
         cells[cell["series"], first_day] = output
         whole.setdefault(first_day, Output()).add(output)
