@@ -57,8 +57,8 @@ class Period(models.Model):
     appeals_until = models.DateField(_("appeals until"))
     lock_on = models.DateField(_("locks on"))
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    # When the dashboards' summary rows of the period last changed (its results or a decided
-    # month's tasks): part of the cached dashboards' key, so a correction shows at once.
+    # When the dashboards' summary rows of the period were last written with its results
+    # (decide, a correction): part of the cached dashboards' key, so a correction shows at once.
     summarized_at = models.DateTimeField(null=True, blank=True, editable=False)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     locked_at = models.DateTimeField(_("locked at"), null=True, blank=True)

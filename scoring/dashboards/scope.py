@@ -102,8 +102,8 @@ def decided_months(unit: Unit) -> list[str]:
 
 def months_and_stamp(unit: Unit) -> tuple[list[str], str]:
     """The unit's decided months and a stamp that changes whenever one of them is decided
-    again, reopened or newly decided, or its summary rows change (a correction decided, a task
-    written): what the cached dashboard pages depend on (one query)."""
+    again (a correction decided too: it rewrites the summary rows), reopened or newly decided:
+    what the cached dashboard pages depend on (one query)."""
     rows = (
         Period.objects.filter(phase__in=FROZEN)
         .filter(Q(scope__path__in=unit.ancestor_paths()) | Q(scope__path__startswith=unit.path))

@@ -220,8 +220,9 @@ def result_figures(summary) -> dict:
 
 def tasks_summarize(pairs: Iterable[tuple[int, str]]) -> None:
     """Count anew the tasks of the (unit id, "YYYY-MM") `pairs` in the summary rows of the
-    decided periods covering them, and mark those periods changed: two queries, and three a
-    decided period named."""
+    decided periods covering them: two queries, and three a decided period named. The period
+    rows stay as decided: the cached dashboards show the new counts within
+    DASHBOARD_CACHE_SECONDS, as they show renamed cadres."""
     pairs = set(pairs)
     paths = dict(Unit.objects.filter(pk__in={u for u, _m in pairs}).values_list("pk", "path"))
     periods = Period.objects.filter(
@@ -254,4 +255,3 @@ def tasks_summarize(pairs: Iterable[tuple[int, str]]) -> None:
         UnitMonthSummary.objects.bulk_update(
             [s for s in stored.values() if s.pk is not None], [*TASK_FIELDS, "updated_at"]
         )
-        Period.objects.filter(pk=period.pk).update(summarized_at=now)
