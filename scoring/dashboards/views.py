@@ -119,8 +119,9 @@ def _cached(request, stamp: str, render) -> str:
 
 
 def _cached_figure(parts: tuple, compute):
-    """A figure that depends on the unit, the month and the decided months (`parts` holds the
-    stamp), not on the viewer: one copy for every viewer, for DASHBOARD_CACHE_SECONDS at most."""
+    """A figure (its HTML) that depends on the unit, the month and the decided months (`parts`
+    holds the stamp), not on the viewer: one copy for every viewer, for DASHBOARD_CACHE_SECONDS
+    at most."""
     key = "dashboard-figure:" + hashlib.sha256(repr(parts).encode()).hexdigest()
     figure = cache.get(key)
     if figure is None:
@@ -186,15 +187,20 @@ def dashboard(request):
             return render_to_string("scoring/dashboard.html#body", body_context, request)
 
         context["body"] = _cached(request, stamp, body)
-        context["output"] = _cached_figure(
-            ("output", stamp, unit.pk, month, get_language()),
-            lambda: output_figure(unit, month, months),
-        )
-        # Decided months, like the body: both kept under the same stamp and time limit.
-        context["on_time"] = _cached_figure(
-            ("on_time", stamp, unit.pk, month, get_language()),
-            lambda: on_time_figure(unit, month),
-        )
+        # Decided months, like the body: both kept as HTML under the same stamp and time limit
+        # (a city's hundreds of wards drawn again on every view cost more than the rest).
+        for name, template, figure in (
+            ("output", "scoring/dashboard_output.html", lambda: output_figure(unit, month, months)),
+            ("on_time", "scoring/dashboard_on_time.html", lambda: on_time_figure(unit, month)),
+        ):
+            context[name] = mark_safe(  # our own template's output, escaped when rendered
+                _cached_figure(
+                    (name, stamp, unit.pk, month, get_language()),
+                    lambda t=template, f=figure, n=name: render_to_string(
+                        t, {n: f(), "month": month}, request
+                    ),
+                )
+            )
     else:
         context["units"] = selectors_scope.picker_units(scope, unit)
     return render(request, "scoring/dashboard.html", context)
