@@ -21,8 +21,8 @@ from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from directives.regulation_defaults import DEFAULTS
-from scoring.dashboards.scope import FROZEN, _percent, series_path
-from scoring.models import UnitMonthSummary
+from scoring.dashboards.scope import _percent
+from scoring.dashboards.summaries import month_sums
 from scoring.month.selectors.inputs import covering_period
 from units.models import Unit
 
@@ -83,19 +83,14 @@ def on_time_figure(unit: Unit, month: str, target: Decimal | None = None) -> dic
     rows = [OnTimeRow(c.name, c, False) for c in children]
     rows.append(OnTimeRow(_("Own members of %(unit)s") % {"unit": unit.name}, unit, True))
     by_path = {row.unit.path: row for row in rows}
-    for cell in (
-        UnitMonthSummary.objects.filter(
-            period__phase__in=FROZEN, month__in=months, unit__path__startswith=unit.path
-        )
-        .values("month", series=series_path(unit))
-        .annotate(
-            due=Sum("tasks_due"),
-            tasks_in_time=Sum("tasks_on_time"),
-            handled=Sum("dossiers"),
-            dossiers_in_time=Sum("dossiers_on_time"),
-            satisfied=Sum("dossiers_satisfied"),
-        )
-        .order_by()
+    for cell in month_sums(
+        unit,
+        months,
+        due=Sum("tasks_due"),
+        tasks_in_time=Sum("tasks_on_time"),
+        handled=Sum("dossiers"),
+        dossiers_in_time=Sum("dossiers_on_time"),
+        satisfied=Sum("dossiers_satisfied"),
     ):
         row = by_path[cell["series"]]
         row.tasks_year.add(cell["due"], cell["tasks_in_time"])

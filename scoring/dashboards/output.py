@@ -16,8 +16,9 @@ from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
 
 from directives.catalogue.selectors import Output
-from scoring.dashboards.scope import FROZEN, series_of_path, series_path
-from scoring.models import UnitMonthSummary, month_bounds
+from scoring.dashboards.scope import series_of_path
+from scoring.dashboards.summaries import month_sums
+from scoring.models import month_bounds
 from units.models import Membership, Unit
 
 MONTHS_SHOWN = 6
@@ -51,18 +52,13 @@ def output_figure(unit: Unit, month: str, months: list[str]) -> dict:
     first_days = {m: month_bounds(m)[0] for m in shown}
     cells: dict[tuple[str, dt.date], Output] = {}
     whole: dict[dt.date, Output] = {}
-    for cell in (
-        UnitMonthSummary.objects.filter(
-            period__phase__in=FROZEN, month__in=shown, unit__path__startswith=unit.path
-        )
-        .values("month", series=series_path(unit))
-        .annotate(
-            on_time=Sum("output_on_time"),
-            late=Sum("output_late"),
-            not_completed=Sum("output_not_completed"),
-            tasks=Sum("tasks_due"),
-        )
-        .order_by()
+    for cell in month_sums(
+        unit,
+        shown,
+        on_time=Sum("output_on_time"),
+        late=Sum("output_late"),
+        not_completed=Sum("output_not_completed"),
+        tasks=Sum("tasks_due"),
     ):
         first_day = first_days[cell.pop("month")]
         output = Output(**{k: v for k, v in cell.items() if k != "series"})

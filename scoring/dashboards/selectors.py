@@ -12,10 +12,9 @@ from django.utils.translation import gettext as _
 
 from scoring.dashboards.flags import Flag, FlagKind
 from scoring.dashboards.league import LeagueRow, month_flags, reciprocals_of, sort_league
-from scoring.dashboards.scope import FROZEN, TIERS, series_of_path, series_path, trend_window
+from scoring.dashboards.scope import TIERS, series_of_path, trend_window
 from scoring.dashboards.stats import Stats
-from scoring.dashboards.summaries import FLAG_FIELDS, SUMMED
-from scoring.models import UnitMonthSummary
+from scoring.dashboards.summaries import FLAG_FIELDS, SUMMED, month_sums
 from units.models import Unit
 
 TREND_SERIES = 12  # subunits drawn in the trend charts, the largest first
@@ -61,22 +60,18 @@ def _series_sums(unit: Unit, window: Sequence[str]) -> dict[tuple[str, str], dic
     flagged = Q()
     for name in FLAG_FIELDS.values():
         flagged |= Q(**{f"{name}__gt": 0})
-    rows = (
-        UnitMonthSummary.objects.filter(
-            period__phase__in=FROZEN, month__in=window, unit__path__startswith=unit.path
-        )
-        .values("month", series=series_path(unit))
-        .annotate(  # named apart from the columns, which the flagged units' filter reads
-            # The month's tasks count for the units with members, whose month it decided.
-            **{
-                f"sum_{name}": Sum(name, filter=Q(results__gt=0), default=0)
-                if name in ("tasks_due", "tasks_on_time")
-                else Sum(name, default=0)
-                for name in SUMMED
-            },
-            flagged_units=Count("pk", filter=flagged),
-        )
-        .order_by()
+    rows = month_sums(
+        unit,
+        window,
+        # Named apart from the columns, which the flagged units' filter reads. The month's
+        # tasks count for the units with members, whose month it decided.
+        **{
+            f"sum_{name}": Sum(name, filter=Q(results__gt=0), default=0)
+            if name in ("tasks_due", "tasks_on_time")
+            else Sum(name, default=0)
+            for name in SUMMED
+        },
+        flagged_units=Count("pk", filter=flagged),
     )
     return {
         (row.pop("month"), row.pop("series")): {

@@ -97,16 +97,19 @@ class Stats:
         return [(tier, self.tiers[tier], self.share(tier)) for tier in TIERS]
 
 
-def _result_stats(unit: Unit, months: Sequence[str]) -> dict[tuple[str, int], Stats]:
-    """One query: results grouped by month and unit.
+def self_gap_counted() -> Q:
+    """The results whose self-assessment gap counts. It leaves out heads, deputies and anyone
+    holding a role: they read the dashboards, know everyone else's self and supervisor points,
+    and could take their own supervisor's points (then their peer mean) out of the unit's
+    average gap (docs/RULES.md §3)."""
+    return Q(self_score__isnull=False, supervisor_score__isnull=False, is_leader=False) & ~Exists(
+        Role.objects.filter(cadre=OuterRef("cadre"))
+    )
 
-    The self-assessment gap leaves out heads, deputies and anyone holding a role: they read the
-    dashboards, know everyone else's self and supervisor points, and could take their own
-    supervisor's points (then their peer mean) out of the unit's average gap (docs/RULES.md §3).
-    """
-    both_parts = Q(
-        self_score__isnull=False, supervisor_score__isnull=False, is_leader=False
-    ) & ~Exists(Role.objects.filter(cadre=OuterRef("cadre")))
+
+def _result_stats(unit: Unit, months: Sequence[str]) -> dict[tuple[str, int], Stats]:
+    """One query: results grouped by month and unit (the self gap as `self_gap_counted`)."""
+    both_parts = self_gap_counted()
     rows = (
         Result.objects.filter(
             period__phase__in=FROZEN, period__month__in=months, unit__path__startswith=unit.path

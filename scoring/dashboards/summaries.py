@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
 from directives.catalogue.selectors import LATE, NOT_DONE, ZERO
@@ -21,7 +21,8 @@ from directives.catalogue.selectors import ON_TIME as OUTPUT_ON_TIME
 from directives.dossiers.models import SATISFIED_RATINGS, DossierRating
 from directives.models import Task
 from scoring.dashboards.flags import FlagKind, equalization_flags, self_inflation_flag
-from scoring.dashboards.scope import _SUMS, FROZEN, ON_TIME, RATED, TIERS
+from scoring.dashboards.scope import _SUMS, FROZEN, ON_TIME, RATED, TIERS, series_path
+from scoring.dashboards.stats import self_gap_counted
 from scoring.models import (
     Period,
     PeriodUnitResult,
@@ -30,7 +31,7 @@ from scoring.models import (
     UnitMonthSummary,
     month_bounds,
 )
-from units.models import Role, Unit
+from units.models import Unit
 
 # The summed columns: what a subtree's figures add up from (`scoring.dashboards.stats`).
 TIER_FIELDS = {t: f"tier_{t.lower()}" for t in TIERS}
@@ -59,15 +60,8 @@ SUMMED = (
 
 
 def _result_rows(period: Period, unit_ids: Iterable[int] | None):
-    """One query: the period's results grouped by unit.
-
-    The self-assessment gap leaves out heads, deputies and anyone holding a role: they read the
-    dashboards, know everyone else's self and supervisor points, and could take their own
-    supervisor's points (then their peer mean) out of the unit's average gap (docs/RULES.md §3).
-    """
-    both_parts = Q(
-        self_score__isnull=False, supervisor_score__isnull=False, is_leader=False
-    ) & ~Exists(Role.objects.filter(cadre=OuterRef("cadre")))
+    """One query: the period's results grouped by unit (the self gap as `self_gap_counted`)."""
+    both_parts = self_gap_counted()
     results = Result.objects.filter(period=period)
     if unit_ids is not None:
         results = results.filter(unit_id__in=unit_ids)
@@ -255,3 +249,17 @@ def tasks_summarize(pairs: Iterable[tuple[int, str]]) -> None:
         UnitMonthSummary.objects.bulk_update(
             [s for s in stored.values() if s.pk is not None], [*TASK_FIELDS, "updated_at"]
         )
+
+
+def month_sums(unit: Unit, months, **sums):
+    """The summary rows of the decided periods under `unit` in `months`, added up in SQL per
+    month and row (`series`: the unit's own members, or a direct subunit with its subtree):
+    at most (subunits + 1) x months rows, whatever the number of cadres."""
+    return (
+        UnitMonthSummary.objects.filter(
+            period__phase__in=FROZEN, month__in=months, unit__path__startswith=unit.path
+        )
+        .values("month", series=series_path(unit))
+        .annotate(**sums)
+        .order_by()
+    )

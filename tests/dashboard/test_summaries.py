@@ -97,6 +97,25 @@ def test_generated_worlds_show_the_same_figures_from_summaries_as_from_results(s
             assert_same_figures(unit, month)
 
 
+def corrected_card(published, w1) -> Period:  # noqa: F811
+    """SA's appeal accepted and their supervisor card corrected: the month awaits deciding
+    again."""
+    appeal = appeal_file(period=published, cadre=w1.staff_a, text="Thiếu", user=w1.staff_a.user)
+    appeal_answer(appeal=appeal, accept=True, answer="Đúng", confirmed=True, user=w1.head_a.user)
+    period = Period.objects.get(pk=published.pk)
+    card = w1.staff_a.scorecards_received.get(kind="supervisor")
+    scorecard_save(
+        period=period,
+        ratee=w1.staff_a,
+        rater=w1.head_a,
+        kind="supervisor",
+        points={"G4": 10},
+        expected_version=card.version,
+        user=w1.head_a.user,
+    )
+    return period
+
+
 def summaries_total(period, field) -> int | Decimal:
     return UnitMonthSummary.objects.filter(period=period).aggregate(n=Sum(field))["n"]
 
@@ -111,20 +130,8 @@ def test_decide_writes_the_summaries_with_the_results(scored, w1):  # noqa: F811
 
 
 def test_a_correction_decided_again_rewrites_them(published, w1):  # noqa: F811
-    appeal = appeal_file(period=published, cadre=w1.staff_a, text="Thiếu", user=w1.staff_a.user)
-    appeal_answer(appeal=appeal, accept=True, answer="Đúng", confirmed=True, user=w1.head_a.user)
-    period = Period.objects.get(pk=published.pk)
-    stamp = period.summarized_at
-    card = w1.staff_a.scorecards_received.get(kind="supervisor")
-    scorecard_save(
-        period=period,
-        ratee=w1.staff_a,
-        rater=w1.head_a,
-        kind="supervisor",
-        points={"G4": 10},
-        expected_version=card.version,
-        user=w1.head_a.user,
-    )
+    stamp = Period.objects.get(pk=published.pk).summarized_at
+    period = corrected_card(published, w1)
     before = summaries_total(period, "total_sum")
     correction_decide(correction=period.corrections.get(), user=w1.head_a.user)
     assert summaries_total(period, "total_sum") > before
@@ -165,19 +172,7 @@ def test_a_corrected_month_shows_at_once_on_a_cached_dashboard(published, w1, lo
     url = reverse("dashboard") + f"?unit=W1&month={published.month}"
     client = login(w1.head_w1)
     before = client.get(url).content.decode()
-    appeal = appeal_file(period=published, cadre=w1.staff_a, text="Thiếu", user=w1.staff_a.user)
-    appeal_answer(appeal=appeal, accept=True, answer="Đúng", confirmed=True, user=w1.head_a.user)
-    period = Period.objects.get(pk=published.pk)
-    card = w1.staff_a.scorecards_received.get(kind="supervisor")
-    scorecard_save(
-        period=period,
-        ratee=w1.staff_a,
-        rater=w1.head_a,
-        kind="supervisor",
-        points={"G4": 10},
-        expected_version=card.version,
-        user=w1.head_a.user,
-    )
+    period = corrected_card(published, w1)
     assert client.get(url).content.decode().count('data-stat="average"') == 1
     correction_decide(correction=period.corrections.get(), user=w1.head_a.user)
     after = client.get(url).content.decode()
