@@ -3,6 +3,7 @@ with its revision (docs/RULES.md §2)."""
 
 from __future__ import annotations
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,6 +15,7 @@ from scoring.models import (
     AppealStatus,
     AuditEntry,
     Correction,
+    Period,
     PeriodMember,
     PeriodUnitResult,
     Phase,
@@ -21,7 +23,7 @@ from scoring.models import (
     Revision,
     RevisionChange,
 )
-from scoring.month.corrections import revision_plan
+from scoring.month.corrections import RevisionPlan, revision_plan
 from scoring.month.notices import send_revision_notices
 from scoring.month.services.common import (
     _actor,
@@ -41,7 +43,7 @@ from units.scope import scope_for
 
 
 @transaction.atomic
-def appeal_file(*, period, cadre, text, user=None) -> Appeal:
+def appeal_file(*, period: Period, cadre: Cadre, text: str, user: User | None = None) -> Appeal:
     """A cadre appeals their own published result, within the appeals window."""
     period = _lock(period)
     if period.phase == Phase.LOCKED:
@@ -78,7 +80,7 @@ def appeal_file(*, period, cadre, text, user=None) -> Appeal:
     return appeal
 
 
-def _check_answerable(period, appeal, user) -> None:
+def _check_answerable(period: Period, appeal: Appeal, user: User | None) -> None:
     if period.phase == Phase.LOCKED:
         _refuse_frozen(period)
     if appeal.status != AppealStatus.OPEN:
@@ -86,14 +88,21 @@ def _check_answerable(period, appeal, user) -> None:
     _require_appeal_supervisor(user, period, appeal.cadre)
 
 
-def appeal_answer_check(*, appeal, user) -> None:
+def appeal_answer_check(*, appeal: Appeal, user: User | None) -> None:
     """Raise what `appeal_answer` would refuse for this user, before asking them to confirm;
     writes nothing."""
     _check_answerable(appeal.period, appeal, user)
 
 
 @transaction.atomic
-def appeal_answer(*, appeal, accept, answer, confirmed=False, user=None) -> Appeal:
+def appeal_answer(
+    *,
+    appeal: Appeal,
+    accept: bool,
+    answer: str,
+    confirmed: bool = False,
+    user: User | None = None,
+) -> Appeal:
     """The appellant's own supervisor answers an appeal (`corrections.appeal_supervisors`).
 
     Accepting needs `confirmed`: in a published period it opens a `Correction` for the
@@ -160,7 +169,7 @@ def appeal_answer(*, appeal, accept, answer, confirmed=False, user=None) -> Appe
 
 
 @transaction.atomic
-def correction_decide(*, correction, user=None) -> Revision:
+def correction_decide(*, correction: Correction, user: User | None = None) -> Revision:
     """Decide a published month again after a correction, and close the correction.
 
     The appellant's result is computed anew from their corrected inputs; everyone else moves
@@ -240,7 +249,7 @@ def correction_decide(*, correction, user=None) -> Revision:
     return revision
 
 
-def _revised_results(period, plan, cadre) -> dict[int, Result]:
+def _revised_results(period: Period, plan: RevisionPlan, cadre: Cadre) -> dict[int, Result]:
     """Write the results a revision changes; the saved rows by cadre id."""
     stored = {
         r.cadre_id: r
