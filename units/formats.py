@@ -120,9 +120,13 @@ def parse_vnd(text) -> int:
     return int(re.sub(r"\D", "", value))
 
 
-def vnd_text(amount: int | None) -> str:
-    """Whole VND with dots between thousands: 17000000 → "17.000.000"; "" when missing."""
-    return "" if amount is None else f"{amount:,}".replace(",", ".")
+def vnd_text(amount: int | Decimal | None) -> str:
+    """Whole VND with dots between thousands, as offices write it in either language (English
+    pages too): 17000000 → "17.000.000", -4000 → "-4.000"; "" when missing. The one writing of
+    money: the forms, the `vnd` filter of every page, the documents and the month's history."""
+    if amount is None or amount == "":
+        return ""
+    return f"{int(amount):,}".replace(",", ".")
 
 
 # --- shown figures ---------------------------------------------------------------------------

@@ -105,6 +105,16 @@ class TestDashboardPage:
         assert 'data-stat="average">73.75<' in page
         assert "Tier A" in page  # the charts' labels
 
+    def test_money_reads_as_offices_write_it_in_english_too(self, login, org, months, settings):
+        """As on the month's pages and the documents: "2.142.000", never "2,142,000"."""
+        months.results.head_a.reward = 2_142_000
+        months.results.head_a.save()
+        client = login(org.leader_w1)
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        assert 'data-stat="undistributed">6.000 ' in client.get(DASHBOARD).content.decode()
+        assert "2.142.000" in client.get(RANKING).content.decode()
+        assert "2.142.000" in client.get(cadre_url("HA")).content.decode()
+
     def test_an_earlier_month_can_be_picked(self, login, org, months):
         page = login(org.leader_w1).get(DASHBOARD + "?month=2026-02").content.decode()
         assert 'data-stat="rated">2<' in page

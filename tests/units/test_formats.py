@@ -5,6 +5,7 @@ import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 import pytest
+from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -154,14 +155,31 @@ def test_a_formatted_decimal_reads_back_in_both_notations(number):
 
 
 def test_decimal_text_follows_the_language():
-    from django.utils import translation
-
     with translation.override("vi"):
         assert formats.decimal_text(Decimal("0.50")) == "0,5"
         assert formats.decimal_text(Decimal("10.00")) == "10"
     with translation.override("en"):
         assert formats.decimal_text(Decimal("0.50")) == "0.5"
     assert formats.decimal_text(None) == ""
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+@pytest.mark.parametrize(
+    ("amount", "text"),
+    [
+        (17_000_000, "17.000.000"),
+        (0, "0"),
+        (999, "999"),
+        (1000, "1.000"),
+        (-1_500_000, "-1.500.000"),
+        (10**15, "1.000.000.000.000.000"),
+        (Decimal("2142000"), "2.142.000"),
+        (None, ""),
+    ],
+)
+def test_money_is_written_as_offices_write_it_in_either_language(amount, text, language):
+    with translation.override(language):
+        assert formats.vnd_text(amount) == text
 
 
 @given(st.integers(min_value=0, max_value=10**15))
