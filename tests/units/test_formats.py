@@ -163,20 +163,19 @@ def test_decimal_text_follows_the_language():
     assert formats.decimal_text(None) == ""
 
 
+MONEY = [
+    (17_000_000, "17.000.000"),
+    (0, "0"),
+    (999, "999"),
+    (1000, "1.000"),
+    (-1_500_000, "-1.500.000"),
+    (10**15, "1.000.000.000.000.000"),
+    (Decimal("2142000"), "2.142.000"),
+]
+
+
 @pytest.mark.parametrize("language", ["vi", "en"])
-@pytest.mark.parametrize(
-    ("amount", "text"),
-    [
-        (17_000_000, "17.000.000"),
-        (0, "0"),
-        (999, "999"),
-        (1000, "1.000"),
-        (-1_500_000, "-1.500.000"),
-        (10**15, "1.000.000.000.000.000"),
-        (Decimal("2142000"), "2.142.000"),
-        (None, ""),
-    ],
-)
+@pytest.mark.parametrize(("amount", "text"), [*MONEY, (None, "")])
 def test_money_is_written_as_offices_write_it_in_either_language(amount, text, language):
     with translation.override(language):
         assert formats.vnd_text(amount) == text
