@@ -22,10 +22,11 @@ from django.utils.translation import gettext as _
 
 from directives.dossiers.models import SATISFIED_RATINGS, DossierRating
 from directives.regulation_defaults import DEFAULTS
-from scoring.dashboards.scope import FROZEN, _percent, tasks_due
+from scoring.dashboards.scope import FROZEN, tasks_due
 from scoring.models import month_bounds
 from scoring.month.selectors.inputs import covering_period
 from scoring.month.selectors.periods import periods_covering
+from units.formats import percent
 from units.models import Unit
 
 
@@ -44,7 +45,7 @@ class Share:
 
     @property
     def rate(self) -> Decimal | None:
-        return _percent(self.on_time, self.done)
+        return percent(self.on_time, self.done)
 
 
 @dataclass
