@@ -129,6 +129,9 @@ SESSION_ENGINE = (
     else "django.contrib.sessions.backends.db"
 )
 DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=900)
+# The ranking's print view (`?all=1`) holds at most this many rows: what a leader prints, not a
+# city's 100,000 cadres in one request (the Excel export holds every row).
+RANKING_PRINT_MAX_ROWS = env.int("RANKING_PRINT_MAX_ROWS", default=5_000)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

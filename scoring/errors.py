@@ -5,6 +5,9 @@ line prints it. Every class derives from `ScoringError`, so a caller may catch t
 class ScoringError(Exception):
     """A write refused for a reason the user can act on; `message` says what and why."""
 
+    # The value a refusal is about, where a file's column names it (scoring/oversight/imports.py).
+    field = ""
+
     def __init__(self, message):
         self.message = str(message)
         super().__init__(self.message)

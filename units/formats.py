@@ -120,9 +120,28 @@ def parse_vnd(text) -> int:
     return int(re.sub(r"\D", "", value))
 
 
-def vnd_text(amount: int | None) -> str:
-    """Whole VND with dots between thousands: 17000000 → "17.000.000"; "" when missing."""
-    return "" if amount is None else f"{amount:,}".replace(",", ".")
+def vnd_text(amount: int | Decimal | None) -> str:
+    """Whole VND with dots between thousands, as offices write it in either language (English
+    pages too): 17000000 → "17.000.000", -4000 → "-4.000"; "" when missing. The one writing of
+    money: the forms, the `vnd` filter of every page, the documents and the month's history."""
+    if amount is None or amount == "":
+        return ""
+    return f"{int(amount):,}".replace(",", ".")
+
+
+# --- shown figures ---------------------------------------------------------------------------
+
+
+def percent(part: int, whole: int) -> Decimal | None:
+    """`part` of `whole` (counts) in percent with one decimal, rounded once, half up, as the
+    scoring rules round what a page shows (docs/RULES.md §1): 5 of 16 → 31.3, 1 of 8 → 12.5;
+    None when `whole` is 0. The one rounding of every rate, so the dossier figures and the
+    dashboard never show 31,2 and 31,3 for one count. In integers: the exact share, no quotient
+    rounded on the way."""
+    if not whole:
+        return None
+    tenths = (2 * 1000 * part + whole) // (2 * whole)  # floor(1000·part/whole + 1/2)
+    return Decimal(tenths).scaleb(-1)
 
 
 # --- dates -----------------------------------------------------------------------------------

@@ -13,9 +13,8 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from directives.dossiers.models import SATISFIED_RATINGS, DossierRating, Rating
+from units.formats import percent
 from units.models import Unit
-
-HUNDRED = Decimal(100)
 
 
 @dataclass(frozen=True)
@@ -34,12 +33,12 @@ class ServiceFigures:
     @property
     def on_time_rate(self) -> Decimal | None:
         """Percent, 1 decimal; None without a dossier."""
-        return _percent(self.on_time, self.handled)
+        return percent(self.on_time, self.handled)
 
     @property
     def satisfaction_index(self) -> Decimal | None:
         """The share rated satisfied or very satisfied, percent, 1 decimal; None without one."""
-        return _percent(self.satisfied, self.handled)
+        return percent(self.satisfied, self.handled)
 
     def __add__(self, other: ServiceFigures) -> ServiceFigures:
         return ServiceFigures(
@@ -48,12 +47,6 @@ class ServiceFigures:
             self.satisfied + other.satisfied,
             self.verified_complaints + other.verified_complaints,
         )
-
-
-def _percent(part: int, whole: int) -> Decimal | None:
-    if not whole:
-        return None
-    return (HUNDRED * part / whole).quantize(Decimal("0.1"))
 
 
 COUNTS = {

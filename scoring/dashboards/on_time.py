@@ -21,9 +21,9 @@ from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from directives.regulation_defaults import DEFAULTS
-from scoring.dashboards.scope import _percent
 from scoring.dashboards.summaries import month_sums
 from scoring.month.selectors.inputs import covering_period
+from units.formats import percent
 from units.models import Unit
 
 
@@ -42,7 +42,7 @@ class Share:
 
     @property
     def rate(self) -> Decimal | None:
-        return _percent(self.on_time, self.done)
+        return percent(self.on_time, self.done)
 
 
 @dataclass

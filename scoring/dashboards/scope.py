@@ -41,12 +41,9 @@ _SUMS = DecimalField(max_digits=20, decimal_places=4)
 _CENT = Decimal("0.01")
 
 
-def _rounded(value: Decimal | None, places: Decimal = _CENT) -> Decimal | None:
-    return None if value is None else value.quantize(places, rounding=ROUND_HALF_UP)
-
-
-def _percent(part: int, whole: int) -> Decimal | None:
-    return _rounded(Decimal(100 * part) / whole, Decimal("0.1")) if whole else None
+def _rounded(value: Decimal | None) -> Decimal | None:
+    """Half up, as every shown figure (the rates: `units.formats.percent`)."""
+    return None if value is None else value.quantize(_CENT, rounding=ROUND_HALF_UP)
 
 
 def tasks_due(unit: Unit, first: dt.date, last: dt.date, by: str):

@@ -176,7 +176,7 @@ def _trend(unit: Unit, window: list[str], stats: dict, units: dict[int, Unit]) -
 
     # A chart of a city's 150 wards reads as nothing: the unit's own members and its
     # TREND_SERIES largest subunits (by members rated over the window) get a line each.
-    def rated(pk):
+    def rated(pk: int) -> int:
         return sum(s.rated for s in per_series[pk].values())
 
     largest = sorted((pk for pk in per_series if pk != unit.pk), key=rated, reverse=True)

@@ -9,8 +9,9 @@ from decimal import Decimal
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 
 from scoring.dashboards.flags import population_sd_from_sums
-from scoring.dashboards.scope import _SUMS, FROZEN, RATED, TIERS, _percent, _rounded, tasks_due
+from scoring.dashboards.scope import _SUMS, FROZEN, RATED, TIERS, _rounded, tasks_due
 from scoring.models import Result, month_bounds
+from units.formats import percent
 from units.models import Role, Unit
 
 # --- additive statistics -------------------------------------------------------------------
@@ -83,10 +84,10 @@ class Stats:
 
     @property
     def on_time_rate(self) -> Decimal | None:
-        return _percent(self.on_time, self.due)
+        return percent(self.on_time, self.due)
 
     def share(self, tier: str) -> Decimal | None:
-        return _percent(self.tiers[tier], self.rated)
+        return percent(self.tiers[tier], self.rated)
 
     @property
     def shares(self) -> dict[str, Decimal | None]:

@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 
 from directives.dossiers.selectors import late_dossiers
@@ -35,6 +35,7 @@ from scoring.month.selectors.inputs import is_month
 from units.formats import month_text
 from units.models import Cadre
 from units.scope import get_scope, unit_or_404
+from units.tabular import grouped
 
 LEAGUE_HEADERS = [
     ("unit", gettext_lazy("Unit")),
@@ -216,12 +217,29 @@ def _ranking_filters(request):
     }
 
 
-def _ranking_page(request, results):
-    """A page of RANKING_PAGE_SIZE rows; `?all=1` (the print view) every row on one page."""
+def _ranking_page(request, results, all_rows: bool):
+    """A page of RANKING_PAGE_SIZE rows, or with `all_rows` (`?all=1`, the print view) every row
+    on one page up to RANKING_PRINT_MAX_ROWS: a city's 100,000 cadres would be one request of
+    100,000 rows, and no leader prints that. With what the page says of the rows left out."""
     paginator = Paginator(results, RANKING_PAGE_SIZE)
-    if request.GET.get("all") == "1":
-        paginator.per_page = max(paginator.count, 1)
-    return paginator.get_page(request.GET.get("page"))
+    if not all_rows:
+        return paginator.get_page(request.GET.get("page")), ""
+    cap = settings.RANKING_PRINT_MAX_ROWS
+    paginator.per_page = max(min(paginator.count, cap), 1)
+    return paginator.page(1), _left_out(cap, paginator.count) if paginator.count > cap else ""
+
+
+def _left_out(shown: int, total: int) -> str:
+    left = total - shown
+    return ngettext(
+        "The print view holds the first %(shown)s of %(total)s cadres: %(left)s cadre is left "
+        "out. Narrow the unit, job group or tier, or download the Excel file, which holds "
+        "every row.",
+        "The print view holds the first %(shown)s of %(total)s cadres: %(left)s cadres are left "
+        "out. Narrow the unit, job group or tier, or download the Excel file, which holds "
+        "every row.",
+        left,
+    ) % {"shown": grouped(shown), "total": grouped(total), "left": grouped(left)}
 
 
 def ranking_page(request):
@@ -231,15 +249,18 @@ def ranking_page(request):
 
         def body():
             filters = _ranking_filters(request)
+            all_rows = request.GET.get("all") == "1"
             results = selectors_ranking.ranking(unit, month, **filters)
+            page, left_out = _ranking_page(request, results, all_rows)
             body_context = context | {
                 "units": selectors_scope.picker_units(scope, unit),
                 "filters": filters,
                 "job_groups": selectors_ranking.job_groups(unit, month),
                 "tiers": [(t, label) for t, label in Tier.choices] + [(NOT_RATED, _("Not rated"))],
                 "sorts": RANKING_SORTS,
-                "page": _ranking_page(request, results),
-                "all_rows": request.GET.get("all") == "1",
+                "page": page,
+                "all_rows": all_rows,
+                "left_out": left_out,
             }
             return render_to_string("scoring/dashboard_ranking.html#body", body_context, request)
 

@@ -22,7 +22,12 @@ from scoring.engine.arithmetic import (
     floor_to,
     round_half_up,
 )
-from scoring.engine.cadre import UnitMember, decide_cadre, members_needed
+from scoring.engine.cadre import (
+    UnitMember,
+    decide_cadre,
+    members_needed,
+    without_shared_figures,
+)
 from scoring.engine.corrections import Placing, Standing, apply_rules
 from scoring.engine.criteria import (
     capped_bonus,
@@ -173,5 +178,6 @@ __all__ = [
     "tier_for",
     "total_score",
     "trimmed_peer_mean",
+    "without_shared_figures",
     "yearly_rollup",
 ]

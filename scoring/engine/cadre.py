@@ -71,8 +71,14 @@ def decide_cadre(
     worked out here: they are left empty (no rank, no reward, no equal split).
     """
     outcome = decide_period(regulation, criteria, cadres, () if unit is None else (unit,))
+    return without_shared_figures(outcome.cadre(code))
+
+
+def without_shared_figures(result: CadreResult) -> CadreResult:
+    """`result` with what reads the whole unit and scope left empty, as `decide_cadre` leaves
+    it: no rank, no reward, no equal split."""
     return dataclasses.replace(
-        outcome.cadre(code),
+        result,
         rank_in_unit=None,
         rank_in_scope=None,
         reward_equal=0,

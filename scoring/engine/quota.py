@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import Any, TypeVar
 
 from scoring.engine.arithmetic import ZERO, exact, floor_to
 from scoring.engine.inputs import ND335, QuotaBase, Regulation, Tier, UnitInput
@@ -77,7 +77,10 @@ def requota(
 # --- 5.6 ranks -----------------------------------------------------------------------------
 
 
-def competition_ranks(totals: Mapping[str, Decimal]) -> dict[str, int]:
+Key = TypeVar("Key", bound=Hashable)  # a cadre's code (the engine), or id (the decision)
+
+
+def competition_ranks(totals: Mapping[Key, Decimal]) -> dict[Key, int]:
     """Standard competition ranking (1, 2, 2, 4), highest total first."""
     ordered = sorted(totals.values(), reverse=True)
     first_position: dict[Decimal, int] = {}

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from scoring.models import AuditEntry, Period, Phase, ScorecardKind
 from scoring.month.services.common import CLI_ACTOR
-from units.formats import date_text
+from units.formats import date_text, vnd_text
 
 SCHEDULE_ACTOR = "run_schedule"
 HISTORY_PREFIXES = ("period.", "pool.", "unit.", "reminder.", "appeal.")
@@ -57,7 +57,7 @@ def _day(value) -> str:
 
 
 def _money(value) -> str:
-    return f"{int(value or 0):,}".replace(",", ".")
+    return vnd_text(value or 0)
 
 
 STEP_NAMES = {

@@ -17,7 +17,7 @@ from django.utils import timezone, translation
 from scoring.io.formats import points_text
 from scoring.models import Period, PeriodUnitResult, Result
 from scoring.office import pdf
-from units.formats import date_text, month_text
+from units.formats import date_text, month_text, vnd_text
 from units.models import Cadre, Role, RoleKind, Unit
 
 TITLE_OF_HEAD = {"city": "CHỦ TỊCH", "ward": "CHỦ TỊCH", "department": "TRƯỞNG PHÒNG"}
@@ -39,7 +39,7 @@ def points(value) -> str:
 
 def money(value) -> str:
     """ "17.000.000" VND."""
-    return "—" if value is None else f"{int(value):,}".replace(",", ".")
+    return vnd_text(value) or "—"
 
 
 def tier_name(tier: str) -> str:

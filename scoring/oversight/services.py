@@ -1,16 +1,22 @@
 """Writes of oversight (docs/RULES.md §8), each atomic and audited in `OversightEntry`."""
 
 import datetime as dt
+from collections.abc import Mapping
 from decimal import Decimal
+from typing import TypeVar
 
+from django.contrib.auth.models import User
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from scoring.errors import InvalidInput, NotAllowed, PeriodFrozen
+from scoring.errors import InvalidInput, NotAllowed, PeriodFrozen, ScoringError
 from scoring.models import AdjustmentKind, Period, PeriodMember
 from scoring.month.selectors.rating import DECIDED_PHASES
 from scoring.month.services.adjustments import adjustment_add
+from scoring.month.services.common import _object_type
 from scoring.oversight.authority import (
     CASE_ROLES,
     INSPECTING_ROLES,
@@ -34,18 +40,26 @@ from units.services import membership_move
 MOVES = (CaseKind.TRANSFER, CaseKind.ROTATION)
 
 
-def actor_label(user) -> str:
+def actor_label(user: User) -> str:
     """Who did it, as the audit log names them: "Full name (username)"."""
     cadre = Cadre.objects.filter(user=user).only("full_name").first() if user else None
     return f"{cadre.full_name} ({user.get_username()})" if cadre else user.get_username()
 
 
-def _audit(*, user, action, obj, unit, new=None, reason="") -> None:
+def _audit(
+    *,
+    user: User,
+    action: str,
+    obj: Model,
+    unit: Unit,
+    new: Mapping[str, object] | None = None,
+    reason: str = "",
+) -> None:
     OversightEntry.objects.create(
         user=user,
         actor=actor_label(user),
         action=action,
-        object_type=obj._meta.model_name,
+        object_type=_object_type(obj),
         object_id=str(obj.pk),
         unit=unit,
         new=new,
@@ -53,7 +67,10 @@ def _audit(*, user, action, obj, unit, new=None, reason="") -> None:
     )
 
 
-def _refused(kind, message, field: str):
+Refusal = TypeVar("Refusal", bound=ScoringError)
+
+
+def _refused(kind: type[Refusal], message: str, field: str) -> Refusal:
     """A refusal naming the value it is about (`field`: unit, on, reference, cadre, text,
     handling, points), so an import names the column of the row (scoring/oversight/imports.py)."""
     error = kind(message)
@@ -145,7 +162,7 @@ def check_finding(
     return text, points
 
 
-def _text(value) -> str:
+def _text(value: str | None) -> str:
     return (value or "").strip()
 
 
@@ -153,7 +170,7 @@ def _text(value) -> str:
 def inspection_record(
     *,
     scope: Scope,
-    user,
+    user: User,
     unit: Unit,
     on: dt.date,
     kind: str,
@@ -185,13 +202,13 @@ def inspection_record(
 def finding_add(
     *,
     scope: Scope,
-    user,
+    user: User,
     inspection: Inspection,
     cadre: Cadre | None,
     text: str,
     handling: str,
     points: Decimal | None = None,
-    evidence=None,
+    evidence: UploadedFile | None = None,
 ) -> Finding:
     """A finding of `inspection`, against a cadre of the inspected unit or against the unit.
     Against a cadre: never oneself, a peer or someone above (the recorder's roles reach them)."""
@@ -209,6 +226,7 @@ def finding_add(
         inspection=inspection, cadre=cadre, text=text, handling=handling, points=points
     )
     if evidence:
+        assert evidence.name is not None  # a form's FileField refuses an upload without a name
         finding.evidence.save(evidence.name, evidence, save=True)
     _audit(
         user=user,
@@ -251,7 +269,7 @@ def target_period(finding: Finding) -> Period | None:
 
 
 @transaction.atomic
-def finding_confirm(*, finding: Finding, user) -> Finding:
+def finding_confirm(*, finding: Finding, user: User) -> Finding:
     """The cadre's supervisor confirms a finding: a penalty or discipline becomes an adjustment of
     the cadre's open month (`target_period`) through `adjustment_add`, under its rules (the
     supervisor step open), with the finding as the reason."""
@@ -304,7 +322,7 @@ def finding_confirm(*, finding: Finding, user) -> Finding:
 
 
 @transaction.atomic
-def case_open(*, user, cadre: Cadre, kind: str, grounds: str) -> ReviewCase:
+def case_open(*, user: User, cadre: Cadre, kind: str, grounds: str) -> ReviewCase:
     """Open a personnel review case on `cadre`: a head, deputy or leader whose role reaches
     them (downward, never on oneself, a peer or someone above)."""
     scope = scope_for(user)
@@ -317,6 +335,7 @@ def case_open(*, user, cadre: Cadre, kind: str, grounds: str) -> ReviewCase:
                 "someone above."
             )
         )
+    assert scope.cadre is not None  # reaches() is False for a user who is no cadre
     if kind not in CaseKind.values:
         raise InvalidInput(_("Choose the kind of case."))
     grounds = _text(grounds)
@@ -339,7 +358,7 @@ def case_open(*, user, cadre: Cadre, kind: str, grounds: str) -> ReviewCase:
 @transaction.atomic
 def case_decide(
     *,
-    user,
+    user: User,
     case: ReviewCase,
     number: str,
     decided_on: dt.date,

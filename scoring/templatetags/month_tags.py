@@ -3,7 +3,7 @@
 from django import template
 from django.utils.translation import gettext as _
 
-from scoring.io.formats import points_text
+from scoring.io.formats import MISSING, points_text
 from scoring.models import (
     PEER_PARTS_MIN_SCORECARDS,
     PeerAssignment,
@@ -16,6 +16,7 @@ from scoring.models import (
     Tier,
 )
 from scoring.reasons import reason_text
+from units.formats import vnd_text
 
 register = template.Library()
 
@@ -77,10 +78,9 @@ def tier_style(tier):
 
 @register.filter
 def vnd(amount):
-    """Integer VND with dot thousands: 1428000 → "1.428.000"."""
-    if amount is None:
-        return "—"
-    return f"{int(amount):,}".replace(",", ".")
+    """Whole VND with dot thousands in either language: 1428000 → "1.428.000"; "—" when
+    missing. Every page's money, the dashboards' too."""
+    return vnd_text(amount) or MISSING
 
 
 @register.filter

@@ -2,15 +2,17 @@
 one click away, and the scope's on-time rate counting decided months only."""
 
 import datetime as dt
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from django.urls import reverse
 
 from directives.dossiers.models import DossierRating, Rating
+from directives.dossiers.selectors import ServiceFigures
 from directives.models import Regulation
-from scoring.dashboards.on_time import on_time_figure
+from scoring.dashboards.on_time import Share, on_time_figure
 from scoring.dashboards.selectors import dashboard_data
+from scoring.dashboards.stats import Stats
 from scoring.dashboards.summaries import summarize
 from scoring.models import Phase
 from tests.dashboard.factories import PeriodFactory, ResultFactory, TaskFactory, summarized
@@ -145,3 +147,14 @@ def test_the_late_items_page_costs_the_same_queries_for_few_and_many(
     with django_assert_num_queries(6):
         page = client.get(LATE_A).content.decode()
     assert page.count("<tr>") >= 62
+
+
+@pytest.mark.parametrize(("on_time", "done"), [(1, 8), (5, 8), (1, 16), (5, 16), (13, 16)])
+def test_the_dossiers_rate_reads_as_the_dashboards_on_a_tie(on_time, done):
+    """The head's dossier figures and the leader's dashboard show one rate for one count: 5 of
+    16 on time reads 31,3% on both (never 31,2 on one of them)."""
+    dossiers = ServiceFigures(handled=done, on_time=on_time, satisfied=on_time)
+    tasks = Stats(due=done, on_time=on_time)
+    share = Share(done=done, on_time=on_time)
+    rates = {dossiers.on_time_rate, dossiers.satisfaction_index, tasks.on_time_rate, share.rate}
+    assert rates == {(Decimal(100 * on_time) / done).quantize(Decimal("0.1"), ROUND_HALF_UP)}

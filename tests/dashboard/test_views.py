@@ -106,6 +106,16 @@ class TestDashboardPage:
         assert 'data-stat="average">73.75<' in page
         assert "Tier A" in page  # the charts' labels
 
+    def test_money_reads_as_offices_write_it_in_english_too(self, login, org, months, settings):
+        """As on the month's pages and the documents: "2.142.000", never "2,142,000"."""
+        months.results.head_a.reward = 2_142_000
+        months.results.head_a.save()
+        client = login(org.leader_w1)
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        assert 'data-stat="undistributed">6.000 ' in client.get(DASHBOARD).content.decode()
+        assert "2.142.000" in client.get(RANKING).content.decode()
+        assert "2.142.000" in client.get(cadre_url("HA")).content.decode()
+
     def test_an_earlier_month_can_be_picked(self, login, org, months):
         page = login(org.leader_w1).get(DASHBOARD + "?month=2026-02").content.decode()
         assert 'data-stat="rated">2<' in page
@@ -170,6 +180,29 @@ class TestRankingPage:
         assert "Trang 1/2" in first
         second = client.get(RANKING + "?page=2").content.decode()
         assert second.count('href="/dashboard/cadre/') == 7
+
+    def test_the_print_view_holds_every_row_on_one_page(self, login, org, months):
+        page = login(org.leader_w1).get(RANKING + "?all=1").content.decode()
+        assert page.count('href="/dashboard/cadre/') == 7
+        assert "data-print-left-out" not in page and "pagination" not in page
+
+    def test_the_print_view_stops_at_its_cap_and_says_what_is_left_out(
+        self, login, org, months, settings
+    ):
+        """A city's 100,000 rows are no page to print: past RANKING_PRINT_MAX_ROWS the rest is
+        left out, and the page says how many and where they are (a narrower scope, Excel)."""
+        settings.RANKING_PRINT_MAX_ROWS = 5
+        page = login(org.leader_w1).get(RANKING + "?all=1").content.decode()
+        assert page.count('href="/dashboard/cadre/') == 5
+        assert "7 cán bộ" in page  # the count is still everyone's
+        assert (
+            "Bản in chỉ gồm 5 cán bộ đầu tiên trong tổng số 7: 2 cán bộ không có trong bản in."
+        ) in page
+        assert "tải tệp Excel có đủ mọi dòng" in page
+        assert "pagination" not in page
+        assert page.index(org.head_a.full_name) < page.index("data-print-left-out")
+        page = login(org.leader_w1).get(RANKING + "?all=1&page=2").content.decode()
+        assert page.count('href="/dashboard/cadre/') == 5  # no second page to reach past the cap
 
     def test_raters_are_never_shown(self, login, org, months):
         secret = member(org.a, code="RATER", full_name="Người Chấm Bí Mật")
@@ -328,6 +361,17 @@ class TestQueryCounts:
         with django_assert_num_queries(4):
             response = client.get(RANKING + "?q=tran")
         assert response.content.decode().count('href="/dashboard/cadre/') == 12
+
+    def test_ranking_print_view(
+        self, login, org, months, more, settings, django_assert_num_queries
+    ):
+        settings.RANKING_PRINT_MAX_ROWS = 10
+        client = login(org.leader_w1)
+        # as a page of the screen: the 10 rows of the cap in one query beside the count
+        with django_assert_num_queries(10):
+            response = client.get(RANKING + "?all=1")
+        page = response.content.decode()
+        assert page.count('href="/dashboard/cadre/') == 10 and "data-print-left-out" in page
 
     def test_cadre(self, login, org, months, more, django_assert_num_queries):
         client = login(org.leader_w1)

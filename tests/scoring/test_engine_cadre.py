@@ -20,25 +20,13 @@ from scoring.engine import (
     decide_cadre,
     decide_period,
     members_needed,
+    without_shared_figures,
 )
 from tests.profiles import examples
 from tests.scoring.test_engine import ND335_CRITERIA, cadre, criteria_of
 
 D = Decimal
 UNIT = UnitInput("U", pool=10_000_000)
-
-
-def blanked(result):
-    """A result without what `decide_cadre` leaves out."""
-    return dataclasses.replace(
-        result,
-        rank_in_unit=None,
-        rank_in_scope=None,
-        reward_equal=0,
-        reward_merit=0,
-        reward=0,
-        equal_split=None,
-    )
 
 
 def unit_members(cadres, unit_code="U"):
@@ -69,11 +57,26 @@ def whole(regulation, cadres, units=(UNIT,)):
 WORKED = ["93.10", "91.40", "88.00", "84.25", "76.00", "71.50", "64.00"]
 
 
+def test_a_result_without_shared_figures_keeps_the_cadres_own_and_drops_ranks_and_reward():
+    cadres = [cadre(f"C{i}", total) for i, total in enumerate(WORKED, start=1)]
+    decided = whole(ND335, cadres).cadre("C1")
+    assert (decided.rank_in_unit, decided.rank_in_scope) == (1, 1)
+    assert decided.reward > 0 and decided.equal_split is not None
+    alone = without_shared_figures(decided)
+    assert (alone.rank_in_unit, alone.rank_in_scope, alone.equal_split) == (None, None, None)
+    assert (alone.reward_equal, alone.reward_merit, alone.reward) == (0, 0, 0)
+    assert (alone.total, alone.tier, alone.reason_codes) == (
+        decided.total,
+        decided.tier,
+        decided.reason_codes,
+    )
+
+
 def test_staff_below_a_reads_only_itself():
     cadres = [cadre(f"C{i}", total) for i, total in enumerate(WORKED, start=1)]
     result, needed = decided_from_the_fewest(ND335, cadres, "C3")
     assert needed == {"C3"}
-    assert result == blanked(whole(ND335, cadres).cadre("C3"))
+    assert result == without_shared_figures(whole(ND335, cadres).cadre("C3"))
 
 
 def test_a_candidate_demoted_by_the_quota_reads_its_group_and_keeps_the_reason():
@@ -84,7 +87,7 @@ def test_a_candidate_demoted_by_the_quota_reads_its_group_and_keeps_the_reason()
     assert needed == {f"C{i}" for i in range(1, 8)}  # not the experts: another quota group
     assert (result.tier_before_quota, result.tier) == (Tier.A, Tier.B)
     assert "quota_demoted" in result.reason_codes
-    assert result == blanked(whole(ND335, cadres).cadre("C2"))
+    assert result == without_shared_figures(whole(ND335, cadres).cadre("C2"))
 
 
 def test_a_candidate_alone_in_its_group_is_lowered_as_the_whole_unit_lowers_it():
@@ -93,7 +96,7 @@ def test_a_candidate_alone_in_its_group_is_lowered_as_the_whole_unit_lowers_it()
     result, needed = decided_from_the_fewest(ND335, cadres, "C1")
     assert needed == {"C1"}
     assert result.tier == Tier.B
-    assert result == blanked(whole(ND335, cadres).cadre("C1"))
+    assert result == without_shared_figures(whole(ND335, cadres).cadre("C1"))
 
 
 def test_a_leader_reads_the_whole_unit_and_the_staff_members_d():
@@ -103,7 +106,7 @@ def test_a_leader_reads_the_whole_unit_and_the_staff_members_d():
     result, needed = decided_from_the_fewest(ND335, cadres, "L1")
     assert needed == {"S1", "S2", "L1"}
     assert "staff_tier_d" in result.reason_codes  # S2 is D: the unit's part of T is halved
-    assert result == blanked(whole(ND335, cadres).cadre("L1"))
+    assert result == without_shared_figures(whole(ND335, cadres).cadre("L1"))
     alone = decide_cadre(ND335, ND335_CRITERIA, [leader], "L1", UNIT)
     assert alone.task_source != result.task_source  # alone, it would see no task of the unit
 
@@ -119,7 +122,7 @@ def test_a_candidate_whose_group_holds_a_leader_reads_the_whole_unit():
     result, needed = decided_from_the_fewest(ND335, cadres, "S1")
     assert needed == {c.code for c in cadres}
     assert result.tier == Tier.A
-    assert result == blanked(whole(ND335, cadres).cadre("S1"))
+    assert result == without_shared_figures(whole(ND335, cadres).cadre("S1"))
     group = [c for c in cadres if c.job_group == "staff"]
     assert decide_cadre(ND335, ND335_CRITERIA, group, "S1", UNIT).tier == Tier.B
 
@@ -129,7 +132,7 @@ def test_discipline_reads_only_itself_whatever_the_total():
     result, needed = decided_from_the_fewest(ND335, cadres, "C1")
     assert needed == {"C1"}
     assert result.tier == Tier.D
-    assert result == blanked(whole(ND335, cadres).cadre("C1"))
+    assert result == without_shared_figures(whole(ND335, cadres).cadre("C1"))
 
 
 def test_ranks_and_rewards_are_left_out():
@@ -224,7 +227,7 @@ def test_any_member_decided_from_the_fewest_is_decided_as_by_the_whole_period(
         if mine.unit_code != "U":
             continue
         result, _needed = decided_from_the_fewest(regulation, cadres, mine.code, unit)
-        assert result == blanked(outcome.cadre(mine.code))
+        assert result == without_shared_figures(outcome.cadre(mine.code))
 
 
 def _hn3814(c: CadreInput) -> CadreInput:

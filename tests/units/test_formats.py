@@ -2,9 +2,10 @@
 `units.formats`, pure, no database."""
 
 import datetime as dt
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 import pytest
+from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -154,8 +155,6 @@ def test_a_formatted_decimal_reads_back_in_both_notations(number):
 
 
 def test_decimal_text_follows_the_language():
-    from django.utils import translation
-
     with translation.override("vi"):
         assert formats.decimal_text(Decimal("0.50")) == "0,5"
         assert formats.decimal_text(Decimal("10.00")) == "10"
@@ -164,9 +163,61 @@ def test_decimal_text_follows_the_language():
     assert formats.decimal_text(None) == ""
 
 
+MONEY = [
+    (17_000_000, "17.000.000"),
+    (0, "0"),
+    (999, "999"),
+    (1000, "1.000"),
+    (-1_500_000, "-1.500.000"),
+    (10**15, "1.000.000.000.000.000"),
+    (Decimal("2142000"), "2.142.000"),
+]
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+@pytest.mark.parametrize(("amount", "text"), [*MONEY, (None, "")])
+def test_money_is_written_as_offices_write_it_in_either_language(amount, text, language):
+    with translation.override(language):
+        assert formats.vnd_text(amount) == text
+
+
 @given(st.integers(min_value=0, max_value=10**15))
 def test_vnd_text_reads_back(amount):
     assert formats.parse_vnd(formats.vnd_text(amount)) == amount
+
+
+# --- shown figures ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("part", "whole", "shown"),
+    [
+        (1, 8, "12.5"),
+        (5, 8, "62.5"),
+        (1, 16, "6.3"),  # 6.25: half up, never to the even 6.2
+        (5, 16, "31.3"),  # 31.25
+        (3, 16, "18.8"),  # 18.75
+        (1, 2000, "0.1"),  # 0.05
+        (1, 3, "33.3"),
+        (2, 3, "66.7"),
+        (0, 7, "0.0"),
+        (7, 7, "100.0"),
+    ],
+)
+def test_a_percent_is_rounded_once_half_up_to_one_decimal(part, whole, shown):
+    assert formats.percent(part, whole).to_eng_string() == shown
+
+
+def test_a_percent_of_nothing_is_missing():
+    assert formats.percent(0, 0) is None
+
+
+@given(st.integers(min_value=1, max_value=10**9), st.data())
+def test_a_percent_is_the_exact_share_rounded_half_up(whole, data):
+    part = data.draw(st.integers(min_value=0, max_value=whole))
+    with localcontext(prec=60):  # digits enough that no quotient is rounded onto a tie
+        expected = (Decimal(100 * part) / whole).quantize(Decimal("0.1"), ROUND_HALF_UP)
+    assert formats.percent(part, whole) == expected
 
 
 # --- text ------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -22,6 +23,7 @@ from scoring.month.selectors.inputs import engine_regulation
 from scoring.month.selectors.rating import step_refusal
 from scoring.month.services.common import (
     MAX_PENALTY,
+    TypedNumber,
     _audit,
     _decimal,
     _lock,
@@ -33,7 +35,7 @@ from scoring.month.services.common import (
     _text,
     today,
 )
-from units.models import Cadre
+from units.models import Cadre, Unit
 
 # --- adjustments and pools -----------------------------------------------------------------
 
@@ -60,7 +62,7 @@ def adjustment_refusal(regulation: Regulation, kind: str, points: Decimal | None
     return None
 
 
-def adjustment_state(adjustment: Adjustment) -> dict:
+def adjustment_state(adjustment: Adjustment) -> dict[str, str]:
     return {
         "cadre": adjustment.cadre.code,
         "kind": adjustment.kind,
@@ -69,7 +71,9 @@ def adjustment_state(adjustment: Adjustment) -> dict:
     }
 
 
-def _adjustment_allowed(period: Period, cadre: Cadre, user, *, enforce_phase: bool) -> None:
+def _adjustment_allowed(
+    period: Period, cadre: Cadre, user: User | None, *, enforce_phase: bool
+) -> None:
     """Adjustments obey the supervisor step exactly as its scores do (docs/RULES.md §2): refused
     in a frozen period unless a correction is open for the cadre (then only their own supervisor
     writes), and on the web only while the step is open, until its deadline or a reopening."""
@@ -89,7 +93,14 @@ def _adjustment_allowed(period: Period, cadre: Cadre, user, *, enforce_phase: bo
 
 @transaction.atomic
 def adjustment_add(
-    *, period, cadre, kind, points=None, reason, user=None, enforce_phase=True
+    *,
+    period: Period,
+    cadre: Cadre,
+    kind: str,
+    points: TypedNumber | None = None,
+    reason: str,
+    user: User | None = None,
+    enforce_phase: bool = True,
 ) -> Adjustment:
     """Record a bonus, penalty, discipline or leave for a cadre, with its reason.
 
@@ -114,6 +125,7 @@ def adjustment_add(
         raise InvalidInput(_("Give a reason for the adjustment."))
     if kind in (AdjustmentKind.DISCIPLINE, AdjustmentKind.LEAVE):
         number = Decimal(0)
+    assert number is not None  # adjustment_refusal refuses the other kinds without points
     adjustment = Adjustment.objects.create(
         period=period, cadre=cadre, kind=kind, points=number, reason=reason, entered_by=user
     )
@@ -129,7 +141,13 @@ def adjustment_add(
 
 
 @transaction.atomic
-def adjustment_remove(*, adjustment, reason="", user=None, enforce_phase=True) -> None:
+def adjustment_remove(
+    *,
+    adjustment: Adjustment,
+    reason: str = "",
+    user: User | None = None,
+    enforce_phase: bool = True,
+) -> None:
     """Remove an adjustment, under the rules of `adjustment_add`."""
     period = _lock(adjustment.period)
     _adjustment_allowed(period, adjustment.cadre, user, enforce_phase=enforce_phase)
@@ -148,7 +166,9 @@ def adjustment_remove(*, adjustment, reason="", user=None, enforce_phase=True) -
 
 
 @transaction.atomic
-def pool_set(*, period, unit, amount, user=None) -> PeriodUnit:
+def pool_set(
+    *, period: Period, unit: Unit, amount: int | None, user: User | None = None
+) -> PeriodUnit:
     """Set a unit's pool of additional income for the month (integer VND, 0 or more)."""
     period = _lock(period)
     _refuse_frozen(period)
@@ -160,7 +180,9 @@ def pool_set(*, period, unit, amount, user=None) -> PeriodUnit:
     )
 
 
-def _unit_set(*, period, unit, name, value, action, user) -> PeriodUnit:
+def _unit_set(
+    *, period: Period, unit: Unit, name: str, value: int, action: str, user: User | None
+) -> PeriodUnit:
     """Set the field `name` of the unit's row in the period, audited as `action` when it
     changes; refused for a unit not in the period."""
     row = PeriodUnit.objects.filter(period=period, unit=unit).first()
@@ -184,7 +206,9 @@ def _unit_set(*, period, unit, name, value, action, user) -> PeriodUnit:
 
 
 @transaction.atomic
-def period_set_outstanding(*, period, unit, outstanding, user=None) -> PeriodUnit:
+def period_set_outstanding(
+    *, period: Period, unit: Unit, outstanding: bool, user: User | None = None
+) -> PeriodUnit:
     """Flag a unit of the period as outstanding (it raises the A quota where the regulation
     says so); decided by a head of the period's scope."""
     period = _lock(period)

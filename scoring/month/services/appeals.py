@@ -3,6 +3,7 @@ with its revision (docs/RULES.md §2)."""
 
 from __future__ import annotations
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,6 +16,7 @@ from scoring.models import (
     AppealStatus,
     AuditEntry,
     Correction,
+    Period,
     PeriodMember,
     PeriodUnitResult,
     Phase,
@@ -22,7 +24,7 @@ from scoring.models import (
     Revision,
     RevisionChange,
 )
-from scoring.month.corrections import revision_plan
+from scoring.month.corrections import RevisionPlan, revision_plan
 from scoring.month.notices import send_revision_notices
 from scoring.month.services.common import (
     _actor,
@@ -42,7 +44,7 @@ from units.scope import scope_for
 
 
 @transaction.atomic
-def appeal_file(*, period, cadre, text, user=None) -> Appeal:
+def appeal_file(*, period: Period, cadre: Cadre, text: str, user: User | None = None) -> Appeal:
     """A cadre appeals their own published result, within the appeals window."""
     period = _lock(period)
     if period.phase == Phase.LOCKED:
@@ -79,7 +81,7 @@ def appeal_file(*, period, cadre, text, user=None) -> Appeal:
     return appeal
 
 
-def _check_answerable(period, appeal, user) -> None:
+def _check_answerable(period: Period, appeal: Appeal, user: User | None) -> None:
     if period.phase == Phase.LOCKED:
         _refuse_frozen(period)
     if appeal.status != AppealStatus.OPEN:
@@ -87,14 +89,21 @@ def _check_answerable(period, appeal, user) -> None:
     _require_appeal_supervisor(user, period, appeal.cadre)
 
 
-def appeal_answer_check(*, appeal, user) -> None:
+def appeal_answer_check(*, appeal: Appeal, user: User | None) -> None:
     """Raise what `appeal_answer` would refuse for this user, before asking them to confirm;
     writes nothing."""
     _check_answerable(appeal.period, appeal, user)
 
 
 @transaction.atomic
-def appeal_answer(*, appeal, accept, answer, confirmed=False, user=None) -> Appeal:
+def appeal_answer(
+    *,
+    appeal: Appeal,
+    accept: bool,
+    answer: str,
+    confirmed: bool = False,
+    user: User | None = None,
+) -> Appeal:
     """The appellant's own supervisor answers an appeal (`corrections.appeal_supervisors`).
 
     Accepting needs `confirmed`: in a published period it opens a `Correction` for the
@@ -161,7 +170,7 @@ def appeal_answer(*, appeal, accept, answer, confirmed=False, user=None) -> Appe
 
 
 @transaction.atomic
-def correction_decide(*, correction, user=None) -> Revision:
+def correction_decide(*, correction: Correction, user: User | None = None) -> Revision:
     """Decide a published month again after a correction, and close the correction.
 
     The appellant's result is computed anew from their corrected inputs; everyone else moves
@@ -242,7 +251,7 @@ def correction_decide(*, correction, user=None) -> Revision:
     return revision
 
 
-def _revised_results(period, plan, cadre) -> dict[int, Result]:
+def _revised_results(period: Period, plan: RevisionPlan, cadre: Cadre) -> dict[int, Result]:
     """Write the results a revision changes; the saved rows by cadre id."""
     stored = {
         r.cadre_id: r

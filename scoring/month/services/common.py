@@ -4,8 +4,12 @@ may act (head, supervisor, administrator), the audit entry, and the parsing of t
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
+from typing import Required, TypeAlias, TypedDict, Unpack
 
+from django.contrib.auth.models import User
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,6 +36,26 @@ MAX_PENALTY = Decimal("100")
 
 
 CLI_ACTOR = "manage.py"
+
+
+# A number as it is typed: a form's Decimal, a file's or the command line's text, a whole number.
+TypedNumber: TypeAlias = Decimal | int | str
+
+# An audit entry's old or new values (stored as JSON).
+AuditValues: TypeAlias = Mapping[str, object] | None
+
+
+class AuditFields(TypedDict, total=False):
+    """The keywords of `audit_entry`, which `_audit` passes on."""
+
+    user: Required[User | None]
+    action: Required[str]
+    period: Period | None
+    obj: Model | None
+    old: AuditValues
+    new: AuditValues
+    reason: str
+    actor: str | None
 
 
 def today() -> dt.date:
@@ -96,7 +120,7 @@ def _refuse_frozen_inputs(period: Period, *, cadre: Cadre) -> Correction | None:
     return None
 
 
-def _require_appeal_supervisor(user, period: Period, cadre: Cadre) -> None:
+def _require_appeal_supervisor(user: User | None, period: Period, cadre: Cadre) -> None:
     """The user is the cadre's own supervisor for their appeal (or the command line)."""
     if user is None:
         return
@@ -105,19 +129,20 @@ def _require_appeal_supervisor(user, period: Period, cadre: Cadre) -> None:
         raise NotAllowed(refusal)
 
 
-def _is_admin(user) -> bool:
+def _is_admin(user: User | None) -> bool:
     return user is None or user.is_superuser
 
 
-def _require_admin(user) -> None:
+def _require_admin(user: User | None) -> None:
     if not _is_admin(user):
         raise NotAllowed(_("Only an administrator may do this."))
 
 
-def _require_head(user, unit: Unit) -> None:
+def _require_head(user: User | None, unit: Unit) -> None:
     """A head or deputy over the unit (today), an administrator, or the command line."""
     if _is_admin(user):
         return
+    assert user is not None  # the command line (None) acts as an administrator
     if not scope_for(user).can_act(unit):
         raise NotAllowed(
             _("Only a head or deputy of %(unit)s or of a unit above it may do this.")
@@ -125,7 +150,7 @@ def _require_head(user, unit: Unit) -> None:
         )
 
 
-def _require_supervisor(user, period: Period, cadre: Cadre) -> None:
+def _require_supervisor(user: User | None, period: Period, cadre: Cadre) -> None:
     """The user could supervise the cadre this month (docs/RULES.md §3), or is an administrator."""
     if _is_admin(user):
         return
@@ -138,7 +163,7 @@ def _require_supervisor(user, period: Period, cadre: Cadre) -> None:
         raise NotAllowed(refusal)
 
 
-def _actor(user) -> str:
+def _actor(user: User | None) -> str:
     if user is None:
         return CLI_ACTOR
     cadre = Cadre.objects.filter(user=user).only("full_name").first()
@@ -147,7 +172,15 @@ def _actor(user) -> str:
 
 
 def audit_entry(
-    *, user, action, period=None, obj=None, old=None, new=None, reason="", actor=None
+    *,
+    user: User | None,
+    action: str,
+    period: Period | None = None,
+    obj: Model | None = None,
+    old: AuditValues = None,
+    new: AuditValues = None,
+    reason: str = "",
+    actor: str | None = None,
 ) -> AuditEntry:
     """An unsaved audit entry (bulk writers save many at once)."""
     return AuditEntry(
@@ -155,7 +188,7 @@ def audit_entry(
         actor=actor or _actor(user),
         action=action,
         period=period,
-        object_type=obj._meta.model_name if obj is not None else "period",
+        object_type=_object_type(obj),
         object_id=str(obj.pk if obj is not None else period.pk if period else ""),
         old=old,
         new=new,
@@ -163,17 +196,26 @@ def audit_entry(
     )
 
 
-def _audit(**kwargs) -> AuditEntry:
-    entry = audit_entry(**kwargs)
+def _object_type(obj: Model | None) -> str:
+    """The audited object's model name; "period" without one."""
+    if obj is None:
+        return "period"
+    name = obj._meta.model_name
+    assert name is not None  # None only on a model class Django has not finished building
+    return name
+
+
+def _audit(**fields: Unpack[AuditFields]) -> AuditEntry:
+    entry = audit_entry(**fields)
     entry.save()
     return entry
 
 
-def _text(value) -> str:
+def _text(value: str | None) -> str:
     return (value or "").strip()
 
 
-def _decimal(value, label) -> Decimal:
+def _decimal(value: TypedNumber, label: str) -> Decimal:
     try:
         number = value if isinstance(value, Decimal) else Decimal(str(value))
     except (InvalidOperation, ValueError) as exc:
@@ -187,7 +229,7 @@ def _decimal(value, label) -> Decimal:
     return number
 
 
-def _name(user) -> str:
+def _name(user: User | None) -> str:
     if user is None:
         return CLI_ACTOR
     cadre = Cadre.objects.filter(user=user).only("full_name").first()

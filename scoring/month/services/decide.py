@@ -7,9 +7,12 @@ import datetime as dt
 import gc
 import json
 from collections import defaultdict
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from decimal import Decimal
+from typing import Protocol
 
+from django.contrib.auth.models import User
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,7 +20,7 @@ from django.utils.translation import ngettext
 
 from scoring.dashboards.flags import Flag, leniency_flags, reciprocal_flags
 from scoring.dashboards.summaries import summarize
-from scoring.engine import UnitOutcome, competition_ranks, round_half_up
+from scoring.engine import CadreResult, UnitOutcome, Value, competition_ranks, round_half_up
 from scoring.errors import InvalidInput, PhaseClosed
 from scoring.events import month_published
 from scoring.io.bulkwrite import insert_all
@@ -51,13 +54,30 @@ from scoring.reasons import reason_json
 # --- decision ------------------------------------------------------------------------------
 
 
-def _result_row(period, inputs, r) -> Result:
+class _MemberIds(Protocol):
+    @property
+    def cadre_id(self) -> int: ...
+    @property
+    def unit_id(self) -> int: ...
+
+
+class _Decided(Protocol):
+    """What `_result_row` reads of what was decided: a unit's `UnitDecision` (while deciding) or
+    the month's `PeriodInputs` (a correction)."""
+
+    @property
+    def members(self) -> Mapping[str, _MemberIds]: ...
+    @property
+    def peer_counts(self) -> Mapping[str, int]: ...
+
+
+def _result_row(period: Period, inputs: _Decided, r: CadreResult) -> Result:
     member = inputs.members[r.code]
 
-    def shown(value):
+    def shown(value: Value | None) -> Decimal | None:
         return None if value is None else value.shown
 
-    def ratio(value):
+    def ratio(value: Value | None) -> Decimal | None:
         return None if value is None else round_half_up(value.exact, 4)
 
     return Result(
@@ -94,7 +114,9 @@ def _result_row(period, inputs, r) -> Result:
 
 
 @transaction.atomic
-def period_decide(*, period, user=None, enforce_phase=True) -> Period:
+def period_decide(
+    *, period: Period, user: User | None = None, enforce_phase: bool = True
+) -> Period:
     """Decide the month: the engine once over the whole period, its results written in bulk.
 
     The period row stays locked from the first read to the commit, so two decisions at once
@@ -114,7 +136,7 @@ def period_decide(*, period, user=None, enforce_phase=True) -> Period:
 
 
 @contextmanager
-def _cycle_collector_paused():
+def _cycle_collector_paused() -> Iterator[None]:
     """Deciding a city makes millions of small objects and no reference cycles: Python's cycle
     collector would walk the growing heap again and again for nothing (a quarter of the time
     at 20,000 cadres). Reference counting still frees everything at once."""
@@ -127,7 +149,7 @@ def _cycle_collector_paused():
             gc.enable()
 
 
-def _decide(period: Period, user) -> Period:
+def _decide(period: Period, user: User | None) -> Period:
     """Decide unit by unit (`scoring.month.services.by_unit`): each unit's results are written as it
     is
     decided, the ranks in the scope once every total is known. A city is never in memory at
@@ -137,7 +159,7 @@ def _decide(period: Period, user) -> Period:
     tiers: defaultdict[str, int] = defaultdict(int)
     shown: dict[int, Decimal] = {}  # the rated cadres' shown totals, by cadre id
     units: dict[str, UnitOutcome] = {}
-    unit_order: dict[str, tuple] = {}
+    unit_order: dict[str, tuple[int, int, str]] = {}
     unit_ids: dict[str, int] = {}
     pending: list[Result] = []
     cadres = 0
@@ -259,7 +281,7 @@ def rater_flags_store(period: Period) -> list[Flag]:
 
 
 @transaction.atomic
-def period_publish(*, period, user=None) -> Period:
+def period_publish(*, period: Period, user: User | None = None) -> Period:
     """Publish the decided results: appeals open for `APPEAL_DAYS` days from today or until
     the period's appeals date, whichever is later."""
     period = _lock(period)
@@ -287,7 +309,9 @@ def period_publish(*, period, user=None) -> Period:
     return period
 
 
-def _back_to_review(period, *, user, actor, reason, action) -> None:
+def _back_to_review(
+    period: Period, *, user: User | None, actor: str, reason: str, action: str
+) -> None:
     old = {
         "phase": period.phase,
         "review_until": period.review_until.isoformat(),
@@ -311,7 +335,14 @@ def _back_to_review(period, *, user, actor, reason, action) -> None:
 
 
 @transaction.atomic
-def period_lock(*, period, user=None, enforce_phase=True, actor=None, reason="") -> Period:
+def period_lock(
+    *,
+    period: Period,
+    user: User | None = None,
+    enforce_phase: bool = True,
+    actor: str | None = None,
+    reason: str = "",
+) -> Period:
     """Lock a published period once its appeals are answered: nothing changes after."""
     period = _lock(period)
     if period.phase == Phase.LOCKED:
@@ -362,7 +393,7 @@ def period_lock(*, period, user=None, enforce_phase=True, actor=None, reason="")
 
 
 @transaction.atomic
-def period_reopen(*, period, reason, user=None) -> Period:
+def period_reopen(*, period: Period, reason: str, user: User | None = None) -> Period:
     """An administrator sends a decided, published or locked period back to supervisor
     review; the reason is required and kept in the audit log."""
     period = _lock(period)

@@ -12,6 +12,11 @@ audits; these functions only add what a grid needs around it:
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import TypedDict
+
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.utils import timezone
@@ -32,14 +37,15 @@ from scoring.month.corrections import open_correction
 from scoring.month.forms import cell_refusal, parse_points
 from scoring.month.selectors.inputs import regulation_criteria
 from scoring.month.selectors.rating import rating_rules, step_refusal
-from scoring.month.services.common import _lock, _refuse_frozen
+from scoring.month.services.common import TypedNumber, _lock, _refuse_frozen
 from scoring.month.services.scorecards import scorecard_save, stale_message
-from units.tabular import ImportFailed, RowError, read_table
+from units.models import Cadre, Unit
+from units.tabular import ImportFailed, Row, RowError, read_table
 
 SUPERVISOR = ScorecardKind.SUPERVISOR
 
 
-def latest_supervisor_cards(period, ratee_ids) -> dict[int, Scorecard]:
+def latest_supervisor_cards(period: Period, ratee_ids: Iterable[int]) -> dict[int, Scorecard]:
     """The supervisor scorecard that counts for each ratee (submitted, saved last): one query."""
     cards = (
         Scorecard.objects.filter(
@@ -54,7 +60,15 @@ def latest_supervisor_cards(period, ratee_ids) -> dict[int, Scorecard]:
 
 @transaction.atomic
 def supervisor_row_save(
-    *, period, ratee, rater, points, comments=None, seen_card_id, seen_version, user
+    *,
+    period: Period,
+    ratee: Cadre,
+    rater: Cadre,
+    points: Mapping[str, TypedNumber | None],
+    comments: Mapping[str, str | None] | None = None,
+    seen_card_id: int | None,
+    seen_version: int | None,
+    user: User | None,
 ) -> Scorecard:
     """Save and submit `rater`'s supervisor scores of `ratee` from a grid row.
 
@@ -102,7 +116,7 @@ def supervisor_row_save(
     )
 
 
-def grid_criteria(period) -> tuple[list[Criterion], Criterion | None]:
+def grid_criteria(period: Period) -> tuple[list[Criterion], Criterion | None]:
     """The general criteria of the period's regulation in order, and its task criterion (T)."""
     criteria = regulation_criteria(period)
     general = [c for c in criteria if c.group == CriterionGroup.GENERAL]
@@ -110,8 +124,18 @@ def grid_criteria(period) -> tuple[list[Criterion], Criterion | None]:
     return general, task
 
 
+class GridImport(TypedDict):
+    """What an upload of the grid did, in rows."""
+
+    saved: int
+    unchanged: int
+    skipped: int
+
+
 @transaction.atomic
-def supervisor_grid_import(*, period, unit, rater, data: bytes, user) -> dict:
+def supervisor_grid_import(
+    *, period: Period, unit: Unit, rater: Cadre, data: bytes, user: User | None
+) -> GridImport:
     """Save the supervisor scores of a unit's grid from a filled-in template, all or nothing.
 
     Columns: cadre_code, full_name (ignored), one per general criterion, and the task criterion
@@ -148,7 +172,9 @@ def supervisor_grid_import(*, period, unit, rater, data: bytes, user) -> dict:
         task_facts(cadre_ids=ids, first_day=period.first_day, last_day=period.last_day)
     )
 
-    errors, parsed, seen = [], [], {}
+    errors: list[RowError] = []
+    parsed: list[tuple[Row, PeriodMember, dict[str, Decimal | None]]] = []
+    seen: dict[str, int] = {}  # the row of each cadre code
     skipped = unchanged = 0
     for row in rows:
         code = row["cadre_code"]
@@ -189,7 +215,7 @@ def supervisor_grid_import(*, period, unit, rater, data: bytes, user) -> dict:
         if refusal:
             errors.append(RowError(row.number, "cadre_code", refusal))
             continue
-        points = {}
+        points: dict[str, Decimal | None] = {}
         for criterion, text in cells:
             problem = None
             try:
@@ -198,7 +224,7 @@ def supervisor_grid_import(*, period, unit, rater, data: bytes, user) -> dict:
                 number, problem = None, str(error)
             if problem is None and number is None:
                 problem = _("A number is required.")
-            if problem is None:
+            elif number is not None:  # read, not yet checked
                 problem = cell_refusal(
                     criterion,
                     number,
@@ -225,14 +251,14 @@ def supervisor_grid_import(*, period, unit, rater, data: bytes, user) -> dict:
             )
         except (PeriodFrozen, PhaseClosed):
             raise
-        except ScoringError as refusal:
-            errors.append(RowError(row.number, "", refusal.message))
+        except ScoringError as refused:
+            errors.append(RowError(row.number, "", refused.message))
     if errors:
         raise ImportFailed(errors)
     return {"saved": len(parsed), "unchanged": unchanged, "skipped": skipped}
 
 
-def _as_shown(cells, points) -> bool:
+def _as_shown(cells: list[tuple[Criterion, str]], points: Mapping[str, Decimal] | None) -> bool:
     """Whether every cell of a row holds the points its scorecard has (None: no scorecard)."""
     if points is None:
         return False

@@ -6,9 +6,11 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 
+from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import F
+from django.db.models import DateField, F
 from django.utils.translation import gettext as _
 
 from directives.models import Regulation
@@ -72,7 +74,7 @@ def default_dates(month: str, regulation: Regulation | None = None) -> dict[str,
     }
 
 
-def _check_dates(dates: dict) -> None:
+def _check_dates(dates: Mapping[str, dt.date]) -> None:
     unknown = set(dates) - set(DATE_FIELDS)
     if unknown:
         raise InvalidInput(
@@ -86,16 +88,30 @@ def _check_dates(dates: dict) -> None:
             raise InvalidInput(
                 _("The date “%(first)s” (%(a)s) comes after “%(second)s” (%(b)s).")
                 % {
-                    "first": Period._meta.get_field(before).verbose_name,
+                    "first": _date_label(before),
                     "a": value.isoformat(),
-                    "second": Period._meta.get_field(after).verbose_name,
+                    "second": _date_label(after),
                     "b": next_value.isoformat(),
                 }
             )
 
 
+def _date_label(name: str) -> str:
+    """The name of one of the period's dates, as its form shows it."""
+    field = Period._meta.get_field(name)
+    assert isinstance(field, DateField)  # DATE_FIELDS name the period's own date columns
+    return str(field.verbose_name)
+
+
 @transaction.atomic
-def period_open(*, month, scope, regulation=None, dates=None, user=None) -> Period:
+def period_open(
+    *,
+    month: str,
+    scope: Unit,
+    regulation: Regulation | None = None,
+    dates: Mapping[str, dt.date] | None = None,
+    user: User | None = None,
+) -> Period:
     """Open `month` for `scope` and its subtree: the month's members, units and peers.
 
     By a head or deputy of the scope (or of a unit above it) or an administrator. Refused when
@@ -186,12 +202,12 @@ def _month_snapshot(period: Period) -> tuple[list[PeriodMember], list[Unit]]:
     return members, sorted(units.values(), key=lambda u: u.path)
 
 
-def _peer_assignments(period: Period, members) -> list[PeerAssignment]:
+def _peer_assignments(period: Period, members: Iterable[PeriodMember]) -> list[PeerAssignment]:
     """k = 4 peers per cadre within each unit (docs/RULES.md §2), from `scoring.month.peers`."""
-    by_unit = defaultdict(dict)
+    by_unit: defaultdict[str, dict[str, int]] = defaultdict(dict)
     for member in members:
         by_unit[member.unit.code][member.cadre.code] = member.cadre.pk
-    rows = []
+    rows: list[PeerAssignment] = []
     for unit_code, ids in by_unit.items():
         for rater, ratees in assign_peers(period.month, unit_code, list(ids)).items():
             rows.extend(
@@ -264,7 +280,7 @@ def members_change(period: Period) -> MembersChange:
 
 
 @transaction.atomic
-def period_refresh_members(*, period, user=None) -> dict:
+def period_refresh_members(*, period: Period, user: User | None = None) -> dict[str, list[str]]:
     """Take the month's members again (people who joined, left or changed unit since opening),
     and the peer assignments of the units whose members changed. Scorecards already made stay;
     those of people no longer scored are not counted."""
@@ -300,7 +316,14 @@ def period_refresh_members(*, period, user=None) -> dict:
 
 
 @transaction.atomic
-def period_advance(*, period, phase, user=None, actor=None, reason="") -> Period:
+def period_advance(
+    *,
+    period: Period,
+    phase: str,
+    user: User | None = None,
+    actor: str | None = None,
+    reason: str = "",
+) -> Period:
     """Move a period before its decision to another phase: one step forward for a head of the
     scope, any phase before the decision for an administrator (and `run_schedule`, which
     names itself as the `actor` and gives the passed date as the `reason`)."""
@@ -338,7 +361,9 @@ def period_advance(*, period, phase, user=None, actor=None, reason="") -> Period
     return period
 
 
-def reopen_locked(*, period, kind, reason, user) -> tuple[Period, str]:
+def reopen_locked(
+    *, period: Period, kind: str, reason: str, user: User | None
+) -> tuple[Period, str]:
     """The period locked for reopening a step (for everyone or for named units), once the
     head's right, the kind of step and the reason are checked; with the reason as kept."""
     period = _lock(period)
@@ -353,7 +378,9 @@ def reopen_locked(*, period, kind, reason, user) -> tuple[Period, str]:
 
 
 @transaction.atomic
-def period_reopen_step(*, period, kind, until, reason, user=None) -> Period:
+def period_reopen_step(
+    *, period: Period, kind: str, until: dt.date, reason: str, user: User | None = None
+) -> Period:
     """Accept late work: move the deadline of a step (self, peer or supervisor) to `until`."""
     period, reason = reopen_locked(period=period, kind=kind, reason=reason, user=user)
     if until < today():

@@ -3,8 +3,11 @@ criterion's maximum, the optimistic version against a stale save."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
+from typing import TypedDict, overload
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +20,7 @@ from scoring.models import Period, Scorecard, ScorecardKind, ScorecardStatus, Sc
 from scoring.month.corrections import answer_refusal
 from scoring.month.selectors.rating import rating_rules, step_refusal
 from scoring.month.services.common import (
+    TypedNumber,
     _audit,
     _decimal,
     _lock,
@@ -26,11 +30,14 @@ from scoring.month.services.common import (
     _text,
     today,
 )
+from units.models import Cadre
 
 # --- scorecards ----------------------------------------------------------------------------
 
 
-def points_refusal(criterion: Criterion, points: Decimal, *, kind: str, has_tasks: bool):
+def points_refusal(
+    criterion: Criterion, points: Decimal, *, kind: str, has_tasks: bool
+) -> str | None:
     """Why `points` cannot be given for `criterion` on a `kind` scorecard; None when fine."""
     if criterion.group == CriterionGroup.BONUS:
         return _("Bonus points are entered as a bonus adjustment, not on a scorecard.")
@@ -57,7 +64,19 @@ def has_tasks_in_month(period: Period, cadre_id: int) -> bool:
     return bool(facts.get(cadre_id))
 
 
-def scorecard_state(card: Scorecard | None, lines) -> dict | None:
+class ScorecardState(TypedDict):
+    """A scorecard as its audit entries keep it: points as text, by criterion code."""
+
+    status: str
+    version: int
+    points: dict[str, str]
+
+
+@overload
+def scorecard_state(card: Scorecard, lines: Mapping[str, Decimal]) -> ScorecardState: ...
+@overload
+def scorecard_state(card: None, lines: Mapping[str, Decimal]) -> None: ...
+def scorecard_state(card: Scorecard | None, lines: Mapping[str, Decimal]) -> ScorecardState | None:
     if card is None:
         return None
     return {
@@ -80,17 +99,17 @@ def stale_message(card: Scorecard | None) -> str:
 @transaction.atomic
 def scorecard_save(
     *,
-    period,
-    ratee,
-    rater,
-    kind,
-    points,
-    comments=None,
-    submit=False,
-    expected_version=None,
-    user,
-    enforce_phase=True,
-    period_locked=False,
+    period: Period,
+    ratee: Cadre,
+    rater: Cadre,
+    kind: str,
+    points: Mapping[str, TypedNumber | None],
+    comments: Mapping[str, str | None] | None = None,
+    submit: bool = False,
+    expected_version: int | None = None,
+    user: User | None,
+    enforce_phase: bool = True,
+    period_locked: bool = False,
 ) -> Scorecard:
     """Save (and with `submit`, submit) `rater`'s `kind` scorecard of `ratee`.
 
@@ -134,7 +153,7 @@ def scorecard_save(
             _("Unknown criteria for %(regulation)s: %(codes)s.")
             % {"regulation": period.regulation.code, "codes": ", ".join(unknown)}
         )
-    given = {}
+    given: dict[str, Decimal | None] = {}
     problems = []
     needs_tasks = any(
         criteria[code].group == CriterionGroup.TASK and value is not None
@@ -145,11 +164,11 @@ def scorecard_save(
         if value is None:
             given[code] = None
             continue
-        number = _decimal(value, code)
-        problem = points_refusal(criteria[code], number, kind=kind, has_tasks=has_tasks)
+        parsed = _decimal(value, code)
+        problem = points_refusal(criteria[code], parsed, kind=kind, has_tasks=has_tasks)
         if problem:
             problems.append(problem)
-        given[code] = number
+        given[code] = parsed
     if problems:
         raise InvalidInput(" ".join(problems))
 
@@ -161,7 +180,7 @@ def scorecard_save(
     )
     if expected_version is not None and expected_version != (card.version if card else 0):
         raise StaleScorecard(stale_message(card))
-    existing = {}
+    existing: dict[str, ScoreLine] = {}
     if card is not None:
         existing = {line.criterion.code: line for line in card.lines.select_related("criterion")}
     old_points = {code: line.points for code, line in existing.items()}
@@ -194,7 +213,8 @@ def scorecard_save(
         card.submitted_at = card.submitted_at or now
     card.save()
     # The lines written at once: one INSERT for the new, one UPDATE for the changed.
-    created, changed = [], {}
+    created: list[ScoreLine] = []
+    changed: dict[str, ScoreLine] = {}
     for code, number in given.items():
         line = existing.get(code)
         if number is None:
