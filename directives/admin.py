@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy
 
 from directives.models import AuditEntry, Criterion, DossierRating, Regulation, Task, TaskEvent
 from directives.services import regulation_new_version
-from directives.signals import regulation_frozen_reason
+from directives.signals import regulation_frozen_reason, tasks_written
 from units.admin import ReadOnlyAdmin
 
 NEW_VERSION = gettext_lazy("Make a new version of the selected regulations")
@@ -119,6 +119,23 @@ class TaskAdmin(admin.ModelAdmin):
     readonly_fields = ["created_at", "updated_at"]
     inlines = [TaskEventInline]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    # A task changed or deleted here is told like one written through the services: the
+    # decided months' dashboard figures count it anew (its month before and after).
+    def save_model(self, request, obj, form, change):
+        before = Task.objects.filter(pk=obj.pk).values_list("unit_id", "effective_deadline")
+        pairs = [(unit_id, f"{day:%Y-%m}") for unit_id, day in before] if change else []
+        super().save_model(request, obj, form, change)
+        tasks_written([obj], pairs)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        tasks_written([obj])
+
+    def delete_queryset(self, request, queryset):
+        tasks = list(queryset.only("unit_id", "effective_deadline"))
+        super().delete_queryset(request, queryset)
+        tasks_written(tasks)
 
 
 @admin.register(TaskEvent)

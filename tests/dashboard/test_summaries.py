@@ -182,3 +182,11 @@ def test_a_corrected_month_shows_at_once_on_a_cached_dashboard(published, w1, lo
         return page[start : page.index("<", start)]
 
     assert average(after) != average(before)
+
+
+def test_a_task_deleted_in_the_admin_counts_anew(scored, w1, admin_client):  # noqa: F811
+    task = make_task(w1.staff_a, unit=w1.a, deadline=dt.date(2026, 10, 10), completed_on=None)
+    period_decide(period=scored, user=None)
+    url = reverse("admin:directives_task_delete", args=[task.pk])
+    assert admin_client.post(url, {"post": "yes"}).status_code == 302
+    assert summaries_total(scored, "tasks_due") == 0
