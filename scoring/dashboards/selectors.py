@@ -102,8 +102,10 @@ def dashboard_data(
     window = trend_window(months, month) if with_trend else [month]
     sums = _series_sums(unit, window)
     if units is None:
-        units = Unit.objects.filter(Q(pk=unit.pk) | Q(parent_id=unit.pk)).only(
-            "code", "name", "path", "depth"
+        units = list(
+            Unit.objects.filter(Q(pk=unit.pk) | Q(parent_id=unit.pk)).only(
+                "code", "name", "path", "depth"
+            )
         )
     by_path = {u.path: u for u in units}
     stats = {(m, by_path[path].pk): Stats.of_summaries(row) for (m, path), row in sums.items()}
@@ -114,19 +116,18 @@ def dashboard_data(
     rows: dict[int, LeagueRow] = {}
     summary = Stats()
     flagged_units = 0
-    for (m, path), row in sums.items():
+    for (m, path), sums_row in sums.items():
         if m != month:
             continue
         target = by_path[path]
         stats_now = stats[m, target.pk]
         summary.add(stats_now)
         level = 0 if target.pk == unit.pk else 1
-        counts = {kind: row[name] for kind, name in FLAG_FIELDS.items() if row[name]}
+        counts = {kind: sums_row[name] for kind, name in FLAG_FIELDS.items() if sums_row[name]}
         rows[target.pk] = LeagueRow(target, level, stats_now, counts)
-        flagged_units += row["flagged_units"]
+        flagged_units += sums_row["flagged_units"]
     for path, unit_flags in reciprocals_of(unit, month, viewer_code):
-        row = rows[by_path[series_of_path(unit, path)].pk]
-        row.counts[FlagKind.RECIPROCAL] -= 1
+        rows[by_path[series_of_path(unit, path)].pk].counts[FlagKind.RECIPROCAL] -= 1
         flagged_units -= unit_flags == 1  # a pair holding the viewer was its only sign
     # Each row's change from the previous decided month of the window (no further query).
     previous_month = window[-2] if len(window) > 1 and window[-1] == month else None
@@ -139,9 +140,9 @@ def dashboard_data(
     flags.sort(key=lambda f: (flagged[f.unit_id].path, f.kind, f.reason))
     listed_by_path = {r.unit.path: r for r in listed}
     for flag in flags:
-        row = listed_by_path[series_of_path(unit, flagged[flag.unit_id].path)]
-        row.flags.append(flag)
-        row.flagged_names[flag.unit_id] = flagged[flag.unit_id].name
+        listed_row = listed_by_path[series_of_path(unit, flagged[flag.unit_id].path)]
+        listed_row.flags.append(flag)
+        listed_row.flagged_names[flag.unit_id] = flagged[flag.unit_id].name
     dashboard = Dashboard(unit, month, window, summary, league, sort, flags, flagged_units)
     dashboard.previous_month = previous_month
     if with_trend:
