@@ -59,7 +59,9 @@ class Period(models.Model):
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     # When the dashboards' summary rows of the period were last written with its results
     # (decide, a correction): part of the cached dashboards' key, so a correction shows at once.
-    summarized_at = models.DateTimeField(null=True, blank=True, editable=False)
+    summarized_at = models.DateTimeField(
+        _("summaries written at"), null=True, blank=True, editable=False
+    )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     locked_at = models.DateTimeField(_("locked at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
