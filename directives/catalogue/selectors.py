@@ -3,11 +3,10 @@ of queries."""
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
-from django.db.models.functions import TruncMonth
 
 from directives.catalogue.models import CatalogueItem
 from directives.models import Regulation, Task, TaskStatus
@@ -89,45 +88,6 @@ class Output:
         self.late += other.late
         self.not_completed += other.not_completed
         self.tasks += other.tasks
-
-
-@dataclass
-class OutputTable:
-    """Output keyed by (group, month first day): `group` is what the rows were grouped by."""
-
-    cells: dict[tuple[object, dt.date], Output] = field(default_factory=dict)
-
-    def get(self, group: object, month: dt.date) -> Output:
-        return self.cells.get((group, month), Output())
-
-
-def converted_output(
-    *, tasks: QuerySet[Task], first_day: dt.date, last_day: dt.date, by: str
-) -> OutputTable:
-    """The converted output of `tasks` due between the two days, per `by` ("assignee_id",
-    "unit__path" or "product_id") and month, in one query."""
-    due = tasks.filter(effective_deadline__gte=first_day, effective_deadline__lte=last_day).exclude(
-        status=TaskStatus.CANCELLED
-    )
-    rows = (
-        due.annotate(month=TruncMonth("effective_deadline"))
-        .values(by, "month")
-        .annotate(
-            on_time=Sum("weight", filter=ON_TIME, default=ZERO),
-            late=Sum("weight", filter=LATE, default=ZERO),
-            not_completed=Sum("weight", filter=NOT_DONE, default=ZERO),
-            tasks=Count("pk"),
-        )
-        .order_by()
-    )
-    table = OutputTable()
-    for row in rows:
-        month = row["month"]
-        month = month.date() if isinstance(month, dt.datetime) else month
-        table.cells[(row[by], month)] = Output(
-            row["on_time"], row["late"], row["not_completed"], row["tasks"]
-        )
-    return table
 
 
 def output_of_assignees(

@@ -3,9 +3,10 @@ month shown, and the whole unit month over month.
 
 Converted output is the sum of the weights of the tasks due in a month (their effective deadline
 falls in it; cancelled tasks aside), split into on time, late and not completed
-(`directives.catalogue.selectors.converted_output`), of the units whose month is decided: read
-from the summary rows of the decided periods (`scoring.dashboards.summaries`), which every task
-written in a decided month updates. Three queries whatever the size of the unit.
+(`directives.catalogue.selectors`: ON_TIME, LATE, NOT_DONE), of the units whose month is
+decided: read from the summary rows of the decided periods (`scoring.dashboards.summaries`),
+which every task written in a decided month updates. Three queries whatever the size of the
+unit.
 """
 
 import datetime as dt

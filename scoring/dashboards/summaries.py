@@ -99,7 +99,7 @@ TASK_FIELDS = (
 def _task_rows(month: str, units: Q) -> dict[int, dict]:
     """One query: the tasks of the `units` (a condition on `unit__…`) due in the month
     (cancelled ones aside), by unit: due, on time, and their converted output by how they
-    ended (`directives.catalogue.selectors.converted_output`)."""
+    ended (`directives.catalogue.selectors`: ON_TIME, LATE, NOT_DONE)."""
     first, last = month_bounds(month)
     rows = (
         Task.objects.due_in_month(first, last)
