@@ -9,4 +9,12 @@ class ScoringConfig(AppConfig):
     home_cards = "scoring/home_cards.html"
 
     def ready(self):
-        from scoring import signals  # noqa: F401  (connects the regulation freeze)
+        from django.db.models.signals import post_migrate
+
+        from scoring import signals  # connects the regulation freeze
+
+        post_migrate.connect(
+            signals.summarize_the_unsummarized,
+            sender=self,
+            dispatch_uid="scoring.summarize_the_unsummarized",
+        )

@@ -4,15 +4,17 @@ criterion, adding a criterion to it or deleting one raises `RegulationFrozen`; a
 as a new version (the admin's "Make a new version" action). The regulation admin asks through
 `directives.signals.regulation_freeze_asked` and shows a frozen one read-only."""
 
+from django.db import connections, transaction
 from django.db.models.signals import pre_delete, pre_save
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
 from directives.models import Criterion, Regulation
 from directives.signals import months_decided_asked, regulation_freeze_asked, tasks_changed
-from scoring.dashboards.summaries import tasks_summarize
+from scoring.dashboards.scope import FROZEN
+from scoring.dashboards.summaries import summarize, tasks_summarize
 from scoring.errors import RegulationFrozen
-from scoring.models import Period
+from scoring.models import Period, UnitMonthSummary
 from scoring.month.selectors.rating import DECIDED_PHASES, period_freezing
 
 
@@ -100,3 +102,19 @@ def refuse_deleting_a_frozen_criterion(sender, instance, **kwargs):
 def count_tasks_anew(sender, pairs, **kwargs):
     """Tasks written in a decided month change its dashboards' on-time rate."""
     tasks_summarize(pairs)
+
+
+def summarize_the_unsummarized(using: str = "default", **kwargs) -> None:
+    """After `migrate` (connected in apps.py): every decided period that has never been
+    summarized gets its dashboards' summary rows, so a database decided before they existed
+    shows its dashboards once migrated, with no command to remember. Each later decision keeps
+    them itself, so on an up-to-date database this is one query."""
+    if UnitMonthSummary._meta.db_table not in connections[using].introspection.table_names():
+        return  # migrated back to before the summary rows
+    for period in (
+        Period.objects.using(using)
+        .filter(phase__in=FROZEN, summarized_at__isnull=True)
+        .order_by("month", "pk")
+    ):
+        with transaction.atomic(using=using):
+            summarize(period)

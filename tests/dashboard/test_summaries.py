@@ -5,9 +5,12 @@ keeps them in step: decide, a correction decided again, a task written, a unit m
 from __future__ import annotations
 
 import datetime as dt
+import io
 from decimal import Decimal
 
 import pytest
+from django.core.management import call_command
+from django.core.management.sql import emit_post_migrate_signal
 from django.db.models import Sum
 from django.urls import reverse
 
@@ -20,6 +23,7 @@ from scoring.models import Period, PeriodUnitResult, RaterFlag, Result, UnitMont
 from scoring.month.services.appeals import appeal_answer, appeal_file, correction_decide
 from scoring.month.services.decide import period_decide
 from scoring.month.services.scorecards import scorecard_save
+from scoring.signals import summarize_the_unsummarized
 from tests.dashboard.generator import Patterns, organisation
 from tests.dashboard.generator import decided_months as generate_months
 from tests.scoring.factories import make_task
@@ -190,3 +194,45 @@ def test_a_task_deleted_in_the_admin_counts_anew(scored, w1, admin_client):  # n
     url = reverse("admin:directives_task_delete", args=[task.pk])
     assert admin_client.post(url, {"post": "yes"}).status_code == 302
     assert summaries_total(scored, "tasks_due") == 0
+
+
+def forget_summaries(period) -> None:
+    """A database decided before the summary rows existed: none, and never summarized."""
+    UnitMonthSummary.objects.filter(period=period).delete()
+    Period.objects.filter(pk=period.pk).update(summarized_at=None)
+
+
+def test_migrating_a_database_decided_before_summaries_builds_them(published, w1):  # noqa: F811
+    expected = summaries_total(published, "results")
+    assert expected == Result.objects.filter(period=published).count() > 0
+    forget_summaries(published)
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
+    assert summaries_total(published, "results") == expected
+    assert Period.objects.get(pk=published.pk).summarized_at is not None
+    assert_same_figures(w1.city, published.month)
+
+
+def test_migrating_an_up_to_date_database_leaves_the_summaries_alone(
+    published,  # noqa: F811
+    w1,  # noqa: F811
+):
+    stamp = Period.objects.get(pk=published.pk).summarized_at
+    rows = set(UnitMonthSummary.objects.filter(period=published).values_list("pk", flat=True))
+    summarize_the_unsummarized()
+    assert Period.objects.get(pk=published.pk).summarized_at == stamp
+    assert (
+        set(UnitMonthSummary.objects.filter(period=published).values_list("pk", flat=True)) == rows
+    )
+
+
+def test_summarize_months_rebuilds_the_rows_of_the_month_it_is_given(published, w1):  # noqa: F811
+    expected = summaries_total(published, "results")
+    forget_summaries(published)
+    out = io.StringIO()
+    call_command("summarize_months", month="2001-01", stdout=out)
+    assert "0 periods summarized" in out.getvalue()
+    assert summaries_total(published, "results") is None
+    call_command("summarize_months", month=published.month, stdout=out)
+    assert "1 periods summarized" in out.getvalue()
+    assert summaries_total(published, "results") == expected
+    assert_same_figures(w1.city, published.month)

@@ -1,8 +1,9 @@
 """`manage.py summarize_months [--month YYYY-MM]`: (re)build the dashboards' summary rows of
 every decided, published or locked period (of one month with --month).
 
-Deciding writes them; run this once on a database decided before they existed, or after
-writing results or tasks behind the application's back (a restore, a hand-made fix).
+Deciding writes them, and `migrate` builds those of periods decided before they existed
+(scoring.signals.summarize_the_unsummarized); run this after writing results or tasks behind
+the application's back (a restore, a hand-made fix).
 """
 
 from django.core.management.base import BaseCommand
