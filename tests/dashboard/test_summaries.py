@@ -22,12 +22,16 @@ from scoring.dashboards.stats import Stats, _add_task_stats, _result_stats
 from scoring.models import Period, PeriodUnitResult, RaterFlag, Result, UnitMonthSummary
 from scoring.month.services.appeals import appeal_answer, appeal_file, correction_decide
 from scoring.month.services.decide import period_decide
-from scoring.month.services.scorecards import scorecard_save
 from scoring.signals import summarize_the_unsummarized
 from tests.dashboard.generator import Patterns, organisation
 from tests.dashboard.generator import decided_months as generate_months
 from tests.scoring.factories import make_task
-from tests.scoring.test_services_decide import published, scored, w1  # noqa: F401 (fixtures)
+from tests.scoring.test_services_decide import (  # noqa: F401 (fixtures)
+    correct_supervisor_g4,
+    published,
+    scored,
+    w1,
+)
 from units.models import Unit
 
 pytestmark = pytest.mark.django_db
@@ -107,16 +111,7 @@ def corrected_card(published, w1) -> Period:  # noqa: F811
     appeal = appeal_file(period=published, cadre=w1.staff_a, text="Thiếu", user=w1.staff_a.user)
     appeal_answer(appeal=appeal, accept=True, answer="Đúng", confirmed=True, user=w1.head_a.user)
     period = Period.objects.get(pk=published.pk)
-    card = w1.staff_a.scorecards_received.get(kind="supervisor")
-    scorecard_save(
-        period=period,
-        ratee=w1.staff_a,
-        rater=w1.head_a,
-        kind="supervisor",
-        points={"G4": 10},
-        expected_version=card.version,
-        user=w1.head_a.user,
-    )
+    correct_supervisor_g4(period, w1)
     return period
 
 

@@ -303,6 +303,20 @@ def test_appeals_are_refused_before_publication_and_after_the_window(scored, w1)
     assert (TODAY - dt.timedelta(days=1)).strftime("%d/%m/%Y") in refused.value.message
 
 
+def correct_supervisor_g4(period, w1):
+    """The head corrects SA's supervisor card in the open correction: G4 becomes 10."""
+    card = w1.staff_a.scorecards_received.get(kind="supervisor")
+    scorecard_save(
+        period=period,
+        ratee=w1.staff_a,
+        rater=w1.head_a,
+        kind="supervisor",
+        points={"G4": 10},
+        expected_version=card.version,
+        user=w1.head_a.user,
+    )
+
+
 def test_a_head_above_the_cadre_answers_and_nobody_else(published, w1):
     appeal = appeal_file(period=published, cadre=w1.staff_a, text="Xem lại", user=w1.staff_a.user)
     with pytest.raises(NotAllowed):
@@ -340,16 +354,7 @@ def test_an_accepted_appeal_opens_a_correction_and_deciding_again_revises_the_re
     )
     assert AuditEntry.objects.get(action="correction.open").reason == "Chấp nhận"
     before = Result.objects.get(cadre=w1.staff_a).total
-    card = w1.staff_a.scorecards_received.get(kind="supervisor")
-    scorecard_save(
-        period=period,
-        ratee=w1.staff_a,
-        rater=w1.head_a,
-        kind="supervisor",
-        points={"G4": 10},
-        expected_version=card.version,
-        user=w1.head_a.user,
-    )
+    correct_supervisor_g4(period, w1)
     assert Result.objects.get(cadre=w1.staff_a).total == before
     revision = correction_decide(correction=correction, user=w1.head_a.user)
     assert Result.objects.get(cadre=w1.staff_a).total > before
