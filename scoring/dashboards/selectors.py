@@ -73,11 +73,14 @@ def _series_sums(unit: Unit, window: Sequence[str]) -> dict[tuple[str, str], dic
         },
         flagged_units=Count("pk", filter=flagged),
     )
+    # Tuples, not dicts, and the names zipped on: a city's 769 wards over seven months are
+    # 5,000 rows of 28 sums, and renaming every cell cost more than reading it.
+    names = [*SUMMED, "flagged_units"]
     return {
-        (row.pop("month"), row.pop("series")): {
-            name.removeprefix("sum_"): value for name, value in row.items()
-        }
-        for row in rows
+        (month, series): dict(zip(names, sums, strict=True))
+        for month, series, *sums in rows.values_list(
+            "month", "series", *(f"sum_{name}" for name in SUMMED), "flagged_units"
+        )
     }
 
 

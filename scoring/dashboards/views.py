@@ -29,11 +29,18 @@ from scoring.dashboards import selectors as selectors_selectors
 from scoring.dashboards.exports import league_export, ranking_export
 from scoring.dashboards.on_time import on_time_figure
 from scoring.dashboards.output import output_figure
-from scoring.dashboards.scope import NOT_RATED, ON_TIME, RANKING_PAGE_SIZE, TIERS
+from scoring.dashboards.scope import (
+    NOT_RATED,
+    ON_TIME,
+    RANKING_PAGE_SIZE,
+    TIERS,
+    UNITS_PAGE_SIZE,
+)
 from scoring.models import Tier, month_bounds, peer_parts_visible
 from scoring.month.selectors.inputs import is_month
 from units.formats import month_text
 from units.models import Cadre
+from units.paging import paged
 from units.scope import get_scope, unit_or_404
 from units.tabular import grouped
 
@@ -162,6 +169,41 @@ def _trend_tables(trend):
     }
 
 
+# The figures below the league page apart from it, each in its own order (work on time: the
+# units below the target first, the lowest first; the output: by code): page 1 of work on time
+# shows the scope's worst units whatever the league's sort. (parameter, the section's anchor)
+FIGURE_PAGES = {
+    "on_time": ("on_time_page", "on-time"),
+    "output": ("output_page", "converted-output"),
+}
+
+
+def _figure_html(request, name: str, template: str, figure: dict, month: str) -> str:
+    param, anchor = FIGURE_PAGES[name]
+    figure["pages"] = paged(
+        request, figure["rows"], UNITS_PAGE_SIZE, param, anchor=anchor, units=True
+    )
+    return render_to_string(template, {name: figure, "month": month}, request)
+
+
+def _figures(request, unit, month: str, months: list[str], stamp: str) -> dict:
+    """Work on time and the converted output as HTML, kept like the body under the same stamp
+    and time limit (a city's hundreds of wards drawn again on every view cost more than the
+    rest); one copy for every viewer of the same address (the page links keep its parameters)."""
+    figures = {}
+    for name, template, figure in (
+        ("output", "scoring/dashboard_output.html", lambda: output_figure(unit, month, months)),
+        ("on_time", "scoring/dashboard_on_time.html", lambda: on_time_figure(unit, month)),
+    ):
+        figures[name] = mark_safe(  # our own template's output, escaped when rendered
+            _cached_figure(
+                (name, stamp, unit.pk, month, get_language(), sorted(request.GET.lists())),
+                lambda t=template, f=figure, n=name: _figure_html(request, n, t, f(), month),
+            )
+        )
+    return figures
+
+
 def dashboard(request):
     scope, unit, months, month, stamp = _get_dashboard_for_user(request)
     context = _page_context(unit, months, month)
@@ -181,6 +223,11 @@ def dashboard(request):
             body_context = context | {
                 "units": selectors_scope.picker_units(scope, unit),
                 "data": data,
+                # Only the page's rows are drawn: sorting needs every row's figures, drawing
+                # them is what a city's 769 wards cost.
+                "league": paged(
+                    request, data.league, UNITS_PAGE_SIZE, anchor="league-title", units=True
+                ),
                 "headers": _league_headers(data.sort),
                 "tables": _trend_tables(data.trend),
                 "tier_labels": dict(Tier.choices),
@@ -188,20 +235,7 @@ def dashboard(request):
             return render_to_string("scoring/dashboard.html#body", body_context, request)
 
         context["body"] = _cached(request, stamp, body)
-        # Decided months, like the body: both kept as HTML under the same stamp and time limit
-        # (a city's hundreds of wards drawn again on every view cost more than the rest).
-        for name, template, figure in (
-            ("output", "scoring/dashboard_output.html", lambda: output_figure(unit, month, months)),
-            ("on_time", "scoring/dashboard_on_time.html", lambda: on_time_figure(unit, month)),
-        ):
-            context[name] = mark_safe(  # our own template's output, escaped when rendered
-                _cached_figure(
-                    (name, stamp, unit.pk, month, get_language()),
-                    lambda t=template, f=figure, n=name: render_to_string(
-                        t, {n: f(), "month": month}, request
-                    ),
-                )
-            )
+        context |= _figures(request, unit, month, months, stamp)
     else:
         context["units"] = selectors_scope.picker_units(scope, unit)
     return render(request, "scoring/dashboard.html", context)
@@ -218,15 +252,18 @@ def _ranking_filters(request):
 
 
 def _ranking_page(request, results, all_rows: bool):
-    """A page of RANKING_PAGE_SIZE rows, or with `all_rows` (`?all=1`, the print view) every row
-    on one page up to RANKING_PRINT_MAX_ROWS: a city's 100,000 cadres would be one request of
-    100,000 rows, and no leader prints that. With what the page says of the rows left out."""
-    paginator = Paginator(results, RANKING_PAGE_SIZE)
+    """A page of RANKING_PAGE_SIZE rows and its links, or with `all_rows` (`?all=1`, the print
+    view) every row on one page up to RANKING_PRINT_MAX_ROWS: a city's 100,000 cadres would be
+    one request of 100,000 rows, and no leader prints that. With what the page says of the rows
+    left out."""
     if not all_rows:
-        return paginator.get_page(request.GET.get("page")), ""
+        pages = paged(request, results, RANKING_PAGE_SIZE)
+        return pages.page, pages, ""
+    paginator = Paginator(results, RANKING_PAGE_SIZE)
     cap = settings.RANKING_PRINT_MAX_ROWS
     paginator.per_page = max(min(paginator.count, cap), 1)
-    return paginator.page(1), _left_out(cap, paginator.count) if paginator.count > cap else ""
+    left_out = _left_out(cap, paginator.count) if paginator.count > cap else ""
+    return paginator.page(1), None, left_out
 
 
 def _left_out(shown: int, total: int) -> str:
@@ -251,7 +288,7 @@ def ranking_page(request):
             filters = _ranking_filters(request)
             all_rows = request.GET.get("all") == "1"
             results = selectors_ranking.ranking(unit, month, **filters)
-            page, left_out = _ranking_page(request, results, all_rows)
+            page, pages, left_out = _ranking_page(request, results, all_rows)
             body_context = context | {
                 "units": selectors_scope.picker_units(scope, unit),
                 "filters": filters,
@@ -259,6 +296,7 @@ def ranking_page(request):
                 "tiers": [(t, label) for t, label in Tier.choices] + [(NOT_RATED, _("Not rated"))],
                 "sorts": RANKING_SORTS,
                 "page": page,
+                "pages": pages,
                 "all_rows": all_rows,
                 "left_out": left_out,
             }

@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+from scoring.dashboards import views
 from scoring.models import Result
 from tests.dashboard.generator import Patterns, decided_months, organisation
 from units.models import Unit
@@ -47,7 +48,7 @@ def city(request, settings):
 
 @pytest.mark.parametrize("city", [500, 5000], indirect=True)
 def test_dashboard_and_ranking_queries_do_not_grow_with_the_city(
-    city, client, django_assert_num_queries
+    city, client, django_assert_num_queries, monkeypatch
 ):
     client.force_login(get_user_model().objects.get(username="admin"))
     assert Result.objects.filter(period__month="2026-03").count() == city
@@ -60,6 +61,14 @@ def test_dashboard_and_ranking_queries_do_not_grow_with_the_city(
     with django_assert_num_queries(CACHED_QUERIES):
         again = client.get(reverse("dashboard")).content.decode()
     assert without_tokens(again) == without_tokens(page)
+
+    # The city's tables of units on pages of two rows: any page costs the same.
+    monkeypatch.setattr(views, "UNITS_PAGE_SIZE", 2)
+    for query in ("?page=1", "?page=2&on_time_page=2&output_page=2", "?page=2&sort=-average"):
+        with django_assert_num_queries(DASHBOARD_QUERIES):
+            page = client.get(reverse("dashboard") + query).content.decode()
+        assert page.count("data-unit=") == 2 and page.count("data-output-unit=") == 2
+        assert page.count('rel="next"') == 3
 
     with django_assert_num_queries(RANKING_QUERIES):
         page = client.get(reverse("dashboard-ranking") + "?tier=B&page=2").content.decode()
