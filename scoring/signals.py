@@ -12,10 +12,12 @@ from django.utils.translation import gettext as _
 from directives.models import Criterion, Regulation
 from directives.signals import months_decided_asked, regulation_freeze_asked, tasks_changed
 from scoring.dashboards.scope import FROZEN
-from scoring.dashboards.summaries import summarize, tasks_summarize
+from scoring.dashboards.summaries import summarize, summarize_subtrees, tasks_summarize
 from scoring.errors import RegulationFrozen
-from scoring.models import Period, UnitMonthSummary
+from scoring.models import Period, SubtreeMonthSummary, UnitMonthSummary
 from scoring.month.selectors.rating import DECIDED_PHASES, period_freezing
+from units.models import ancestor_paths
+from units.signals import unit_moved
 
 
 def _frozen_message(regulation_id, code) -> str | None:
@@ -102,6 +104,20 @@ def refuse_deleting_a_frozen_criterion(sender, instance, **kwargs):
 def count_tasks_anew(sender, pairs, **kwargs):
     """Tasks written in a decided month change its dashboards' on-time rate."""
     tasks_summarize(pairs)
+
+
+@receiver(unit_moved, dispatch_uid="scoring.unit_moved")
+def count_a_moved_unit_under_its_new_parent(sender, unit, old_path, **kwargs):
+    """The subtree rows of a unit's old and new ancestors are added up again, in every period
+    that counted it, so the dashboards show it under its new parent at once (a code changed
+    alone leaves its ancestors as they were)."""
+    old, new = set(ancestor_paths(old_path)[:-1]), set(unit.ancestor_paths()[:-1])
+    if old == new:
+        return
+    counted = SubtreeMonthSummary.objects.filter(unit=unit, own=False).values("period_id")
+    with transaction.atomic():
+        for period in Period.objects.filter(pk__in=counted):
+            summarize_subtrees(period, old | new)
 
 
 def summarize_the_unsummarized(using: str = "default", **kwargs) -> None:

@@ -7,6 +7,7 @@ from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext_lazy as _
 
 from units.formats import clean_text
+from units.signals import unit_moved
 
 PATH_SEPARATOR = "/"
 
@@ -94,6 +95,7 @@ class Unit(models.Model):
         super().save(*args, **kwargs)
         if old_path and old_path != self.path:
             self._move_descendants(old_path)
+            unit_moved.send(sender=Unit, unit=self, old_path=old_path)
 
     def get_absolute_url(self):
         from django.urls import reverse

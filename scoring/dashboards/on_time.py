@@ -9,7 +9,7 @@ nothing. Tasks: due in the month (cancelled ones aside), on time when completed 
 their effective deadline (as the dashboard's on-time rate). Dossiers: handled in the month,
 on time as rated. Both are read from the summary rows of the decided periods
 (`scoring.dashboards.summaries`), which every task written in a decided month updates.
-Three queries whatever the size of the unit.
+Three queries whatever the size of the unit, two when the dashboard has read the rows.
 """
 
 from __future__ import annotations
@@ -17,11 +17,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from directives.regulation_defaults import DEFAULTS
-from scoring.dashboards.summaries import month_sums
+from scoring.dashboards.summaries import ScopeSums
 from scoring.month.selectors.inputs import covering_period
 from units.formats import percent
 from units.models import Unit
@@ -72,33 +71,35 @@ class OnTimeRow:
         return self.tasks.late + self.dossiers.late
 
 
-def on_time_figure(unit: Unit, month: str, target: Decimal | None = None) -> dict:
+def year_months(month: str) -> list[str]:
+    """The months work on time counts over: its year's, up to `month`."""
+    year = month[:4]
+    return [f"{year}-{n:02d}" for n in range(1, int(month[5:]) + 1)]
+
+
+def on_time_figure(
+    unit: Unit, month: str, target: Decimal | None = None, sums: ScopeSums | None = None
+) -> dict:
     """{"target", "year", "rows": below the target first (the lowest first), then the others in
-    tree order, "below": how many rows are below}."""
+    tree order, "below": how many rows are below}, from `sums` when the dashboard has read them
+    (they cover `year_months`)."""
     if target is None:
         target = _target(unit, month)
     year = month[:4]
-    months = [f"{year}-{n:02d}" for n in range(1, int(month[5:]) + 1)]
+    if sums is None:
+        sums = ScopeSums(unit, year_months(month))
     children = list(Unit.objects.filter(parent=unit).order_by("code"))
     rows = [OnTimeRow(c.name, c, False) for c in children]
     rows.append(OnTimeRow(_("Own members of %(unit)s") % {"unit": unit.name}, unit, True))
-    by_path = {row.unit.path: row for row in rows}
-    for cell in month_sums(
-        unit,
-        months,
-        due=Sum("tasks_due"),
-        tasks_in_time=Sum("tasks_on_time"),
-        handled=Sum("dossiers"),
-        dossiers_in_time=Sum("dossiers_on_time"),
-        satisfied=Sum("dossiers_satisfied"),
-    ):
-        row = by_path[cell["series"]]
-        row.tasks_year.add(cell["due"], cell["tasks_in_time"])
-        row.dossiers_year.add(cell["handled"], cell["dossiers_in_time"])
-        if cell["month"] == month:
-            row.tasks.add(cell["due"], cell["tasks_in_time"])
-            row.dossiers.add(cell["handled"], cell["dossiers_in_time"])
-            row.satisfied += cell["satisfied"]
+    by_id = {row.unit.pk: row for row in rows}
+    for cell_month, pk, cell in sums.series(year_months(month)):
+        row = by_id[pk]
+        row.tasks_year.add(cell["tasks_due"], cell["tasks_on_time"])
+        row.dossiers_year.add(cell["dossiers"], cell["dossiers_on_time"])
+        if cell_month == month:
+            row.tasks.add(cell["tasks_due"], cell["tasks_on_time"])
+            row.dossiers.add(cell["dossiers"], cell["dossiers_on_time"])
+            row.satisfied += cell["dossiers_satisfied"]
 
     rows = [r for r in rows if r.tasks_year.done or r.dossiers_year.done]
     below = sorted(

@@ -6,19 +6,19 @@ falls in it; cancelled tasks aside), split into on time, late and not completed
 (`directives.catalogue.selectors`: ON_TIME, LATE, NOT_DONE), of the units whose month is
 decided: read from the summary rows of the decided periods (`scoring.dashboards.summaries`),
 which every task written in a decided month updates. Three queries whatever the size of the
-unit.
+unit, two when the dashboard has read the rows.
 """
 
 import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from directives.catalogue.selectors import Output
 from scoring.dashboards.scope import series_path
-from scoring.dashboards.summaries import month_sums
+from scoring.dashboards.summaries import ScopeSums
 from scoring.models import month_bounds
 from units.models import Membership, Unit
 
@@ -41,39 +41,28 @@ class OutputRow:
         return (done / self.heads).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
-def output_figure(unit: Unit, month: str, months: list[str]) -> dict:
+def output_figure(unit: Unit, month: str, months: list[str], sums: ScopeSums | None = None) -> dict:
     """{"rows": per subunit and the unit's own members for `month`, "whole": the unit, "trend":
     the unit over the decided months up to `month` (at most MONTHS_SHOWN), oldest first}.
 
-    Three queries: the subunits, the summary rows of the decided periods added up per month and
-    row in SQL, the members per unit on each month's last day."""
+    Three queries: the subunits, the subtree rows of the decided periods (`sums`, unless the
+    dashboard has read them for these months), the members per unit on each month's last day."""
     shown = sorted(m for m in months if m <= month)[-MONTHS_SHOWN:] or [month]
+    if sums is None:
+        sums = ScopeSums(unit, shown)
     children = list(Unit.objects.filter(parent=unit).order_by("code"))
     heads = _heads(unit, [month_bounds(m)[1] for m in shown])
-    first_days = {m: month_bounds(m)[0] for m in shown}
-    cells: dict[tuple[str, dt.date], Output] = {}
-    whole: dict[dt.date, Output] = {}
-    for cell in month_sums(
-        unit,
-        shown,
-        on_time=Sum("output_on_time"),
-        late=Sum("output_late"),
-        not_completed=Sum("output_not_completed"),
-        tasks=Sum("tasks_due"),
-    ):
-        first_day = first_days[cell.pop("month")]
-        output = Output(**{k: v for k, v in cell.items() if k != "series"})
-        cells[cell["series"], first_day] = output
-        whole.setdefault(first_day, Output()).add(output)
+    cells = {pk: _output(cell) for m, pk, cell in sums.series(shown) if m == month}
+    whole = {m: _output(sums.whole(m)) for m in shown}
 
-    start, end = month_bounds(month)
+    end = month_bounds(month)[1]
     groups = [(c.name, c) for c in children]
     groups.append((_("Own members of %(unit)s") % {"unit": unit.name}, unit))
     rows = [
         OutputRow(
             label,
             row_unit,
-            cells.get((row_unit.path, start), Output()),
+            cells.get(row_unit.pk, Output()),
             heads.get((row_unit.path, end), 0),
         )
         for label, row_unit in groups
@@ -85,14 +74,24 @@ def output_figure(unit: Unit, month: str, months: list[str]) -> dict:
 
     trend = []
     for m in shown:
-        m_start, m_end = month_bounds(m)
-        row = OutputRow(m, unit, whole.get(m_start, Output()), total_heads(m_end))
+        row = OutputRow(m, unit, whole[m], total_heads(month_bounds(m)[1]))
         trend.append((f"{m[5:]}/{m[:4]}", row))
     return {
         "rows": rows,
-        "whole": OutputRow(unit.name, unit, whole.get(start, Output()), total_heads(end)),
+        "whole": OutputRow(unit.name, unit, whole.get(month) or Output(), total_heads(end)),
         "trend": trend,
     }
+
+
+def _output(cell: dict | None) -> Output:
+    if cell is None:
+        return Output()
+    return Output(
+        on_time=cell["output_on_time"],
+        late=cell["output_late"],
+        not_completed=cell["output_not_completed"],
+        tasks=cell["tasks_due"],
+    )
 
 
 def _heads(unit: Unit, days: list[dt.date]) -> dict[tuple[str, dt.date], int]:

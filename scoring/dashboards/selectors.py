@@ -7,14 +7,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from scoring.dashboards.flags import Flag, FlagKind
 from scoring.dashboards.league import LeagueRow, month_flags, reciprocals_of, sort_league
 from scoring.dashboards.scope import TIERS, series_of_path, trend_window
 from scoring.dashboards.stats import Stats
-from scoring.dashboards.summaries import FLAG_FIELDS, SUMMED, month_sums
+from scoring.dashboards.summaries import FLAG_FIELDS, ScopeSums
 from units.models import Unit
 
 TREND_SERIES = 12  # subunits drawn in the trend charts, the largest first
@@ -53,37 +53,6 @@ def _most_flagged(league: list[LeagueRow]) -> list[LeagueRow]:
     return sorted(flagged[:FLAGGED_ROWS_SHOWN], key=lambda r: r.unit.path)
 
 
-def _series_sums(unit: Unit, window: Sequence[str]) -> dict[tuple[str, str], dict]:
-    """One query: the summary rows of the scope's decided periods in the window, added up per
-    month and series (the unit's own members, each direct subunit with its subtree): at most
-    (subunits + 1) x months rows, whatever the number of cadres."""
-    flagged = Q()
-    for name in FLAG_FIELDS.values():
-        flagged |= Q(**{f"{name}__gt": 0})
-    rows = month_sums(
-        unit,
-        window,
-        # Named apart from the columns, which the flagged units' filter reads. The month's
-        # tasks count for the units with members, whose month it decided.
-        **{
-            f"sum_{name}": Sum(name, filter=Q(results__gt=0), default=0)
-            if name in ("tasks_due", "tasks_on_time")
-            else Sum(name, default=0)
-            for name in SUMMED
-        },
-        flagged_units=Count("pk", filter=flagged),
-    )
-    # Tuples, not dicts, and the names zipped on: a city's 769 wards over seven months are
-    # 5,000 rows of 28 sums, and renaming every cell cost more than reading it.
-    names = [*SUMMED, "flagged_units"]
-    return {
-        (month, series): dict(zip(names, sums, strict=True))
-        for month, series, *sums in rows.values_list(
-            "month", "series", *(f"sum_{name}" for name in SUMMED), "flagged_units"
-        )
-    }
-
-
 def dashboard_data(
     unit: Unit,
     month: str,
@@ -94,16 +63,20 @@ def dashboard_data(
     viewer_code: str | None = None,
     with_trend: bool = True,
     all_flags: bool = False,
+    sums: ScopeSums | None = None,
 ) -> Dashboard:
     """The scope's month: summary, league table with flags and 12-month trends, from the
-    summary rows written at decision (`scoring.dashboards.summaries`).
+    subtree rows written at decision (`scoring.dashboards.summaries`): `sums`, when the page has
+    read them for work on time and the output too (they cover the trend's window).
 
-    Four queries, five for a viewer with a cadre: the summaries by month and series, the
-    unit's direct subunits when `units` is not given, the viewer's reciprocal pairs, and the
-    warning signs of the rows listed (those of every row with `all_flags`, for an export).
+    Four queries, five for a viewer with a cadre: the subtree rows by month and series (unless
+    `sums` holds them already), the unit's direct subunits when `units` is not given, the
+    viewer's reciprocal pairs, and the warning signs of the rows listed (those of every row
+    with `all_flags`, for an export).
     """
     window = trend_window(months, month) if with_trend else [month]
-    sums = _series_sums(unit, window)
+    if sums is None:
+        sums = ScopeSums(unit, window)
     if units is None:
         units = list(
             Unit.objects.filter(Q(pk=unit.pk) | Q(parent_id=unit.pk)).only(
@@ -111,32 +84,31 @@ def dashboard_data(
             )
         )
     by_path = {u.path: u for u in units}
-    stats = {(m, by_path[path].pk): Stats.of_summaries(row) for (m, path), row in sums.items()}
-    by_id = {u.pk: u for u in by_path.values()}
+    by_id = {u.pk: u for u in units}
+    series = {(m, pk): sums_row for m, pk, sums_row in sums.series(window)}
 
     # A row per direct subunit (its whole subtree added up) and one for the unit's own
-    # members: a city's dashboard compares its wards, each ward's its departments.
+    # members: a city's dashboard compares its wards, each ward's its departments. Figures are
+    # made of the rows drawn or compared only (a city's 769 wards over seven months are 5,000).
     rows: dict[int, LeagueRow] = {}
-    summary = Stats()
-    flagged_units = 0
-    for (m, path), sums_row in sums.items():
+    for (m, pk), sums_row in series.items():
         if m != month:
             continue
-        target = by_path[path]
-        stats_now = stats[m, target.pk]
-        summary.add(stats_now)
-        level = 0 if target.pk == unit.pk else 1
+        level = 0 if pk == unit.pk else 1
         counts = {kind: sums_row[name] for kind, name in FLAG_FIELDS.items() if sums_row[name]}
-        rows[target.pk] = LeagueRow(target, level, stats_now, counts)
-        flagged_units += sums_row["flagged_units"]
+        rows[pk] = LeagueRow(by_id[pk], level, Stats.of_summaries(sums_row), counts)
+    whole = sums.whole(month)
+    summary = Stats.of_summaries(whole) if whole else Stats()
+    flagged_units = whole["flagged_units"] if whole else 0
     for path, unit_flags in reciprocals_of(unit, month, viewer_code):
         rows[by_path[series_of_path(unit, path)].pk].counts[FlagKind.RECIPROCAL] -= 1
         flagged_units -= unit_flags == 1  # a pair holding the viewer was its only sign
     # Each row's change from the previous decided month of the window (no further query).
     previous_month = window[-2] if len(window) > 1 and window[-1] == month else None
-    for (m, pk), unit_stats in stats.items():
-        if m == previous_month and pk in rows:
-            rows[pk].previous = unit_stats
+    for pk, row in rows.items():
+        before = series.get((previous_month, pk))
+        if before is not None:
+            row.previous = Stats.of_summaries(before)
     league, sort = sort_league(list(rows.values()), sort)
     listed = [r for r in league if r.flag_total] if all_flags else _most_flagged(league)
     flags, flagged = month_flags(month, [r.unit.path for r in listed], viewer_code=viewer_code)
@@ -149,7 +121,7 @@ def dashboard_data(
     dashboard = Dashboard(unit, month, window, summary, league, sort, flags, flagged_units)
     dashboard.previous_month = previous_month
     if with_trend:
-        dashboard.trend = _trend(unit, window, stats, by_id)
+        dashboard.trend = _trend(unit, window, series, sums, by_id)
     return dashboard
 
 
@@ -169,23 +141,27 @@ def _series_json(label: str, code: str, per_month: list[Stats]) -> dict:
     }
 
 
-def _trend(unit: Unit, window: list[str], stats: dict, units: dict[int, Unit]) -> dict:
+def _trend(
+    unit: Unit, window: list[str], series: dict, sums: ScopeSums, units: dict[int, Unit]
+) -> dict:
     """The trend charts' data: one series per direct subunit (its whole subtree) and one for
-    the scope unit's own members, plus the whole scope (`stats` by month and series)."""
-    per_series: dict[int, dict[str, Stats]] = {}
-    whole = {m: Stats() for m in window}
-    for (month, pk), series_stats in stats.items():
-        per_series.setdefault(pk, {m: Stats() for m in window})[month].add(series_stats)
-        whole[month].add(series_stats)
-
+    the scope unit's own members (`series`: their sums by month and unit id), plus the whole
+    scope."""
     # A chart of a city's 150 wards reads as nothing: the unit's own members and its
     # TREND_SERIES largest subunits (by members rated over the window) get a line each.
-    def rated(pk: int) -> int:
-        return sum(s.rated for s in per_series[pk].values())
-
-    largest = sorted((pk for pk in per_series if pk != unit.pk), key=rated, reverse=True)
+    rated: dict[int, int] = {}
+    for (_month, pk), sums_row in series.items():
+        rated[pk] = rated.get(pk, 0) + sums_row["rated"]
+    # Equal sizes in tree order, whatever order the rows came in.
+    largest = sorted(
+        (pk for pk in rated if pk != unit.pk), key=lambda pk: (-rated[pk], units[pk].path)
+    )
     kept = {unit.pk, *largest[:TREND_SERIES]}
-    ordered = sorted((pk for pk in per_series if pk in kept), key=lambda pk: units[pk].path)
+    ordered = sorted((pk for pk in rated if pk in kept), key=lambda pk: units[pk].path)
+
+    def per_month(rows: list[dict | None]) -> list[Stats]:
+        return [Stats() if r is None else Stats.of_summaries(r) for r in rows]
+
     return {
         "months": window,
         "left_out": max(0, len(largest) - TREND_SERIES),
@@ -195,11 +171,11 @@ def _trend(unit: Unit, window: list[str], stats: dict, units: dict[int, Unit]) -
                 if pk == unit.pk
                 else units[pk].name,
                 units[pk].code,
-                [per_series[pk][m] for m in window],
+                per_month([series.get((m, pk)) for m in window]),
             )
             for pk in ordered
         ],
-        "whole": _series_json(unit.name, unit.code, [whole[m] for m in window]),
+        "whole": _series_json(unit.name, unit.code, per_month([sums.whole(m) for m in window])),
         "labels": {
             "month": _("Month"),
             "average": _("Average total (points)"),

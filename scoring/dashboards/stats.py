@@ -54,7 +54,8 @@ class Stats:
 
     @classmethod
     def of_summaries(cls, row: dict) -> Stats:
-        """From the sums of `UnitMonthSummary` columns (`scoring.dashboards.summaries.SUMMED`)."""
+        """From the sums of `SubtreeMonthSummary` columns (`scoring.dashboards.summaries`): the
+        month's tasks of the units with members, whose month it decided."""
         return cls(
             results=row["results"],
             rated=row["rated"],
@@ -63,8 +64,8 @@ class Stats:
             tiers={t: row[f"tier_{t.lower()}"] for t in TIERS},
             gap_sum=Decimal(row["gap_sum"]),
             gap_count=row["gap_count"],
-            due=row["tasks_due"],
-            on_time=row["tasks_on_time"],
+            due=row["member_tasks_due"],
+            on_time=row["member_tasks_on_time"],
             pool=row["pool"],
             distributed=row["distributed"],
             undistributed=row["undistributed"],

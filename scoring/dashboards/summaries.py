@@ -6,12 +6,16 @@ results and tasks.
 Writers: `period_decide` and `correction_decide` call `summarize`; a task written through the
 directives services or the task import sends `directives.signals.tasks_changed`, which
 `tasks_summarize` answers; `manage.py summarize_months` (re)builds every decided period's rows.
+Each of them adds the rows up per subtree again (`summarize_subtrees`, `SubtreeMonthSummary`),
+which the dashboards read; a unit moved has its old and new ancestors' added up again
+(`scoring.signals`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import Decimal
+from operator import add
 
 from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
@@ -21,17 +25,18 @@ from directives.catalogue.selectors import ON_TIME as OUTPUT_ON_TIME
 from directives.dossiers.models import SATISFIED_RATINGS, DossierRating
 from directives.models import Task
 from scoring.dashboards.flags import FlagKind, equalization_flags, self_inflation_flag
-from scoring.dashboards.scope import _SUMS, FROZEN, ON_TIME, RATED, TIERS, series_path
+from scoring.dashboards.scope import _SUMS, FROZEN, ON_TIME, RATED, TIERS
 from scoring.dashboards.stats import self_gap_counted
 from scoring.models import (
     Period,
     PeriodUnitResult,
     RaterFlag,
     Result,
+    SubtreeMonthSummary,
     UnitMonthSummary,
     month_bounds,
 )
-from units.models import Unit
+from units.models import Unit, ancestor_paths
 
 # The summed columns: what a subtree's figures add up from (`scoring.dashboards.stats`).
 TIER_FIELDS = {t: f"tier_{t.lower()}" for t in TIERS}
@@ -190,6 +195,11 @@ def summarize(period: Period, unit_ids: Iterable[int] | None = None) -> None:
     existing.delete()
     UnitMonthSummary.objects.bulk_create(rows.values(), batch_size=2000)
     Period.objects.filter(pk=period.pk).update(summarized_at=timezone.now())
+    if unit_ids is None:
+        summarize_subtrees(period)
+    else:
+        paths = Unit.objects.filter(pk__in=unit_ids).values_list("path", flat=True)
+        summarize_subtrees(period, {a for path in paths for a in ancestor_paths(path)})
 
 
 def _count_result_flags(summary: UnitMonthSummary) -> None:
@@ -214,7 +224,8 @@ def result_figures(summary) -> dict:
 
 def tasks_summarize(pairs: Iterable[tuple[int, str]]) -> None:
     """Count anew the tasks of the (unit id, "YYYY-MM") `pairs` in the summary rows of the
-    decided periods covering them: two queries, and three a decided period named. The period
+    decided periods covering them, and their ancestors' subtree rows: two queries, and six a
+    decided period named. The period
     rows stay as decided: the cached dashboards show the new counts within
     DASHBOARD_CACHE_SECONDS, as they show renamed cadres."""
     pairs = set(pairs)
@@ -249,17 +260,110 @@ def tasks_summarize(pairs: Iterable[tuple[int, str]]) -> None:
         UnitMonthSummary.objects.bulk_update(
             [s for s in stored.values() if s.pk is not None], [*TASK_FIELDS, "updated_at"]
         )
+        summarize_subtrees(period, {a for u in unit_ids for a in ancestor_paths(paths[u])})
 
 
-def month_sums(unit: Unit, months, **sums):
-    """The summary rows of the decided periods under `unit` in `months`, added up in SQL per
-    month and row (`series`: the unit's own members, or a direct subunit with its subtree):
-    at most (subunits + 1) x months rows, whatever the number of cadres."""
-    return (
-        UnitMonthSummary.objects.filter(
-            period__phase__in=FROZEN, month__in=months, unit__path__startswith=unit.path
+# The columns a subtree row holds besides SUMMED, and where SUMMED holds what they derive from.
+DERIVED = ("member_tasks_due", "member_tasks_on_time", "flagged_units")
+_RESULTS, _DUE, _ON_TIME = (SUMMED.index(n) for n in ("results", "tasks_due", "tasks_on_time"))
+_FLAGS = [SUMMED.index(n) for n in FLAG_FIELDS.values()]
+
+
+def summarize_subtrees(period: Period, paths: set[str] | None = None) -> None:
+    """(Re)write the period's subtree rows (`SubtreeMonthSummary`) from its summary rows: every
+    unit's own row and whole subtree's, or those of the units at `paths` only (a unit's
+    ancestors, after it changed or moved). Four queries and the writes; the period's summary
+    rows are read whole (a city's 6,000 a month) and added up in Python, each to its unit's
+    current ancestors."""
+    own: dict[str, list] = {}
+    whole: dict[str, list] = {}
+    for path, *values in UnitMonthSummary.objects.filter(period=period).values_list(
+        "unit__path", *SUMMED
+    ):
+        # The month's tasks count in the body for the units with members, whose month it
+        # decided; a unit counts once among those with warning signs, whatever their number.
+        members = values[_RESULTS] > 0
+        figures = [
+            *values,
+            values[_DUE] if members else 0,
+            values[_ON_TIME] if members else 0,
+            int(any(values[i] for i in _FLAGS)),
+        ]
+        if paths is None or path in paths:
+            own[path] = figures
+        for ancestor in ancestor_paths(path):
+            if paths is None or ancestor in paths:
+                total = whole.get(ancestor)
+                whole[ancestor] = figures if total is None else [*map(add, total, figures)]
+    ids = dict(Unit.objects.filter(path__in=whole).values_list("path", "pk"))
+    names = (*SUMMED, *DERIVED)
+
+    def row(path: str, is_own: bool, figures: list) -> SubtreeMonthSummary:
+        return SubtreeMonthSummary(
+            period=period,
+            unit_id=ids[path],
+            month=period.month,
+            own=is_own,
+            **dict(zip(names, figures, strict=True)),
         )
-        .values("month", series=series_path(unit))
-        .annotate(**sums)
-        .order_by()
+
+    existing = SubtreeMonthSummary.objects.filter(period=period)
+    if paths is not None:
+        existing = existing.filter(unit__path__in=paths)
+    existing.delete()
+    SubtreeMonthSummary.objects.bulk_create(
+        [
+            *(row(path, True, figures) for path, figures in own.items()),
+            *(row(path, False, figures) for path, figures in whole.items()),
+        ],
+        batch_size=2000,
     )
+
+
+class ScopeSums:
+    """The subtree rows of a unit's decided periods in `months`, read once (one query) for the
+    dashboard's body, work on time and converted output alike: per month, the unit's own
+    members, each direct subunit with its subtree, and the unit's whole subtree, each added up
+    over the month's periods in SQL. At most (subunits + 2) x months rows, whatever the number
+    of cadres; the subunits are those of now (a unit moved has been added up anew under its
+    new parent). Every figure's months must be among `months`."""
+
+    NAMES = (*SUMMED, *DERIVED)
+
+    def __init__(self, unit: Unit, months: Iterable[str]):
+        self.unit = unit
+        self.months = sorted(set(months))
+        self._rows: dict[tuple[str, int, bool], dict] | None = None
+
+    @property
+    def rows(self) -> dict[tuple[str, int, bool], dict]:
+        """{(month, unit id, own): the sums by column name}."""
+        if self._rows is None:
+            rows = (
+                SubtreeMonthSummary.objects.filter(period__phase__in=FROZEN, month__in=self.months)
+                .filter(Q(unit=self.unit) | Q(unit__parent=self.unit, own=False))
+                .values_list("month", "unit_id", "own")
+                # Named apart from the columns, which a sum may not shadow.
+                .annotate(**{f"sum_{name}": Sum(name, default=0) for name in self.NAMES})
+                .order_by()
+            )
+            # Tuples, not dicts, and the names zipped on: a city's 769 wards over seven months
+            # are 5,000 rows of 31 sums, and renaming every cell cost more than reading it.
+            self._rows = {
+                (month, pk, own): dict(zip(self.NAMES, sums, strict=True))
+                for month, pk, own, *sums in rows
+            }
+        return self._rows
+
+    def series(self, months: Iterable[str]):
+        """(month, unit id, sums) of the rows of `months`: the unit's own members (the unit's
+        id) and each direct subunit's subtree (its id)."""
+        wanted = set(months)
+        unit_id = self.unit.pk
+        for (month, pk, own), sums in self.rows.items():
+            if month in wanted and (own or pk != unit_id):
+                yield month, pk, sums
+
+    def whole(self, month: str) -> dict | None:
+        """The sums of the unit's whole subtree in `month`, None without a row."""
+        return self.rows.get((month, self.unit.pk, False))

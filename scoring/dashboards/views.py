@@ -27,7 +27,7 @@ from scoring.dashboards import ranking as selectors_ranking
 from scoring.dashboards import scope as selectors_scope
 from scoring.dashboards import selectors as selectors_selectors
 from scoring.dashboards.exports import league_export, ranking_export
-from scoring.dashboards.on_time import on_time_figure
+from scoring.dashboards.on_time import on_time_figure, year_months
 from scoring.dashboards.output import output_figure
 from scoring.dashboards.scope import (
     NOT_RATED,
@@ -36,6 +36,7 @@ from scoring.dashboards.scope import (
     TIERS,
     UNITS_PAGE_SIZE,
 )
+from scoring.dashboards.summaries import ScopeSums
 from scoring.models import Tier, month_bounds, peer_parts_visible
 from scoring.month.selectors.inputs import is_month
 from units.formats import month_text
@@ -186,14 +187,22 @@ def _figure_html(request, name: str, template: str, figure: dict, month: str) ->
     return render_to_string(template, {name: figure, "month": month}, request)
 
 
-def _figures(request, unit, month: str, months: list[str], stamp: str) -> dict:
+def _figures(request, unit, month: str, months: list[str], stamp: str, sums) -> dict:
     """Work on time and the converted output as HTML, kept like the body under the same stamp
     and time limit (a city's hundreds of wards drawn again on every view cost more than the
     rest); one copy for every viewer of the same address (the page links keep its parameters)."""
     figures = {}
     for name, template, figure in (
-        ("output", "scoring/dashboard_output.html", lambda: output_figure(unit, month, months)),
-        ("on_time", "scoring/dashboard_on_time.html", lambda: on_time_figure(unit, month)),
+        (
+            "output",
+            "scoring/dashboard_output.html",
+            lambda: output_figure(unit, month, months, sums),
+        ),
+        (
+            "on_time",
+            "scoring/dashboard_on_time.html",
+            lambda: on_time_figure(unit, month, sums=sums),
+        ),
     ):
         figures[name] = mark_safe(  # our own template's output, escaped when rendered
             _cached_figure(
@@ -210,6 +219,10 @@ def dashboard(request):
     if month:
         sort = request.GET.get("sort")
         context["sort"] = selectors_league.league_sort(sort)
+        # The subtree rows the body, work on time and the output add up, read once (when one
+        # of them is not cached): the trend's window holds the output's months, the year's
+        # decided months those of work on time.
+        sums = ScopeSums(unit, [*selectors_scope.trend_window(months, month), *year_months(month)])
 
         def body():
             data = selectors_selectors.dashboard_data(
@@ -218,6 +231,7 @@ def dashboard(request):
                 months,
                 sort=sort,
                 viewer_code=scope.cadre.code if scope.cadre else None,
+                sums=sums,
             )
             data.trend["months"] = [month_text(m) for m in data.trend["months"]]
             body_context = context | {
@@ -235,7 +249,7 @@ def dashboard(request):
             return render_to_string("scoring/dashboard.html#body", body_context, request)
 
         context["body"] = _cached(request, stamp, body)
-        context |= _figures(request, unit, month, months, stamp)
+        context |= _figures(request, unit, month, months, stamp, sums)
     else:
         context["units"] = selectors_scope.picker_units(scope, unit)
     return render(request, "scoring/dashboard.html", context)

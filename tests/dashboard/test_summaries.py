@@ -19,7 +19,15 @@ from scoring.dashboards.flags import FlagKind, equalization_flags, self_inflatio
 from scoring.dashboards.scope import FROZEN, decided_months, series_of_path
 from scoring.dashboards.selectors import dashboard_data
 from scoring.dashboards.stats import Stats, _add_task_stats, _result_stats
-from scoring.models import Period, PeriodUnitResult, RaterFlag, Result, UnitMonthSummary
+from scoring.dashboards.summaries import SUMMED
+from scoring.models import (
+    Period,
+    PeriodUnitResult,
+    RaterFlag,
+    Result,
+    SubtreeMonthSummary,
+    UnitMonthSummary,
+)
 from scoring.month.services.appeals import appeal_answer, appeal_file, correction_decide
 from scoring.month.services.decide import period_decide
 from scoring.signals import summarize_the_unsummarized
@@ -32,7 +40,7 @@ from tests.scoring.test_services_decide import (  # noqa: F401 (fixtures)
     scored,
     w1,
 )
-from units.models import Unit
+from units.models import Unit, ancestor_paths
 
 pytestmark = pytest.mark.django_db
 
@@ -87,6 +95,33 @@ def assert_same_figures(unit: Unit, month: str) -> None:
     assert data.summary == whole
 
 
+def assert_subtrees_in_step(period) -> None:
+    """Each unit's subtree rows hold its own summary row and its whole subtree's added up over
+    the units under it now; the tasks of the units with members and the units with a warning
+    sign counted apart."""
+    expected: dict[tuple[str, bool], dict] = {}
+    for row in UnitMonthSummary.objects.filter(period=period).values("unit__path", *SUMMED):
+        path = row.pop("unit__path")
+        members = row["results"] > 0
+        row["member_tasks_due"] = row["tasks_due"] if members else 0
+        row["member_tasks_on_time"] = row["tasks_on_time"] if members else 0
+        row["flagged_units"] = int(any(row[name] for name in SUMMED if name.startswith("flags_")))
+        expected[path, True] = dict(row)
+        for ancestor in ancestor_paths(path):
+            total = expected.setdefault((ancestor, False), dict.fromkeys(row, 0))
+            for name, value in row.items():
+                total[name] += value
+    names = [*SUMMED, "member_tasks_due", "member_tasks_on_time", "flagged_units"]
+    stored = {
+        (row.pop("unit__path"), row.pop("own")): row
+        for row in SubtreeMonthSummary.objects.filter(period=period).values(
+            "unit__path", "own", *names
+        )
+    }
+    assert len(stored) > 1
+    assert stored == expected
+
+
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_generated_worlds_show_the_same_figures_from_summaries_as_from_results(seed):
     organisation(300)
@@ -126,6 +161,7 @@ def test_decide_writes_the_summaries_with_the_results(scored, w1):  # noqa: F811
     assert summaries_total(scored, "tasks_due") == 1
     assert_same_figures(w1.w1, scored.month)
     assert_same_figures(w1.city, scored.month)
+    assert_subtrees_in_step(scored)
 
 
 def test_a_correction_decided_again_rewrites_them(published, w1):  # noqa: F811
@@ -136,6 +172,7 @@ def test_a_correction_decided_again_rewrites_them(published, w1):  # noqa: F811
     assert summaries_total(period, "total_sum") > before
     assert Period.objects.get(pk=period.pk).summarized_at > stamp
     assert_same_figures(w1.w1, period.month)
+    assert_subtrees_in_step(period)
 
 
 def test_a_task_written_in_a_decided_month_counts_anew(scored, w1):  # noqa: F811
@@ -152,6 +189,7 @@ def test_a_task_written_in_a_decided_month_counts_anew(scored, w1):  # noqa: F81
     task_cancel(task=task, by=w1.head_a, reason="Không còn cần")
     assert summaries_total(scored, "tasks_due") == 0
     assert_same_figures(w1.w1, scored.month)
+    assert_subtrees_in_step(scored)
 
 
 def test_a_moved_unit_counts_under_its_new_parent(scored, w1):  # noqa: F811
@@ -163,6 +201,19 @@ def test_a_moved_unit_counts_under_its_new_parent(scored, w1):  # noqa: F811
     assert rows["W2"] == Result.objects.filter(period=scored, unit=w1.b).count()
     assert_same_figures(w1.city, scored.month)
     assert_same_figures(w1.w1, scored.month)
+    assert_subtrees_in_step(scored)
+
+
+def test_a_unit_renamed_keeps_its_subtree_rows(scored, w1):  # noqa: F811
+    period_decide(period=scored, user=None)
+    before = set(SubtreeMonthSummary.objects.filter(period=scored).values_list("pk", flat=True))
+    w1.b.code = "B2"
+    w1.b.save()
+    assert set(SubtreeMonthSummary.objects.filter(period=scored).values_list("pk", flat=True)) == (
+        before
+    )
+    assert_subtrees_in_step(scored)
+    assert_same_figures(w1.city, scored.month)
 
 
 def test_a_corrected_month_shows_at_once_on_a_cached_dashboard(published, w1, login):  # noqa: F811
@@ -193,6 +244,7 @@ def test_a_task_deleted_in_the_admin_counts_anew(scored, w1, admin_client):  # n
 
 def forget_summaries(period) -> None:
     """A database decided before the summary rows existed: none, and never summarized."""
+    SubtreeMonthSummary.objects.filter(period=period).delete()
     UnitMonthSummary.objects.filter(period=period).delete()
     Period.objects.filter(pk=period.pk).update(summarized_at=None)
 
@@ -205,6 +257,7 @@ def test_migrating_a_database_decided_before_summaries_builds_them(published, w1
     assert summaries_total(published, "results") == expected
     assert Period.objects.get(pk=published.pk).summarized_at is not None
     assert_same_figures(w1.city, published.month)
+    assert_subtrees_in_step(published)
 
 
 def test_migrating_an_up_to_date_database_leaves_the_summaries_alone(
@@ -231,3 +284,4 @@ def test_summarize_months_rebuilds_the_rows_of_the_month_it_is_given(published, 
     assert "1 periods summarized" in out.getvalue()
     assert summaries_total(published, "results") == expected
     assert_same_figures(w1.city, published.month)
+    assert_subtrees_in_step(published)
