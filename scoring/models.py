@@ -563,8 +563,19 @@ class SubtreeMonthSummary(MonthFigures):
     period = models.ForeignKey(
         Period, on_delete=models.CASCADE, related_name="+", verbose_name=_("period")
     )
+    # Indexed with the month (Meta.indexes), as the parent.
     unit = models.ForeignKey(
-        Unit, on_delete=models.CASCADE, related_name="+", verbose_name=_("unit")
+        Unit, on_delete=models.CASCADE, related_name="+", verbose_name=_("unit"), db_index=False
+    )
+    # The unit's parent, kept when it moves: a dashboard reads its subunits' rows by index,
+    # not by joining every unit's row to the units.
+    parent = models.ForeignKey(
+        Unit,
+        null=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("parent unit"),
+        db_index=False,
     )
     month = models.CharField(_("month"), max_length=7)  # the period's, to filter without a join
     own = models.BooleanField()
@@ -582,7 +593,14 @@ class SubtreeMonthSummary(MonthFigures):
                 fields=["period", "unit", "own"], name="subtreemonthsummary_unique"
             )
         ]
-        indexes = [models.Index(fields=["unit", "month"], name="subtreemonthsummary_unit_idx")]
+        indexes = [
+            models.Index(fields=["unit", "month"], name="subtreemonthsummary_unit_idx"),
+            models.Index(
+                fields=["parent", "month"],
+                condition=models.Q(own=False),
+                name="subtreemonthsummary_parent_idx",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.period} · {self.unit_id} · {'own' if self.own else 'subtree'}"

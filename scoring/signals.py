@@ -118,6 +118,7 @@ def count_a_moved_unit_under_its_new_parent(sender, unit, old_path, **kwargs):
     with transaction.atomic():
         for period in Period.objects.filter(pk__in=counted):
             summarize_subtrees(period, old | new)
+        SubtreeMonthSummary.objects.filter(unit=unit).update(parent=unit.parent_id)
 
 
 def summarize_the_unsummarized(using: str = "default", **kwargs) -> None:

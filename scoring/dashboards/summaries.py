@@ -299,9 +299,13 @@ def summarize_subtrees(period: Period, paths: set[str] | None = None) -> None:
     names = (*SUMMED, *DERIVED)
 
     def row(path: str, is_own: bool, figures: list) -> SubtreeMonthSummary:
+        # A parent's path is among those written: `paths` holds every ancestor of a unit.
+        ancestors = ancestor_paths(path)
+        parent = ancestors[-2] if len(ancestors) > 1 else None
         return SubtreeMonthSummary(
             period=period,
             unit_id=ids[path],
+            parent_id=ids[parent] if parent else None,
             month=period.month,
             own=is_own,
             **dict(zip(names, figures, strict=True)),
@@ -323,10 +327,10 @@ def summarize_subtrees(period: Period, paths: set[str] | None = None) -> None:
 class ScopeSums:
     """The subtree rows of a unit's decided periods in `months`, read once (one query) for the
     dashboard's body, work on time and converted output alike: per month, the unit's own
-    members, each direct subunit with its subtree, and the unit's whole subtree, each added up
-    over the month's periods in SQL. At most (subunits + 2) x months rows, whatever the number
-    of cadres; the subunits are those of now (a unit moved has been added up anew under its
-    new parent). Every figure's months must be among `months`."""
+    members, each direct subunit with its subtree, and the unit's whole subtree. At most
+    (subunits + 2) x months rows a period, whatever the number of cadres; the subunits are those
+    of now (a unit moved has been added up anew under its new parent). Every figure's months
+    must be among `months`."""
 
     NAMES = (*SUMMED, *DERIVED)
 
@@ -339,19 +343,20 @@ class ScopeSums:
     def rows(self) -> dict[tuple[str, int, bool], dict]:
         """{(month, unit id, own): the sums by column name}."""
         if self._rows is None:
+            # The columns as stored, not SUM()s grouped in SQL: a month has one period over a
+            # unit but where a sub-scope's period adds its own, and a city's 4,600 rows of 34
+            # sums spilled their grouping to disk and cost a converter call a cell to read.
             rows = (
                 SubtreeMonthSummary.objects.filter(period__phase__in=FROZEN, month__in=self.months)
-                .filter(Q(unit=self.unit) | Q(unit__parent=self.unit, own=False))
-                .values_list("month", "unit_id", "own")
-                # Named apart from the columns, which a sum may not shadow.
-                .annotate(**{f"sum_{name}": Sum(name, default=0) for name in self.NAMES})
-                .order_by()
+                .filter(Q(unit=self.unit) | Q(parent=self.unit, own=False))
+                .values_list("month", "unit_id", "own", *self.NAMES)
             )
-            # Tuples, not dicts, and the names zipped on: a city's 769 wards over seven months
-            # are 5,000 rows of 31 sums, and renaming every cell cost more than reading it.
+            added: dict[tuple[str, int, bool], list] = {}
+            for month, pk, own, *sums in rows:
+                before = added.get((month, pk, own))
+                added[month, pk, own] = sums if before is None else [*map(add, before, sums)]
             self._rows = {
-                (month, pk, own): dict(zip(self.NAMES, sums, strict=True))
-                for month, pk, own, *sums in rows
+                key: dict(zip(self.NAMES, sums, strict=True)) for key, sums in added.items()
             }
         return self._rows
 

@@ -112,14 +112,15 @@ def assert_subtrees_in_step(period) -> None:
             for name, value in row.items():
                 total[name] += value
     names = [*SUMMED, "member_tasks_due", "member_tasks_on_time", "flagged_units"]
+    rows = SubtreeMonthSummary.objects.filter(period=period)
     stored = {
         (row.pop("unit__path"), row.pop("own")): row
-        for row in SubtreeMonthSummary.objects.filter(period=period).values(
-            "unit__path", "own", *names
-        )
+        for row in rows.values("unit__path", "own", *names)
     }
     assert len(stored) > 1
     assert stored == expected
+    for unit_id, parent_id in rows.values_list("unit_id", "parent_id"):
+        assert Unit.objects.get(pk=unit_id).parent_id == parent_id
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
