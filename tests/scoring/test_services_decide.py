@@ -248,10 +248,10 @@ def test_decide_uses_the_same_number_of_queries_for_40_and_400_cadres():
     # per 5,000), their ranks in the scope set in one update, the units' results inserted; for
     # the rater flags the general criteria, the results, the peer scorecards' sums, a delete
     # (and an insert when any is found); the dashboards' summary rows: results, tasks and
-    # dossiers by unit, the pools, the flags by kind, a delete, an insert (one per 2,000 units)
+    # dossiers by unit, the pools, the flags by kind, a delete, an insert (COPY on PostgreSQL)
     # and the period's stamp; their subtree rows: the summary rows with their paths, the units'
-    # ids, a delete, an insert (one per 2,000 rows); the period update, the audit insert (and
-    # savepoints on some databases).
+    # ids, a delete, an insert (COPY); the period update, the audit insert (and savepoints on
+    # some databases).
     assert counts[0] == counts[1]
     assert counts[0] <= 34
 
