@@ -217,17 +217,6 @@ def equalization_flags(
     return flags
 
 
-def equalization_flags_of(unit_id: int, totals: Sequence[Decimal], tiers: Sequence[str]):
-    """The same from the list of totals and final tiers (for hand-made data)."""
-    return equalization_flags(
-        unit_id,
-        rated=len(totals),
-        total=sum(totals, Decimal(0)),
-        total_sq=sum((t * t for t in totals), Decimal(0)),
-        tiers={t: list(tiers).count(t) for t in TIERS},
-    )
-
-
 def self_inflation_flag(unit_id: int, *, count: int, gap_sum: Decimal) -> Flag | None:
     """Self above supervisor general points by more than the limit on average in a unit."""
     if count < SELF_MIN_MEMBERS:
