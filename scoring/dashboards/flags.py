@@ -46,6 +46,8 @@ from typing import NamedTuple
 from django.utils.formats import number_format
 from django.utils.translation import gettext, ngettext, pgettext
 
+from scoring.models import TIERS
+
 EQUAL_SD_LIMIT = Decimal("3")
 EQUAL_TIER_SHARE = Decimal("0.9")
 EQUAL_MIN_RATED = 5
@@ -56,8 +58,6 @@ SELF_GAP_LIMIT = Decimal("5")
 SELF_MIN_MEMBERS = 3
 TOP_SHARE = Decimal("0.95")
 GAP_SHARE = Decimal("0.10")
-
-TIERS = ("A", "B", "C", "D")
 
 
 class FlagKind(StrEnum):

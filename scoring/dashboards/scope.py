@@ -12,13 +12,10 @@ from django.db.models.functions import StrIndex, Substr, TruncMonth
 from django.utils.translation import gettext as _
 
 from directives.models import Task
-from scoring.models import Period, Phase
+from scoring.models import TIERS, Period, Phase
 from units.models import PATH_SEPARATOR, Unit
 
 FROZEN = (Phase.DECIDED, Phase.APPEALS, Phase.LOCKED)
-
-
-TIERS = ("A", "B", "C", "D")
 
 
 RATED = Q(rated=True, tier__in=TIERS)
