@@ -17,9 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.utils.translation import gettext as _
-
 from directives.regulation_defaults import DEFAULTS
+from scoring.dashboards.scope import series_units
 from scoring.dashboards.summaries import ScopeSums
 from scoring.month.selectors.inputs import covering_period
 from units.formats import percent
@@ -88,9 +87,7 @@ def on_time_figure(
     year = month[:4]
     if sums is None:
         sums = ScopeSums(unit, year_months(month))
-    children = list(Unit.objects.filter(parent=unit).order_by("code"))
-    rows = [OnTimeRow(c.name, c, False) for c in children]
-    rows.append(OnTimeRow(_("Own members of %(unit)s") % {"unit": unit.name}, unit, True))
+    rows = [OnTimeRow(label, row_unit, row_unit is unit) for label, row_unit in series_units(unit)]
     by_id = {row.unit.pk: row for row in rows}
     for cell_month, pk, cell in sums.series(year_months(month)):
         row = by_id[pk]

@@ -14,10 +14,9 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Q
-from django.utils.translation import gettext as _
 
 from directives.catalogue.selectors import Output
-from scoring.dashboards.scope import series_path
+from scoring.dashboards.scope import series_path, series_units
 from scoring.dashboards.summaries import ScopeSums
 from scoring.models import month_bounds
 from units.models import Membership, Unit
@@ -50,14 +49,11 @@ def output_figure(unit: Unit, month: str, months: list[str], sums: ScopeSums | N
     shown = sorted(m for m in months if m <= month)[-MONTHS_SHOWN:] or [month]
     if sums is None:
         sums = ScopeSums(unit, shown)
-    children = list(Unit.objects.filter(parent=unit).order_by("code"))
     heads = _heads(unit, [month_bounds(m)[1] for m in shown])
     cells = {pk: _output(cell) for m, pk, cell in sums.series(shown) if m == month}
     whole = {m: _output(sums.whole(m)) for m in shown}
 
     end = month_bounds(month)[1]
-    groups = [(c.name, c) for c in children]
-    groups.append((_("Own members of %(unit)s") % {"unit": unit.name}, unit))
     rows = [
         OutputRow(
             label,
@@ -65,7 +61,7 @@ def output_figure(unit: Unit, month: str, months: list[str], sums: ScopeSums | N
             cells.get(row_unit.pk, Output()),
             heads.get((row_unit.path, end), 0),
         )
-        for label, row_unit in groups
+        for label, row_unit in series_units(unit)
     ]
     rows = [r for r in rows if r.output.tasks or r.heads]
 
