@@ -9,7 +9,8 @@ nothing. Tasks: due in the month (cancelled ones aside), on time when completed 
 their effective deadline (as the dashboard's on-time rate). Dossiers: handled in the month,
 on time as rated. Both are read from the summary rows of the decided periods
 (`scoring.dashboards.summaries`), which every task written in a decided month updates.
-Three queries whatever the size of the unit, two when the dashboard has read the rows.
+Three queries whatever the size of the unit, one when the dashboard has read the rows and
+the subunits (`ScopeSums`).
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from directives.regulation_defaults import DEFAULTS
-from scoring.dashboards.scope import series_units
 from scoring.dashboards.summaries import ScopeSums
 from scoring.month.selectors.inputs import covering_period
 from units.formats import percent
@@ -87,7 +87,7 @@ def on_time_figure(
     year = month[:4]
     if sums is None:
         sums = ScopeSums(unit, year_months(month))
-    rows = [OnTimeRow(label, row_unit, row_unit is unit) for label, row_unit in series_units(unit)]
+    rows = [OnTimeRow(label, row_unit, row_unit is unit) for label, row_unit in sums.series_units]
     by_id = {row.unit.pk: row for row in rows}
     for cell_month, pk, cell in sums.series(year_months(month)):
         row = by_id[pk]

@@ -6,7 +6,7 @@ falls in it; cancelled tasks aside), split into on time, late and not completed
 (`directives.catalogue.selectors`: ON_TIME, LATE, NOT_DONE), of the units whose month is
 decided: read from the summary rows of the decided periods (`scoring.dashboards.summaries`),
 which every task written in a decided month updates. Three queries whatever the size of the
-unit, two when the dashboard has read the rows.
+unit, one when the dashboard has read the rows and the subunits (`ScopeSums`).
 """
 
 import datetime as dt
@@ -16,7 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Count, Q
 
 from directives.catalogue.selectors import Output
-from scoring.dashboards.scope import series_path, series_units
+from scoring.dashboards.scope import series_path
 from scoring.dashboards.summaries import ScopeSums
 from scoring.models import month_bounds
 from units.models import Membership, Unit
@@ -44,7 +44,7 @@ def output_figure(unit: Unit, month: str, months: list[str], sums: ScopeSums | N
     """{"rows": per subunit and the unit's own members for `month`, "whole": the unit, "trend":
     the unit over the decided months up to `month` (at most MONTHS_SHOWN), oldest first}.
 
-    Three queries: the subunits, the subtree rows of the decided periods (`sums`, unless the
+    Three queries: the subunits and the subtree rows of the decided periods (`sums`, unless the
     dashboard has read them for these months), the members per unit on each month's last day."""
     shown = sorted(m for m in months if m <= month)[-MONTHS_SHOWN:] or [month]
     if sums is None:
@@ -61,7 +61,7 @@ def output_figure(unit: Unit, month: str, months: list[str], sums: ScopeSums | N
             cells.get(row_unit.pk, Output()),
             heads.get((row_unit.path, end), 0),
         )
-        for label, row_unit in series_units(unit)
+        for label, row_unit in sums.series_units
     ]
     rows = [r for r in rows if r.output.tasks or r.heads]
 

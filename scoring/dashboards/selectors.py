@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from scoring.dashboards.flags import Flag, FlagKind
@@ -69,20 +68,16 @@ def dashboard_data(
     subtree rows written at decision (`scoring.dashboards.summaries`): `sums`, when the page has
     read them for work on time and the output too (they cover the trend's window).
 
-    Four queries, five for a viewer with a cadre: the subtree rows by month and series (unless
-    `sums` holds them already), the unit's direct subunits when `units` is not given, the
-    viewer's reciprocal pairs, and the warning signs of the rows listed (those of every row
-    with `all_flags`, for an export).
+    Four queries, five for a viewer with a cadre: the subtree rows by month and series and the
+    unit's direct subunits (unless `sums` has read them already; the subunits unless `units`
+    are given), the viewer's reciprocal pairs, and the warning signs of the rows listed (those
+    of every row with `all_flags`, for an export).
     """
     window = trend_window(months, month) if with_trend else [month]
     if sums is None:
         sums = ScopeSums(unit, window)
     if units is None:
-        units = list(
-            Unit.objects.filter(Q(pk=unit.pk) | Q(parent_id=unit.pk)).only(
-                "code", "name", "path", "depth"
-            )
-        )
+        units = [row_unit for _label, row_unit in sums.series_units]
     by_path = {u.path: u for u in units}
     by_id = {u.pk: u for u in units}
     series = {(m, pk): sums_row for m, pk, sums_row in sums.series(window)}

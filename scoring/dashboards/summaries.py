@@ -20,13 +20,14 @@ from operator import add
 
 from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from directives.catalogue.selectors import LATE, NOT_DONE, ZERO
 from directives.catalogue.selectors import ON_TIME as OUTPUT_ON_TIME
 from directives.dossiers.models import SATISFIED_RATINGS, DossierRating
 from directives.models import Task
 from scoring.dashboards.flags import FlagKind, equalization_flags, self_inflation_flag
-from scoring.dashboards.scope import _SUMS, FROZEN, ON_TIME, RATED, TIERS
+from scoring.dashboards.scope import _SUMS, FROZEN, ON_TIME, RATED, TIERS, series_units
 from scoring.dashboards.stats import self_gap_counted
 from scoring.io.bulkwrite import insert_all
 from scoring.models import (
@@ -362,6 +363,12 @@ class ScopeSums:
                 key: dict(zip(self.NAMES, sums, strict=True)) for key, sums in added.items()
             }
         return self._rows
+
+    @cached_property
+    def series_units(self) -> list[tuple[str, Unit]]:
+        """The rows' units with their labels (`scope.series_units`: one query), read once for
+        the body, work on time and the output: a city's 770 units read three times over."""
+        return series_units(self.unit)
 
     def series(self, months: Iterable[str]):
         """(month, unit id, sums) of the rows of `months`: the unit's own members (the unit's

@@ -17,13 +17,13 @@ pytestmark = pytest.mark.django_db
 # The admin has no cadre: session, user, scope (cadre lookup), the unit, its decided months;
 # then, unless the page is cached, the page's own queries.
 CACHED_QUERIES = 5
-ON_TIME_QUERIES = 2  # work on time, cached like the body: the regulation, subunits
-#                      (dashboards/on_time.py; its subtree rows are read with the body's)
-DASHBOARD_QUERIES = 12 + ON_TIME_QUERIES  # + picker units, the subtree rows by month and
-#                         series, read once for the body, work on time and the output
-#                         (dashboards/summaries.py, ScopeSums), the direct subunits, the
+ON_TIME_QUERIES = 1  # work on time, cached like the body: the regulation (dashboards/
+#                      on_time.py; its subtree rows and subunits are read with the body's)
+DASHBOARD_QUERIES = 11 + ON_TIME_QUERIES  # + picker units, the subtree rows by month and
+#                         series and the direct subunits, each read once for the body, work
+#                         on time and the output (dashboards/summaries.py, ScopeSums), the
 #                         flagged rows' summaries and rater flags (scoring/dashboards/
-#                         selectors.py), the output's subunits and members
+#                         selectors.py), the output's members
 RANKING_QUERIES = 10  # + picker units, count, job groups, the page of results, the head
 #                         signing the printed page
 

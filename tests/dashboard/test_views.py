@@ -337,11 +337,10 @@ class TestQueryCounts:
     def test_dashboard(self, login, org, months, more, django_assert_num_queries):
         client = login(org.leader_w1)
         # session, user, scope (one query), months, picker units, the subtree rows by month
-        # and series (read once for the body, the output and work on time), the direct
-        # subunits, the viewer's reciprocal pairs, the flagged rows' summaries and rater flags;
-        # the converted output: subunits, members per unit;
-        # work on time: regulation, subunits
-        with django_assert_num_queries(14):
+        # and series and the direct subunits (each read once for the body, the output and work
+        # on time), the viewer's reciprocal pairs, the flagged rows' summaries and rater flags;
+        # the converted output: members per unit; work on time: regulation
+        with django_assert_num_queries(12):
             response = client.get(DASHBOARD)
         assert response.content.decode().count("data-unit=") == 3
         assert response.content.decode().count('data-flag="reciprocal"') == 6
