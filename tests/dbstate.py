@@ -47,9 +47,15 @@ def app_rows(*labels: str) -> dict[str, str]:
 
 
 # The month's own tables: every model of scoring but the rater flags (derived from the
-# scorecards), the dashboards' summary rows (derived from the results and the tasks, whose
-# on-time figures a task written later changes) and the log of reminders sent.
-NOT_THE_MONTH = ("scoring.RaterFlag", "scoring.UnitMonthSummary", "scoring.ReminderSent")
+# scorecards), the dashboards' summary rows and their subtree rows (derived from the results
+# and the tasks, whose on-time figures a task written later changes) and the log of reminders
+# sent.
+NOT_THE_MONTH = (
+    "scoring.RaterFlag",
+    "scoring.UnitMonthSummary",
+    "scoring.SubtreeMonthSummary",
+    "scoring.ReminderSent",
+)
 
 
 def month_rows() -> dict[str, str]:
