@@ -35,9 +35,6 @@ REOPEN_DAYS = 5
 MAX_PENALTY = Decimal("100")
 
 
-CLI_ACTOR = "manage.py"
-
-
 # A number as it is typed: a form's Decimal, a file's or the command line's text, a whole number.
 TypedNumber: TypeAlias = Decimal | int | str
 
@@ -163,14 +160,6 @@ def _require_supervisor(user: User | None, period: Period, cadre: Cadre) -> None
         raise NotAllowed(refusal)
 
 
-def _actor(user: User | None) -> str:
-    if user is None:
-        return CLI_ACTOR
-    cadre = Cadre.objects.filter(user=user).only("full_name").first()
-    username = user.get_username()
-    return f"{cadre.full_name} ({username})" if cadre else username
-
-
 def audit_entry(
     *,
     user: User | None,
@@ -185,7 +174,7 @@ def audit_entry(
     """An unsaved audit entry (bulk writers save many at once)."""
     return AuditEntry(
         user=user,
-        actor=actor or _actor(user),
+        actor=actor or AuditEntry.actor_of(user),
         action=action,
         period=period,
         object_type=_object_type(obj),
@@ -231,6 +220,6 @@ def _decimal(value: TypedNumber, label: str) -> Decimal:
 
 def _name(user: User | None) -> str:
     if user is None:
-        return CLI_ACTOR
+        return AuditEntry.COMMAND_LINE
     cadre = Cadre.objects.filter(user=user).only("full_name").first()
     return cadre.full_name if cadre else user.get_username()
