@@ -21,7 +21,7 @@ from directives.models import Criterion, CriterionGroup
 from scoring.models import ScorecardKind, ScorecardStatus, ScoreLine
 
 
-def self_points(period, cadre_ids) -> dict[int, dict[str, Decimal]]:
+def self_points_of(period, cadre_ids) -> dict[int, dict[str, Decimal]]:
     """Each cadre's submitted self-assessment, by criterion code: one query."""
     found: dict[int, dict[str, Decimal]] = defaultdict(dict)
     lines = ScoreLine.objects.filter(
@@ -58,13 +58,14 @@ def peer_means(period, cadre_ids) -> dict[int, dict[str, Decimal]]:
     return found
 
 
-def attach_to_grid(period, rows, *, closed: bool) -> None:
+def attach_to_grid(period, rows, *, closed: bool, self_points=None) -> None:
     """Set each grid cell's `self_points` and `peer_mean`, and each row's `service`: the
     cadre's rated dossiers of the month (docs/RULES.md §7), None without one. Three queries at
-    most."""
+    most, two when the caller read the self-assessments already (`self_points`, as
+    `self_points_of` gives them)."""
     ids = [row.member.cadre_id for row in rows]
     service = cadre_figures(ids, period.first_day, period.last_day) if ids else {}
-    own = self_points(period, ids)
+    own = self_points_of(period, ids) if self_points is None else self_points
     shown = [row.member.cadre_id for row in rows if closed and not row.parts_hidden]
     peers = peer_means(period, shown)
     for row in rows:

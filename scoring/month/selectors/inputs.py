@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from directives.dossiers.selectors import cadre_figures
 from directives.models import Criterion, CriterionGroup, Regulation
@@ -172,15 +172,16 @@ NOT_ADJUSTED: Adjusted = defaultdict(list)
 
 
 def member_adjustments(
-    period: Period, in_period: QuerySet[PeriodMember]
+    period: Period, in_period: QuerySet[PeriodMember] | list[int]
 ) -> defaultdict[int, defaultdict[str, list[Decimal]]]:
-    """The points of the period's adjustments of the members of `in_period`, by cadre id and
-    kind: one query."""
+    """The points of the period's adjustments of the members of `in_period` (or of those cadre
+    ids), by cadre id and kind: one query."""
     adjustments: defaultdict[int, defaultdict[str, list[Decimal]]] = defaultdict(
         lambda: defaultdict(list)
     )
+    cadre_ids = in_period if isinstance(in_period, list) else in_period.values("cadre_id")
     for cadre_id, kind, points in Adjustment.objects.filter(
-        period=period, cadre__in=in_period.values("cadre_id")
+        period=period, cadre_id__in=cadre_ids
     ).values_list("cadre_id", "kind", "points"):
         adjustments[cadre_id][kind].append(points)
     return adjustments
@@ -303,25 +304,28 @@ MemberKey = tuple[str, int, str, str, bool]
 def member_inputs(
     period: Period,
     members: list[MemberKey],
-    in_period: QuerySet[PeriodMember],
+    in_period: QuerySet[PeriodMember] | list[int],
     criterion_of: dict[int, tuple[str, str]],
     satisfaction_points: bool,
     *,
     whole_period: bool = False,
-) -> tuple[list[engine.CadreInput], dict[str, int]]:
-    """The engine's input of each of `members` (the period's members `in_period` holds), and
-    how many submitted peer scorecards each has (by cadre code): three queries, whatever the
-    number of members (a fourth, their rated dossiers, under a regulation that turns the
+    adjustments: Mapping[int, Adjusted] | None = None,
+) -> tuple[list[engine.CadreInput], ScoreSheets]:
+    """The engine's input of each of `members` (the period's members `in_period` holds, or
+    their cadre ids), and the score sheets they were read into (how many submitted peer
+    scorecards each has, the self points, the supervisor scorecards): three queries, whatever
+    the number of members (a fourth, their rated dossiers, under a regulation that turns the
     satisfaction points on).
 
-    Queries: the submitted score lines with their scorecard's time, the adjustments, the tasks
-    of the month (`task_facts`); with `whole_period` (`in_period` is every member of the
-    period) the scorecards are read without naming them, and the supervisor scorecards' times
-    apart (a fourth query). Only submitted scorecards count; of several submitted supervisor
-    scorecards, the one saved last counts (its general points and its manual T).
+    Queries: the submitted score lines with their scorecard's time, the adjustments (none when
+    the caller read them: `adjustments`, by cadre id), the tasks of the month (`task_facts`);
+    with `whole_period` (`in_period` is every member of the period) the scorecards are read
+    without naming them, and the supervisor scorecards' times apart (a fourth query). Only
+    submitted scorecards count; of several submitted supervisor scorecards, the one saved last
+    counts (its general points and its manual T).
     """
     code_of = {cadre_id: code for code, cadre_id, *_rest in members}
-    ratees = in_period.values("cadre_id")
+    ratees = in_period if isinstance(in_period, list) else in_period.values("cadre_id")
     submitted = Scorecard.objects.filter(period=period, status=ScorecardStatus.SUBMITTED)
     columns = ["scorecard_id", "scorecard__ratee_id", "scorecard__kind", "criterion_id", "points"]
     saved_at: dict[int, dt.datetime] = {}
@@ -336,7 +340,9 @@ def member_inputs(
         columns.append("scorecard__updated_at")  # a unit's lines bring their card's time
     lines = ScoreLine.objects.filter(scorecard__in=submitted).values_list(*columns)
     service = service_inputs(period, satisfaction_points, ratees)
-    sheets = ScoreSheets(criterion_of, member_adjustments(period, in_period), service)
+    if adjustments is None:
+        adjustments = member_adjustments(period, in_period)
+    sheets = ScoreSheets(criterion_of, adjustments, service)
     for card_id, ratee_id, kind, criterion_id, points, *at in lines.iterator(chunk_size=5000):
         ratee = code_of.get(ratee_id)
         if ratee is not None:
@@ -355,7 +361,7 @@ def member_inputs(
         )
         for code, cadre_id, unit_code, job_group, is_leader in members
     ]
-    return cadres, sheets.peer_counts()
+    return cadres, sheets
 
 
 def period_inputs(period: Period, unit: Unit | None = None) -> PeriodInputs:
@@ -383,7 +389,7 @@ def period_inputs(period: Period, unit: Unit | None = None) -> PeriodInputs:
         .only(*MEMBER_FIELDS)
         .order_by("cadre__code")
     }
-    cadres, peer_counts = member_inputs(
+    cadres, sheets = member_inputs(
         period,
         [(code, m.cadre_id, m.unit.code, m.job_group, m.is_leader) for code, m in members.items()],
         in_period,
@@ -403,7 +409,7 @@ def period_inputs(period: Period, unit: Unit | None = None) -> PeriodInputs:
         ),
         members=members,
         unit_ids={code: unit_id for unit_id, code, _pool, _out in period_units},
-        peer_counts=peer_counts,
+        peer_counts=sheets.peer_counts(),
     )
 
 
@@ -423,13 +429,28 @@ def regulation_criteria(period: Period) -> list[Criterion]:
     return cached
 
 
+def keep_criteria(source: Period, target: Period) -> None:
+    """Let `target`, the same period read again (a write locks it), keep the criteria `source`
+    read (`regulation_criteria`)."""
+    cached = source.__dict__.get("_criteria")
+    same = target.pk == source.pk and target.regulation_id == source.regulation_id
+    if cached is not None and same:
+        target.__dict__["_criteria"] = cached
+
+
 @dataclass(frozen=True)
 class MemberPreview:
-    """One member's result as deciding its unit now would give it (`member_preview`)."""
+    """One member's result as deciding its unit now would give it (`member_preview`), and what
+    its grid row shows beside it of what was read for it."""
 
     result: engine.CadreResult  # without ranks and reward (`engine.decide_cadre`)
     peer_count: int  # the member's submitted peer scorecards
     unit_size: int  # the members of its unit in the period
+    unit_scored: int  # those of them with a submitted supervisor scorecard
+    adjustments: list[Adjustment]  # the member's, in the order they were entered
+    self_points: dict[str, Decimal]  # the member's submitted self-assessment (general criteria)
+    card_id: int | None  # the supervisor scorecard that counts (submitted, saved last)
+    card_points: dict[str, Decimal]  # its points by criterion code
 
 
 def member_preview(period: Period, member: PeriodMember) -> MemberPreview:
@@ -438,20 +459,33 @@ def member_preview(period: Period, member: PeriodMember) -> MemberPreview:
     A reads its quota group, a head or deputy the whole unit: `engine.members_needed`). Writes
     nothing; what one grid row shows after a save (docs/PERFORMANCE.md, "Saving a grid row").
 
-    Queries: the unit's members, the unit's pool, the criteria (`regulation_criteria`), the
-    member's three of `member_inputs` and, when its result reads other members, their three:
-    whatever the size of the unit. The period's regulation is read with the period.
+    Queries: the unit's members (each with whether a supervisor scorecard of them is
+    submitted), the unit's pool, the criteria (`regulation_criteria`), the member's adjustments,
+    score lines and tasks (`member_inputs`) and, when its result reads other members, their
+    three: whatever the size of the unit. The period's regulation is read with the period.
     """
     regulation = period.regulation
     criteria = regulation_criteria(period)
     criterion_of = {c.pk: (c.code, c.group) for c in criteria}
     engine_criteria = tuple(engine.Criterion(c.code, c.group, c.max_points) for c in criteria)
     rules = engine_regulation(regulation)
-    rows: list[MemberKey] = list(
-        PeriodMember.objects.filter(period=period, unit_id=member.unit_id)
-        .order_by("cadre__code")
-        .values_list("cadre__code", "cadre_id", "unit__code", "job_group", "is_leader")
+    supervised = Scorecard.objects.filter(
+        period=period,
+        kind=ScorecardKind.SUPERVISOR,
+        status=ScorecardStatus.SUBMITTED,
+        ratee_id=OuterRef("cadre_id"),
     )
+    unit_rows = list(
+        PeriodMember.objects.filter(period=period, unit_id=member.unit_id)
+        .annotate(scored=Exists(supervised))
+        .order_by("cadre__code")
+        .values_list("cadre__code", "cadre_id", "job_group", "is_leader", "scored")
+    )
+    unit_code = member.unit.code
+    rows: list[MemberKey] = [
+        (code, cadre_id, unit_code, job_group, is_leader)
+        for code, cadre_id, job_group, is_leader, _scored in unit_rows
+    ]
     unit = next(
         (
             engine.UnitInput(code=code, pool=pool, outstanding=outstanding)
@@ -460,23 +494,40 @@ def member_preview(period: Period, member: PeriodMember) -> MemberPreview:
         None,
     )
     code = member.cadre.code
-    (mine,), peer_counts = member_inputs(
+    adjustments = list(
+        Adjustment.objects.filter(period=period, cadre_id=member.cadre_id).order_by(
+            "created_at", "pk"
+        )
+    )
+    adjusted: defaultdict[str, list[Decimal]] = defaultdict(list)
+    for adjustment in adjustments:
+        adjusted[adjustment.kind].append(adjustment.points)
+    (mine,), sheets = member_inputs(
         period,
         [row for row in rows if row[0] == code],
-        PeriodMember.objects.filter(period=period, cadre_id=member.cadre_id),
+        [member.cadre_id],
         criterion_of,
         regulation.satisfaction_points,
+        adjustments={member.cadre_id: adjusted},
     )
     result = engine.decide_cadre(rules, engine_criteria, [mine], code, unit)
     needed = engine.members_needed(result, [engine.UnitMember(r[0], r[3], r[4]) for r in rows])
     others = [row for row in rows if row[0] in needed and row[0] != code]
     if others:
-        cadres, _counts = member_inputs(
-            period,
-            others,
-            PeriodMember.objects.filter(period=period, cadre_id__in=[row[1] for row in others]),
-            criterion_of,
-            regulation.satisfaction_points,
+        ids = [row[1] for row in others]  # members of the period: no subquery needed
+        cadres, _sheets = member_inputs(
+            period, others, ids, criterion_of, regulation.satisfaction_points
         )
         result = engine.decide_cadre(rules, engine_criteria, [mine, *cadres], code, unit)
-    return MemberPreview(result=result, peer_count=peer_counts.get(code, 0), unit_size=len(rows))
+    cards = sheets.supervisor_cards.get(code, {})
+    shown = max(cards, default=None)
+    return MemberPreview(
+        result=result,
+        peer_count=sheets.peer_counts().get(code, 0),
+        unit_size=len(rows),
+        unit_scored=sum(1 for *_key, scored in unit_rows if scored),
+        adjustments=adjustments,
+        self_points=dict(sheets.own.get(code, {})),
+        card_id=None if shown is None else shown[1],
+        card_points={c: points for c, (_group, points) in cards[shown].items()} if shown else {},
+    )

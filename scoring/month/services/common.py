@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from scoring.errors import InvalidInput, NotAllowed, PeriodFrozen
 from scoring.models import AuditEntry, Correction, Period, Phase, ScorecardKind
 from scoring.month.corrections import answer_refusal, open_correction
+from scoring.month.selectors.inputs import keep_criteria
 from scoring.month.selectors.rating import rating_rules
 from units.models import Cadre, Unit
 from units.scope import scope_for
@@ -66,12 +67,15 @@ def today() -> dt.date:
 
 
 def _lock(period: Period) -> Period:
-    """The period row, locked until the transaction ends, with scope and regulation."""
-    return (
+    """The period row, locked until the transaction ends, with scope and regulation; with the
+    criteria `period` has read already (`regulation_criteria`), which no lock guards."""
+    locked = (
         Period.objects.select_for_update(of=("self",))
         .select_related("scope", "regulation")
         .get(pk=period.pk)
     )
+    keep_criteria(period, locked)
+    return locked
 
 
 def _refuse_frozen(period: Period) -> None:
@@ -163,10 +167,13 @@ def _require_supervisor(user: User | None, period: Period, cadre: Cadre) -> None
         raise NotAllowed(refusal)
 
 
-def _actor(user: User | None) -> str:
+def _actor(user: User | None, cadre: Cadre | None = None) -> str:
+    """Who acts, as the audit entry names them; `cadre`, when it is the user's own (a rater
+    saving their scorecard), saves reading it."""
     if user is None:
         return CLI_ACTOR
-    cadre = Cadre.objects.filter(user=user).only("full_name").first()
+    if cadre is None or cadre.user_id != user.pk:
+        cadre = Cadre.objects.filter(user=user).only("full_name").first()
     username = user.get_username()
     return f"{cadre.full_name} ({username})" if cadre else username
 

@@ -18,9 +18,11 @@ from scoring.errors import InvalidInput, NotAllowed, PhaseClosed, StaleScorecard
 from scoring.io.formats import points_text
 from scoring.models import Period, Scorecard, ScorecardKind, ScorecardStatus, ScoreLine
 from scoring.month.corrections import answer_refusal
+from scoring.month.selectors.inputs import regulation_criteria
 from scoring.month.selectors.rating import rating_rules, step_refusal
 from scoring.month.services.common import (
     TypedNumber,
+    _actor,
     _audit,
     _decimal,
     _lock,
@@ -145,7 +147,7 @@ def scorecard_save(
     if refusal:
         raise NotAllowed(refusal)
 
-    criteria = {c.code: c for c in Criterion.objects.filter(regulation_id=period.regulation_id)}
+    criteria = {c.code: c for c in regulation_criteria(period)}
     comments = comments or {}
     unknown = sorted(set(points) - set(criteria)) + sorted(set(comments) - set(criteria))
     if unknown:
@@ -243,6 +245,7 @@ def scorecard_save(
         ScoreLine.objects.bulk_update(list(changed.values()), ["points", "comment"])
     _audit(
         user=user,
+        actor=_actor(user, rater),
         action="scorecard.submit" if submit else "scorecard.save",
         period=period,
         obj=card,
