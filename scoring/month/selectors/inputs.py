@@ -8,17 +8,15 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cached_property
 
 from django.db.models import Exists, OuterRef, QuerySet
 
 from directives.dossiers.selectors import cadre_figures
-from directives.models import Criterion, CriterionGroup, Regulation
+from directives.models import Criterion, Regulation
 from directives.selectors import MONTH_RE, TaskFacts, task_facts
 from scoring import engine
 from scoring.models import (
     Adjustment,
-    AdjustmentKind,
     Period,
     PeriodMember,
     PeriodUnit,
@@ -27,6 +25,8 @@ from scoring.models import (
     ScorecardStatus,
     ScoreLine,
 )
+from scoring.month.selectors.sheets import Adjusted, ScoreSheets
+from units.compiled import CompiledRows
 from units.models import Unit
 
 
@@ -167,10 +167,6 @@ def service_inputs(
     }
 
 
-Adjusted = Mapping[str, list[Decimal]]  # a cadre's adjustment points by kind
-NOT_ADJUSTED: Adjusted = defaultdict(list)
-
-
 def member_adjustments(
     period: Period, in_period: QuerySet[PeriodMember] | list[int]
 ) -> defaultdict[int, defaultdict[str, list[Decimal]]]:
@@ -179,10 +175,11 @@ def member_adjustments(
     adjustments: defaultdict[int, defaultdict[str, list[Decimal]]] = defaultdict(
         lambda: defaultdict(list)
     )
-    cadre_ids = in_period if isinstance(in_period, list) else in_period.values("cadre_id")
-    for cadre_id, kind, points in Adjustment.objects.filter(
-        period=period, cadre_id__in=cadre_ids
-    ).values_list("cadre_id", "kind", "points"):
+    if isinstance(in_period, list):
+        adjusted = Adjustment.objects.filter(period=period, cadre_id__in=in_period)
+    else:
+        adjusted = Adjustment.objects.filter(period=period, cadre__in=in_period.values("cadre_id"))
+    for cadre_id, kind, points in adjusted.values_list("cadre_id", "kind", "points"):
         adjustments[cadre_id][kind].append(points)
     return adjustments
 
@@ -197,108 +194,24 @@ def period_unit_rows(period: Period, unit: Unit | None = None) -> list[tuple[int
     )
 
 
-class ScoreSheets:
-    """The submitted score lines of a set of ratees, sorted into what the engine reads: each
-    ratee's self points, peer points (and how many peer cards), and the supervisor's general
-    points and manual T from the card saved last; then each ratee's engine input with their
-    adjustments and rated dossiers. One home for both ways of building a period's inputs: the
-    whole period (`period_inputs`) and unit by unit (`by_unit`)."""
-
-    def __init__(
-        self,
-        criterion_of: dict[int, tuple[str, str]],
-        adjustments: Mapping[int, Adjusted],
-        service: Mapping[int, engine.ServiceInput],
-    ) -> None:
-        self.criterion_of = criterion_of
-        self.adjustments = adjustments
-        self.service = service
-        self.own: defaultdict[str, dict[str, Decimal]] = defaultdict(dict)
-        self.peers: defaultdict[str, defaultdict[str, list[Decimal]]] = defaultdict(
-            lambda: defaultdict(list)
-        )
-        self.peer_cards: defaultdict[str, set[int]] = defaultdict(set)
-        # ratee -> {(saved at, card id): {code: (group, points)}}
-        self.supervisor_cards: defaultdict[
-            str, dict[tuple[dt.datetime, int], dict[str, tuple[str, Decimal]]]
-        ] = defaultdict(dict)
-        # A city's 3 million points take a few dozen values: keep one object of each.
-        self.same_points: dict[Decimal, Decimal] = {}
-
-    def add(
-        self,
-        card_id: int,
-        ratee: str,
-        kind: str,
-        criterion_id: int,
-        points: Decimal,
-        saved_at: dict[int, dt.datetime],
-    ) -> None:
-        """One line; `saved_at` holds the supervisor cards' times (the latest card counts)."""
-        points = self.same_points.setdefault(points, points)
-        code, group = self.criterion_of[criterion_id]
-        if kind == ScorecardKind.SUPERVISOR:
-            card = (saved_at[card_id], card_id)
-            self.supervisor_cards[ratee].setdefault(card, {})[code] = (group, points)
-        elif group != CriterionGroup.GENERAL:
-            return
-        elif kind == ScorecardKind.SELF:
-            self.own[ratee][code] = points
-        else:
-            self.peers[ratee][code].append(points)
-            self.peer_cards[ratee].add(card_id)
-
-    def cadre_input(
-        self,
-        cadre_id: int,
-        code: str,
-        unit_code: str,
-        job_group: str,
-        is_leader: bool,
-        tasks: tuple[engine.TaskInput, ...],
-    ) -> engine.CadreInput:
-        """One ratee's engine input, once every line is added."""
-        supervisor, manual_task = self.latest
-        adjusted = self.adjustments.get(cadre_id, NOT_ADJUSTED)
-        return engine.CadreInput(
-            code=code,
-            unit_code=unit_code,
-            job_group=job_group,
-            is_leader=is_leader,
-            tasks=tasks,
-            manual_task_score=manual_task.get(code),
-            self_points=self.own[code],
-            peer_points={c: tuple(p) for c, p in self.peers[code].items()},
-            supervisor_points=supervisor.get(code, {}),
-            bonus_points=tuple(adjusted[AdjustmentKind.BONUS]),
-            penalty_points=tuple(adjusted[AdjustmentKind.PENALTY]),
-            discipline=bool(adjusted[AdjustmentKind.DISCIPLINE]),
-            leave=bool(adjusted[AdjustmentKind.LEAVE]),
-            service=self.service.get(cadre_id),
-        )
-
-    def peer_counts(self) -> dict[str, int]:
-        """How many submitted peer scorecards each ratee has."""
-        return {code: len(cards) for code, cards in self.peer_cards.items()}
-
-    @cached_property
-    def latest(self) -> tuple[dict[str, dict[str, Decimal]], dict[str, Decimal]]:
-        """(each ratee's supervisor general points, each ratee's manual T) of the latest card."""
-        general: dict[str, dict[str, Decimal]] = {}
-        manual_task: dict[str, Decimal] = {}
-        for ratee, cards in self.supervisor_cards.items():
-            latest = cards[max(cards)]
-            general[ratee] = {
-                code: p for code, (group, p) in latest.items() if group == CriterionGroup.GENERAL
-            }
-            task_points = [p for group, p in latest.values() if group == CriterionGroup.TASK]
-            if task_points:
-                manual_task[ratee] = task_points[0]
-        return general, manual_task
-
-
 # A member as `member_inputs` reads it: cadre code, cadre id, unit code, job group, leader.
 MemberKey = tuple[str, int, str, str, bool]
+
+LINE_COLUMNS = ("scorecard_id", "scorecard__ratee_id", "scorecard__kind", "criterion_id", "points")
+
+
+def _ratees_lines(period_id: int, ratees: list[int] | QuerySet) -> QuerySet:
+    """The submitted score lines of `ratees` in the period, each with its card's time."""
+    submitted = Scorecard.objects.filter(
+        period_id=period_id, status=ScorecardStatus.SUBMITTED, ratee_id__in=ratees
+    )
+    return ScoreLine.objects.filter(scorecard__in=submitted).values_list(
+        *LINE_COLUMNS, "scorecard__updated_at"
+    )
+
+
+# A grid row's save reads its member's lines, or its quota group's (docs/PERFORMANCE.md).
+_listed_lines = CompiledRows(ScoreLine, _ratees_lines)
 
 
 def member_inputs(
@@ -326,24 +239,29 @@ def member_inputs(
     """
     code_of = {cadre_id: code for code, cadre_id, *_rest in members}
     ratees = in_period if isinstance(in_period, list) else in_period.values("cadre_id")
-    submitted = Scorecard.objects.filter(period=period, status=ScorecardStatus.SUBMITTED)
-    columns = ["scorecard_id", "scorecard__ratee_id", "scorecard__kind", "criterion_id", "points"]
     saved_at: dict[int, dt.datetime] = {}
+    lines: Iterable[tuple]
     if whole_period:
         # Only a supervisor's card needs its time (the latest one counts): a city has 100,000
         # of them but 600,000 cards in all, so the times come apart from the lines.
+        submitted = Scorecard.objects.filter(period=period, status=ScorecardStatus.SUBMITTED)
         saved_at = dict(
             submitted.filter(kind=ScorecardKind.SUPERVISOR).values_list("pk", "updated_at")
         )
+        lines = (
+            ScoreLine.objects.filter(scorecard__in=submitted)
+            .values_list(*LINE_COLUMNS)
+            .iterator(chunk_size=5000)
+        )
+    elif isinstance(ratees, list):
+        lines = _listed_lines.rows(period.pk, ratees)
     else:
-        submitted = submitted.filter(ratee__in=ratees)
-        columns.append("scorecard__updated_at")  # a unit's lines bring their card's time
-    lines = ScoreLine.objects.filter(scorecard__in=submitted).values_list(*columns)
+        lines = _ratees_lines(period.pk, ratees).iterator(chunk_size=5000)
     service = service_inputs(period, satisfaction_points, ratees)
     if adjustments is None:
         adjustments = member_adjustments(period, in_period)
     sheets = ScoreSheets(criterion_of, adjustments, service)
-    for card_id, ratee_id, kind, criterion_id, points, *at in lines.iterator(chunk_size=5000):
+    for card_id, ratee_id, kind, criterion_id, points, *at in lines:
         ratee = code_of.get(ratee_id)
         if ratee is not None:
             if at:
@@ -453,6 +371,34 @@ class MemberPreview:
     card_points: dict[str, Decimal]  # its points by criterion code
 
 
+def _unit_member_rows(period_id: int, unit_id: int) -> QuerySet:
+    """The unit's members (code, id, job group, leader) by code, each with whether a supervisor
+    scorecard of them is submitted."""
+    supervised = Scorecard.objects.filter(
+        period_id=period_id,
+        kind=ScorecardKind.SUPERVISOR,
+        status=ScorecardStatus.SUBMITTED,
+        ratee_id=OuterRef("cadre_id"),
+    )
+    return (
+        PeriodMember.objects.filter(period_id=period_id, unit_id=unit_id)
+        .annotate(scored=Exists(supervised))
+        .order_by("cadre__code")
+        .values_list("cadre__code", "cadre_id", "job_group", "is_leader", "scored")
+    )
+
+
+def _unit_pool_rows(period_id: int, unit_id: int) -> QuerySet:
+    return PeriodUnit.objects.filter(period_id=period_id, unit_id=unit_id).values_list(
+        "pool", "outstanding"
+    )
+
+
+# What every grid row's save reads of its unit, compiled once (docs/PERFORMANCE.md).
+_unit_members = CompiledRows(PeriodMember, _unit_member_rows)
+_unit_pool = CompiledRows(PeriodUnit, _unit_pool_rows)
+
+
 def member_preview(period: Period, member: PeriodMember) -> MemberPreview:
     """What deciding the member's unit now would give the member, but for its ranks and reward,
     from the inputs of the member alone unless its result reads other members' (a candidate for
@@ -469,18 +415,7 @@ def member_preview(period: Period, member: PeriodMember) -> MemberPreview:
     criterion_of = {c.pk: (c.code, c.group) for c in criteria}
     engine_criteria = tuple(engine.Criterion(c.code, c.group, c.max_points) for c in criteria)
     rules = engine_regulation(regulation)
-    supervised = Scorecard.objects.filter(
-        period=period,
-        kind=ScorecardKind.SUPERVISOR,
-        status=ScorecardStatus.SUBMITTED,
-        ratee_id=OuterRef("cadre_id"),
-    )
-    unit_rows = list(
-        PeriodMember.objects.filter(period=period, unit_id=member.unit_id)
-        .annotate(scored=Exists(supervised))
-        .order_by("cadre__code")
-        .values_list("cadre__code", "cadre_id", "job_group", "is_leader", "scored")
-    )
+    unit_rows = _unit_members.rows(period.pk, member.unit_id)
     unit_code = member.unit.code
     rows: list[MemberKey] = [
         (code, cadre_id, unit_code, job_group, is_leader)
@@ -488,8 +423,8 @@ def member_preview(period: Period, member: PeriodMember) -> MemberPreview:
     ]
     unit = next(
         (
-            engine.UnitInput(code=code, pool=pool, outstanding=outstanding)
-            for _id, code, pool, outstanding in period_unit_rows(period, member.unit)
+            engine.UnitInput(code=unit_code, pool=pool, outstanding=outstanding)
+            for pool, outstanding in _unit_pool.rows(period.pk, member.unit_id)
         ),
         None,
     )
