@@ -19,6 +19,7 @@ from django.db.models import Avg
 from directives.dossiers.selectors import cadre_figures
 from directives.models import Criterion, CriterionGroup
 from scoring.models import ScorecardKind, ScorecardStatus, ScoreLine
+from units.compiled import CompiledRows
 
 
 def self_points_of(period, cadre_ids) -> dict[int, dict[str, Decimal]]:
@@ -42,9 +43,15 @@ def peer_means(period, cadre_ids) -> dict[int, dict[str, Decimal]]:
     if not cadre_ids:
         return {}
     found: dict[int, dict[str, Decimal]] = defaultdict(dict)
-    rows = (
+    for ratee_id, code, mean in _peer_means.rows(period.pk, cadre_ids):
+        found[ratee_id][code] = mean
+    return found
+
+
+def _peer_mean_rows(period_id, cadre_ids):
+    return (
         ScoreLine.objects.filter(
-            scorecard__period=period,
+            scorecard__period_id=period_id,
             scorecard__kind=ScorecardKind.PEER,
             scorecard__status=ScorecardStatus.SUBMITTED,
             scorecard__ratee_id__in=cadre_ids,
@@ -52,10 +59,12 @@ def peer_means(period, cadre_ids) -> dict[int, dict[str, Decimal]]:
         .values("scorecard__ratee_id", "criterion__code")
         .annotate(mean=Avg("points"))
         .order_by()
+        .values_list("scorecard__ratee_id", "criterion__code", "mean")
     )
-    for row in rows:
-        found[row["scorecard__ratee_id"]][row["criterion__code"]] = row["mean"]
-    return found
+
+
+# Each grid row's save shows its member's peer means (docs/PERFORMANCE.md).
+_peer_means = CompiledRows(ScoreLine, _peer_mean_rows)
 
 
 def attach_to_grid(period, rows, *, closed: bool, self_points=None) -> None:
