@@ -310,6 +310,9 @@ class Tier(models.TextChoices):
     D = "D", _("D · Not complete")
 
 
+TIERS = tuple(Tier.values)  # "A" to "D", best first
+
+
 # docs/RULES.md §3: a ratee sees their peer mean only from this many submitted peer scorecards on.
 PEER_PARTS_MIN_SCORECARDS = 3
 

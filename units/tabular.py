@@ -442,6 +442,15 @@ class RowChecker:
             self.fail(column, message)
         return True
 
+    def _parsed(self, column, parse, value):
+        """`parse(value)` of a cell known not to be empty; None when the parser refuses it
+        (`FormatError`), its message the cell's failure."""
+        try:
+            return parse(value)
+        except FormatError as error:
+            self.fail(column, error.message)
+            return None
+
     def text(self, column, *, required=True, max_length=None):
         value = self.row[column]
         if required and not value:
@@ -475,17 +484,13 @@ class RowChecker:
         if self._missing(column, required, _("A date is required (dd/mm/yyyy).")):
             return None
         value = self.row[column]
-        try:
-            return parse_date(value[:10] if _ISO_TIME.match(value) else value)
-        except FormatError as error:
-            self.fail(column, error.message)
-            return None
+        return self._parsed(column, parse_date, value[:10] if _ISO_TIME.match(value) else value)
 
     def decimal(self, column, *, required=True, minimum=None, maximum=None, places=None):
         """A number written "0,5" or "0.5" (`units.formats.parse_decimal`): text that reads two
         ways ("1.234,5") is refused with an example."""
         value = self.row[column]
-        try:
+        try:  # not `_parsed`: a blank cell parses to None, which must stay apart from a refusal
             number = parse_decimal(value)
         except FormatError as error:
             self.fail(column, error.message)
@@ -513,10 +518,8 @@ class RowChecker:
         if self._missing(column, required, _("A number is required.")):
             return None
         value = self.row[column]
-        try:
-            amount = parse_vnd(value)
-        except FormatError as error:
-            self.fail(column, error.message)
+        amount = self._parsed(column, parse_vnd, value)
+        if amount is None:
             return None
         if len(str(amount)) > MAX_DIGITS:
             self.fail(column, _("“%(value)s” is too large a number.") % {"value": value})

@@ -46,6 +46,8 @@ from typing import NamedTuple
 from django.utils.formats import number_format
 from django.utils.translation import gettext, ngettext, pgettext
 
+from scoring.models import TIERS
+
 EQUAL_SD_LIMIT = Decimal("3")
 EQUAL_TIER_SHARE = Decimal("0.9")
 EQUAL_MIN_RATED = 5
@@ -56,8 +58,6 @@ SELF_GAP_LIMIT = Decimal("5")
 SELF_MIN_MEMBERS = 3
 TOP_SHARE = Decimal("0.95")
 GAP_SHARE = Decimal("0.10")
-
-TIERS = ("A", "B", "C", "D")
 
 
 class FlagKind(StrEnum):
@@ -215,17 +215,6 @@ def equalization_flags(
             )
         )
     return flags
-
-
-def equalization_flags_of(unit_id: int, totals: Sequence[Decimal], tiers: Sequence[str]):
-    """The same from the list of totals and final tiers (for hand-made data)."""
-    return equalization_flags(
-        unit_id,
-        rated=len(totals),
-        total=sum(totals, Decimal(0)),
-        total_sq=sum((t * t for t in totals), Decimal(0)),
-        tiers={t: list(tiers).count(t) for t in TIERS},
-    )
 
 
 def self_inflation_flag(unit_id: int, *, count: int, gap_sum: Decimal) -> Flag | None:

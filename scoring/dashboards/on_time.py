@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Sum
-from django.utils.translation import gettext as _
 
 from directives.regulation_defaults import DEFAULTS
+from scoring.dashboards.scope import series_units
 from scoring.dashboards.summaries import month_sums
 from scoring.month.selectors.inputs import covering_period
 from units.formats import percent
@@ -79,9 +79,7 @@ def on_time_figure(unit: Unit, month: str, target: Decimal | None = None) -> dic
         target = _target(unit, month)
     year = month[:4]
     months = [f"{year}-{n:02d}" for n in range(1, int(month[5:]) + 1)]
-    children = list(Unit.objects.filter(parent=unit).order_by("code"))
-    rows = [OnTimeRow(c.name, c, False) for c in children]
-    rows.append(OnTimeRow(_("Own members of %(unit)s") % {"unit": unit.name}, unit, True))
+    rows = [OnTimeRow(label, row_unit, row_unit is unit) for label, row_unit in series_units(unit)]
     by_path = {row.unit.path: row for row in rows}
     for cell in month_sums(
         unit,

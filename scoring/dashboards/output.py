@@ -14,10 +14,9 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Q, Sum
-from django.utils.translation import gettext as _
 
 from directives.catalogue.selectors import Output
-from scoring.dashboards.scope import series_path
+from scoring.dashboards.scope import series_path, series_units
 from scoring.dashboards.summaries import month_sums
 from scoring.models import month_bounds
 from units.models import Membership, Unit
@@ -48,7 +47,6 @@ def output_figure(unit: Unit, month: str, months: list[str]) -> dict:
     Three queries: the subunits, the summary rows of the decided periods added up per month and
     row in SQL, the members per unit on each month's last day."""
     shown = sorted(m for m in months if m <= month)[-MONTHS_SHOWN:] or [month]
-    children = list(Unit.objects.filter(parent=unit).order_by("code"))
     heads = _heads(unit, [month_bounds(m)[1] for m in shown])
     first_days = {m: month_bounds(m)[0] for m in shown}
     cells: dict[tuple[str, dt.date], Output] = {}
@@ -67,8 +65,6 @@ def output_figure(unit: Unit, month: str, months: list[str]) -> dict:
         whole.setdefault(first_day, Output()).add(output)
 
     start, end = month_bounds(month)
-    groups = [(c.name, c) for c in children]
-    groups.append((_("Own members of %(unit)s") % {"unit": unit.name}, unit))
     rows = [
         OutputRow(
             label,
@@ -76,7 +72,7 @@ def output_figure(unit: Unit, month: str, months: list[str]) -> dict:
             cells.get((row_unit.path, start), Output()),
             heads.get((row_unit.path, end), 0),
         )
-        for label, row_unit in groups
+        for label, row_unit in series_units(unit)
     ]
     rows = [r for r in rows if r.output.tasks or r.heads]
 

@@ -9,15 +9,13 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, DecimalField, F, Q, Value
 from django.db.models.functions import StrIndex, Substr, TruncMonth
+from django.utils.translation import gettext as _
 
 from directives.models import Task
-from scoring.models import Period, Phase
+from scoring.models import TIERS, Period, Phase
 from units.models import PATH_SEPARATOR, Unit
 
 FROZEN = (Phase.DECIDED, Phase.APPEALS, Phase.LOCKED)
-
-
-TIERS = ("A", "B", "C", "D")
 
 
 RATED = Q(rated=True, tier__in=TIERS)
@@ -130,6 +128,14 @@ def series_of_path(unit: Unit, path: str) -> str:
     ("/HN/" and "/HN/W1/W1-A/" -> "/HN/W1/")."""
     rest = path[len(unit.path) :]
     return unit.path + rest.split(PATH_SEPARATOR, 1)[0] + PATH_SEPARATOR if rest else unit.path
+
+
+def series_units(unit: Unit) -> list[tuple[str, Unit]]:
+    """The rows of `unit`'s dashboard tables with their labels: each direct subunit (its
+    subtree), by code, then `unit` itself for its own members (one query)."""
+    rows = [(child.name, child) for child in Unit.objects.filter(parent=unit).order_by("code")]
+    rows.append((_("Own members of %(unit)s") % {"unit": unit.name}, unit))
+    return rows
 
 
 def series_path(unit: Unit):

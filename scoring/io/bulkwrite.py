@@ -9,6 +9,7 @@ import json
 import sqlite3
 from collections.abc import Iterable
 from contextlib import contextmanager
+from operator import attrgetter
 
 from django.db import connection, models
 
@@ -30,16 +31,21 @@ def _copy(model, objects):
     table = connection.ops.quote_name(model._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     sql = f"COPY {table} ({columns}) FROM STDIN"
+    values = [_copy_value(f) for f in fields]
     with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
         for obj in objects:
-            copy.write_row([_copy_value(f, obj) for f in fields])
+            copy.write_row([value(obj) for value in values])
 
 
-def _copy_value(field, obj):
-    value = field.pre_save(obj, add=True)  # fills auto_now(_add) like a save would
-    if isinstance(field, models.JSONField) and value is not None:
-        return json.dumps(value, cls=field.encoder)
-    return value
+def _copy_value(field):
+    """How a field's value is read for the copy, chosen once per field: a city's decision copies
+    3.5 million values."""
+    if type(field).pre_save is not models.Field.pre_save:  # auto_now(_add), files...
+        return lambda obj: field.pre_save(obj, add=True)  # filled like a save would
+    if isinstance(field, models.JSONField):
+        read = attrgetter(field.attname)
+        return lambda obj: None if read(obj) is None else json.dumps(read(obj), cls=field.encoder)
+    return attrgetter(field.attname)
 
 
 @contextmanager

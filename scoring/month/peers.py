@@ -10,8 +10,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Sequence
 
 PEERS_PER_CADRE = 4
 _PERIOD = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
@@ -35,15 +34,6 @@ def assign_peers(
         rater: tuple(sorted(circle[(i + offset) % n] for offset in offsets))
         for i, rater in enumerate(circle)
     }
-
-
-def raters_by_ratee(assignment: Mapping[str, Iterable[str]]) -> dict[str, tuple[str, ...]]:
-    """Invert an assignment: who evaluates each ratee."""
-    raters: dict[str, list[str]] = defaultdict(list)
-    for rater, ratees in assignment.items():
-        for ratee in ratees:
-            raters[ratee].append(rater)
-    return {ratee: tuple(sorted(r)) for ratee, r in raters.items()}
 
 
 def _month_index(period: str) -> int:

@@ -1,4 +1,5 @@
-"""Forms of the month page: opening a month, stepping back, reopening a step for units, pools.
+"""Forms of the month page: opening a month, stepping back, reopening a step (for the whole
+month or for units), pools.
 
 Dates are typed dd/mm/yyyy in plain text inputs, whatever the browser's language (a date input
 would follow the browser's locale); money as people write it ("17.000.000"). Both are read by
@@ -53,13 +54,25 @@ class ReopenUnitsForm(Form):
             (ScorecardKind.SUPERVISOR, _("Supervisor review")),
         ],
     )
-    units = forms.MultipleChoiceField(label=_("Units"), widget=forms.CheckboxSelectMultiple)
+    whole = forms.BooleanField(
+        label=_("The whole month: move the step's deadline for every unit"),
+        required=False,
+    )
+    units = forms.MultipleChoiceField(
+        label=_("Units"), widget=forms.CheckboxSelectMultiple, required=False
+    )
     until = DayField(label=_("Open until (dd/mm/yyyy)"))
     reason = forms.CharField(label=_("Reason"), max_length=2000)
 
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["units"].choices = [(u.code, f"{u.name} ({u.code})") for u in units]
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("whole") and not data.get("units") and "units" not in self.errors:
+            self.add_error("units", _("Choose at least one unit, or the whole month."))
+        return data
 
 
 class PoolsForm(Form):

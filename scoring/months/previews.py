@@ -12,6 +12,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from scoring.models import (
+    TIERS,
     Appeal,
     AppealStatus,
     Period,
@@ -27,8 +28,6 @@ from scoring.month.services.opening import members_change
 from scoring.reasons import reason_text, reasons_text
 from units.formats import date_text
 from units.models import Unit
-
-TIERS = ("A", "B", "C", "D")
 
 
 @dataclass

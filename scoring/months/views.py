@@ -24,7 +24,12 @@ from scoring.errors import ScoringError, on_form
 from scoring.models import PHASE_ORDER, Period, PeriodMember, Phase
 from scoring.month.selectors.rating import BEFORE_DECISION
 from scoring.month.services.decide import period_decide, period_lock, period_publish
-from scoring.month.services.opening import period_advance, period_open, period_refresh_members
+from scoring.month.services.opening import (
+    period_advance,
+    period_open,
+    period_refresh_members,
+    period_reopen_step,
+)
 from scoring.months import history, previews, selectors
 from scoring.months.forms import OpenForm, PoolsForm, ReopenUnitsForm, StepBackForm
 from scoring.months.services import (
@@ -248,26 +253,35 @@ def step_back(request, pk):
 
 
 def reopen(request, pk):
-    """Reopen one step for named units, until a date, with a reason."""
+    """Reopen one step until a date, with a reason: for the whole month (its deadline moves) or
+    for named units (docs/RULES.md §2)."""
     period, can_run = _get_period(request, pk, write=request.method == "POST")
     units = [row.unit for row in selectors.period_units(period)]
     form = ReopenUnitsForm(request.POST if request.method == "POST" else None, units=units)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         chosen = set(data["units"])
-        reopened = on_form(
-            form,
-            lambda: period_reopen_units(
-                period=period,
-                kind=data["kind"],
-                units=[u for u in units if u.code in chosen],
-                until=data["until"],
-                reason=data["reason"],
-                user=request.user,
-            ),
-        )
+        step = {
+            "kind": data["kind"],
+            "until": data["until"],
+            "reason": data["reason"],
+            "user": request.user,
+        }
+        if data["whole"]:
+            reopened = on_form(form, lambda: period_reopen_step(period=period, **step))
+            done = _("The step is reopened for the whole month until %(date)s.") % {
+                "date": data["until"].strftime("%d/%m/%Y")
+            }
+        else:
+            reopened = on_form(
+                form,
+                lambda: period_reopen_units(
+                    period=period, units=[u for u in units if u.code in chosen], **step
+                ),
+            )
+            done = _("The step is reopened for the units chosen.")
         if reopened is not None:
-            messages.success(request, _("The step is reopened for the units chosen."))
+            messages.success(request, done)
             return _back(period)
     return _page(
         request,
@@ -275,7 +289,7 @@ def reopen(request, pk):
         period,
         can_run,
         _("Reopen a step"),
-        heading=_("Reopen a step for some units"),
+        heading=_("Reopen a step"),
         form=form,
         frozen=period.is_frozen,
     )

@@ -16,7 +16,7 @@ from scoring.errors import InvalidInput, NotAllowed, PeriodFrozen, ScoringError
 from scoring.models import AdjustmentKind, Period, PeriodMember
 from scoring.month.selectors.rating import DECIDED_PHASES
 from scoring.month.services.adjustments import adjustment_add
-from scoring.month.services.common import _object_type
+from scoring.month.services.common import _actor, _object_type, _text
 from scoring.oversight.authority import (
     CASE_ROLES,
     INSPECTING_ROLES,
@@ -40,12 +40,6 @@ from units.services import membership_move
 MOVES = (CaseKind.TRANSFER, CaseKind.ROTATION)
 
 
-def actor_label(user: User) -> str:
-    """Who did it, as the audit log names them: "Full name (username)"."""
-    cadre = Cadre.objects.filter(user=user).only("full_name").first() if user else None
-    return f"{cadre.full_name} ({user.get_username()})" if cadre else user.get_username()
-
-
 def _audit(
     *,
     user: User,
@@ -57,7 +51,7 @@ def _audit(
 ) -> None:
     OversightEntry.objects.create(
         user=user,
-        actor=actor_label(user),
+        actor=_actor(user),
         action=action,
         object_type=_object_type(obj),
         object_id=str(obj.pk),
@@ -160,10 +154,6 @@ def check_finding(
     else:
         points = Decimal(0)
     return text, points
-
-
-def _text(value: str | None) -> str:
-    return (value or "").strip()
 
 
 @transaction.atomic

@@ -3,10 +3,9 @@
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from scoring.models import TIERS
 from scoring.month.selectors.periods import year_results
 from units.scope import top_unit_or_404, unit_or_404, year_or_404
-
-TIERS = ["A", "B", "C", "D"]
 
 
 def year_start(request):

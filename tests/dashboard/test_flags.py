@@ -5,10 +5,11 @@ from decimal import Decimal as D
 from django.utils import translation
 
 from scoring.dashboards.flags import (
+    TIERS,
     FlagKind,
     PeerCard,
     Person,
-    equalization_flags_of,
+    equalization_flags,
     leniency_flags,
     population_sd,
     population_sd_from_sums,
@@ -19,6 +20,17 @@ from scoring.dashboards.flags import (
 
 def totals(*values):
     return [D(v) for v in values]
+
+
+def equalization_flags_of(unit_id, totals, tiers):
+    """`equalization_flags` from the list of totals and final tiers."""
+    return equalization_flags(
+        unit_id,
+        rated=len(totals),
+        total=sum(totals, D(0)),
+        total_sq=sum((t * t for t in totals), D(0)),
+        tiers={t: list(tiers).count(t) for t in TIERS},
+    )
 
 
 class TestEqualization:

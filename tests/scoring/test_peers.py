@@ -4,15 +4,25 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections import defaultdict
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from scoring.month.peers import assign_peers, raters_by_ratee
+from scoring.month.peers import assign_peers
 
 MEMBERS = [f"CB{i:04d}" for i in range(1, 12)]
 PERIODS = [f"{year}-{month:02d}" for year in (2026, 2027) for month in range(1, 13)]
+
+
+def raters_by_ratee(assignment):
+    """Invert an assignment: who evaluates each ratee."""
+    raters = defaultdict(list)
+    for rater, ratees in assignment.items():
+        for ratee in ratees:
+            raters[ratee].append(rater)
+    return {ratee: tuple(sorted(r)) for ratee, r in raters.items()}
 
 
 def test_each_cadre_gets_four_peers_and_each_ratee_four_raters():

@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet
 
 from directives.models import Regulation
 from scoring import engine
-from scoring.models import Period, PeriodMember, Result
+from scoring.models import Period, Result
 from scoring.month.selectors.inputs import engine_regulation
 from scoring.month.selectors.rating import DECIDED_PHASES
 from units.models import Unit, ancestor_paths
@@ -51,20 +51,6 @@ def period_for(*, month: str, scope_code: str) -> Period | None:
         .filter(month=month, scope__code=scope_code)
         .first()
     )
-
-
-def periods_of_month(month: str) -> QuerySet[Period]:
-    return Period.objects.filter(month=month).select_related("scope", "regulation")
-
-
-def member_periods(*, month: str, cadre_ids: Iterable[int]) -> dict[int, Period]:
-    """The period of the month in which each cadre is scored (scopes never overlap)."""
-    rows = PeriodMember.objects.filter(period__month=month, cadre_id__in=cadre_ids).values_list(
-        "cadre_id", "period_id"
-    )
-    found = dict(rows)
-    periods = Period.objects.in_bulk(set(found.values()))
-    return {cadre_id: periods[period_id] for cadre_id, period_id in found.items()}
 
 
 def covering_periods(*, month: str, unit: Unit) -> QuerySet[Period]:

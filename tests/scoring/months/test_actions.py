@@ -66,6 +66,18 @@ def reopen_case(ward, clock):
     }
 
 
+def whole_month_case(ward, clock):
+    period, data = reopen_case(ward, clock)
+    return period, {**data, "units": [], "whole": "on"}
+
+
+def whole_month_reopened(ward, period):
+    """The month's deadline moved; no unit was given a date of its own."""
+    return Period.objects.get(pk=period.pk).self_until == dt.date(2026, 11, 28) and not (
+        PeriodUnit.objects.filter(period=period, self_until__isnull=False).exists()
+    )
+
+
 def refresh_case(ward, clock):
     clock("2026-11-20")
     period = reach(ward, Phase.SELF)
@@ -110,6 +122,7 @@ CASES = {
             PeriodUnit.objects.get(period=p, unit=w.org.a).self_until == dt.date(2026, 11, 28)
         ),
     ),
+    "months:reopen whole month": (whole_month_case, whole_month_reopened),
     "months:refresh": (
         refresh_case,
         lambda w, p: PeriodMember.objects.filter(period=p, cadre__code="NEW").exists(),
@@ -127,6 +140,11 @@ CASES = {
 REFUSED = {"staff_a": 404, "head_w2": 404, "head_a": 404, "leader_w1": 403}
 
 
+def url(case, period):
+    """A case is named by its URL, then what it posts there when one URL has two cases."""
+    return reverse(case.split()[0], args=[period.pk])
+
+
 def actor(ward, who):
     return getattr(ward, who, None) or getattr(ward.org, who)
 
@@ -136,7 +154,7 @@ def actor(ward, who):
 def test_the_head_deputy_and_administrator_act(ward, clock, login, name, who):
     build, done = CASES[name]
     period, data = build(ward, clock)
-    response = login(actor(ward, who)).post(reverse(name, args=[period.pk]), data)
+    response = login(actor(ward, who)).post(url(name, period), data)
     assert response.status_code == 302
     assert response["Location"] == reverse("months:month", args=[period.pk])
     assert done(ward, period)
@@ -148,7 +166,7 @@ def test_nobody_else_acts(ward, clock, login, name, who, status):
     build, done = CASES[name]
     period, data = build(ward, clock)
     before = state()
-    response = login(actor(ward, who)).post(reverse(name, args=[period.pk]), data)
+    response = login(actor(ward, who)).post(url(name, period), data)
     assert response.status_code == status
     assert state() == before and mail.outbox == []
     assert not done(ward, period)
@@ -158,8 +176,39 @@ def test_nobody_else_acts(ward, clock, login, name, who, status):
 def test_anonymous_is_sent_to_log_in(ward, clock, client, name):
     build, _done = CASES[name]
     period, data = build(ward, clock)
-    response = client.post(reverse(name, args=[period.pk]), data)
+    response = client.post(url(name, period), data)
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+# --- reopening a step: for the whole month or for units, never neither ---------------------
+
+
+def test_a_reopening_for_nobody_is_refused_on_the_units_field(ward, clock, login):
+    period, data = reopen_case(ward, clock)
+    before = state()
+    page = login(ward.head).post(url("months:reopen", period), {**data, "units": []})
+    assert page.status_code == 200
+    assert page.context["form"].errors["units"] == ["Chọn ít nhất một đơn vị, hoặc cả tháng."]
+    assert state() == before and Period.objects.get(pk=period.pk).self_until == period.self_until
+
+
+def test_the_whole_month_is_reopened_only_to_a_day_not_past(ward, clock, login):
+    period, data = whole_month_case(ward, clock)
+    before = state()
+    page = login(ward.head).post(url("months:reopen", period), {**data, "until": "25/11/2026"})
+    assert "Hạn mới không được ở trong quá khứ." in page.content.decode()
+    assert state() == before and Period.objects.get(pk=period.pk).self_until == period.self_until
+
+
+def test_the_whole_month_reopened_says_until_when_and_audits_the_reason(ward, clock, login):
+    period, data = whole_month_case(ward, clock)
+    client = login(ward.head)
+    response = client.post(url("months:reopen", period), data)
+    assert "Bước đã được mở lại cho cả tháng đến ngày 28/11/2026." in message_after(
+        client, response
+    )
+    entry = AuditEntry.objects.get(action="period.reopen_step")
+    assert entry.reason == "Mất điện ngày 25"
 
 
 # --- out of phase: refused with a clear message, nothing written ----------------------------
