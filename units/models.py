@@ -330,10 +330,11 @@ class AuditLog(AppendOnlyModel):
     @classmethod
     def actor_of(cls, user, cadre: "Cadre | None" = None) -> str:
         """Who, as every log shows it: "Full name (username)", the username of an account that
-        is no cadre's, or the command line. The user's cadre is looked up unless given."""
+        is no cadre's, or the command line. The user's cadre is looked up unless given (a cadre
+        that is not the user's is not taken for it)."""
         if user is None:
             return cls.COMMAND_LINE
-        if cadre is None:
+        if cadre is None or cadre.user_id != user.pk:
             cadre = Cadre.objects.filter(user=user).only("full_name").first()
         username = user.get_username()
         return f"{cadre.full_name} ({username})" if cadre is not None else username

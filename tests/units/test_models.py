@@ -62,3 +62,7 @@ def test_every_log_names_its_actor_the_same_way(org, django_assert_num_queries):
             assert log.actor_of(head.user, head) == f"{head.full_name} ({head.user.username})"
         with django_assert_num_queries(1):
             assert log.actor_of(head.user) == f"{head.full_name} ({head.user.username})"
+        with django_assert_num_queries(1):  # someone else's cadre is never taken for the user's
+            assert log.actor_of(head.user, org.staff_a) == (
+                f"{head.full_name} ({head.user.username})"
+            )

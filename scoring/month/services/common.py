@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from scoring.errors import InvalidInput, NotAllowed, PeriodFrozen
 from scoring.models import AuditEntry, Correction, Period, Phase, ScorecardKind
 from scoring.month.corrections import answer_refusal, open_correction
+from scoring.month.selectors.inputs import keep_criteria
 from scoring.month.selectors.rating import rating_rules
 from units.models import Cadre, Unit
 from units.scope import scope_for
@@ -63,12 +64,15 @@ def today() -> dt.date:
 
 
 def _lock(period: Period) -> Period:
-    """The period row, locked until the transaction ends, with scope and regulation."""
-    return (
+    """The period row, locked until the transaction ends, with scope and regulation; with the
+    criteria `period` has read already (`regulation_criteria`), which no lock guards."""
+    locked = (
         Period.objects.select_for_update(of=("self",))
         .select_related("scope", "regulation")
         .get(pk=period.pk)
     )
+    keep_criteria(period, locked)
+    return locked
 
 
 def _refuse_frozen(period: Period) -> None:
