@@ -30,7 +30,7 @@ from directives.catalogue import selectors as catalogue_selectors
 from directives.catalogue import services as catalogue
 from directives.catalogue.models import CatalogueItem
 from directives.importing import audited_counts, row_code
-from directives.models import Task, TaskEvent, TaskEventKind, TaskStatus
+from directives.models import AuditEntry, Task, TaskEvent, TaskEventKind, TaskStatus
 from directives.services import MAX_WEIGHT
 from directives.signals import tasks_written
 from units.models import Cadre, Membership, Role, is_valid_on
@@ -86,7 +86,6 @@ class Via:
     notes: dict[str, str] = field(default_factory=dict)  # task code -> added to its event
 
 
-COMMAND_LINE = "manage.py"  # the actor of an import from the command line, as the month's log
 AUDIT_ACTION = "tasks_import"
 
 
@@ -445,7 +444,7 @@ def _write(parsed, existing, *, user, importer, file_name, via=None) -> dict:
         created,
         changed,
         user=user,
-        actor=via.actor if via is not None else _actor(user, importer),
+        actor=via.actor if via is not None else AuditEntry.actor_of(user, importer),
         action=AUDIT_ACTION,
         object_type="file",
         object_id=file_name[:255],
@@ -461,13 +460,6 @@ def _event(task, importer, reason, **fields):
     return TaskEvent(
         task=task, kind=TaskEventKind.IMPORTED, author=importer, reason=reason, **fields
     )
-
-
-def _actor(user, importer) -> str:
-    if user is None:
-        return COMMAND_LINE
-    username = user.get_username()
-    return f"{importer.full_name} ({username})" if importer is not None else username
 
 
 def _fields(values):

@@ -15,6 +15,16 @@ class QuotaBase(models.TextChoices):
     RATED = "rated", _("All rated")
 
 
+def _one_to(most: int, label, default: int, **options) -> models.PositiveSmallIntegerField:
+    """A whole number from 1 to `most`: a day of the month, a number of months or days."""
+    return models.PositiveSmallIntegerField(
+        label,
+        default=default,
+        validators=[MinValueValidator(1), MaxValueValidator(most)],
+        **options,
+    )
+
+
 class Regulation(models.Model):
     """A versioned scoring profile (quy chế): criteria and every parameter of docs/RULES.md §1.
 
@@ -163,45 +173,25 @@ class Regulation(models.Model):
         help_text=_("The share of tasks and dossiers done on time each unit is held to."),
     )
     # The radar of cadres who do not meet their tasks.
-    radar_consecutive_months = models.PositiveSmallIntegerField(
+    radar_consecutive_months = _one_to(
+        12,
         _("radar: lowest tier in consecutive months"),
-        default=DEFAULTS["radar_consecutive_months"],
-        validators=[MinValueValidator(1), MaxValueValidator(12)],
+        DEFAULTS["radar_consecutive_months"],
         help_text=_("A cadre rated in the lowest tier this many months in a row is shown."),
     )
-    radar_months_of_12 = models.PositiveSmallIntegerField(
+    radar_months_of_12 = _one_to(
+        12,
         _("radar: lowest tier in months of the last 12"),
-        default=DEFAULTS["radar_months_of_12"],
-        validators=[MinValueValidator(1), MaxValueValidator(12)],
+        DEFAULTS["radar_months_of_12"],
         help_text=_("A cadre rated in the lowest tier this many of the last 12 months is shown."),
     )
     # The month's dates (docs/RULES.md §2), prefilled when a month is opened; each period keeps
     # its own.
-    self_day = models.PositiveSmallIntegerField(
-        _("self-assessment until (day of the month)"),
-        default=25,
-        validators=[MinValueValidator(1), MaxValueValidator(31)],
-    )
-    peer_day = models.PositiveSmallIntegerField(
-        _("cross-evaluation until (day of the month)"),
-        default=27,
-        validators=[MinValueValidator(1), MaxValueValidator(31)],
-    )
-    publish_day = models.PositiveSmallIntegerField(
-        _("publish by (day of the next month)"),
-        default=3,
-        validators=[MinValueValidator(1), MaxValueValidator(28)],
-    )
-    appeal_days = models.PositiveSmallIntegerField(
-        _("days of appeals after publication"),
-        default=5,
-        validators=[MinValueValidator(1), MaxValueValidator(20)],
-    )
-    lock_day = models.PositiveSmallIntegerField(
-        _("locks on (day of the next month)"),
-        default=10,
-        validators=[MinValueValidator(1), MaxValueValidator(28)],
-    )
+    self_day = _one_to(31, _("self-assessment until (day of the month)"), 25)
+    peer_day = _one_to(31, _("cross-evaluation until (day of the month)"), 27)
+    publish_day = _one_to(28, _("publish by (day of the next month)"), 3)
+    appeal_days = _one_to(20, _("days of appeals after publication"), 5)
+    lock_day = _one_to(28, _("locks on (day of the next month)"), 10)
 
     # docs/RULES.md §3 (publicity): once a month is published, each cadre sees the whole unit's
     # published results (names, tiers, ranks, rewards), not only their own.

@@ -24,6 +24,7 @@ from django.db.models.functions import Coalesce
 
 from directives.authority import reviews
 from directives.models import Task, TaskEvent, TaskEventKind, TaskQuerySet, TaskStatus
+from units.compiled import CompiledRows
 from units.models import Cadre, Membership, Unit
 from units.scope import RolePath, acting_roles
 
@@ -123,13 +124,30 @@ def task_facts(
     falls in the month (cancelled ones excluded), keyed by cadre id; cadres without a task are
     absent.
 
-    One query. `cadre_ids` may be a list or a queryset of ids (then it is a subquery).
+    One query. `cadre_ids` may be a list or a queryset of ids (then it is a subquery); a list's
+    query is compiled once per process (`_listed_task_facts`).
     """
-    tasks = Task.objects.filter(assignee_id__in=cadre_ids)
+    rows: Iterable[tuple]
+    if isinstance(cadre_ids, list):
+        rows = _listed_task_facts.rows(cadre_ids, first_day, last_day)
+    else:
+        rows = _task_facts_rows(cadre_ids, first_day, last_day)
     facts: defaultdict[int, list[TaskFacts]] = defaultdict(list)
-    for cadre_id, *values in month_task_facts(tasks, first_day, last_day, "assignee_id"):
+    for cadre_id, *values in rows:
         facts[cadre_id].append(TaskFacts(*values))
     return dict(facts)
+
+
+def _task_facts_rows(
+    cadre_ids: Iterable[int] | QuerySet, first_day: dt.date, last_day: dt.date
+) -> QuerySet[Any]:
+    tasks = Task.objects.filter(assignee_id__in=cadre_ids)
+    return month_task_facts(tasks, first_day, last_day, "assignee_id")
+
+
+# A grid row's save reads one cadre's tasks, or its quota group's: two subqueries to build and
+# compile each time (docs/PERFORMANCE.md, "Saving a grid row").
+_listed_task_facts = CompiledRows(Task, _task_facts_rows)
 
 
 # --- pages ---------------------------------------------------------------------------------

@@ -304,6 +304,7 @@ class AuditLog(AppendOnlyModel):
     it needs, and inherits this Meta (ordering, names, the append-only base manager)."""
 
     LOG_NAME = "audit log"
+    COMMAND_LINE = "manage.py"  # the actor of what is done from the command line
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -327,6 +328,18 @@ class AuditLog(AppendOnlyModel):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.object_type}"
+
+    @classmethod
+    def actor_of(cls, user, cadre: "Cadre | None" = None) -> str:
+        """Who, as every log shows it: "Full name (username)", the username of an account that
+        is no cadre's, or the command line. The user's cadre is looked up unless given (a cadre
+        that is not the user's is not taken for it)."""
+        if user is None:
+            return cls.COMMAND_LINE
+        if cadre is None or cadre.user_id != user.pk:
+            cadre = Cadre.objects.filter(user=user).only("full_name").first()
+        username = user.get_username()
+        return f"{cadre.full_name} ({username})" if cadre is not None else username
 
 
 class AccountEventKind(models.TextChoices):

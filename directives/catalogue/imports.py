@@ -10,9 +10,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from directives.catalogue.models import MAX_COEFFICIENT, CatalogueItem
-from directives.catalogue.services import ITEM_FIELDS, actor_label, frozen_refusal
+from directives.catalogue.services import ITEM_FIELDS, frozen_refusal
 from directives.importing import audited_counts, row_code
-from directives.models import Regulation
+from directives.models import AuditEntry, Regulation
 from units.tabular import ImportFailed, RowChecker, RowError, read_table
 
 CATALOGUE_COLUMNS = ["job_group", "code", "name", "unit_of_measure", "coefficient"]
@@ -65,7 +65,7 @@ def catalogue_import(*, data: bytes, regulation: Regulation, user=None, file_nam
         created,
         changed,
         user=user,
-        actor=actor_label(user, None),
+        actor=AuditEntry.actor_of(user),
         action=AUDIT_ACTION,
         object_type="catalogue",
         object_id=regulation.code,

@@ -214,7 +214,7 @@ def task_approve_weight(
     )
     AuditEntry.objects.create(
         user=user,
-        actor=actor_label(user, by),
+        actor=AuditEntry.actor_of(user, by),
         action="task_weight_approved",
         object_type="task",
         object_id=task.code,
@@ -284,7 +284,7 @@ def catalogue_item_save(
     item.save()
     AuditEntry.objects.create(
         user=user,
-        actor=actor_label(user, None),
+        actor=AuditEntry.actor_of(user),
         action="catalogue_item_saved",
         object_type="catalogue item",
         object_id=f"{regulation.code}/{item.code}",
@@ -302,10 +302,3 @@ def catalogue_copy(*, source: Regulation, target: Regulation) -> int:
         item.regulation = target
     CatalogueItem.objects.bulk_create(items)
     return len(items)
-
-
-def actor_label(user: User | None, cadre: Cadre | None) -> str:
-    if user is None:
-        return cadre.full_name if cadre is not None else "manage.py"
-    username = user.get_username()
-    return f"{cadre.full_name} ({username})" if cadre is not None else username

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from directives.dossiers.models import DossierRating, Rating
 from directives.importing import audited_counts
+from directives.models import AuditEntry
 from directives.signals import decided_months
 from units.models import Cadre, Membership, Unit
 from units.scope import latest_unit
@@ -34,14 +35,10 @@ AUDIT_ACTION = "dossiers_import"
 MAX_COMMENT = 2000
 
 
-def dossiers_import(
-    *, data: bytes, user=None, actor: str = "", within_paths=None, file_name=""
-) -> dict:
+def dossiers_import(*, data: bytes, user=None, within_paths=None, file_name="") -> dict:
     """Import dossier ratings from .xlsx or .csv bytes; returns the counts."""
     rows = read_table(data, DOSSIER_COLUMNS, optional=DOSSIER_OPTIONAL)
-    return dossiers_import_rows(
-        rows, user=user, actor=actor, within_paths=within_paths, file_name=file_name
-    )
+    return dossiers_import_rows(rows, user=user, within_paths=within_paths, file_name=file_name)
 
 
 @transaction.atomic
@@ -171,7 +168,7 @@ def dossiers_import_rows(
         created,
         changed,
         user=user,
-        actor=actor or (user.get_username() if user is not None else ""),
+        actor=actor or AuditEntry.actor_of(user),  # an API client names itself
         action=AUDIT_ACTION,
         object_type="dossiers",
         object_id=",".join(sorted(unit_codes))[:255],

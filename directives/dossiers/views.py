@@ -37,13 +37,11 @@ def dossier_import(request):
     """Heads (and deputies) import the ratings of the units they act on; administrators any."""
     scope = require_manager(request)
     within = None if scope.is_admin else scope.act_paths
-    label = scope.cadre.full_name if scope.cadre is not None else ""
 
     def run(data):
         return dossiers_import(
             data=data["file"].read(),
             user=request.user,
-            actor=f"{label} ({request.user.get_username()})" if label else "",
             within_paths=within,
             file_name=data["file"].name,
         )

@@ -35,7 +35,7 @@ from scoring.models import (
 from scoring.month.selectors.inputs import engine_regulation, is_month
 from scoring.month.selectors.rating import rating_rules
 from scoring.month.services.adjustments import adjustment_refusal, adjustment_state
-from scoring.month.services.common import CLI_ACTOR, audit_entry
+from scoring.month.services.common import audit_entry
 from scoring.month.services.scorecards import points_refusal, scorecard_state
 from units.models import Cadre, Unit
 from units.tabular import ImportFailed, RowChecker, RowError, read_table
@@ -261,7 +261,7 @@ def _write_scorecards(groups, periods, cadres) -> dict:
         entries.append(
             audit_entry(
                 user=None,
-                actor=CLI_ACTOR,
+                actor=AuditEntry.COMMAND_LINE,
                 action="scorecard.import",
                 period=period,
                 obj=card,
@@ -344,7 +344,7 @@ def adjustments_import(*, data: bytes, month: str) -> dict:
         [
             audit_entry(
                 user=None,
-                actor=CLI_ACTOR,
+                actor=AuditEntry.COMMAND_LINE,
                 action="adjustment.import",
                 period=a.period,
                 obj=a,
@@ -412,7 +412,7 @@ def pools_import(*, data: bytes, month: str) -> dict:
         entries.append(
             audit_entry(
                 user=None,
-                actor=CLI_ACTOR,
+                actor=AuditEntry.COMMAND_LINE,
                 action="pool.import",
                 period=period,
                 obj=row_unit,

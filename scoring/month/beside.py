@@ -19,9 +19,10 @@ from django.db.models import Avg
 from directives.dossiers.selectors import cadre_figures
 from directives.models import Criterion, CriterionGroup
 from scoring.models import ScorecardKind, ScorecardStatus, ScoreLine
+from units.compiled import CompiledRows
 
 
-def self_points(period, cadre_ids) -> dict[int, dict[str, Decimal]]:
+def self_points_of(period, cadre_ids) -> dict[int, dict[str, Decimal]]:
     """Each cadre's submitted self-assessment, by criterion code: one query."""
     found: dict[int, dict[str, Decimal]] = defaultdict(dict)
     lines = ScoreLine.objects.filter(
@@ -42,9 +43,15 @@ def peer_means(period, cadre_ids) -> dict[int, dict[str, Decimal]]:
     if not cadre_ids:
         return {}
     found: dict[int, dict[str, Decimal]] = defaultdict(dict)
-    rows = (
+    for ratee_id, code, mean in _peer_means.rows(period.pk, cadre_ids):
+        found[ratee_id][code] = mean
+    return found
+
+
+def _peer_mean_rows(period_id, cadre_ids):
+    return (
         ScoreLine.objects.filter(
-            scorecard__period=period,
+            scorecard__period_id=period_id,
             scorecard__kind=ScorecardKind.PEER,
             scorecard__status=ScorecardStatus.SUBMITTED,
             scorecard__ratee_id__in=cadre_ids,
@@ -52,19 +59,22 @@ def peer_means(period, cadre_ids) -> dict[int, dict[str, Decimal]]:
         .values("scorecard__ratee_id", "criterion__code")
         .annotate(mean=Avg("points"))
         .order_by()
+        .values_list("scorecard__ratee_id", "criterion__code", "mean")
     )
-    for row in rows:
-        found[row["scorecard__ratee_id"]][row["criterion__code"]] = row["mean"]
-    return found
 
 
-def attach_to_grid(period, rows, *, closed: bool) -> None:
+# Each grid row's save shows its member's peer means (docs/PERFORMANCE.md).
+_peer_means = CompiledRows(ScoreLine, _peer_mean_rows)
+
+
+def attach_to_grid(period, rows, *, closed: bool, self_points=None) -> None:
     """Set each grid cell's `self_points` and `peer_mean`, and each row's `service`: the
     cadre's rated dossiers of the month (docs/RULES.md §7), None without one. Three queries at
-    most."""
+    most, two when the caller read the self-assessments already (`self_points`, as
+    `self_points_of` gives them)."""
     ids = [row.member.cadre_id for row in rows]
     service = cadre_figures(ids, period.first_day, period.last_day) if ids else {}
-    own = self_points(period, ids)
+    own = self_points_of(period, ids) if self_points is None else self_points
     shown = [row.member.cadre_id for row in rows if closed and not row.parts_hidden]
     peers = peer_means(period, shown)
     for row in rows:

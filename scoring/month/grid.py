@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from directives.dossiers.selectors import ServiceFigures
 from scoring import engine
@@ -104,6 +105,12 @@ class GridInputs:
     members: dict[str, PeriodMember]  # by cadre code, with cadre and unit loaded
     results: dict  # by cadre code: an engine.CadreResult before the decision, then a Result
     peer_counts: dict[str, int]  # submitted peer scorecards, by cadre code
+    # What a saved row's preview read already (`member_preview`), by cadre id; None: the rows
+    # read them. The supervisor scorecard shown with its points, the adjustments, the self points.
+    cards: dict[int, Scorecard] | None = None
+    card_points: dict[int, dict[str, Decimal]] | None = None
+    adjustments: dict[int, list[Adjustment]] | None = None
+    self_points: dict[int, dict[str, Decimal]] | None = None
 
 
 def _grid_inputs(period, unit) -> GridInputs:
@@ -137,10 +144,11 @@ def _stored_grid_inputs(period, unit) -> GridInputs:
     )
 
 
-def _row_inputs(period, member) -> tuple[GridInputs, int]:
-    """What one row shows of its member, and the number of members of its unit: the member's
-    own preview (`member_preview`: its inputs alone unless its result reads others'), or its
-    decided result. A saved row costs the same in a unit of 5 and of 50."""
+def _row_inputs(period, member) -> tuple[GridInputs, dict[str, int]]:
+    """What one row shows of its member, and its unit's progress (members with a submitted
+    supervisor scorecard, members): the member's own preview (`member_preview`: its inputs
+    alone unless its result reads others'), or its decided result. A saved row costs the same
+    in a unit of 5 and of 50."""
     code = member.cadre.code
     if period.phase in DECIDED_PHASES:
         stored = Result.objects.filter(period=period, cadre_id=member.cadre_id).first()
@@ -152,30 +160,52 @@ def _row_inputs(period, member) -> tuple[GridInputs, int]:
                 results=found,
                 peer_counts={code: r.peer_count for code, r in found.items()},
             ),
-            size,
+            {"scored": _scored_count(period, member.unit), "total": size},
         )
     preview = member_preview(period, member)
+    cards = {}
+    if preview.card_id is not None:
+        cards[member.cadre_id] = Scorecard.objects.select_related(
+            "rater", "updated_by", "updated_by__cadre"
+        ).get(pk=preview.card_id)
     inputs = GridInputs(
         members={code: member},
         results={code: preview.result},
         peer_counts={code: preview.peer_count},
+        cards=cards,
+        card_points={member.cadre_id: preview.card_points},
+        adjustments={member.cadre_id: preview.adjustments},
+        self_points={member.cadre_id: preview.self_points},
     )
-    return inputs, preview.unit_size
+    return inputs, {"scored": preview.unit_scored, "total": preview.unit_size}
 
 
 def _grid_rows(
-    request, period, unit, members, inputs, general, task, *, typed=None, errors=None
+    request, period, unit, members, inputs, general, task, *, typed=None, errors=None, allowed=()
 ) -> list[GridRow]:
-    """Rows of the grid for `members`, valued by `inputs` (the preview, or the decision)."""
+    """Rows of the grid for `members`, valued by `inputs` (the preview, or the decision).
+
+    `allowed`: the cadre ids the viewer was found to supervise in this request (a row saved
+    under the rating rules); their rules are not read again."""
     scope = get_scope(request)
     results = inputs.results
     ids = [m.cadre_id for m in members]
-    cards = latest_supervisor_cards(period, ids)
+    if inputs.cards is None or inputs.card_points is None:
+        cards = latest_supervisor_cards(period, ids)
+        card_points = {
+            cadre_id: {line.criterion.code: line.points for line in card.lines.all()}
+            for cadre_id, card in cards.items()
+        }
+    else:
+        cards, card_points = inputs.cards, inputs.card_points
     adjustments = defaultdict(list)
-    for adjustment in Adjustment.objects.filter(period=period, cadre_id__in=ids).order_by(
-        "created_at", "pk"
-    ):
-        adjustments[adjustment.cadre_id].append(adjustment)
+    if inputs.adjustments is None:
+        for adjustment in Adjustment.objects.filter(period=period, cadre_id__in=ids).order_by(
+            "created_at", "pk"
+        ):
+            adjustments[adjustment.cadre_id].append(adjustment)
+    else:
+        adjustments.update(inputs.adjustments)
     me = scope.cadre
     closed = period.cross_evaluation_closed(_today())
     step_open = (
@@ -183,7 +213,8 @@ def _grid_rows(
         and me is not None
         and _step_problem(period, SUPERVISOR, unit_id=unit.pk) is None
     )
-    rules = rating_rules(period, cadre_ids=[*ids, me.pk]) if step_open else None
+    asked = [cadre_id for cadre_id in ids if cadre_id not in allowed]
+    rules = rating_rules(period, cadre_ids=[*asked, me.pk]) if step_open and asked else None
     # A published month: only a cadre under correction (an accepted appeal) is writable, by
     # their own supervisor (docs/RULES.md §2).
     corrections = {c.cadre_id: c for c in open_corrections(period).filter(cadre_id__in=ids)}
@@ -200,8 +231,8 @@ def _grid_rows(
             ratee_id=member.cadre_id,
             viewer=me,
         )
-        lines = card.lines.all() if card is not None and not parts_hidden else ()
-        values = {line.criterion.code: shown_points(line.points) for line in lines}
+        shown = {} if card is None or parts_hidden else card_points.get(member.cadre_id, {})
+        values = {code: shown_points(points) for code, points in shown.items()}
         values |= typed.get(code, {})
         row_errors = errors.get(code, {})
         result = results.get(code)
@@ -237,7 +268,7 @@ def _grid_rows(
                 figures_hidden=not closed,
             )
         )
-    beside.attach_to_grid(period, rows, closed=closed)
+    beside.attach_to_grid(period, rows, closed=closed, self_points=inputs.self_points)
     return rows
 
 

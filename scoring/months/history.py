@@ -13,7 +13,6 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from scoring.models import AuditEntry, Period, Phase, ScorecardKind
-from scoring.month.services.common import CLI_ACTOR
 from units.formats import date_text, vnd_text
 
 SCHEDULE_ACTOR = "run_schedule"
@@ -40,7 +39,7 @@ def history(period: Period) -> list[AuditEntry]:
 def actor_label(actor: str) -> str:
     if actor == SCHEDULE_ACTOR:
         return _("Automatic schedule")
-    if actor == CLI_ACTOR:
+    if actor == AuditEntry.COMMAND_LINE:
         return _("Command line")
     return actor
 

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from scoring.errors import ScoringError
-from scoring.month.services.common import MAX_PENALTY, _actor
+from scoring.month.services.common import MAX_PENALTY
 from scoring.oversight import services
 from scoring.oversight.authority import may_inspect
 from scoring.oversight.models import Handling, InspectionScope, OversightEntry
@@ -220,7 +220,7 @@ def inspections_import_rows(rows: list[Row], *, user, file_name: str = "") -> di
             counts["findings"] += 1
     OversightEntry.objects.create(
         user=user,
-        actor=_actor(user),
+        actor=OversightEntry.actor_of(user),
         action=AUDIT_ACTION,
         object_type="inspections",
         object_id=file_name[:64],

@@ -16,7 +16,7 @@ from scoring.errors import InvalidInput, NotAllowed, PeriodFrozen, ScoringError
 from scoring.models import AdjustmentKind, Period, PeriodMember
 from scoring.month.selectors.rating import DECIDED_PHASES
 from scoring.month.services.adjustments import adjustment_add
-from scoring.month.services.common import _actor, _object_type, _text
+from scoring.month.services.common import _object_type, _text
 from scoring.oversight.authority import (
     CASE_ROLES,
     INSPECTING_ROLES,
@@ -51,7 +51,7 @@ def _audit(
 ) -> None:
     OversightEntry.objects.create(
         user=user,
-        actor=_actor(user),
+        actor=OversightEntry.actor_of(user),
         action=action,
         object_type=_object_type(obj),
         object_id=str(obj.pk),

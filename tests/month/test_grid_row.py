@@ -187,13 +187,15 @@ def test_a_row_that_moves_the_quota_is_answered_with_the_units_tier(login, unit)
 # unit, the member, the criteria (once for the request). The write, in a transaction (the test's
 # savepoints are counted): the period locked, the ratee's supervisor scorecards (the latest one,
 # the rater's own); in scorecard_save's own savepoint, the rating rules (members, roles), the
-# criteria, the ratee's tasks (a T is entered), the rater's scorecard locked and its lines, the
-# scorecard and its changed lines updated, the actor's name and the audit entry. The answer: the
-# member's preview (the unit's members, its pool, then the member's score lines, adjustments and
-# tasks), the supervisor scorecard shown and its lines, the adjustments listed, the rating rules
-# (members, roles), beside the cells the rated dossiers, self-assessment and peer means, and the
-# unit's progress (scored).
-ROW_SAVE = 37
+# ratee's tasks (a T is entered), the rater's scorecard locked and its lines, the scorecard and
+# its changed lines updated, the audit entry (the criteria are the request's, the actor is the
+# rater). The answer: the member's preview (the unit's members, each with whether a supervisor
+# scorecard of them is submitted, which gives the unit's progress; its pool; then the member's
+# adjustments, which the row lists, its score lines, which give the self-assessment and the
+# supervisor scorecard's points the row shows, and its tasks), the supervisor scorecard shown,
+# beside the cells the rated dossiers and peer means. The rating rules are not read again: the
+# save found the rater the member's supervisor.
+ROW_SAVE = 29
 # A candidate for A reads its quota group too: the others' score lines, adjustments and tasks.
 GROUP = 3
 

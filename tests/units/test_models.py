@@ -44,3 +44,25 @@ def test_membership_valid_on_uses_inclusive_open_ended_ranges(org):
     on = Membership.objects.filter(cadre=cadre)
     assert on.valid_on(dt.date(2026, 10, 31)).get().unit == org.a
     assert on.valid_on(dt.date(2026, 11, 1)).get().unit == org.b
+
+
+def test_every_log_names_its_actor_the_same_way(org, django_assert_num_queries):
+    from django.contrib.auth.models import User
+
+    from directives.models import AuditEntry as TaskLog
+    from scoring.models import AuditEntry as MonthLog
+    from scoring.oversight.models import OversightEntry
+
+    head = org.head_a
+    plain = User.objects.create_user("plain")
+    for log in (TaskLog, MonthLog, OversightEntry):
+        assert log.actor_of(None) == "manage.py"
+        assert log.actor_of(plain) == "plain"  # an account that is nobody's cadre
+        with django_assert_num_queries(0):  # the cadre given is not looked up again
+            assert log.actor_of(head.user, head) == f"{head.full_name} ({head.user.username})"
+        with django_assert_num_queries(1):
+            assert log.actor_of(head.user) == f"{head.full_name} ({head.user.username})"
+        with django_assert_num_queries(1):  # someone else's cadre is never taken for the user's
+            assert log.actor_of(head.user, org.staff_a) == (
+                f"{head.full_name} ({head.user.username})"
+            )

@@ -12,8 +12,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone, translation
 
+from scoring.models import AuditEntry
 from scoring.month.reminders import REMIND_DAYS
-from scoring.month.services.common import CLI_ACTOR
 from scoring.months.services import reminders_send_due
 
 
@@ -36,7 +36,7 @@ class Command(BaseCommand):
                 days=days,
                 dry_run=dry_run,
                 base_url=settings.SITE_URL.rstrip("/"),
-                actor=CLI_ACTOR,
+                actor=AuditEntry.COMMAND_LINE,
             )
         for code in report.no_address:
             self.stderr.write(f"{code}: no email address")

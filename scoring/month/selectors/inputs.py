@@ -8,17 +8,15 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cached_property
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from directives.dossiers.selectors import cadre_figures
-from directives.models import Criterion, CriterionGroup, Regulation
+from directives.models import Criterion, Regulation
 from directives.selectors import MONTH_RE, TaskFacts, task_facts
 from scoring import engine
 from scoring.models import (
     Adjustment,
-    AdjustmentKind,
     Period,
     PeriodMember,
     PeriodUnit,
@@ -27,6 +25,8 @@ from scoring.models import (
     ScorecardStatus,
     ScoreLine,
 )
+from scoring.month.selectors.sheets import Adjusted, ScoreSheets
+from units.compiled import CompiledRows
 from units.models import Unit
 
 
@@ -167,21 +167,19 @@ def service_inputs(
     }
 
 
-Adjusted = Mapping[str, list[Decimal]]  # a cadre's adjustment points by kind
-NOT_ADJUSTED: Adjusted = defaultdict(list)
-
-
 def member_adjustments(
-    period: Period, in_period: QuerySet[PeriodMember]
+    period: Period, in_period: QuerySet[PeriodMember] | list[int]
 ) -> defaultdict[int, defaultdict[str, list[Decimal]]]:
-    """The points of the period's adjustments of the members of `in_period`, by cadre id and
-    kind: one query."""
+    """The points of the period's adjustments of the members of `in_period` (or of those cadre
+    ids), by cadre id and kind: one query."""
     adjustments: defaultdict[int, defaultdict[str, list[Decimal]]] = defaultdict(
         lambda: defaultdict(list)
     )
-    for cadre_id, kind, points in Adjustment.objects.filter(
-        period=period, cadre__in=in_period.values("cadre_id")
-    ).values_list("cadre_id", "kind", "points"):
+    if isinstance(in_period, list):
+        adjusted = Adjustment.objects.filter(period=period, cadre_id__in=in_period)
+    else:
+        adjusted = Adjustment.objects.filter(period=period, cadre__in=in_period.values("cadre_id"))
+    for cadre_id, kind, points in adjusted.values_list("cadre_id", "kind", "points"):
         adjustments[cadre_id][kind].append(points)
     return adjustments
 
@@ -196,148 +194,74 @@ def period_unit_rows(period: Period, unit: Unit | None = None) -> list[tuple[int
     )
 
 
-class ScoreSheets:
-    """The submitted score lines of a set of ratees, sorted into what the engine reads: each
-    ratee's self points, peer points (and how many peer cards), and the supervisor's general
-    points and manual T from the card saved last; then each ratee's engine input with their
-    adjustments and rated dossiers. One home for both ways of building a period's inputs: the
-    whole period (`period_inputs`) and unit by unit (`by_unit`)."""
-
-    def __init__(
-        self,
-        criterion_of: dict[int, tuple[str, str]],
-        adjustments: Mapping[int, Adjusted],
-        service: Mapping[int, engine.ServiceInput],
-    ) -> None:
-        self.criterion_of = criterion_of
-        self.adjustments = adjustments
-        self.service = service
-        self.own: defaultdict[str, dict[str, Decimal]] = defaultdict(dict)
-        self.peers: defaultdict[str, defaultdict[str, list[Decimal]]] = defaultdict(
-            lambda: defaultdict(list)
-        )
-        self.peer_cards: defaultdict[str, set[int]] = defaultdict(set)
-        # ratee -> {(saved at, card id): {code: (group, points)}}
-        self.supervisor_cards: defaultdict[
-            str, dict[tuple[dt.datetime, int], dict[str, tuple[str, Decimal]]]
-        ] = defaultdict(dict)
-        # A city's 3 million points take a few dozen values: keep one object of each.
-        self.same_points: dict[Decimal, Decimal] = {}
-
-    def add(
-        self,
-        card_id: int,
-        ratee: str,
-        kind: str,
-        criterion_id: int,
-        points: Decimal,
-        saved_at: dict[int, dt.datetime],
-    ) -> None:
-        """One line; `saved_at` holds the supervisor cards' times (the latest card counts)."""
-        points = self.same_points.setdefault(points, points)
-        code, group = self.criterion_of[criterion_id]
-        if kind == ScorecardKind.SUPERVISOR:
-            card = (saved_at[card_id], card_id)
-            self.supervisor_cards[ratee].setdefault(card, {})[code] = (group, points)
-        elif group != CriterionGroup.GENERAL:
-            return
-        elif kind == ScorecardKind.SELF:
-            self.own[ratee][code] = points
-        else:
-            self.peers[ratee][code].append(points)
-            self.peer_cards[ratee].add(card_id)
-
-    def cadre_input(
-        self,
-        cadre_id: int,
-        code: str,
-        unit_code: str,
-        job_group: str,
-        is_leader: bool,
-        tasks: tuple[engine.TaskInput, ...],
-    ) -> engine.CadreInput:
-        """One ratee's engine input, once every line is added."""
-        supervisor, manual_task = self.latest
-        adjusted = self.adjustments.get(cadre_id, NOT_ADJUSTED)
-        return engine.CadreInput(
-            code=code,
-            unit_code=unit_code,
-            job_group=job_group,
-            is_leader=is_leader,
-            tasks=tasks,
-            manual_task_score=manual_task.get(code),
-            self_points=self.own[code],
-            peer_points={c: tuple(p) for c, p in self.peers[code].items()},
-            supervisor_points=supervisor.get(code, {}),
-            bonus_points=tuple(adjusted[AdjustmentKind.BONUS]),
-            penalty_points=tuple(adjusted[AdjustmentKind.PENALTY]),
-            discipline=bool(adjusted[AdjustmentKind.DISCIPLINE]),
-            leave=bool(adjusted[AdjustmentKind.LEAVE]),
-            service=self.service.get(cadre_id),
-        )
-
-    def peer_counts(self) -> dict[str, int]:
-        """How many submitted peer scorecards each ratee has."""
-        return {code: len(cards) for code, cards in self.peer_cards.items()}
-
-    @cached_property
-    def latest(self) -> tuple[dict[str, dict[str, Decimal]], dict[str, Decimal]]:
-        """(each ratee's supervisor general points, each ratee's manual T) of the latest card."""
-        general: dict[str, dict[str, Decimal]] = {}
-        manual_task: dict[str, Decimal] = {}
-        for ratee, cards in self.supervisor_cards.items():
-            latest = cards[max(cards)]
-            general[ratee] = {
-                code: p for code, (group, p) in latest.items() if group == CriterionGroup.GENERAL
-            }
-            task_points = [p for group, p in latest.values() if group == CriterionGroup.TASK]
-            if task_points:
-                manual_task[ratee] = task_points[0]
-        return general, manual_task
-
-
 # A member as `member_inputs` reads it: cadre code, cadre id, unit code, job group, leader.
 MemberKey = tuple[str, int, str, str, bool]
+
+LINE_COLUMNS = ("scorecard_id", "scorecard__ratee_id", "scorecard__kind", "criterion_id", "points")
+
+
+def _ratees_lines(period_id: int, ratees: list[int] | QuerySet) -> QuerySet:
+    """The submitted score lines of `ratees` in the period, each with its card's time."""
+    submitted = Scorecard.objects.filter(
+        period_id=period_id, status=ScorecardStatus.SUBMITTED, ratee_id__in=ratees
+    )
+    return ScoreLine.objects.filter(scorecard__in=submitted).values_list(
+        *LINE_COLUMNS, "scorecard__updated_at"
+    )
+
+
+# A grid row's save reads its member's lines, or its quota group's (docs/PERFORMANCE.md).
+_listed_lines = CompiledRows(ScoreLine, _ratees_lines)
 
 
 def member_inputs(
     period: Period,
     members: list[MemberKey],
-    in_period: QuerySet[PeriodMember],
+    in_period: QuerySet[PeriodMember] | list[int],
     criterion_of: dict[int, tuple[str, str]],
     satisfaction_points: bool,
     *,
     whole_period: bool = False,
-) -> tuple[list[engine.CadreInput], dict[str, int]]:
-    """The engine's input of each of `members` (the period's members `in_period` holds), and
-    how many submitted peer scorecards each has (by cadre code): three queries, whatever the
-    number of members (a fourth, their rated dossiers, under a regulation that turns the
+    adjustments: Mapping[int, Adjusted] | None = None,
+) -> tuple[list[engine.CadreInput], ScoreSheets]:
+    """The engine's input of each of `members` (the period's members `in_period` holds, or
+    their cadre ids), and the score sheets they were read into (how many submitted peer
+    scorecards each has, the self points, the supervisor scorecards): three queries, whatever
+    the number of members (a fourth, their rated dossiers, under a regulation that turns the
     satisfaction points on).
 
-    Queries: the submitted score lines with their scorecard's time, the adjustments, the tasks
-    of the month (`task_facts`); with `whole_period` (`in_period` is every member of the
-    period) the scorecards are read without naming them, and the supervisor scorecards' times
-    apart (a fourth query). Only submitted scorecards count; of several submitted supervisor
-    scorecards, the one saved last counts (its general points and its manual T).
+    Queries: the submitted score lines with their scorecard's time, the adjustments (none when
+    the caller read them: `adjustments`, by cadre id), the tasks of the month (`task_facts`);
+    with `whole_period` (`in_period` is every member of the period) the scorecards are read
+    without naming them, and the supervisor scorecards' times apart (a fourth query). Only
+    submitted scorecards count; of several submitted supervisor scorecards, the one saved last
+    counts (its general points and its manual T).
     """
     code_of = {cadre_id: code for code, cadre_id, *_rest in members}
-    ratees = in_period.values("cadre_id")
-    submitted = Scorecard.objects.filter(period=period, status=ScorecardStatus.SUBMITTED)
-    columns = ["scorecard_id", "scorecard__ratee_id", "scorecard__kind", "criterion_id", "points"]
+    ratees = in_period if isinstance(in_period, list) else in_period.values("cadre_id")
     saved_at: dict[int, dt.datetime] = {}
+    lines: Iterable[tuple]
     if whole_period:
         # Only a supervisor's card needs its time (the latest one counts): a city has 100,000
         # of them but 600,000 cards in all, so the times come apart from the lines.
+        submitted = Scorecard.objects.filter(period=period, status=ScorecardStatus.SUBMITTED)
         saved_at = dict(
             submitted.filter(kind=ScorecardKind.SUPERVISOR).values_list("pk", "updated_at")
         )
+        lines = (
+            ScoreLine.objects.filter(scorecard__in=submitted)
+            .values_list(*LINE_COLUMNS)
+            .iterator(chunk_size=5000)
+        )
+    elif isinstance(ratees, list):
+        lines = _listed_lines.rows(period.pk, ratees)
     else:
-        submitted = submitted.filter(ratee__in=ratees)
-        columns.append("scorecard__updated_at")  # a unit's lines bring their card's time
-    lines = ScoreLine.objects.filter(scorecard__in=submitted).values_list(*columns)
+        lines = _ratees_lines(period.pk, ratees).iterator(chunk_size=5000)
     service = service_inputs(period, satisfaction_points, ratees)
-    sheets = ScoreSheets(criterion_of, member_adjustments(period, in_period), service)
-    for card_id, ratee_id, kind, criterion_id, points, *at in lines.iterator(chunk_size=5000):
+    if adjustments is None:
+        adjustments = member_adjustments(period, in_period)
+    sheets = ScoreSheets(criterion_of, adjustments, service)
+    for card_id, ratee_id, kind, criterion_id, points, *at in lines:
         ratee = code_of.get(ratee_id)
         if ratee is not None:
             if at:
@@ -355,7 +279,7 @@ def member_inputs(
         )
         for code, cadre_id, unit_code, job_group, is_leader in members
     ]
-    return cadres, sheets.peer_counts()
+    return cadres, sheets
 
 
 def period_inputs(period: Period, unit: Unit | None = None) -> PeriodInputs:
@@ -383,7 +307,7 @@ def period_inputs(period: Period, unit: Unit | None = None) -> PeriodInputs:
         .only(*MEMBER_FIELDS)
         .order_by("cadre__code")
     }
-    cadres, peer_counts = member_inputs(
+    cadres, sheets = member_inputs(
         period,
         [(code, m.cadre_id, m.unit.code, m.job_group, m.is_leader) for code, m in members.items()],
         in_period,
@@ -403,7 +327,7 @@ def period_inputs(period: Period, unit: Unit | None = None) -> PeriodInputs:
         ),
         members=members,
         unit_ids={code: unit_id for unit_id, code, _pool, _out in period_units},
-        peer_counts=peer_counts,
+        peer_counts=sheets.peer_counts(),
     )
 
 
@@ -423,13 +347,56 @@ def regulation_criteria(period: Period) -> list[Criterion]:
     return cached
 
 
+def keep_criteria(source: Period, target: Period) -> None:
+    """Let `target`, the same period read again (a write locks it), keep the criteria `source`
+    read (`regulation_criteria`)."""
+    cached = source.__dict__.get("_criteria")
+    same = target.pk == source.pk and target.regulation_id == source.regulation_id
+    if cached is not None and same:
+        target.__dict__["_criteria"] = cached
+
+
 @dataclass(frozen=True)
 class MemberPreview:
-    """One member's result as deciding its unit now would give it (`member_preview`)."""
+    """One member's result as deciding its unit now would give it (`member_preview`), and what
+    its grid row shows beside it of what was read for it."""
 
     result: engine.CadreResult  # without ranks and reward (`engine.decide_cadre`)
     peer_count: int  # the member's submitted peer scorecards
     unit_size: int  # the members of its unit in the period
+    unit_scored: int  # those of them with a submitted supervisor scorecard
+    adjustments: list[Adjustment]  # the member's, in the order they were entered
+    self_points: dict[str, Decimal]  # the member's submitted self-assessment (general criteria)
+    card_id: int | None  # the supervisor scorecard that counts (submitted, saved last)
+    card_points: dict[str, Decimal]  # its points by criterion code
+
+
+def _unit_member_rows(period_id: int, unit_id: int) -> QuerySet:
+    """The unit's members (code, id, job group, leader) by code, each with whether a supervisor
+    scorecard of them is submitted."""
+    supervised = Scorecard.objects.filter(
+        period_id=period_id,
+        kind=ScorecardKind.SUPERVISOR,
+        status=ScorecardStatus.SUBMITTED,
+        ratee_id=OuterRef("cadre_id"),
+    )
+    return (
+        PeriodMember.objects.filter(period_id=period_id, unit_id=unit_id)
+        .annotate(scored=Exists(supervised))
+        .order_by("cadre__code")
+        .values_list("cadre__code", "cadre_id", "job_group", "is_leader", "scored")
+    )
+
+
+def _unit_pool_rows(period_id: int, unit_id: int) -> QuerySet:
+    return PeriodUnit.objects.filter(period_id=period_id, unit_id=unit_id).values_list(
+        "pool", "outstanding"
+    )
+
+
+# What every grid row's save reads of its unit, compiled once (docs/PERFORMANCE.md).
+_unit_members = CompiledRows(PeriodMember, _unit_member_rows)
+_unit_pool = CompiledRows(PeriodUnit, _unit_pool_rows)
 
 
 def member_preview(period: Period, member: PeriodMember) -> MemberPreview:
@@ -438,45 +405,64 @@ def member_preview(period: Period, member: PeriodMember) -> MemberPreview:
     A reads its quota group, a head or deputy the whole unit: `engine.members_needed`). Writes
     nothing; what one grid row shows after a save (docs/PERFORMANCE.md, "Saving a grid row").
 
-    Queries: the unit's members, the unit's pool, the criteria (`regulation_criteria`), the
-    member's three of `member_inputs` and, when its result reads other members, their three:
-    whatever the size of the unit. The period's regulation is read with the period.
+    Queries: the unit's members (each with whether a supervisor scorecard of them is
+    submitted), the unit's pool, the criteria (`regulation_criteria`), the member's adjustments,
+    score lines and tasks (`member_inputs`) and, when its result reads other members, their
+    three: whatever the size of the unit. The period's regulation is read with the period.
     """
     regulation = period.regulation
     criteria = regulation_criteria(period)
     criterion_of = {c.pk: (c.code, c.group) for c in criteria}
     engine_criteria = tuple(engine.Criterion(c.code, c.group, c.max_points) for c in criteria)
     rules = engine_regulation(regulation)
-    rows: list[MemberKey] = list(
-        PeriodMember.objects.filter(period=period, unit_id=member.unit_id)
-        .order_by("cadre__code")
-        .values_list("cadre__code", "cadre_id", "unit__code", "job_group", "is_leader")
-    )
+    unit_rows = _unit_members.rows(period.pk, member.unit_id)
+    unit_code = member.unit.code
+    rows: list[MemberKey] = [
+        (code, cadre_id, unit_code, job_group, is_leader)
+        for code, cadre_id, job_group, is_leader, _scored in unit_rows
+    ]
     unit = next(
         (
-            engine.UnitInput(code=code, pool=pool, outstanding=outstanding)
-            for _id, code, pool, outstanding in period_unit_rows(period, member.unit)
+            engine.UnitInput(code=unit_code, pool=pool, outstanding=outstanding)
+            for pool, outstanding in _unit_pool.rows(period.pk, member.unit_id)
         ),
         None,
     )
     code = member.cadre.code
-    (mine,), peer_counts = member_inputs(
+    adjustments = list(
+        Adjustment.objects.filter(period=period, cadre_id=member.cadre_id).order_by(
+            "created_at", "pk"
+        )
+    )
+    adjusted: defaultdict[str, list[Decimal]] = defaultdict(list)
+    for adjustment in adjustments:
+        adjusted[adjustment.kind].append(adjustment.points)
+    (mine,), sheets = member_inputs(
         period,
         [row for row in rows if row[0] == code],
-        PeriodMember.objects.filter(period=period, cadre_id=member.cadre_id),
+        [member.cadre_id],
         criterion_of,
         regulation.satisfaction_points,
+        adjustments={member.cadre_id: adjusted},
     )
     result = engine.decide_cadre(rules, engine_criteria, [mine], code, unit)
     needed = engine.members_needed(result, [engine.UnitMember(r[0], r[3], r[4]) for r in rows])
     others = [row for row in rows if row[0] in needed and row[0] != code]
     if others:
-        cadres, _counts = member_inputs(
-            period,
-            others,
-            PeriodMember.objects.filter(period=period, cadre_id__in=[row[1] for row in others]),
-            criterion_of,
-            regulation.satisfaction_points,
+        ids = [row[1] for row in others]  # members of the period: no subquery needed
+        cadres, _sheets = member_inputs(
+            period, others, ids, criterion_of, regulation.satisfaction_points
         )
         result = engine.decide_cadre(rules, engine_criteria, [mine, *cadres], code, unit)
-    return MemberPreview(result=result, peer_count=peer_counts.get(code, 0), unit_size=len(rows))
+    cards = sheets.supervisor_cards.get(code, {})
+    shown = max(cards, default=None)
+    return MemberPreview(
+        result=result,
+        peer_count=sheets.peer_counts().get(code, 0),
+        unit_size=len(rows),
+        unit_scored=sum(1 for *_key, scored in unit_rows if scored),
+        adjustments=adjustments,
+        self_points=dict(sheets.own.get(code, {})),
+        card_id=None if shown is None else shown[1],
+        card_points={c: points for c, (_group, points) in cards[shown].items()} if shown else {},
+    )

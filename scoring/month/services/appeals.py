@@ -27,7 +27,6 @@ from scoring.models import (
 from scoring.month.corrections import RevisionPlan, revision_plan
 from scoring.month.notices import send_revision_notices
 from scoring.month.services.common import (
-    _actor,
     _audit,
     _lock,
     _refuse_frozen,
@@ -131,7 +130,7 @@ def appeal_answer(
     appeal.answered_by = user
     appeal.answered_at = timezone.now()
     appeal.save(update_fields=["status", "answer", "answered_by", "answered_at"])
-    actor = _actor(user)
+    actor = AuditEntry.actor_of(user)
     _audit(
         user=user,
         actor=actor,
@@ -216,7 +215,7 @@ def correction_decide(*, correction: Correction, user: User | None = None) -> Re
     )
     correction.closed_at = timezone.now()
     correction.save(update_fields=["closed_at"])
-    actor = _actor(user)
+    actor = AuditEntry.actor_of(user)
     codes = dict(
         Cadre.objects.filter(pk__in=[r.cadre_id for r in listed]).values_list("pk", "code")
     )

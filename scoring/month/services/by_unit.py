@@ -32,14 +32,13 @@ from scoring.models import (
     ScoreLine,
 )
 from scoring.month.selectors.inputs import (
-    Adjusted,
-    ScoreSheets,
     engine_regulation,
     member_adjustments,
     period_unit_rows,
     service_inputs,
     task_input,
 )
+from scoring.month.selectors.sheets import Adjusted, ScoreSheets
 
 CHUNK = 5000  # rows fetched at a time from each stream
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from scoring.errors import InvalidInput, NotAllowed, PeriodFrozen
 from scoring.models import AuditEntry, Correction, Period, Phase, ScorecardKind
 from scoring.month.corrections import answer_refusal, open_correction
+from scoring.month.selectors.inputs import keep_criteria
 from scoring.month.selectors.rating import rating_rules
 from units.models import Cadre, Unit
 from units.scope import scope_for
@@ -33,9 +34,6 @@ REOPEN_DAYS = 5
 
 
 MAX_PENALTY = Decimal("100")
-
-
-CLI_ACTOR = "manage.py"
 
 
 # A number as it is typed: a form's Decimal, a file's or the command line's text, a whole number.
@@ -66,12 +64,15 @@ def today() -> dt.date:
 
 
 def _lock(period: Period) -> Period:
-    """The period row, locked until the transaction ends, with scope and regulation."""
-    return (
+    """The period row, locked until the transaction ends, with scope and regulation; with the
+    criteria `period` has read already (`regulation_criteria`), which no lock guards."""
+    locked = (
         Period.objects.select_for_update(of=("self",))
         .select_related("scope", "regulation")
         .get(pk=period.pk)
     )
+    keep_criteria(period, locked)
+    return locked
 
 
 def _refuse_frozen(period: Period) -> None:
@@ -163,14 +164,6 @@ def _require_supervisor(user: User | None, period: Period, cadre: Cadre) -> None
         raise NotAllowed(refusal)
 
 
-def _actor(user: User | None) -> str:
-    if user is None:
-        return CLI_ACTOR
-    cadre = Cadre.objects.filter(user=user).only("full_name").first()
-    username = user.get_username()
-    return f"{cadre.full_name} ({username})" if cadre else username
-
-
 def audit_entry(
     *,
     user: User | None,
@@ -185,7 +178,7 @@ def audit_entry(
     """An unsaved audit entry (bulk writers save many at once)."""
     return AuditEntry(
         user=user,
-        actor=actor or _actor(user),
+        actor=actor or AuditEntry.actor_of(user),
         action=action,
         period=period,
         object_type=_object_type(obj),
@@ -231,6 +224,6 @@ def _decimal(value: TypedNumber, label: str) -> Decimal:
 
 def _name(user: User | None) -> str:
     if user is None:
-        return CLI_ACTOR
+        return AuditEntry.COMMAND_LINE
     cadre = Cadre.objects.filter(user=user).only("full_name").first()
     return cadre.full_name if cadre else user.get_username()

@@ -28,6 +28,7 @@ from scoring.models import (
     PHASE_ORDER,
     Appeal,
     AppealStatus,
+    AuditEntry,
     Correction,
     Period,
     PeriodUnitResult,
@@ -40,7 +41,6 @@ from scoring.month.services.by_unit import unit_decisions
 from scoring.month.services.common import (
     APPEAL_DAYS,
     REOPEN_DAYS,
-    _actor,
     _audit,
     _lock,
     _refuse_frozen,
@@ -406,7 +406,7 @@ def period_reopen(*, period: Period, reason: str, user: User | None = None) -> P
             _("The period %(period)s is not decided: there is nothing to reopen.")
             % {"period": period}
         )
-    actor = _actor(user)
+    actor = AuditEntry.actor_of(user)
     for correction in Correction.objects.filter(period=period, closed_at=None).select_related(
         "cadre"
     ):

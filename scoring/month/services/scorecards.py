@@ -16,8 +16,9 @@ from directives.models import Criterion, CriterionGroup
 from directives.selectors import task_facts
 from scoring.errors import InvalidInput, NotAllowed, PhaseClosed, StaleScorecard
 from scoring.io.formats import points_text
-from scoring.models import Period, Scorecard, ScorecardKind, ScorecardStatus, ScoreLine
+from scoring.models import AuditEntry, Period, Scorecard, ScorecardKind, ScorecardStatus, ScoreLine
 from scoring.month.corrections import answer_refusal
+from scoring.month.selectors.inputs import regulation_criteria
 from scoring.month.selectors.rating import rating_rules, step_refusal
 from scoring.month.services.common import (
     TypedNumber,
@@ -145,7 +146,7 @@ def scorecard_save(
     if refusal:
         raise NotAllowed(refusal)
 
-    criteria = {c.code: c for c in Criterion.objects.filter(regulation_id=period.regulation_id)}
+    criteria = {c.code: c for c in regulation_criteria(period)}
     comments = comments or {}
     unknown = sorted(set(points) - set(criteria)) + sorted(set(comments) - set(criteria))
     if unknown:
@@ -243,6 +244,7 @@ def scorecard_save(
         ScoreLine.objects.bulk_update(list(changed.values()), ["points", "comment"])
     _audit(
         user=user,
+        actor=AuditEntry.actor_of(user, rater),
         action="scorecard.submit" if submit else "scorecard.save",
         period=period,
         obj=card,

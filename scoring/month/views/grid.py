@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from scoring.errors import ScoringError, StaleScorecard
 from scoring.models import Adjustment, PeriodMember, PeriodUnit
 from scoring.month.forms import AdjustmentForm, GridUploadForm, ScoreForm
-from scoring.month.grid import _grid_inputs, _grid_rows, _row_inputs, _scored_count, _unit_members
+from scoring.month.grid import _grid_inputs, _grid_rows, _row_inputs, _unit_members
 from scoring.month.selectors.rating import DECIDED_PHASES
 from scoring.month.services.adjustments import adjustment_add, adjustment_remove
 from scoring.month.services.grid import grid_criteria, supervisor_row_save
@@ -62,19 +62,31 @@ def grid(request, pk, code, *, upload_failure=None, uploaded_name="", status=200
     )
 
 
-def _row_response(request, period, unit, member, *, typed=None, errors=None, state, message):
+def _row_response(
+    request, period, unit, member, *, typed=None, errors=None, state, message, allowed=()
+):
     """The re-rendered row for htmx (with the unit's progress as an event), or a redirect.
 
     Only the row's own member is valued again (`_row_inputs`), not the whole unit; another
-    row whose tier the quota moves shows it when the grid is next loaded, as before."""
+    row whose tier the quota moves shows it when the grid is next loaded, as before.
+    `allowed`: see `_grid_rows` (a row just saved)."""
     if not request.htmx:
         level = messages.success if state == "saved" else messages.error
         level(request, f"{member.cadre.full_name}: {message}")
         return redirect("month:grid", period.pk, unit.code)
-    inputs, size = _row_inputs(period, member)
+    inputs, progress = _row_inputs(period, member)
     general, task = grid_criteria(period)
     (row,) = _grid_rows(
-        request, period, unit, [member], inputs, general, task, typed=typed, errors=errors
+        request,
+        period,
+        unit,
+        [member],
+        inputs,
+        general,
+        task,
+        typed=typed,
+        errors=errors,
+        allowed=allowed,
     )
     row.state, row.message = state, message
     response = render(
@@ -82,14 +94,7 @@ def _row_response(request, period, unit, member, *, typed=None, errors=None, sta
         "scoring/month/grid.html#score-row",
         {"row": row, "period": period, "unit": unit, "general": general, "task": task},
     )
-    response["HX-Trigger"] = json.dumps(
-        {
-            "gridProgress": {
-                "scored": _scored_count(period, unit),
-                "total": size,
-            }
-        }
-    )
+    response["HX-Trigger"] = json.dumps({"gridProgress": progress})
     return response
 
 
@@ -139,7 +144,9 @@ def grid_row(request, pk, code, cadre_code):
         )
     except ScoringError as refusal:
         return _row_response(**row, typed=typed, state="refused", message=refusal.message)
-    return _row_response(**row, state="saved", message=_("Saved."))
+    # The save found the rater the member's supervisor: the answer need not ask again.
+    saved = {"state": "saved", "message": _("Saved."), "allowed": {member.cadre_id}}
+    return _row_response(**row, **saved)
 
 
 def _row_form(request, period) -> ScoreForm:
