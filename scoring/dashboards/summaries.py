@@ -229,21 +229,23 @@ def result_figures(summary) -> dict:
 def tasks_summarize(pairs: Iterable[tuple[int, str]]) -> None:
     """Count anew the tasks of the (unit id, "YYYY-MM") `pairs` in the summary rows of the
     decided periods covering them, and their ancestors' subtree rows: two queries, and three
-    a decided period named and the subtree rows' (`summarize_subtrees`). The period
-    rows stay as decided: the cached dashboards show the new counts within
-    DASHBOARD_CACHE_SECONDS, as they show renamed cadres."""
+    a decided period named and the subtree rows' (`summarize_subtrees`). Each period counted
+    anew gets a new summary stamp, so a cached dashboard of it shows the new counts at its next
+    view (one query)."""
     pairs = set(pairs)
     paths = dict(Unit.objects.filter(pk__in={u for u, _m in pairs}).values_list("pk", "path"))
     periods = Period.objects.filter(
         phase__in=FROZEN, month__in={m for _u, m in pairs}
     ).select_related("scope")
     now = timezone.now()
+    counted_anew = []
     for period in periods:
         unit_ids = {
             u for u, m in pairs if m == period.month and paths[u].startswith(period.scope.path)
         }
         if not unit_ids:
             continue
+        counted_anew.append(period.pk)
         counted = _task_rows(period.month, Q(unit_id__in=unit_ids))
         stored = {
             s.unit_id: s
@@ -265,6 +267,8 @@ def tasks_summarize(pairs: Iterable[tuple[int, str]]) -> None:
             [s for s in stored.values() if s.pk is not None], [*TASK_FIELDS, "updated_at"]
         )
         summarize_subtrees(period, {a for u in unit_ids for a in ancestor_paths(paths[u])})
+    if counted_anew:
+        Period.objects.filter(pk__in=counted_anew).update(summarized_at=now)
 
 
 # The columns a subtree row holds besides SUMMED, and where SUMMED holds what they derive from.

@@ -103,9 +103,9 @@ def _cached(request, stamp: str, render) -> str:
     """The HTML `render()` gives for this request, kept while the decided months stay as they
     are.
 
-    A decided month's results change by a decision or a correction decided, each of which
-    changes the stamp; names and tasks behind the figures may change meanwhile, so a copy lives
-    at most DASHBOARD_CACHE_SECONDS.
+    A decided month's figures change by a decision, a correction decided or a task written,
+    each of which changes the stamp; names behind the figures may change meanwhile, so a copy
+    lives at most DASHBOARD_CACHE_SECONDS.
     The key holds all the HTML depends on: the page and its parameters, the language, the
     user's scope (the unit picker) and cadre (flags about them are not shown to them).
     """

@@ -235,6 +235,36 @@ def test_a_corrected_month_shows_at_once_on_a_cached_dashboard(published, w1, lo
     assert average(after) != average(before)
 
 
+def test_a_task_changed_in_a_decided_month_shows_at_once_on_a_cached_dashboard(
+    scored,  # noqa: F811
+    w1,  # noqa: F811
+    login,
+):
+    """A task written after the decision counts anew and stamps the period anew, so the cached
+    copy of a dashboard of that month is not shown again."""
+    task = make_task(
+        w1.staff_a,
+        unit=w1.a,
+        deadline=dt.date(2026, 10, 10),
+        completed_on=None,
+        assigned_by=w1.head_a,
+        status="in_progress",
+    )
+    period = period_decide(period=scored, user=None)
+    stamp = Period.objects.get(pk=period.pk).summarized_at
+    url = reverse("dashboard") + f"?unit=W1&month={period.month}"
+    client = login(w1.head_w1)
+
+    def on_time(page):
+        start = page.index('data-stat="on-time">') + len('data-stat="on-time">')
+        return page[start : page.index("<", start)]
+
+    assert on_time(client.get(url).content.decode()) == "0,0%"  # the one task due is late
+    task_cancel(task=task, by=w1.head_a, reason="Không còn cần")
+    assert Period.objects.get(pk=period.pk).summarized_at > stamp
+    assert on_time(client.get(url).content.decode()) == "—"  # no task due any more
+
+
 def test_a_task_deleted_in_the_admin_counts_anew(scored, w1, admin_client):  # noqa: F811
     task = make_task(w1.staff_a, unit=w1.a, deadline=dt.date(2026, 10, 10), completed_on=None)
     period_decide(period=scored, user=None)
