@@ -15,10 +15,17 @@ def _quoted(name: str) -> str:
     return connection.ops.quote_name(name)
 
 
+# Columns that only stamp derived rows: a period's `summarized_at` says when its dashboards'
+# summary rows were last written (a task written after the decision writes them again), not
+# anything of the month itself.
+STAMPS = {"scoring.Period": {"summarized_at"}}
+
+
 def _table_text(model: type[Model]) -> str:
     table = _quoted(model._meta.db_table)
     pk = _quoted(model._meta.pk.column)
-    columns = [_quoted(f.column) for f in model._meta.concrete_fields]
+    stamps = STAMPS.get(model._meta.label, set())
+    columns = [_quoted(f.column) for f in model._meta.concrete_fields if f.name not in stamps]
     label = model._meta.label.replace("'", "''")
     if connection.vendor == "postgresql":
         row = "concat_ws('|', " + ", ".join(f"quote_nullable({c})" for c in columns) + ")"
