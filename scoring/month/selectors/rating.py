@@ -27,6 +27,7 @@ from scoring.models import (
     ScorecardStatus,
     ScoreLine,
 )
+from units.compiled import CompiledRows
 from units.models import Role, RoleKind
 
 BEFORE_DECISION = PHASE_ORDER[: PHASE_ORDER.index(Phase.DECIDED)]
@@ -172,28 +173,48 @@ class RatingRules:
         ) % {**names, "unit": ratee.unit.code}
 
 
+ROLE_COLUMNS = ("cadre_id", "unit_id", "unit__path", "role")
+
+
+def _people_acting_roles(day: dt.date, cadre_ids: list[int]) -> QuerySet:
+    """The head and deputy roles of `cadre_ids` valid on `day`, anywhere."""
+    roles = Role.objects.valid_on(day).filter(role__in=ACTING_ROLES, cadre_id__in=cadre_ids)
+    return roles.values_list(*ROLE_COLUMNS)
+
+
+# A scorecard's save reads the roles of its rater and ratee (docs/PERFORMANCE.md).
+_people_roles = CompiledRows(Role, _people_acting_roles)
+
+
 def rating_rules(period: Period, *, cadre_ids: Iterable[int] | None = None) -> RatingRules:
     """The rules of `period` in three queries, a fourth when a peer's assignment is asked;
     `cadre_ids` narrows them to a few people."""
     last_day = period.last_day
     scope = period.scope
     in_period = PeriodMember.objects.filter(period=period).select_related("cadre", "unit")
-    roles = Role.objects.valid_on(last_day).filter(role__in=ACTING_ROLES)
-    roles = roles.filter(
-        Q(unit__path__startswith=scope.path) | Q(unit__path__in=scope.ancestor_paths())
-    )
     assigned = PeerAssignment.objects.filter(period=period)
-    if cadre_ids is not None:
+    found: Iterable[tuple]
+    if cadre_ids is None:
+        roles = Role.objects.valid_on(last_day).filter(role__in=ACTING_ROLES)
+        roles = roles.filter(
+            Q(unit__path__startswith=scope.path) | Q(unit__path__in=scope.ancestor_paths())
+        )
+        found = roles.values_list(*ROLE_COLUMNS)
+    else:
         cadre_ids = list(cadre_ids)
         in_period = in_period.filter(cadre_id__in=cadre_ids)
-        roles = roles.filter(cadre_id__in=cadre_ids)
         assigned = assigned.filter(rater_id__in=cadre_ids, ratee_id__in=cadre_ids)
+        # The scope's test, a path pattern the compiled query cannot take, on the few rows read.
+        ancestors = set(scope.ancestor_paths())
+        found = [
+            row
+            for row in _people_roles.rows(last_day, cadre_ids)
+            if row[2].startswith(scope.path) or row[2] in ancestors
+        ]
     members = {m.cadre_id: m for m in in_period}
     acting: defaultdict[int, list[str]] = defaultdict(list)
     heads: set[tuple[int, int]] = set()
-    for cadre_id, unit_id, path, role in roles.values_list(
-        "cadre_id", "unit_id", "unit__path", "role"
-    ):
+    for cadre_id, unit_id, path, role in found:
         acting[cadre_id].append(path)
         if role == RoleKind.HEAD:
             heads.add((cadre_id, unit_id))

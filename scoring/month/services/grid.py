@@ -18,7 +18,7 @@ from typing import TypedDict
 
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -39,6 +39,7 @@ from scoring.month.selectors.inputs import regulation_criteria
 from scoring.month.selectors.rating import rating_rules, step_refusal
 from scoring.month.services.common import TypedNumber, _lock, _refuse_frozen
 from scoring.month.services.scorecards import scorecard_save, stale_message
+from units.compiled import CompiledRows
 from units.models import Cadre, Unit
 from units.tabular import ImportFailed, Row, RowError, read_table
 
@@ -56,6 +57,20 @@ def latest_supervisor_cards(period: Period, ratee_ids: Iterable[int]) -> dict[in
         .order_by("ratee_id", "updated_at", "pk")
     )
     return {card.ratee_id: card for card in cards}
+
+
+def _ratee_supervisor_cards(period_id: int, ratee_id: int, rater_id: int) -> QuerySet:
+    """The ratee's submitted supervisor scorecards and the rater's own, the latest first."""
+    cards = Scorecard.objects.filter(period_id=period_id, ratee_id=ratee_id, kind=SUPERVISOR)
+    return (
+        cards.filter(Q(status=ScorecardStatus.SUBMITTED) | Q(rater_id=rater_id))
+        .order_by("-updated_at", "-pk")
+        .values_list("pk", "version", "status", "rater_id")
+    )
+
+
+# Read by every grid row's save (docs/PERFORMANCE.md).
+_ratee_cards = CompiledRows(Scorecard, _ratee_supervisor_cards)
 
 
 @transaction.atomic
@@ -77,13 +92,8 @@ def supervisor_row_save(
     """
     locked = _lock(period)
     # Every supervisor scorecard of the ratee submitted (the latest one counts) and the rater's
-    # own, in any state: one query.
-    cards = list(
-        Scorecard.objects.filter(period=locked, ratee=ratee, kind=SUPERVISOR)
-        .filter(Q(status=ScorecardStatus.SUBMITTED) | Q(rater=rater))
-        .select_related("updated_by")
-        .order_by("-updated_at", "-pk")
-    )
+    # own, in any state, as (id, version, status, rater id): one query.
+    cards = _ratee_cards.rows(locked.pk, ratee.pk, rater.pk)
     # A frozen period or a closed step is refused by scorecard_save with its own message; an
     # open correction (an accepted appeal) makes the appellant's row writable again.
     today = timezone.localdate()
@@ -91,17 +101,18 @@ def supervisor_row_save(
         step_refusal(locked, SUPERVISOR, today, ratee_id=ratee.pk) is None
     )
     if step_open or open_correction(locked, ratee.pk) is not None:
-        latest = next((c for c in cards if c.status == ScorecardStatus.SUBMITTED), None)
+        latest = next((c for c in cards if c[2] == ScorecardStatus.SUBMITTED), None)
         shown = (seen_card_id, seen_version) if seen_card_id else None
-        now = (latest.pk, latest.version) if latest else None
+        now = (latest[0], latest[1]) if latest else None
         if shown != now:
             if latest is None:
                 raise StaleScorecard(
                     _("The supervisor scores of %(cadre)s changed after you opened the grid.")
                     % {"cadre": ratee.full_name}
                 )
-            raise StaleScorecard(stale_message(latest))
-    own = next((c for c in cards if c.rater_id == rater.pk), None)
+            card = Scorecard.objects.select_related("updated_by").get(pk=latest[0])
+            raise StaleScorecard(stale_message(card))
+    own = next((c for c in cards if c[3] == rater.pk), None)
     return scorecard_save(
         period=locked,
         ratee=ratee,
@@ -110,7 +121,7 @@ def supervisor_row_save(
         points=points,
         comments=comments,
         submit=True,
-        expected_version=own.version if own else 0,
+        expected_version=own[1] if own else 0,
         user=user,
         period_locked=True,
     )

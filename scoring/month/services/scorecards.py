@@ -241,7 +241,9 @@ def scorecard_save(
             changed[code] = line
     ScoreLine.objects.bulk_create(created)
     if changed:
-        ScoreLine.objects.bulk_update(list(changed.values()), ["points", "comment"])
+        # The comments only when some were given: each column written is a CASE over the lines.
+        fields = ["points", "comment"] if comments else ["points"]
+        ScoreLine.objects.bulk_update(list(changed.values()), fields)
     _audit(
         user=user,
         actor=AuditEntry.actor_of(user, rater),
