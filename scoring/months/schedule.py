@@ -19,29 +19,26 @@ from scoring.month.services.decide import period_lock
 from scoring.month.services.opening import period_advance
 from scoring.months.history import SCHEDULE_ACTOR
 from scoring.months.services import reminders_send_due
-
-
-def _dmy(day: dt.date) -> str:
-    return day.strftime("%d/%m/%Y")
+from units.formats import date_text
 
 
 def due_step(period: Period, on: dt.date) -> tuple[str, str] | None:
     """The phase the period's dates say it should have reached on `on`, with why; None when
     it is where its dates put it, or the next step is a person's (deciding, publishing)."""
     if period.phase == Phase.DRAFT and on >= period.first_day:
-        return Phase.SELF, _("The month began on %(date)s.") % {"date": _dmy(period.first_day)}
+        return Phase.SELF, _("The month began on %(date)s.") % {"date": date_text(period.first_day)}
     if period.phase == Phase.SELF and on > period.self_until:
         return Phase.PEER, _("Self-assessment closed on %(date)s.") % {
-            "date": _dmy(period.self_until)
+            "date": date_text(period.self_until)
         }
     if period.phase == Phase.PEER and on > period.peer_until:
         return Phase.REVIEW, _("Cross-evaluation closed on %(date)s.") % {
-            "date": _dmy(period.peer_until)
+            "date": date_text(period.peer_until)
         }
     if period.phase == Phase.APPEALS and on > period.appeals_until and on >= period.lock_on:
         return Phase.LOCKED, _("Appeals closed on %(date)s; the month locks on %(lock)s.") % {
-            "date": _dmy(period.appeals_until),
-            "lock": _dmy(period.lock_on),
+            "date": date_text(period.appeals_until),
+            "lock": date_text(period.lock_on),
         }
     return None
 

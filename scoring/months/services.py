@@ -47,6 +47,7 @@ from scoring.month.services.common import (
 )
 from scoring.month.services.opening import reopen_locked
 from scoring.months.emails import address_of, reminder_message
+from units.formats import date_text
 from units.models import Cadre, Unit
 
 # Stepping back from a phase returns to the one before it; its step's deadline, when it has
@@ -57,10 +58,6 @@ STEP_BACK: dict[str, Phase] = {
     Phase.REVIEW: Phase.PEER,
 }
 DEADLINE_OF_PHASE = {Phase.SELF: "self_until", Phase.PEER: "peer_until"}
-
-
-def _dmy(day: dt.date) -> str:
-    return day.strftime("%d/%m/%Y")
 
 
 def _ordered(dates: dict[str, dt.date], moved: str) -> dict[str, dt.date]:
@@ -100,7 +97,7 @@ def period_step_back(
     if back == Phase.DRAFT and today() >= period.first_day:
         raise PhaseClosed(
             _("The month began on %(date)s: it goes back to draft only before its first day.")
-            % {"date": _dmy(period.first_day)}
+            % {"date": date_text(period.first_day)}
         )
     dates = {name: getattr(period, name) for name in DATE_FIELDS}
     name = DEADLINE_OF_PHASE.get(back)
@@ -108,7 +105,7 @@ def period_step_back(
         if until is None or until < today():
             raise InvalidInput(
                 _("The step “%(step)s” closed on %(date)s: give it a new deadline, today or later.")
-                % {"step": Phase(back).label, "date": _dmy(dates[name])}
+                % {"step": Phase(back).label, "date": date_text(dates[name])}
             )
         dates = _ordered(dates | {name: until}, name)
     old = {"phase": period.phase}
@@ -149,7 +146,7 @@ def period_reopen_units(
     if until <= getattr(period, name):
         raise InvalidInput(
             _("The step “%(step)s” is open for everyone until %(date)s: choose a later date.")
-            % {"step": step.label, "date": _dmy(getattr(period, name))}
+            % {"step": step.label, "date": date_text(getattr(period, name))}
         )
     units = list(units)
     if not units:

@@ -41,6 +41,7 @@ from scoring.months.services import (
     reminder_summary,
 )
 from scoring.templatetags.month_tags import month_label
+from units.formats import date_text
 from units.models import Unit
 from units.scope import get_scope, require_unit
 
@@ -270,7 +271,7 @@ def reopen(request, pk):
         if data["whole"]:
             reopened = on_form(form, lambda: period_reopen_step(period=period, **step))
             done = _("The step is reopened for the whole month until %(date)s.") % {
-                "date": data["until"].strftime("%d/%m/%Y")
+                "date": date_text(data["until"])
             }
         else:
             reopened = on_form(
