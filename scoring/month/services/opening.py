@@ -28,7 +28,7 @@ from scoring.models import (
 from scoring.month.peers import assign_peers
 from scoring.month.selectors.inputs import is_month
 from scoring.month.selectors.periods import overlapping_period
-from scoring.month.selectors.rating import ACTING_ROLES, STEP_DEADLINE
+from scoring.month.selectors.rating import ACTING_ROLES, STEP_DEADLINE, STEP_PHASE
 from scoring.month.services.common import (
     APPEAL_DAYS,
     DATE_FIELDS,
@@ -41,6 +41,7 @@ from scoring.month.services.common import (
     _text,
     today,
 )
+from units.formats import date_text
 from units.models import Membership, Role, Unit
 
 # --- opening a month -----------------------------------------------------------------------
@@ -381,12 +382,18 @@ def reopen_locked(
 def period_reopen_step(
     *, period: Period, kind: str, until: dt.date, reason: str, user: User | None = None
 ) -> Period:
-    """Accept late work: move the deadline of a step (self, peer or supervisor) to `until`."""
+    """Accept late work: move the deadline of a step (self, peer or supervisor) to `until`,
+    later than it was: reopening never closes a step early."""
     period, reason = reopen_locked(period=period, kind=kind, reason=reason, user=user)
     if until < today():
         raise InvalidInput(_("The new deadline must not be in the past."))
     name = STEP_DEADLINE[kind]
     old = getattr(period, name)
+    if until <= old:
+        raise InvalidInput(
+            _("The step “%(step)s” is open for everyone until %(date)s: choose a later date.")
+            % {"step": STEP_PHASE[kind].label, "date": date_text(old)}
+        )
     setattr(period, name, until)
     period.save(update_fields=[name])
     _audit(

@@ -200,6 +200,24 @@ def test_the_whole_month_is_reopened_only_to_a_day_not_past(ward, clock, login):
     assert state() == before and Period.objects.get(pk=period.pk).self_until == period.self_until
 
 
+def test_the_whole_month_is_never_closed_early_by_a_reopening(ward, clock, login):
+    """Before its deadline a step is open for everyone: a 'reopening' to an earlier day would
+    close it early, so it is refused and the deadline stays."""
+    clock("2026-11-20")
+    period = reach(ward, Phase.SELF)
+    assert period.self_until == dt.date(2026, 11, 25)
+    before = state()
+    page = login(ward.head).post(
+        url("months:reopen", period),
+        {"kind": "self", "whole": "on", "until": "23/11/2026", "reason": "Nhầm"},
+    )
+    assert (
+        "Bước “Tự đánh giá” đang mở cho mọi người đến ngày 25/11/2026: hãy chọn ngày muộn hơn."
+        in page.content.decode()
+    )
+    assert state() == before and Period.objects.get(pk=period.pk).self_until == period.self_until
+
+
 def test_the_whole_month_reopened_says_until_when_and_audits_the_reason(ward, clock, login):
     period, data = whole_month_case(ward, clock)
     client = login(ward.head)
