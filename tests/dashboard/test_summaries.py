@@ -176,15 +176,20 @@ def test_a_correction_decided_again_rewrites_them(published, w1):  # noqa: F811
     assert_subtrees_in_step(period)
 
 
-def test_a_task_written_in_a_decided_month_counts_anew(scored, w1):  # noqa: F811
-    task = make_task(
-        w1.staff_a,
-        unit=w1.a,
+def late_task(org):
+    """A task of SA's in progress, due 10/10/2026 and not done: late in the month decided."""
+    return make_task(
+        org.staff_a,
+        unit=org.a,
         deadline=dt.date(2026, 10, 10),
         completed_on=None,
-        assigned_by=w1.head_a,
+        assigned_by=org.head_a,
         status="in_progress",
     )
+
+
+def test_a_task_written_in_a_decided_month_counts_anew(scored, w1):  # noqa: F811
+    task = late_task(w1)
     period_decide(period=scored, user=None)
     assert summaries_total(scored, "tasks_due") == 1
     task_cancel(task=task, by=w1.head_a, reason="Không còn cần")
@@ -242,14 +247,7 @@ def test_a_task_changed_in_a_decided_month_shows_at_once_on_a_cached_dashboard(
 ):
     """A task written after the decision counts anew and stamps the period anew, so the cached
     copy of a dashboard of that month is not shown again."""
-    task = make_task(
-        w1.staff_a,
-        unit=w1.a,
-        deadline=dt.date(2026, 10, 10),
-        completed_on=None,
-        assigned_by=w1.head_a,
-        status="in_progress",
-    )
+    task = late_task(w1)
     period = period_decide(period=scored, user=None)
     stamp = Period.objects.get(pk=period.pk).summarized_at
     url = reverse("dashboard") + f"?unit=W1&month={period.month}"
