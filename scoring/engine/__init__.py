@@ -31,8 +31,10 @@ from scoring.engine.cadre import (
 from scoring.engine.corrections import Placing, Standing, apply_rules
 from scoring.engine.criteria import (
     capped_bonus,
+    clamped_total,
     general_value,
     leader_task_score,
+    raw_total,
     satisfaction_index,
     satisfaction_points,
     task_completed,
@@ -148,6 +150,7 @@ __all__ = [
     "apply_rules",
     "below_target_months",
     "capped_bonus",
+    "clamped_total",
     "competition_ranks",
     "decide_cadre",
     "decide_period",
@@ -167,6 +170,7 @@ __all__ = [
     "quota_keep",
     "quota_order_key",
     "ranks",
+    "raw_total",
     "requota",
     "round_half_up",
     "satisfaction_index",

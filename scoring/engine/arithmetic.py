@@ -16,8 +16,11 @@ ONE = Fraction(1)
 
 
 def exact(x: Number) -> Fraction:
-    if type(x) is Fraction:
+    kind = type(x)
+    if kind is Fraction:
         return x
+    if kind is Decimal or kind is int:  # the stored points: no isinstance on the hot path
+        return _fraction_of(x)
     # A float would smuggle binary rounding (0.1 != 1/10) into an exact computation.
     if isinstance(x, bool | float):
         raise TypeError(f"expected Decimal, Fraction or int, got {type(x).__name__}")
@@ -54,10 +57,12 @@ def exact_sum(values: Iterable[Number]) -> Fraction:
     times faster than as Fractions."""
     values = list(values)
     total = Decimal(0)
+    add = _EXACT_DECIMALS.add
     for value in values:
-        if isinstance(value, Fraction) or type(value) is bool:
+        kind = type(value)
+        if kind is not Decimal and kind is not int:  # a Fraction (or a bad value: exact says)
             return _fraction_sum([exact(v) for v in values])
-        total = _EXACT_DECIMALS.add(total, value)
+        total = add(total, value)
     return exact(total)
 
 

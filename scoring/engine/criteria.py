@@ -35,7 +35,7 @@ def task_ratios(tasks: Iterable[TaskInput], regulation: Regulation = ND335) -> T
     on_time: list[Number] = []
     for task in tasks:
         weight = task.weight
-        if exact(weight) <= 0 or task.errors < 0 or task.delays < 0:
+        if weight <= 0 or task.errors < 0 or task.delays < 0:  # compared as given: exact
             raise ValueError(f"task {task.code!r}: weight must be > 0, errors and delays >= 0")
         weights.append(weight)
         if not task.completed:
@@ -86,10 +86,10 @@ def trimmed_peer_mean(points: Sequence[Number], trim_min: int = 5) -> Fraction |
     """Mean of peer points, without the single highest and lowest from ``trim_min`` on."""
     if not points:
         return None
-    # Sorted as given (stored points are Decimals, compared in C), summed exactly.
-    values = sorted(points, key=exact) if _mixed(points) else sorted(points)
+    values = points
     if len(values) >= trim_min:
-        values = values[1:-1]
+        # Sorted as given (stored points are Decimals, compared in C); the sum needs no order.
+        values = (sorted(points, key=exact) if _mixed(points) else sorted(points))[1:-1]
     return exact_sum(values) / len(values)
 
 
@@ -132,7 +132,21 @@ def total_score(
     penalty: Number = 0,
     regulation: Regulation = ND335,
 ) -> Fraction:
-    raw = exact(general) + exact(task) + exact(bonus) - exact(penalty)
+    return clamped_total(raw_total(general, task, bonus, penalty), regulation)
+
+
+def raw_total(general: Number, task: Number, bonus: Number = 0, penalty: Number = 0) -> Fraction:
+    """G + T + bonus - penalty before the clamp (most cadres have neither: nothing added)."""
+    raw = exact(general) + exact(task)
+    if bonus:
+        raw += exact(bonus)
+    if penalty:
+        raw -= exact(penalty)
+    return raw
+
+
+def clamped_total(raw: Fraction, regulation: Regulation = ND335) -> Fraction:
+    """The total within 0..total_max."""
     return min(max(raw, ZERO), exact(regulation.total_max))
 
 

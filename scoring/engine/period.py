@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
-import functools
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from fractions import Fraction
 
 from scoring.engine.arithmetic import ZERO, Number, exact, exact_sum, round_half_up
 from scoring.engine.criteria import (
     capped_bonus,
+    clamped_total,
     general_value,
     leader_task_score,
+    raw_total,
     satisfaction_points,
     task_ratios,
     task_score,
     tier_for,
-    total_score,
     trimmed_peer_mean,
 )
 from scoring.engine.inputs import (
@@ -77,18 +78,25 @@ class _Work:
         return self.general is not None and self.task is not None
 
 
-def _check_points(cadre: CadreInput, general: Mapping[str, Fraction]) -> None:
-    peer_items = [(c, p) for c, points in cadre.peer_points.items() for p in points]
+def _check_points(
+    cadre: CadreInput, general: Mapping[str, Fraction], limits: Mapping[str, Decimal | Fraction]
+) -> None:
     for kind, items in (
         ("self", cadre.self_points.items()),
-        ("peer", peer_items),
+        ("peer", [(c, p) for c, points in cadre.peer_points.items() for p in points]),
         ("supervisor", cadre.supervisor_points.items()),
     ):
         for code, points in items:
-            if code not in general:
+            limit = limits.get(code)
+            if limit is None:
                 raise ValueError(f"{cadre.code}: {kind} points for unknown criterion {code!r}")
-            maximum = general[code]
-            if not _within(points, maximum.numerator, maximum.denominator):
+            # Stored points (a city's millions) are Decimals, compared in C with the maximum's
+            # own Decimal, exactly; anything else is compared as a Fraction.
+            if not (
+                0 <= points <= limit
+                if type(points) is Decimal
+                else 0 <= exact(points) <= general[code]
+            ):
                 raise ValueError(
                     f"{cadre.code}: {kind} {code} = {points} outside 0..{general[code]}"
                 )
@@ -97,16 +105,24 @@ def _check_points(cadre: CadreInput, general: Mapping[str, Fraction]) -> None:
             raise ValueError(f"{cadre.code}: bonus and penalty points must be >= 0")
 
 
-@functools.lru_cache(maxsize=4096)
-def _within(points: Number, numerator: int, denominator: int) -> bool:
-    # Few distinct (points, maximum) pairs in a month: each checked once. The maximum comes as
-    # two integers because hashing a Fraction costs more than the check itself.
-    return 0 <= exact(points) <= Fraction(numerator, denominator)
+def _limits(general: Mapping[str, Fraction]) -> dict[str, Decimal | Fraction]:
+    """Each criterion's maximum as a Decimal where it is one exactly (every stored maximum),
+    else as its Fraction, for `_check_points`."""
+    limits: dict[str, Decimal | Fraction] = {}
+    for code, maximum in general.items():
+        value = Decimal(maximum.numerator) / Decimal(maximum.denominator)
+        limits[code] = value if value == maximum else maximum
+    return limits
 
 
-def _score_general(work: _Work, general: Mapping[str, Fraction], regulation: Regulation) -> None:
+def _score_general(
+    work: _Work,
+    general: Mapping[str, Fraction],
+    limits: Mapping[str, Decimal | Fraction],
+    regulation: Regulation,
+) -> None:
     cadre = work.cadre
-    _check_points(cadre, general)
+    _check_points(cadre, general, limits)
     # (self, peer mean, supervisor) of each criterion, None where missing
     parts = [
         (
@@ -162,8 +178,10 @@ def _finish(work: _Work, regulation: Regulation) -> None:
     work.penalty = sum((exact(p) for p in cadre.penalty_points), ZERO)
     # People's satisfaction (docs/RULES.md §1): outside the bonus cap; nothing when off.
     bonus, penalty, reasons = satisfaction_points(cadre.service, regulation)
-    work.bonus += bonus
-    work.penalty += penalty
+    if bonus:
+        work.bonus += bonus
+    if penalty:
+        work.penalty += penalty
     work.reasons.extend(reasons)
 
     if work.supervisor_missing is not None:
@@ -173,8 +191,8 @@ def _finish(work: _Work, regulation: Regulation) -> None:
     general, task = work.general, work.task
     if general is None or task is None:  # not decidable
         return
-    raw = general + task + work.bonus - work.penalty
-    total = work.total = total_score(general, task, work.bonus, work.penalty, regulation)
+    raw = raw_total(general, task, work.bonus, work.penalty)
+    total = work.total = clamped_total(raw, regulation)
     if total != raw:
         work.reasons.append(reason_clamped(raw, total))
 
@@ -199,6 +217,7 @@ def decide_period(
 ) -> PeriodOutcome:
     """Decide one period for every cadre of the scope: scores, tiers, quota, ranks, rewards."""
     general = {c.code: exact(c.max_points) for c in criteria if c.group == CriterionGroup.GENERAL}
+    limits = _limits(general)
     codes = [c.code for c in cadres]
     if len(set(codes)) != len(codes):
         raise ValueError("duplicate cadre codes")
@@ -207,7 +226,7 @@ def decide_period(
     members: dict[str, list[_Work]] = defaultdict(list)
     for work in works:
         members[work.cadre.unit_code].append(work)
-        _score_general(work, general, regulation)
+        _score_general(work, general, limits, regulation)
         work.own = task_ratios(work.cadre.tasks, regulation)
 
     # Staff first: a leader's T depends on whether a staff member of the unit is D (5.1).
