@@ -57,6 +57,8 @@ STEP_DEADLINE: dict[str, str] = {
 
 # --- a decided period's peer scorecards, for the rater flags ------------------------------
 
+CENT = Decimal("0.01")  # the score lines' points have two decimals
+
 
 def period_peer_cards(period: Period) -> tuple[list[PeerCard], dict[str, int]]:
     """Every submitted peer scorecard between cadres of a decided period, with its general
@@ -65,17 +67,13 @@ def period_peer_cards(period: Period) -> tuple[list[PeerCard], dict[str, int]]:
 
     The sums are read from the score lines alone, with no join to names: a city has 400,000
     peer cards. People carry their codes only; the dashboards read the names they show.
+    Deciding a month adds the same sums up from the lines it streams anyway (`peer_cards_of`).
     """
-    general = dict(
-        Criterion.objects.filter(
-            regulation_id=period.regulation_id, group=CriterionGroup.GENERAL
-        ).values_list("pk", "max_points")
-    )
+    general = general_criteria(period)
     if not general:
         return [], {}
-    maximum = sum(general.values(), Decimal(0))
-    member = {
-        cadre_id: (Person(code, ""), unit_id)
+    members = {
+        cadre_id: (code, unit_id)
         for cadre_id, code, unit_id in Result.objects.filter(period=period)
         .values_list("cadre_id", "cadre__code", "unit_id")
         .iterator(chunk_size=5000)
@@ -87,19 +85,45 @@ def period_peer_cards(period: Period) -> tuple[list[PeerCard], dict[str, int]]:
             scorecard__status=ScorecardStatus.SUBMITTED,
             criterion_id__in=list(general),
         )
-        .values_list("scorecard_id", "scorecard__rater_id", "scorecard__ratee_id")
+        .values_list("scorecard__ratee_id", "scorecard__rater_id")  # one card a pair
         .annotate(points=Sum("points"))
         .order_by()
     )
+    maximum = sum(general.values(), Decimal(0))
+    return peer_cards_of(sums.iterator(chunk_size=5000), members, maximum)
+
+
+def general_criteria(period: Period) -> dict[int, Decimal]:
+    """The period's general criteria: id -> most points (a peer card's points are theirs)."""
+    return dict(
+        Criterion.objects.filter(
+            regulation_id=period.regulation_id, group=CriterionGroup.GENERAL
+        ).values_list("pk", "max_points")
+    )
+
+
+def peer_cards_of(
+    sums: Iterable[tuple[int, int, Decimal]],
+    members: dict[int, tuple[str, int]],
+    maximum: Decimal,
+) -> tuple[list[PeerCard], dict[str, int]]:
+    """The peer cards from (ratee id, rater id, general points), a card's pair being unique in a
+    period, with the period's members (cadre id -> (code, unit id)), and the cadre id of each
+    code. A card counts when both people are members; it belongs to the ratee's unit. Sorted
+    by the pair, so the flags never depend on the order the rows came in; the points written
+    with the score lines' two decimals (exactly: a sum of such points has no more), so the
+    flags' figures read the same whichever database or path added them up."""
+    people = {cadre_id: Person(code, "") for cadre_id, (code, _unit) in members.items()}
     same_points: dict[Decimal, Decimal] = {}
     cards = []
-    for _card_id, rater_id, ratee_id, points in sums.iterator(chunk_size=5000):
-        if rater_id not in member or ratee_id not in member:
+    for ratee_id, rater_id, points in sorted(sums):
+        if rater_id not in members or ratee_id not in members:
             continue
-        ratee, unit_id = member[ratee_id]
-        points = same_points.setdefault(points, points)
-        cards.append(PeerCard(unit_id, member[rater_id][0], ratee, points, maximum))
-    return cards, {person.code: cadre_id for cadre_id, (person, _unit) in member.items()}
+        points = same_points.setdefault(points, points.quantize(CENT))
+        cards.append(
+            PeerCard(members[ratee_id][1], people[rater_id], people[ratee_id], points, maximum)
+        )
+    return cards, {code: cadre_id for cadre_id, (code, _unit) in members.items()}
 
 
 # --- who may rate whom ---------------------------------------------------------------------

@@ -30,6 +30,8 @@ class ScoreSheets:
         criterion_of: dict[int, tuple[str, str]],
         adjustments: Mapping[int, Adjusted],
         service: Mapping[int, engine.ServiceInput],
+        *,
+        share_points: bool = True,
     ) -> None:
         self.criterion_of = criterion_of
         self.adjustments = adjustments
@@ -43,8 +45,9 @@ class ScoreSheets:
         self.supervisor_cards: defaultdict[
             str, dict[tuple[dt.datetime, int], dict[str, tuple[str, Decimal]]]
         ] = defaultdict(dict)
-        # A city's 3 million points take a few dozen values: keep one object of each.
-        self.same_points: dict[Decimal, Decimal] = {}
+        # A city's 3 million points take a few dozen values: keep one object of each when the
+        # sheets hold a whole period (`share_points`).
+        self.same_points: dict[Decimal, Decimal] | None = {} if share_points else None
 
     def add(
         self,
@@ -56,7 +59,8 @@ class ScoreSheets:
         saved_at: dict[int, dt.datetime],
     ) -> None:
         """One line; `saved_at` holds the supervisor cards' times (the latest card counts)."""
-        points = self.same_points.setdefault(points, points)
+        if self.same_points is not None:
+            points = self.same_points.setdefault(points, points)
         code, group = self.criterion_of[criterion_id]
         if kind == ScorecardKind.SUPERVISOR:
             card = (saved_at[card_id], card_id)

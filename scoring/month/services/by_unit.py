@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from directives.models import Criterion, Regulation, Task
+from directives.models import Criterion, CriterionGroup, Regulation, Task
 from directives.selectors import TaskFacts, month_task_facts
 from scoring import engine
 from scoring.models import (
@@ -59,6 +59,8 @@ class UnitDecision:
     path_order: int | None  # the unit's place among the period's units by path (none: no pool)
     members: dict[str, MemberRow] = field(default_factory=dict)  # by cadre code
     peer_counts: dict[str, int] = field(default_factory=dict)  # submitted peer scorecards
+    # (ratee id, rater id) -> the card's general points, for the rater flags (`peer_cards_of`)
+    peer_sums: dict[tuple[int, int], Decimal] = field(default_factory=dict)
 
 
 class _ByUnit:
@@ -128,6 +130,7 @@ def unit_decisions(period: Period) -> Iterator[UnitDecision]:
             f"scorecard__{ratee_unit}",
             "scorecard_id",
             "scorecard__ratee_id",
+            "scorecard__rater_id",
             "scorecard__kind",
             "criterion_id",
             "points",
@@ -144,7 +147,6 @@ def unit_decisions(period: Period) -> Iterator[UnitDecision]:
         ).iterator(chunk_size=CHUNK)
     )
 
-    same_points: dict[Decimal, Decimal] = {}  # a few dozen distinct values in a whole city
     decided: set[int] = set()
     while True:
         rows = members.take(members._next[0]) if members._next is not None else []
@@ -166,7 +168,6 @@ def unit_decisions(period: Period) -> Iterator[UnitDecision]:
             service,
             unit_inputs.get(unit_id),
             path_order.get(unit_id),
-            same_points,
         )
     for unit_id, unit in unit_inputs.items():
         if unit_id not in decided:
@@ -193,15 +194,18 @@ def _decide_unit(
     service: dict[int, engine.ServiceInput],
     unit: engine.UnitInput | None,
     order: int | None,
-    same_points: dict[Decimal, Decimal],
 ) -> UnitDecision:
     """One unit's engine inputs from its rows, as `period_inputs` builds them, and its outcome."""
     code_of = {cadre_id: code for _u, cadre_id, code, *_rest in member_rows}
     saved_at = {card_id: at for _u, card_id, at in saved_at_rows}
-    sheets = ScoreSheets(criterion_of, adjustments, service)
-    sheets.same_points = same_points  # shared by the units of the period
-    for _u, card_id, ratee_id, kind, criterion_id, points in line_rows:
+    # One unit's points are held only while it is decided: no need to share equal values.
+    sheets = ScoreSheets(criterion_of, adjustments, service, share_points=False)
+    peer_sums: dict[tuple[int, int], Decimal] = {}  # the rater flags' sums, read once here
+    for _u, card_id, ratee_id, rater_id, kind, criterion_id, points in line_rows:
         sheets.add(card_id, code_of[ratee_id], kind, criterion_id, points, saved_at)
+        if kind == ScorecardKind.PEER and criterion_of[criterion_id][1] == CriterionGroup.GENERAL:
+            pair = (ratee_id, rater_id)
+            peer_sums[pair] = peer_sums.get(pair, 0) + points
 
     facts: defaultdict[int, list[engine.TaskInput]] = defaultdict(list)
     for _u, cadre_id, *values in task_rows:
@@ -223,4 +227,5 @@ def _decide_unit(
         path_order=order,
         members=members,
         peer_counts=sheets.peer_counts(),
+        peer_sums=peer_sums,
     )

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from scoring.dashboards.flags import Flag, leniency_flags, reciprocal_flags
+from scoring.dashboards.flags import Flag, PeerCard, leniency_flags, reciprocal_flags
 from scoring.dashboards.summaries import summarize
 from scoring.engine import CadreResult, UnitOutcome, Value, competition_ranks, round_half_up
 from scoring.errors import InvalidInput, PhaseClosed
@@ -36,7 +36,7 @@ from scoring.models import (
     RaterFlag,
     Result,
 )
-from scoring.month.selectors.rating import period_peer_cards
+from scoring.month.selectors.rating import general_criteria, peer_cards_of, period_peer_cards
 from scoring.month.services.by_unit import unit_decisions
 from scoring.month.services.common import (
     APPEAL_DAYS,
@@ -162,9 +162,14 @@ def _decide(period: Period, user: User | None) -> Period:
     unit_order: dict[str, tuple[int, int, str]] = {}
     unit_ids: dict[str, int] = {}
     pending: list[Result] = []
+    written: set[int] = set()  # cadre ids of the results written before the last batch
+    peer_sums: dict[tuple[int, int], Decimal] = {}  # for the rater flags, from the same lines
+    members: dict[int, tuple[str, int]] = {}  # cadre id -> (code, unit id)
     cadres = 0
     for decision in unit_decisions(period):
         unit_ids[decision.unit_code] = decision.unit_id
+        peer_sums.update(decision.peer_sums)
+        members.update((m.cadre_id, (code, m.unit_id)) for code, m in decision.members.items())
         for u in decision.outcome.units:
             units[u.code] = u
         unit_order[decision.unit_code] = (
@@ -182,10 +187,16 @@ def _decide(period: Period, user: User | None) -> Period:
             pending.append(row)
         if len(pending) >= WRITE_BATCH:
             insert_all(Result, pending)
+            written.update(row.cadre_id for row in pending)
             pending = []
+    # The rows still in memory take their rank in the scope before they are written; only the
+    # rows written earlier (a scope of more than WRITE_BATCH cadres) are updated with theirs.
+    ranks = competition_ranks(shown)
+    for row in pending:
+        row.rank_in_scope = ranks.get(row.cadre_id)
     insert_all(Result, pending)
     del pending
-    _store_scope_ranks(period, competition_ranks(shown))
+    _store_scope_ranks(period, {cadre: rank for cadre, rank in ranks.items() if cadre in written})
     # The units in the order one engine call over the period gives them: the period's units by
     # path, then units with members but no pool by their first cadre's code.
     order = sorted(units, key=lambda code: unit_order[code])
@@ -204,8 +215,11 @@ def _decide(period: Period, user: User | None) -> Period:
             for u in (units[code] for code in order)
         ],
     )
-    del units, shown  # the flags read the month's peer scorecards anew
-    rater_flags_store(period)
+    del units, shown
+    maximum = sum(general_criteria(period).values(), Decimal(0))
+    cards = peer_cards_of(((*pair, points) for pair, points in peer_sums.items()), members, maximum)
+    del peer_sums, members
+    rater_flags_store(period, cards)
     summarize(period)
     old_phase = period.phase
     period.phase = Phase.DECIDED
@@ -225,7 +239,9 @@ def _decide(period: Period, user: User | None) -> Period:
     return period
 
 
-WRITE_BATCH = 5000  # results written per COPY while deciding
+# Results written per COPY while deciding: a department's or a ward's month is written once, its
+# ranks in the scope set before (about 2 KB a result in memory: 40 MB at most).
+WRITE_BATCH = 20_000
 
 
 def _store_scope_ranks(period: Period, ranks: dict[int, int]) -> None:
@@ -251,16 +267,19 @@ def _store_scope_ranks(period: Period, ranks: dict[int, int]) -> None:
             )
 
 
-def rater_flags_store(period: Period) -> list[Flag]:
+def rater_flags_store(
+    period: Period, cards: tuple[list[PeerCard], dict[str, int]] | None = None
+) -> list[Flag]:
     """Work out the period's lenient raters and reciprocal pairs from its submitted peer
     scorecards and store them for the dashboards (`RaterFlag`), replacing earlier ones.
 
-    Called by `period_decide`; a city's 600,000 scorecards are read once here rather than
-    by every dashboard that shows the month.
+    Called by `period_decide` with the cards it added up from the score lines it streamed
+    (`cards`: `peer_cards_of`); read from the database otherwise (`period_peer_cards`). A
+    city's 600,000 scorecards are read once rather than by every dashboard that shows the month.
     """
-    cards, cadre_ids = period_peer_cards(period)
-    flags = leniency_flags(cards) + reciprocal_flags(cards)
-    del cards
+    peer_cards, cadre_ids = period_peer_cards(period) if cards is None else cards
+    flags = leniency_flags(peer_cards) + reciprocal_flags(peer_cards)
+    del peer_cards
     RaterFlag.objects.filter(period=period).delete()
     insert_all(
         RaterFlag,
