@@ -240,7 +240,7 @@ def _decide(period: Period, user: User | None) -> Period:
 
 
 # Results written per COPY while deciding: a department's or a ward's month is written once, its
-# ranks in the scope set before (about 2 KB a result in memory: 40 MB at most).
+# ranks in the scope set before (about 2.5 KB a result in memory: 50 MB at most).
 WRITE_BATCH = 20_000
 
 
