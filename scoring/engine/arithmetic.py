@@ -5,7 +5,7 @@ from __future__ import annotations
 import decimal
 import functools
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from fractions import Fraction
 
@@ -64,6 +64,14 @@ def exact_sum(values: Iterable[Number]) -> Fraction:
             return _fraction_sum([exact(v) for v in values])
         total = add(total, value)
     return exact(total)
+
+
+def exact_mean(values: Sequence[Number]) -> Fraction:
+    """The exact mean of some values (at least one), made in one step: the sum's numerator
+    and denominator with the count, one reduction (a Fraction divided by the count makes
+    two)."""
+    total = exact_sum(values)
+    return Fraction(total.numerator, total.denominator * len(values))
 
 
 def _fraction_sum(fractions: list[Fraction]) -> Fraction:

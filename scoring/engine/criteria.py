@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from fractions import Fraction
 
-from scoring.engine.arithmetic import ONE, ZERO, Number, exact, exact_sum
+from scoring.engine.arithmetic import ONE, ZERO, Number, exact, exact_mean, exact_sum
 from scoring.engine.inputs import ND335, Regulation, ServiceInput, TaskInput, Tier
 from scoring.engine.reasons import (
     Reason,
@@ -90,7 +90,7 @@ def trimmed_peer_mean(points: Sequence[Number], trim_min: int = 5) -> Fraction |
     if len(values) >= trim_min:
         # Sorted as given (stored points are Decimals, compared in C); the sum needs no order.
         values = (sorted(points, key=exact) if _mixed(points) else sorted(points))[1:-1]
-    return exact_sum(values) / len(values)
+    return exact_mean(values)
 
 
 def _mixed(points: Sequence[Number]) -> bool:

@@ -23,10 +23,22 @@ class Value:
     @classmethod
     def of(cls, x: Number) -> Value:
         x = exact(x)
-        return cls(x, round_half_up(x))
+        key = (x.numerator, x.denominator)
+        value = _VALUES.get(key)
+        if value is None:
+            value = cls(x, round_half_up(x))
+            if len(_VALUES) < _VALUES_KEPT:
+                _VALUES[key] = value
+        return value
 
     def __str__(self) -> str:
         return str(self.shown)
+
+
+# A month's values repeat (qn = 1, a bonus of 0, the same self-assessment sums): each distinct
+# value is rounded and made a Value once. Values are immutable, so one object serves them all.
+_VALUES: dict[tuple[int, int], Value] = {}
+_VALUES_KEPT = 65_536
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ from scoring.engine import (
     capped_bonus,
     competition_ranks,
     decide_period,
+    exact_mean,
     exact_sum,
     general_value,
     leader_task_score,
@@ -315,6 +316,23 @@ def test_exact_sum_of_any_mix_of_numbers_is_their_exact_sum(values):
     for value in values:
         total += F(value)
     assert exact_sum(values) == total
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.decimals(allow_nan=False, allow_infinity=False, places=2, max_value=10**4),
+            st.fractions(max_denominator=97, max_value=10**4, min_value=-(10**4)),
+            st.integers(min_value=-(10**4), max_value=10**4),
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_exact_mean_is_the_exact_sum_divided_by_the_count(values):
+    mean = exact_mean(values)
+    assert mean == sum((F(v) for v in values), F(0)) / len(values)
+    assert isinstance(mean, F)
 
 
 @pytest.mark.parametrize(
