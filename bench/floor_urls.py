@@ -8,4 +8,12 @@ def fixed_string(request):
     return HttpResponse("FiveClear framework floor\n", content_type="text/plain; charset=utf-8")
 
 
-urlpatterns = [path("floor/", fixed_string)]
+def signed_in(request):
+    """The fixed string for a signed-in user (bench/floor_signed_in_settings.py): Django reads
+    the session and the user, nothing else."""
+    if not request.user.is_authenticated:
+        return HttpResponse(status=403)
+    return HttpResponse("FiveClear framework floor\n", content_type="text/plain; charset=utf-8")
+
+
+urlpatterns = [path("floor/", fixed_string), path("floor/user/", signed_in)]

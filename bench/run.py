@@ -318,9 +318,10 @@ def grid_saves(env, seconds, clients=16, least=200):
 
 
 def web(env, seconds, pages):
-    """The framework floor (bench/floor_settings.py: Django's defaults, a fixed string), then
-    the application on the same server, workers and connections: /healthz, the empty signed-in
-    page and `pages`."""
+    """The framework floor (bench/floor_settings.py: Django's defaults, a fixed string) and its
+    signed-in twin (bench/floor_signed_in_settings.py: the same with the session and the user
+    read), then the application on the same server, workers and connections: /healthz, the
+    empty signed-in page and `pages`."""
     script = wrk_script()
     results = {}
     with serve(env, "bench.floor_settings") as base:
@@ -329,6 +330,9 @@ def web(env, seconds, pages):
     with shared_cache(env) as env:
         results["cache"] = "redis" if "CACHE_URL" in env else "each process its own"
         cookie = session_cookie(env)
+        with serve(env, "bench.floor_signed_in_settings") as base:
+            wrk(f"{base}/floor/user/", cookie, 1, script)  # warm up
+            results["framework signed in"] = wrk(f"{base}/floor/user/", cookie, seconds, script)
         with serve(env, "bench.settings") as base:
             results["healthz"] = wrk(f"{base}/healthz", None, seconds, script)
             wrk(f"{base}/bench/floor/", cookie, 1, script)  # warm up
@@ -411,7 +415,7 @@ def main():
         "queries",
         None,
         None,
-        "independent of size (COPY writes, one per 5,000 results, not counted)",
+        "independent of size (COPY writes, one per 20,000 results, not counted)",
         True,
     )
 
@@ -453,6 +457,17 @@ def main():
         "—",
         framework["errors"] == 0,
     )
+    signed_in = results["framework signed in"]
+    report.line(
+        "framework floor signed in (Django defaults, session and user, fixed string)",
+        f"{signed_in['rps']:.0f}",
+        f"req/s, p95 {signed_in['p95_ms']:.1f} ms",
+        f"{framework['rps']:.0f} req/s (framework)",
+        signed_in["rps"] / framework["rps"],
+        "— (what Django itself keeps for a signed-in request)",
+        signed_in["errors"] == 0,
+        against_framework(signed_in),
+    )
     healthz = results["healthz"]
     report.line(
         "/healthz, no session",
@@ -473,7 +488,8 @@ def main():
         share,
         "ratio >= 0.50",
         (share >= 0.50 and results["floor"]["errors"] == 0),
-        against_framework(results["floor"]),
+        f"{against_framework(results['floor'])};"
+        f" {floor_rps / signed_in['rps']:.2f} of the signed-in framework floor's req/s",
     )
     for name in pages:
         first = results[f"{name} first"]
