@@ -342,11 +342,22 @@ class Result(models.Model):
     Shown values are the engine's, rounded once half up to 2 decimals.
     """
 
+    # No index of their own for period and cadre: result_unique (period, cadre) and
+    # result_cadre_idx (cadre, period) lead with them, and a month writes every index of its
+    # results (seven indexes were two more to keep for nothing).
     period = models.ForeignKey(
-        Period, on_delete=models.CASCADE, related_name="results", verbose_name=_("period")
+        Period,
+        on_delete=models.CASCADE,
+        related_name="results",
+        verbose_name=_("period"),
+        db_index=False,
     )
     cadre = models.ForeignKey(
-        Cadre, verbose_name=_("cadre"), on_delete=models.PROTECT, related_name="results"
+        Cadre,
+        verbose_name=_("cadre"),
+        on_delete=models.PROTECT,
+        related_name="results",
+        db_index=False,
     )
     unit = models.ForeignKey(
         Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
