@@ -16,10 +16,9 @@ ONE = Fraction(1)
 
 
 def exact(x: Number) -> Fraction:
-    kind = type(x)
-    if kind is Fraction:
+    if type(x) is Fraction:
         return x
-    if kind is Decimal or kind is int:  # the stored points: no isinstance on the hot path
+    if type(x) is Decimal or type(x) is int:  # the stored points: no isinstance on a hot path
         return _fraction_of(x)
     # A float would smuggle binary rounding (0.1 != 1/10) into an exact computation.
     if isinstance(x, bool | float):
@@ -59,10 +58,10 @@ def exact_sum(values: Iterable[Number]) -> Fraction:
     total = Decimal(0)
     add = _EXACT_DECIMALS.add
     for value in values:
-        kind = type(value)
-        if kind is not Decimal and kind is not int:  # a Fraction (or a bad value: exact says)
+        if type(value) is Decimal or type(value) is int:
+            total = add(total, value)
+        else:  # a Fraction (or a bad value: exact says which)
             return _fraction_sum([exact(v) for v in values])
-        total = add(total, value)
     return exact(total)
 
 
