@@ -120,10 +120,13 @@ def split_pool(pool: int, tiers: Mapping[str, Tier], regulation: Regulation = ND
         equal_half, merit_half = Fraction(pool), ZERO
     equal_each = floor_to(equal_half / len(eligible), unit) if eligible else 0
     coefficient_sum = sum(merit.values(), ZERO)
-    merit_by_code = {
-        code: floor_to(merit_half * coefficient / coefficient_sum, unit)
-        for code, coefficient in merit.items()
+    # Everyone of a tier takes the same share: worked out once a tier, not once a cadre.
+    share = {
+        tier: floor_to(merit_half * coefficient / coefficient_sum, unit)
+        for tier, coefficient in coefficients.items()
+        if merit
     }
+    merit_by_code = {code: share[tiers[code]] for code in merit}
     distributed = equal_each * len(eligible) + sum(merit_by_code.values())
     return PoolSplit(
         pool=pool,

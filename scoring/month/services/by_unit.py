@@ -208,8 +208,9 @@ def _decide_unit(
             peer_sums[pair] = peer_sums.get(pair, 0) + points
 
     facts: defaultdict[int, list[engine.TaskInput]] = defaultdict(list)
+    last_day = period.last_day  # worked out from the month: once, not once a task
     for _u, cadre_id, *values in task_rows:
-        facts[cadre_id].append(task_input(TaskFacts(*values), period.last_day))
+        facts[cadre_id].append(task_input(TaskFacts(*values), last_day))
 
     unit_code = member_rows[0][3]
     members = {code: MemberRow(cadre_id, unit_id) for _u, cadre_id, code, *_rest in member_rows}
