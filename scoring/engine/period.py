@@ -91,9 +91,10 @@ def _check_points(
             if limit is None:
                 raise ValueError(f"{cadre.code}: {kind} points for unknown criterion {code!r}")
             # Stored points (a city's millions) are Decimals, compared in C with the maximum's
-            # own Decimal, exactly; anything else is compared as a Fraction.
+            # own Decimal, exactly (a finite one: NaN and infinity are refused as out of range);
+            # anything else is compared as a Fraction.
             if not (
-                0 <= points <= limit
+                points.is_finite() and 0 <= points <= limit
                 if type(points) is Decimal
                 else 0 <= exact(points) <= general[code]
             ):

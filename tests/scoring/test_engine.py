@@ -419,11 +419,24 @@ def test_incomplete_supervisor_scorecard_cannot_be_decided():
 
 @pytest.mark.parametrize(
     "points",
-    [{"G1": D("5.5")}, {"G1": D("-1")}, {"X9": D(1)}],
+    [
+        {"G1": D("5.5")},
+        {"G1": D("-1")},
+        {"X9": D(1)},
+        {"G1": F(11, 2)},
+        {"G1": D("NaN")},
+        {"G1": D("Infinity")},
+    ],
 )
 def test_points_outside_the_criterion_are_refused(points):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="C1: self"):
         decide(cadre("C1", "80", self_points=points))
+
+
+@pytest.mark.parametrize("points", [D("5"), D("5.00"), F(5), 5, D("0"), D("4.99")])
+def test_points_up_to_the_criterion_s_maximum_are_taken_however_written(points):
+    result = decide(cadre("C1", "80", self_points={"G1": points})).cadre("C1")
+    assert result.self_score.exact == F(points)
 
 
 # --- 5.3 total -----------------------------------------------------------------------------
