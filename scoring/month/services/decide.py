@@ -151,10 +151,11 @@ def _cycle_collector_paused() -> Iterator[None]:
 
 
 def _decide(period: Period, user: User | None) -> Period:
-    """Decide unit by unit (`scoring.month.services.by_unit`): each unit's results are written as it
-    is
-    decided, the ranks in the scope once every total is known. A city is never in memory at
-    once; the results are those of deciding the whole period in one engine call."""
+    """Decide unit by unit (`scoring.month.services.by_unit`): the results are written by
+    COPY every WRITE_BATCH rows as the units are decided; once every total is known, the rows
+    still in memory take their rank in the scope before their COPY and the rows written earlier
+    are updated with theirs. A city is never in memory at once; the results are those of
+    deciding the whole period in one engine call."""
     Result.objects.filter(period=period).delete()
     PeriodUnitResult.objects.filter(period=period).delete()
     tiers: defaultdict[str, int] = defaultdict(int)
