@@ -299,16 +299,15 @@ def test_exact_sum_is_the_sum_of_the_exact_values(values):
     assert isinstance(exact_sum(values), F)
 
 
-@given(
-    st.lists(
-        st.one_of(
-            st.decimals(allow_nan=False, allow_infinity=False, places=3, max_value=10**6),
-            st.fractions(max_denominator=97, max_value=10**6, min_value=-(10**6)),
-            st.integers(min_value=-(10**6), max_value=10**6),
-        ),
-        max_size=12,
-    )
+# Any number the engine adds: stored points (Decimals), whole numbers and Fractions.
+ANY_NUMBER = st.one_of(
+    st.decimals(allow_nan=False, allow_infinity=False, places=3, max_value=10**6),
+    st.fractions(max_denominator=97, max_value=10**6, min_value=-(10**6)),
+    st.integers(min_value=-(10**6), max_value=10**6),
 )
+
+
+@given(st.lists(ANY_NUMBER, max_size=12))
 def test_exact_sum_of_any_mix_of_numbers_is_their_exact_sum(values):
     # Decimals and whole numbers are added as Decimals, a mix with a Fraction over the least
     # common denominator: both ways must give the sum of Fractions added one by one.
@@ -318,17 +317,7 @@ def test_exact_sum_of_any_mix_of_numbers_is_their_exact_sum(values):
     assert exact_sum(values) == total
 
 
-@given(
-    st.lists(
-        st.one_of(
-            st.decimals(allow_nan=False, allow_infinity=False, places=2, max_value=10**4),
-            st.fractions(max_denominator=97, max_value=10**4, min_value=-(10**4)),
-            st.integers(min_value=-(10**4), max_value=10**4),
-        ),
-        min_size=1,
-        max_size=8,
-    )
-)
+@given(st.lists(ANY_NUMBER, min_size=1, max_size=12))
 def test_exact_mean_is_the_exact_sum_divided_by_the_count(values):
     mean = exact_mean(values)
     assert mean == sum((F(v) for v in values), F(0)) / len(values)
